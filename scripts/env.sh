@@ -1,0 +1,16 @@
+# Sourced by the scripts: runtime settings that matter on a shared 2-core machine (see docs/torchsharp.md).
+# OpenMP threads that spin while waiting steal the other core from the data loader: make them sleep.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+# glibc's dynamic mmap threshold keeps freed ~1 MB activations in the heap, so RSS grows step after step.
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-131072}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# Fashion-MNIST (the default data set) comes from Debian's package; install it when missing.
+ensure_fashion_mnist() {
+  local dir=/usr/share/datasets/fashion-mnist
+  if [ ! -f "$dir/train-images-idx3-ubyte.gz" ] && [ -z "${MSN_FASHION_MNIST:-}" ]; then
+    echo "Installing Debian package dataset-fashion-mnist ..." >&2
+    local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq dataset-fashion-mnist >/dev/null
+  fi
+}

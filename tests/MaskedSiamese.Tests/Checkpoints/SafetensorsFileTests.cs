@@ -1,0 +1,82 @@
+using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Tests.Support;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MaskedSiamese.Tests.Checkpoints;
+
+public sealed class SafetensorsFileTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("msn-st-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    [Fact]
+    public void Round_trip_keeps_names_shapes_values_and_metadata()
+    {
+        using var a = torch.randn(3, 4);
+        using var b = torch.arange(5L);
+        string path = Path.Combine(_dir, "x.safetensors");
+        SafetensorsFile.Write(path, new Dictionary<string, Tensor> { ["a"] = a, ["b.c"] = b },
+            new Dictionary<string, string> { ["k"] = "v" });
+
+        var f = SafetensorsFile.Read(path);
+
+        Assert.Equal(new[] { "a", "b.c" }, f.Names);
+        Assert.Equal("v", f.Metadata["k"]);
+        Assert.True(f["a"].equal(a).all().item<bool>());
+        Assert.Equal(ScalarType.Int64, f["b.c"].dtype);
+        Assert.True(f["b.c"].equal(b).all().item<bool>());
+    }
+
+    [Fact]
+    public void Overwriting_a_larger_file_leaves_a_valid_smaller_one()
+    {
+        string path = Path.Combine(_dir, "y.safetensors");
+        using var big = torch.zeros(1000);
+        using var small = torch.ones(2);
+        SafetensorsFile.Write(path, new Dictionary<string, Tensor> { ["t"] = big });
+        SafetensorsFile.Write(path, new Dictionary<string, Tensor> { ["t"] = small });
+
+        var f = SafetensorsFile.Read(path);
+
+        Assert.Equal(new long[] { 2 }, f["t"].shape);
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+    }
+
+    [Fact]
+    public void A_truncated_file_is_refused_with_its_name()
+    {
+        string path = Path.Combine(_dir, "z.safetensors");
+        using var t = torch.ones(100);
+        SafetensorsFile.Write(path, new Dictionary<string, Tensor> { ["t"] = t });
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..^10]);
+
+        var e = Assert.Throws<CheckpointFormatException>(() => SafetensorsFile.Read(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("'t'", e.Message);
+    }
+
+    [Fact]
+    public void A_text_file_is_not_a_safetensors_file()
+    {
+        string path = Path.Combine(_dir, "t.safetensors");
+        File.WriteAllText(path, "hello, this is not a tensor file at all");
+        var e = Assert.Throws<CheckpointFormatException>(() => SafetensorsFile.Read(path));
+        Assert.Contains("not a safetensors file", e.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(ForwardSets))]
+    public void Reads_the_official_fixture_header_and_metadata(string set)
+    {
+        var f = SafetensorsFile.Read(OfficialFixtures.PathOf(set));
+        Assert.True(int.Parse(f.Metadata["patch_size"]) > 0);
+        Assert.Equal(4, f["images"].shape.Length);
+        Assert.Equal(ScalarType.Float32, f["images"].dtype);
+        Assert.Equal(ScalarType.Int64, f["mask_keep_index"].dtype);
+    }
+
+    public static TheoryData<string> ForwardSets() => OfficialFixtures.Sets("_forward.safetensors");
+}
