@@ -62,5 +62,8 @@ public static class OfficialFixtures
         return path;
     }
 
+    /// <summary>The path of the first fixture ending with <paramref name="suffix"/>; fails the test when none.</summary>
+    public static string First(string suffix) => PathOf((string)((IEnumerable<object[]>)Sets(suffix)).First()[0]);
+
     private const string MissingMarker = "<none>";
 }

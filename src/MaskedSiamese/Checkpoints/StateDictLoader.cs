@@ -1,0 +1,50 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MaskedSiamese.Checkpoints;
+
+/// <summary>
+/// Loads a state dict into a module by key, refusing the first missing, unexpected or mis-shaped key with one line
+/// (TorchSharp's own <c>load_state_dict</c> silently broadcasts broadcastable shapes, e.g. a [1,1,D] positional
+/// embedding into [1,N,D]).
+/// </summary>
+public static class StateDictLoader
+{
+    /// <summary>Copies every tensor of <paramref name="stateDict"/> into <paramref name="module"/>'s parameters and
+    /// buffers (converted to their dtype and device).</summary>
+    /// <param name="module">The destination.</param>
+    /// <param name="stateDict">Keys as the module's <c>state_dict()</c> names them.</param>
+    /// <param name="source">What the weights come from (a file and part), for messages.</param>
+    public static void Load(nn.Module module, IReadOnlyDictionary<string, Tensor> stateDict, string source)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(stateDict);
+        var own = module.state_dict();
+        foreach (var key in own.Keys)
+            if (!stateDict.ContainsKey(key))
+                throw new CheckpointFormatException($"{source}: missing key '{key}'");
+        foreach (var key in stateDict.Keys)
+            if (!own.ContainsKey(key))
+                throw new CheckpointFormatException($"{source}: unexpected key '{key}'");
+        foreach (var (key, dst) in own)
+        {
+            var src = stateDict[key];
+            if (!src.shape.SequenceEqual(dst.shape))
+                throw new CheckpointFormatException(
+                    $"{source}: key '{key}' has shape {ArchitectureInference.FormatShape(src.shape)}, the model expects {ArchitectureInference.FormatShape(dst.shape)}");
+        }
+        using var noGrad = torch.no_grad();
+        foreach (var (key, dst) in own)
+        {
+            using var converted = stateDict[key].to(dst.dtype, dst.device);
+            dst.copy_(converted);
+        }
+    }
+
+    /// <summary>Copies of a module's parameters and buffers, detached, on the CPU, by key.</summary>
+    public static Dictionary<string, Tensor> Snapshot(nn.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        return module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone(), StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,34 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MaskedSiamese.Models.Layers;
+
+/// <summary>A pre-norm transformer block: x + DropPath(Attn(LN1(x))), then x + DropPath(MLP(LN2(x))).</summary>
+public sealed class Block : nn.Module<Tensor, Tensor>
+{
+    private readonly LayerNorm norm1;
+    private readonly Attention attn;
+    private readonly DropPath drop_path;
+    private readonly LayerNorm norm2;
+    private readonly Mlp mlp;
+
+    /// <summary>Creates a block of width <paramref name="dim"/>.</summary>
+    public Block(int dim, int numHeads, int mlpHidden, bool qkvBias, double eps, double dropPath) : base(nameof(Block))
+    {
+        norm1 = nn.LayerNorm(dim, eps);
+        attn = new Attention(dim, numHeads, qkvBias);
+        drop_path = new DropPath(dropPath);
+        norm2 = nn.LayerNorm(dim, eps);
+        mlp = new Mlp(dim, mlpHidden);
+        RegisterComponents();
+    }
+
+    /// <summary>[B, N, D] → [B, N, D].</summary>
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var h = x + drop_path.call(attn.call(norm1.call(x)));
+        return (h + drop_path.call(mlp.call(norm2.call(h)))).MoveToOuterDisposeScope();
+    }
+}

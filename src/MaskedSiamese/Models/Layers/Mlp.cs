@@ -1,0 +1,28 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MaskedSiamese.Models.Layers;
+
+/// <summary>The block MLP: fc1 (D → hidden) → GELU (exact erf form) → fc2 (hidden → D).</summary>
+public sealed class Mlp : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear fc1;
+    private readonly Linear fc2;
+
+    /// <summary>Creates the MLP.</summary>
+    public Mlp(int dim, int hidden) : base(nameof(Mlp))
+    {
+        fc1 = nn.Linear(dim, hidden);
+        fc2 = nn.Linear(hidden, dim);
+        RegisterComponents();
+    }
+
+    /// <summary>[…, D] → […, D].</summary>
+    public override Tensor forward(Tensor x)
+    {
+        using var h = fc1.call(x);
+        using var g = nn.functional.gelu(h);
+        return fc2.call(g);
+    }
+}

@@ -1,0 +1,33 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MaskedSiamese.Models;
+
+/// <summary>
+/// Truncated-normal fill with PyTorch's algorithm (inverse-CDF sampling between the cut points). TorchSharp's own
+/// <c>nn.init.trunc_normal_</c> is broken in 0.107 (mean and std swapped, every element equal to std).
+/// </summary>
+public static class TruncatedNormal
+{
+    /// <summary>Fills <paramref name="tensor"/> in place with N(mean, std²) truncated to [a, b] (absolute bounds).</summary>
+    public static Tensor Fill(Tensor tensor, double mean = 0, double std = 1, double a = -2, double b = 2,
+        Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        double lower = NormalCdf((a - mean) / std), upper = NormalCdf((b - mean) / std);
+        using var noGrad = torch.no_grad();
+        tensor.uniform_(2 * lower - 1, 2 * upper - 1, generator: generator);
+        tensor.erfinv_();
+        tensor.mul_(std * Math.Sqrt(2.0));
+        tensor.add_(mean);
+        tensor.clamp_(a, b);
+        return tensor;
+    }
+
+    private static double NormalCdf(double x)
+    {
+        using var v = torch.tensor(x / Math.Sqrt(2.0), ScalarType.Float64);
+        using var e = v.erf();
+        return (1 + e.item<double>()) / 2;
+    }
+}
