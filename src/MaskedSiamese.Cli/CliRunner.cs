@@ -1,0 +1,49 @@
+using System.CommandLine;
+using MaskedSiamese.Checkpoints;
+
+namespace MaskedSiamese.Cli;
+
+/// <summary>Runs the parsed command and maps failures to exit codes: 0 success, 1 user error (one line on stderr),
+/// 2 internal error.</summary>
+internal static class CliRunner
+{
+    public const int UserError = 1;
+    public const int InternalError = 2;
+
+    public static int Run(RootCommand root, string[] args)
+    {
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) Console.Error.WriteLine($"msn: {e.Message}");
+            return UserError;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (IsUserError(e))
+        {
+            Console.Error.WriteLine($"msn: {FirstLine(e.Message)}");
+            return UserError;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("msn: stopped");
+            return 130;
+        }
+#pragma warning disable CA1031 // the last line of defence: report anything else as an internal error
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Console.Error.WriteLine($"msn: internal error: {e}");
+            return InternalError;
+        }
+    }
+
+    private static bool IsUserError(Exception e) =>
+        e is CheckpointFormatException or UserInputException or FileNotFoundException or DirectoryNotFoundException
+            or ArgumentException or InvalidDataException or UnauthorizedAccessException;
+
+    private static string FirstLine(string s) => s.Split('\n')[0].TrimEnd('\r');
+}
