@@ -8,6 +8,16 @@ namespace MaskedSiamese.Training;
 /// <param name="IterationsPerEpoch">ipe, optimizer steps per epoch.</param>
 public sealed record ScheduleSettings(int Epochs, int IterationsPerEpoch)
 {
+    /// <summary>E, epochs of the run (at least 1).</summary>
+    public int Epochs { get; init; } = Epochs > 0
+        ? Epochs
+        : throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "must be at least 1");
+
+    /// <summary>ipe, optimizer steps per epoch (at least 1).</summary>
+    public int IterationsPerEpoch { get; init; } = IterationsPerEpoch > 0
+        ? IterationsPerEpoch
+        : throw new ArgumentOutOfRangeException(nameof(IterationsPerEpoch), IterationsPerEpoch, "must be at least 1");
+
     /// <summary>Warmup length in epochs (15); may be fractional, e.g. 0.075. Warmup steps are <c>int(warmup·ipe)</c>.</summary>
     public double WarmupEpochs { get; init; } = 15;
 

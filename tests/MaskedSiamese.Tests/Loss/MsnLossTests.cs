@@ -50,4 +50,27 @@ public sealed class MsnLossTests
         Assert.Throws<ArgumentException>(() =>
             new MsnLoss(new MsnLossOptions()).Compute(randn(7, 4), randn(2, 4), randn(3, 4)));
     }
+
+    [Fact]
+    public void Compute_leaves_no_live_tensor_but_its_result()
+    {
+        var anchors = randn(8, 8, generator: new Generator(30)).requires_grad_(true);
+        var targetViews = randn(4, 8, generator: new Generator(31));
+        var prototypes = randn(6, 8, generator: new Generator(32)).requires_grad_(true);
+        var loss = new MsnLoss(new MsnLossOptions());
+        try
+        {
+            using (loss.Compute(anchors, targetViews, prototypes)) { } // warm up lazily created natives
+            long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+            using (loss.Compute(anchors, targetViews, prototypes))
+                Assert.Equal(before + 2, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+            Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        }
+        finally
+        {
+            anchors.Dispose();
+            targetViews.Dispose();
+            prototypes.Dispose();
+        }
+    }
 }

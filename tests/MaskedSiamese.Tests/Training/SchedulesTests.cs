@@ -78,4 +78,14 @@ public sealed class SchedulesTests
         Assert.Equal(0.4, Schedules.SharpenTemperature(10, ramp), 15);
         Assert.Throws<ArgumentOutOfRangeException>(() => Schedules.SharpenTemperature(26, ramp));
     }
+
+    [Fact]
+    public void Invalid_run_lengths_and_horizons_are_rejected()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ScheduleSettings(0, 5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ScheduleSettings(4, -1));
+        var empty = new ScheduleSettings(1, 1) { HorizonMultiplier = 0.5 };
+        Assert.Throws<ArgumentException>(() => Schedules.WeightDecay(0, empty));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Schedules.LearningRate(-1, empty));
+    }
 }
