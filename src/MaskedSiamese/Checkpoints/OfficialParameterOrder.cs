@@ -1,3 +1,5 @@
+using MaskedSiamese.Training;
+
 namespace MaskedSiamese.Checkpoints;
 
 /// <summary>
@@ -29,22 +31,15 @@ public static class OfficialParameterOrder
         return list;
     }
 
-    /// <summary>The official weight-decay rule: a parameter decays unless its name contains <c>bias</c> or
-    /// <c>bn</c>, or it is 1-D. (So [CLS], positional embeddings and the patch-embedding weight decay.)</summary>
-    public static bool IsDecayed(string name, int rank) =>
-        !name.Contains("bias", StringComparison.Ordinal) && !name.Contains("bn", StringComparison.Ordinal) && rank != 1;
-
     /// <summary>
     /// Names indexed as the official optimizer's state numbers them: encoder parameters (prefixed
     /// <c>encoder.</c>) of group 1, then of group 2, then <c>prototypes</c>.
     /// </summary>
     public static IReadOnlyList<string> OptimizerIndexToName(EncoderArchitecture architecture)
     {
-        var ps = EncoderParameters(architecture);
-        var names = ps.Where(p => IsDecayed(p.Name, p.Rank)).Select(p => "encoder." + p.Name)
-            .Concat(ps.Where(p => !IsDecayed(p.Name, p.Rank)).Select(p => "encoder." + p.Name))
-            .ToList();
-        names.Add("prototypes");
-        return names;
+        // Only the rank of a shape matters to the grouping rule.
+        var (decayed, notDecayed) = ParameterGroups.Split(
+            EncoderParameters(architecture).Select(p => (p.Name, new long[p.Rank], "encoder." + p.Name)));
+        return [.. decayed, .. notDecayed, "prototypes"];
     }
 }

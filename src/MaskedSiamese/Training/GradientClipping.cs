@@ -17,8 +17,8 @@ public static class GradientClipping
         using var scope = NewDisposeScope();
         var grads = parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
         if (grads.Count == 0) return 0;
-        var norms = torch.stack(grads.Select(g => g.detach().norm(2)).ToList());
-        double total = norms.norm(2).to_type(ScalarType.Float64).item<double>();
+        var norms = torch.stack(grads.Select(g => g.detach().norm()).ToList());   // norm(2) would mean dim 2
+        double total = norms.norm().to_type(ScalarType.Float64).item<double>();
         if (maxNorm > 0)
         {
             double coef = maxNorm / (total + 1e-6);

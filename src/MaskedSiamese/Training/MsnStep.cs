@@ -1,0 +1,54 @@
+using MaskedSiamese.Loss;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MaskedSiamese.Training;
+
+/// <summary>
+/// One MSN training step, in the official order (<c>msn_train.py</c>): anchor forward (masked view, then the focal
+/// views; one BatchNorm group per resolution), target forward without gradients, loss, backward, gradient clipping
+/// over the encoder only, AdamW, then the EMA update of the target encoder.
+/// </summary>
+public static class MsnStep
+{
+    /// <summary>Runs the step and returns its metrics. A NaN or infinite loss throws
+    /// <see cref="NonFiniteLossException"/> before anything is updated.</summary>
+    public static StepMetrics Run(MsnNetworks networks, AdamW optimizer, MsnLoss loss, StepInputs inputs,
+        StepSettings settings, long step = 0, int epoch = 0)
+    {
+        ArgumentNullException.ThrowIfNull(networks);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(settings);
+        using var scope = NewDisposeScope();
+        optimizer.ZeroGrad();
+        networks.Encoder.train();
+        networks.TargetEncoder.train();   // the official target keeps batch-statistics BatchNorm
+
+        // ============ forward: anchors (view-major), then targets ============
+        var anchors = networks.Encoder.ForwardViews([inputs.Anchor, .. inputs.Focal], inputs.KeepIndex);
+        Tensor targets;
+        using (torch.no_grad()) targets = networks.TargetEncoder.call(inputs.Target);
+
+        // ============ loss ============
+        using var result = loss.Compute(anchors, targets, networks.Prototypes, settings.SharpenTemperature);
+        double total = result.Loss.detach().cpu().to_type(ScalarType.Float64).item<double>();
+        if (!double.IsFinite(total)) throw new NonFiniteLossException(step, total);
+
+        // ============ backward, clip (encoder only), AdamW, EMA ============
+        result.Loss.backward();
+        double gradNorm = GradientClipping.ClipByGlobalNorm(networks.Encoder.parameters(), settings.ClipGrad);
+        foreach (var g in optimizer.Groups)
+        {
+            g.LearningRate = settings.LearningRate;
+            g.WeightDecay = g.DecayScheduled ? settings.WeightDecay : 0;
+        }
+        optimizer.Step();
+        ExponentialMovingAverage.Update(networks.TargetEncoder, networks.Encoder, settings.Momentum);
+
+        var d = result.Diagnostics;
+        return new StepMetrics(step, epoch, total, result.CrossEntropy, result.MeMax, result.Entropy, d.DistinctArgmax,
+            d.MeanRowMax, d.MeanRowMin, settings.LearningRate, settings.WeightDecay, settings.Momentum, gradNorm);
+    }
+}
