@@ -75,8 +75,12 @@ public sealed class MultiViewLoader : IDisposable
     }
 
     /// <summary>Builds one batch on the calling thread (what the workers do), e.g. for tests or a single-threaded run.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The epoch is negative or the step not within the epoch.</exception>
     public MultiViewBatch MakeBatch(int epoch, int step)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(step, BatchesPerEpoch);
         int[] order = Permutation(epoch);
         int b = Options.BatchSize;
         var g = Augmentation.Global;
