@@ -18,24 +18,34 @@ public static class GaussianBlur
         for (int k = 0; k < kernel.Length; k++) kernel[k] = (float)(kernel[k] / sum);
 
         int w = image.Width, h = image.Height;
-        var line = new float[Math.Max(w, h)];
+        // Horizontal: each row copied into a line padded with its edge values, so the inner loop needs no clamping.
+        var padded = new float[w + 2 * radius];
+        var copy = new float[w * h];
         for (int c = 0; c < 3; c++)
         {
             var plane = image.Plane(c);
-            for (int y = 0; y < h; y++) Convolve(plane.Slice(y * w, w), 1, w, kernel, line);
-            for (int x = 0; x < w; x++) Convolve(plane[x..], w, h, kernel, line);
-        }
-    }
-
-    private static void Convolve(Span<float> data, int stride, int n, float[] kernel, float[] scratch)
-    {
-        int radius = kernel.Length / 2;
-        for (int i = 0; i < n; i++) scratch[i] = data[i * stride];
-        for (int i = 0; i < n; i++)
-        {
-            float acc = 0;
-            for (int k = -radius; k <= radius; k++) acc += kernel[k + radius] * scratch[Math.Clamp(i + k, 0, n - 1)];
-            data[i * stride] = acc;
+            for (int y = 0; y < h; y++)
+            {
+                var row = plane.Slice(y * w, w);
+                row.CopyTo(padded.AsSpan(radius));
+                padded.AsSpan(0, radius).Fill(row[0]);
+                padded.AsSpan(radius + w).Fill(row[^1]);
+                for (int x = 0; x < w; x++)
+                {
+                    float acc = 0;
+                    for (int k = 0; k < kernel.Length; k++) acc += kernel[k] * padded[x + k];
+                    row[x] = acc;
+                }
+            }
+            // Vertical: whole rows weighted and summed, the edge rows repeated.
+            plane.CopyTo(copy);
+            plane.Clear();
+            for (int y = 0; y < h; y++)
+            {
+                var dst = plane.Slice(y * w, w);
+                for (int k = -radius; k <= radius; k++)
+                    RowMath.MultiplyAdd(dst, copy.AsSpan(Math.Clamp(y + k, 0, h - 1) * w, w), kernel[k + radius]);
+            }
         }
     }
 }

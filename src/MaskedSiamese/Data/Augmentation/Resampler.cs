@@ -21,11 +21,9 @@ internal static class Resampler
             for (int y = 0; y < box.Height; y++)
             {
                 var line = src.Slice((box.Top + y) * source.Width + box.Left, box.Width);
-                horizontal.Apply(line, 1, rows.AsSpan(y * width, width), 1);
+                horizontal.ApplyToLine(line, rows.AsSpan(y * width, width));
             }
-            var dst = result.Plane(c);
-            for (int x = 0; x < width; x++)
-                vertical.Apply(rows.AsSpan(x), width, dst[x..], width);
+            vertical.ApplyToRows(rows, width, result.Plane(c));
         }
         return result;
     }
@@ -75,14 +73,26 @@ internal static class Resampler
             return new Weights(start, count, w, taps);
         }
 
-        public void Apply(ReadOnlySpan<float> input, int inStride, Span<float> output, int outStride)
+        /// <summary>Filters the columns of <paramref name="input"/> (rows of <paramref name="width"/>) row by row.</summary>
+        public void ApplyToRows(ReadOnlySpan<float> input, int width, Span<float> output)
+        {
+            for (int o = 0; o < _start.Length; o++)
+            {
+                var dst = output.Slice(o * width, width);
+                for (int k = 0; k < _count[o]; k++)
+                    RowMath.MultiplyAdd(dst, input.Slice((_start[o] + k) * width, width), _w[o * _taps + k]);
+            }
+        }
+
+        /// <summary>Filters one contiguous line.</summary>
+        public void ApplyToLine(ReadOnlySpan<float> input, Span<float> output)
         {
             for (int o = 0; o < _start.Length; o++)
             {
                 int s = _start[o], baseW = o * _taps;
                 float acc = 0;
-                for (int k = 0; k < _count[o]; k++) acc += _w[baseW + k] * input[(s + k) * inStride];
-                output[o * outStride] = acc;
+                for (int k = 0; k < _count[o]; k++) acc += _w[baseW + k] * input[s + k];
+                output[o] = acc;
             }
         }
     }
