@@ -18,7 +18,8 @@ public sealed class ImageFolderSourceTests : IDisposable
 
     /// <summary>
     /// classA: JPEG (200,30,30), RGBA PNG (255,0,0,a=128), 16-bit RGB PNG (0,65535,0);
-    /// classB: palette PNG (10,20,250), 8-bit gray PNG (77), BMP (1,2,3), WebP (30,200,30), and four bad files.
+    /// classB: palette PNG (10,20,250), 8-bit gray PNG (77), BMP (1,2,3), WebP (30,200,30), GIF (200,100,50), and
+    /// four bad files (zero bytes, text named .png, truncated JPEG, a .txt that is not even considered).
     /// </summary>
     private static string MakeMixedFolder(string root)
     {
@@ -33,6 +34,10 @@ public sealed class ImageFolderSourceTests : IDisposable
         TestImageFiles.WritePng(Path.Combine(b, "gray.png"), 5, 2, 0, 8, [77, 77, 77, 77, 77]);
         TestImageFiles.WriteBmp(Path.Combine(b, "good.bmp"), 3, 2, 1, 2, 3);
         TestImageFiles.WriteSkia(Path.Combine(b, "good.webp"), 16, 16, new SKColor(30, 200, 30), SKEncodedImageFormat.Webp);
+        // A 1×1 GIF whose only pixel is palette entry 0, (200, 100, 50): LZW code size 2, codes clear, 0, end.
+        File.WriteAllBytes(Path.Combine(b, "tiny.gif"),
+            [.. "GIF89a"u8, 1, 0, 1, 0, 0x80, 0, 0, 200, 100, 50, 0, 0, 0,
+             0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 0x01, 0, 0x3B]);
         File.WriteAllBytes(Path.Combine(b, "zero.jpg"), []);
         File.WriteAllText(Path.Combine(b, "text.png"), "this is not a PNG\n");
         var jpeg = TestImageFiles.NoiseJpeg(64, 64);
@@ -62,7 +67,7 @@ public sealed class ImageFolderSourceTests : IDisposable
         Assert.Equal(["classA", "classB"], source.ClassNames);
         // Header probing rejects the empty and the text file up front; the truncated JPEG has a valid header.
         Assert.Equal(2, source.SkippedCount);
-        Assert.Equal(8, source.Count);
+        Assert.Equal(9, source.Count);
         var byName = Enumerable.Range(0, source.Count).ToDictionary(i => Path.GetFileName(source.PathOf(i)));
         RgbImage Get(string name) => source.TryGet(byName[name]) ?? throw new InvalidOperationException(name);
 
@@ -73,6 +78,7 @@ public sealed class ImageFolderSourceTests : IDisposable
         Near((77, 77, 77), Centre(Get("gray.png")), 0, "gray PNG");
         Near((1, 2, 3), Centre(Get("good.bmp")), 0, "BMP");
         Near((30, 200, 30), Centre(Get("good.webp")), 8, "WebP");
+        Near((200, 100, 50), Centre(Get("tiny.gif")), 0, "GIF");
         Assert.Equal((4, 3), (Get("deep.png").Width, Get("deep.png").Height));
         Assert.Equal(0, source.Label(byName["rgba.png"]));
         Assert.Equal(1, source.Label(byName["good.webp"]));
@@ -92,7 +98,7 @@ public sealed class ImageFolderSourceTests : IDisposable
     public void Decoding_up_front_also_excludes_files_truncated_after_the_header()
     {
         var source = ImageFolderSource.Open(MakeMixedFolder(Dir("mixed")), new ImageFolderOptions { DecodeUpFront = true });
-        Assert.Equal(7, source.Count);
+        Assert.Equal(8, source.Count);
         Assert.Equal(3, source.SkippedCount);
         Assert.All(Enumerable.Range(0, source.Count), i => Assert.NotNull(source.TryGet(i)));
     }
