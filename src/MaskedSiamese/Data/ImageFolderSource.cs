@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+
+namespace MaskedSiamese.Data;
+
+/// <summary>
+/// Images in a folder, torchvision <c>ImageFolder</c> style: <c>root/class_x/**/*.jpg</c> labelled by the ordinal-sorted
+/// subfolder names, or, when the folder has no subfolders, a flat unlabeled folder of images. Files are checked at
+/// construction (header only, unless <see cref="ImageFolderOptions.DecodeUpFront"/>) so that <see cref="Count"/> counts
+/// readable images; a file that still fails later makes <see cref="TryGet"/> return null. Every skipped file is logged
+/// once and counted.
+/// </summary>
+public sealed class ImageFolderSource : IImageSource
+{
+    private readonly string[] _paths;
+    private readonly int[] _labels;
+    private readonly TextWriter? _log;
+    private readonly ConcurrentDictionary<int, bool> _lateFailures = new();
+    private readonly Lock _logLock = new();
+    private readonly int _upFrontSkipped;
+
+    private ImageFolderSource(string root, string[] paths, int[] labels, IReadOnlyList<string> classNames,
+        int upFrontSkipped, TextWriter? log)
+    {
+        Root = root;
+        _paths = paths;
+        _labels = labels;
+        ClassNames = classNames;
+        _upFrontSkipped = upFrontSkipped;
+        _log = log;
+    }
+
+    /// <summary>The folder the images come from.</summary>
+    public string Root { get; }
+
+    /// <inheritdoc/>
+    public int Count => _paths.Length;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <inheritdoc/>
+    public int SkippedCount => _upFrontSkipped + _lateFailures.Count;
+
+    /// <summary>The file of item <paramref name="index"/>.</summary>
+    public string PathOf(int index) => _paths[index];
+
+    /// <inheritdoc/>
+    public int Label(int index) => _labels[index];
+
+    /// <inheritdoc/>
+    public RgbImage? TryGet(int index)
+    {
+        var image = ImageDecoder.TryDecode(_paths[index], out string? error);
+        if (image is null && _lateFailures.TryAdd(index, true)) Warn(_paths[index], error);
+        return image;
+    }
+
+    /// <summary>Scans <paramref name="root"/> and checks its images.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="InvalidDataException">No image in the folder (or the list) could be read.</exception>
+    public static ImageFolderSource Open(string root, ImageFolderOptions? options = null)
+    {
+        options ??= new ImageFolderOptions();
+        root = Path.GetFullPath(root);
+        if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"Image folder {root} does not exist");
+        var classDirs = Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>()
+            .Order(StringComparer.Ordinal).ToArray();
+        bool labeled = classDirs.Length > 0 || options.ClassNames is not null;
+        IReadOnlyList<string> classNames = options.ClassNames ?? (labeled ? classDirs : []);
+
+        var candidates = options.ListFile is { } list
+            ? ImageListFile.Read(list, root, labeled)
+            : Enumerate(root, labeled ? classDirs : null);
+
+        var classIndex = classNames.Select((c, i) => (c, i)).ToDictionary(t => t.c, t => t.i, StringComparer.Ordinal);
+        var problems = new string?[candidates.Count];
+        var labels = new int[candidates.Count];
+        Parallel.For(0, candidates.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            var (path, cls) = candidates[i];
+            labels[i] = -1;
+            if (labeled && (cls is null || !classIndex.TryGetValue(cls, out labels[i])))
+                problems[i] = $"class folder '{cls}' is not one of the {classNames.Count} classes";
+            else if (!File.Exists(path))
+                problems[i] = "file not found";
+            else
+                problems[i] = options.DecodeUpFront
+                    ? (ImageDecoder.TryDecode(path, out string? e) is null ? e : null)
+                    : ImageDecoder.Probe(path);
+        });
+
+        var paths = new List<string>(candidates.Count);
+        var kept = new List<int>(candidates.Count);
+        int skipped = 0;
+        for (int i = 0; i < candidates.Count; i++)
+        {
+            if (problems[i] is { } why)
+            {
+                skipped++;
+                options.Log?.WriteLine($"warning: skipping {candidates[i].Path}: {why}");
+                continue;
+            }
+            paths.Add(candidates[i].Path);
+            kept.Add(labels[i]);
+        }
+        if (paths.Count == 0)
+            throw new InvalidDataException(
+                $"No readable images in {root}: {candidates.Count} candidate file(s), {skipped} unreadable" +
+                (options.ListFile is null ? "" : $" (list {options.ListFile})"));
+        return new ImageFolderSource(root, [.. paths], [.. kept], classNames, skipped, options.Log);
+    }
+
+    private static List<(string Path, string? Class)> Enumerate(string root, string[]? classDirs)
+    {
+        var found = new List<(string, string?)>();
+        if (classDirs is null)
+        {
+            found.AddRange(ImageFiles(root, SearchOption.TopDirectoryOnly).Select(f => (f, (string?)null)));
+            return found;
+        }
+        foreach (var cls in classDirs)
+            found.AddRange(ImageFiles(Path.Combine(root, cls), SearchOption.AllDirectories).Select(f => (f, (string?)cls)));
+        return found;
+    }
+
+    // Sorted so that item indices, and hence seeded batches, do not depend on the file system's listing order.
+    private static IEnumerable<string> ImageFiles(string dir, SearchOption depth) =>
+        Directory.EnumerateFiles(dir, "*", depth)
+            .Where(f => ImageDecoder.Extensions.Contains(Path.GetExtension(f)))
+            .Order(StringComparer.Ordinal);
+
+    private void Warn(string path, string? why)
+    {
+        if (_log is null) return;
+        lock (_logLock) _log.WriteLine($"warning: skipping {path}: {why}");
+    }
+}

@@ -1,0 +1,36 @@
+using MaskedSiamese.Data;
+using MaskedSiamese.Data.Augmentation;
+
+namespace MaskedSiamese.Tests.Data;
+
+/// <summary>
+/// An in-memory source of small noisy images (item i is fixed by i), labels i mod 10; items listed in
+/// <paramref name="unreadable"/> fail late (null), and <paramref name="throwAt"/> makes TryGet throw.
+/// </summary>
+internal sealed class SyntheticSource(int count, int width = 28, int height = 28, ISet<int>? unreadable = null,
+    int throwAt = -1) : IImageSource
+{
+    private int _skipped;
+
+    public int Count => count;
+
+    public IReadOnlyList<string> ClassNames { get; } = Enumerable.Range(0, 10).Select(i => $"c{i}").ToArray();
+
+    public int SkippedCount => _skipped;
+
+    public int Label(int index) => index % 10;
+
+    public RgbImage? TryGet(int index)
+    {
+        if (index == throwAt) throw new InvalidDataException($"synthetic failure at {index}");
+        if (unreadable?.Contains(index) == true)
+        {
+            Interlocked.Increment(ref _skipped);
+            return null;
+        }
+        var random = new SeededRandom(12345, 0, index);
+        var rgb = new byte[3 * width * height];
+        for (int i = 0; i < rgb.Length; i++) rgb[i] = (byte)random.NextInt(256);
+        return new RgbImage(width, height, rgb);
+    }
+}
