@@ -68,7 +68,8 @@ public sealed class AdamW : IDisposable
                 if (grad is null) continue;
                 if (!_state.TryGetValue(name, out var s))
                 {
-                    s = new MomentState(torch.zeros_like(p), torch.zeros_like(p), 0);
+                    // State outlives the caller's dispose scope.
+                    s = new MomentState(torch.zeros_like(p).DetachFromDisposeScope(), torch.zeros_like(p).DetachFromDisposeScope(), 0);
                     _state[name] = s;
                 }
                 s.Step++;
@@ -137,7 +138,8 @@ public sealed class AdamW : IDisposable
             if (!m.shape.SequenceEqual(p.shape) || !v.shape.SequenceEqual(p.shape))
                 throw new ArgumentException($"optimizer state for '{name}' has shape [{string.Join(",", m.shape)}], the parameter [{string.Join(",", p.shape)}]", nameof(state));
             long step = state.TryGetValue(name + ".step", out var st) ? (long)Math.Round(st.to_type(ScalarType.Float64).item<double>()) : 0;
-            _state[name] = new MomentState(m.to(p.dtype, p.device).clone(), v.to(p.dtype, p.device).clone(), step);
+            _state[name] = new MomentState(m.to(p.dtype, p.device).clone().DetachFromDisposeScope(),
+                v.to(p.dtype, p.device).clone().DetachFromDisposeScope(), step);
         }
     }
 

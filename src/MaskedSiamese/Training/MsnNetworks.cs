@@ -59,6 +59,7 @@ public sealed class MsnNetworks : IDisposable
         target.to(device);
         StateDictLoader.Load(target, encoder.state_dict(), "encoder copy");
         var prototypes = new Parameter(protos.to(device), requires_grad: true);
+        prototypes.DetachFromDisposeScope();
         return new MsnNetworks(architecture, encoder, target, prototypes, device);
     }
 
@@ -85,6 +86,7 @@ public sealed class MsnNetworks : IDisposable
         StateDictLoader.Load(encoder, online, checkpoint.Encoder is null ? "target_encoder (as encoder)" : "encoder");
         StateDictLoader.Load(targetEncoder, target, "target_encoder");
         var prototypes = new Parameter(protos.to(dtype, device).clone(), requires_grad: true);
+        prototypes.DetachFromDisposeScope();
         return new MsnNetworks(arch with { NumPrototypes = (int)protos.shape[0] }, encoder, targetEncoder, prototypes, device);
     }
 

@@ -1,0 +1,114 @@
+using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Data;
+using MaskedSiamese.Data.Augmentation;
+using MaskedSiamese.Loss;
+using MaskedSiamese.Models;
+using MaskedSiamese.Tests.Data;
+using MaskedSiamese.Training;
+using TorchSharp;
+
+namespace MaskedSiamese.Tests.Training;
+
+public sealed class MsnTrainerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("msn-train-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static readonly AugmentationOptions Views = AugmentationOptions.FashionMnistDefaults with
+    {
+        Global = AugmentationOptions.FashionMnistDefaults.Global with { Size = 16 },
+        Focal = AugmentationOptions.FashionMnistDefaults.Focal with { Size = 8 },
+        FocalCount = 2,
+    };
+
+    private static TrainerSettings Tiny(long? maxSteps = null) => new()
+    {
+        Architecture = new EncoderArchitecture(new VitOptions(16, 4, 32, 1, 2), new ProjectionHeadOptions(32, 16), 16),
+        Loss = new MsnLossOptions(),
+        Schedule = new ScheduleSettings(2, 1) { WarmupEpochs = 0.5, StartLearningRate = 1e-4, ReferenceLearningRate = 1e-3 },
+        PatchDrop = 0.25,
+        Seed = 7,
+        Threads = 1,
+        CheckpointEvery = 2,
+        LogEvery = 1,
+        TensorBoard = false,
+        MaxSteps = maxSteps,
+        ConfigText = "meta: {}\n",
+    };
+
+    private static MultiViewLoader Loader(int images = 24) =>
+        new(new SyntheticSource(images, 20, 20), Views, new LoaderOptions { BatchSize = 8, Seed = 7, Workers = 1, Prefetch = 2 });
+
+    [Fact]
+    public void Stopping_and_resuming_ends_bit_for_bit_where_an_uninterrupted_run_ends()
+    {
+        string straight = Path.Combine(_dir, "straight"), resumed = Path.Combine(_dir, "resumed");
+        using (var loader = Loader()) new MsnTrainer(Tiny()).Run(loader, straight);
+        using (var loader = Loader())
+        {
+            var first = new MsnTrainer(Tiny(maxSteps: 2)).Run(loader, resumed);
+            Assert.Equal(2, first.StepsDone);
+            Assert.False(first.Completed);
+        }
+        using (var loader = Loader())
+        {
+            var rest = new MsnTrainer(Tiny()).Run(loader, resumed, resume: true);
+            Assert.Equal(6, rest.StepsDone);
+            Assert.True(rest.Completed);
+        }
+
+        using var a = MsnCheckpoint.Load(Path.Combine(straight, "checkpoints", "latest.safetensors"));
+        using var b = MsnCheckpoint.Load(Path.Combine(resumed, "checkpoints", "latest.safetensors"));
+        Assert.Equal(6, a.Training!["step"]!.GetValue<double>());
+        foreach (var (part, x, y) in new[] { ("encoder", a.Encoder!, b.Encoder!), ("target", a.TargetEncoder!, b.TargetEncoder!), ("optimizer", a.Optimizer!, b.Optimizer!) })
+            foreach (var (k, v) in x)
+                Assert.True(v.equal(y[k]).all().item<bool>(), $"{part}.{k} differs");
+        Assert.True(a.Prototypes!.equal(b.Prototypes!).all().item<bool>());
+        // The resumed log reads as one run: every step once, in order.
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => (double)i),
+            Diagnostics.RunLog.ReadCsv(Path.Combine(resumed, "log.csv")).Select(r => r["step"]));
+        Assert.Equal(File.ReadAllLines(Path.Combine(straight, "log.csv")).Length, File.ReadAllLines(Path.Combine(resumed, "log.csv")).Length);
+    }
+
+    [Fact]
+    public void Epoch_ends_write_checkpoints_and_the_run_folder_holds_config_and_logs()
+    {
+        string run = Path.Combine(_dir, "run");
+        using var loader = Loader();
+        var outcome = new MsnTrainer(Tiny()).Run(loader, run);
+        Assert.True(File.Exists(Path.Combine(run, "config.yaml")));
+        Assert.True(File.Exists(Path.Combine(run, "checkpoints", "epoch-001.safetensors")));
+        Assert.True(File.Exists(Path.Combine(run, "checkpoints", "epoch-002.safetensors")));
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(run, "log.jsonl")).Length);
+        var rows = Diagnostics.RunLog.ReadCsv(Path.Combine(run, "log.csv"));
+        Assert.All(rows, r => Assert.True(double.IsFinite(r["loss"]) && r["np"] >= 1 && r["lr"] > 0));
+        using var ck = MsnCheckpoint.Load(outcome.LatestCheckpoint);
+        Assert.Equal(["encoder", "target_encoder", "prototypes", "optimizer", "training_state"], ck.Parts);
+        Assert.Equal(1, ck.Training!["threads"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void A_diverging_run_stops_with_a_clear_error_and_keeps_the_last_good_checkpoint()
+    {
+        string run = Path.Combine(_dir, "nan");
+        var settings = Tiny() with
+        {
+            Schedule = new ScheduleSettings(2, 1) { WarmupEpochs = 0, StartLearningRate = 1e30, ReferenceLearningRate = 1e30, FinalLearningRate = 1e30 },
+            CheckpointEvery = 1,
+        };
+        using var loader = Loader();
+        var e = Assert.Throws<NonFiniteLossException>(() => new MsnTrainer(settings).Run(loader, run));
+        Assert.Contains("last good checkpoint", e.Message);
+        using var ck = MsnCheckpoint.Load(Path.Combine(run, "checkpoints", "latest.safetensors"));
+        Assert.Equal(e.Step, (long)ck.Training!["step"]!.GetValue<double>());
+        Assert.True(e.Step >= 1);
+    }
+
+    [Fact]
+    public void Resume_without_a_checkpoint_is_refused()
+    {
+        using var loader = Loader();
+        Assert.Throws<FileNotFoundException>(() => new MsnTrainer(Tiny()).Run(loader, Path.Combine(_dir, "none"), resume: true));
+    }
+}
