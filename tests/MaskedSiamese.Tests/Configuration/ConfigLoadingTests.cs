@@ -60,13 +60,7 @@ public sealed class ConfigLoadingTests
     public void Written_yaml_has_every_key()
     {
         string yaml = MsnConfig.Default.ToYaml();
-        string section = "";
-        var written = new List<string>();
-        foreach (string line in yaml.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!line.StartsWith(' ')) section = line.TrimEnd(':');
-            else written.Add(section + "." + line.Trim()[..line.Trim().IndexOf(':', StringComparison.Ordinal)]);
-        }
+        var written = ConfigFiles.FlatEntries(yaml).Select(e => e.Key);
 
         Assert.Equal(MsnConfig.Keys, written);
         Assert.Contains("  final_lr: 1.0e-06\n", yaml, StringComparison.Ordinal);

@@ -123,16 +123,8 @@ public sealed class OfficialConfigTests
     [Fact]
     public void Vits16_file_sets_exactly_the_official_fields()
     {
-        // Given the file's own keys (comments and blank lines aside)
-        var lines = File.ReadAllLines(ConfigFiles.PathOf("msn_vits16.yaml"))
-            .Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
-        var keys = new List<string>();
-        string section = "";
-        foreach (string line in lines)
-        {
-            if (!line.StartsWith(' ')) section = line.TrimEnd(':');
-            else keys.Add(section + "." + line.Trim()[..line.Trim().IndexOf(':', StringComparison.Ordinal)]);
-        }
+        // Given the file's own keys
+        var keys = ConfigFiles.FlatEntries(File.ReadAllText(ConfigFiles.PathOf("msn_vits16.yaml"))).Select(e => e.Key).ToList();
 
         // Then they are the 42 fields of the official file (the two optional keys are not in it)
         var official = OfficialValues.Select(row => (string)row[0]).Where(k => k is not "meta.two_layer" and not "criterion.freeze_proto");

@@ -17,14 +17,7 @@ public sealed class ReadmeKeyTableTests
             .ToDictionary(c => c[1] + "." + c[2].Trim('`'), c => c[3].Trim('`'));
 
         // And the defaults as written to YAML
-        string section = "";
-        var written = new Dictionary<string, string>();
-        foreach (string line in MsnConfig.Default.ToYaml().Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!line.StartsWith(' ')) { section = line.TrimEnd(':'); continue; }
-            int colon = line.IndexOf(':', StringComparison.Ordinal);
-            written[section + "." + line[..colon].Trim()] = line[(colon + 1)..].Trim();
-        }
+        var written = ConfigFiles.FlatEntries(MsnConfig.Default.ToYaml()).ToDictionary(e => e.Key, e => e.Value);
 
         // Then the table holds every key that is not official, with the written default
         var ours = MsnConfig.Keys.Where(k => !OfficialConfigTests.OfficialValues.Any(r => (string)r[0] == k)).ToList();
