@@ -1,0 +1,35 @@
+namespace MaskedSiamese.Configuration;
+
+/// <summary>
+/// The <c>logging</c> section: the run folder, the file-name tag, and (our keys) how often to log and checkpoint.
+/// </summary>
+public sealed record LoggingOptions
+{
+    /// <summary><c>folder</c>: the run folder for logs, the resolved config and checkpoints
+    /// (default <c>/checkpoint/msn_os_logs/</c>).</summary>
+    [YamlKey("folder")]
+    public string Folder { get; init; } = "/checkpoint/msn_os_logs/";
+
+    /// <summary><c>write_tag</c>: prefix of every file the run writes, e.g. <c>{tag}-latest</c>
+    /// (default <c>msn-experiment-1</c>). Not empty, no path separators.</summary>
+    [YamlKey("write_tag")]
+    public string WriteTag { get; init; } = "msn-experiment-1";
+
+    /// <summary><c>checkpoint_every</c> (ours): write a step checkpoint every this many optimizer steps; 0 writes only at
+    /// the end of each epoch (default 500; the official code uses 2500 at batch 1024).</summary>
+    [YamlKey("checkpoint_every")]
+    public int CheckpointEvery { get; init; } = 500;
+
+    /// <summary><c>log_every</c> (ours): log loss, lr and health metrics every this many steps, ≥ 1 (default 10).</summary>
+    [YamlKey("log_every")]
+    public int LogEvery { get; init; } = 10;
+
+    /// <summary><c>tensorboard</c> (ours): also write TensorBoard event files to the run folder (default true).</summary>
+    [YamlKey("tensorboard")]
+    public bool Tensorboard { get; init; } = true;
+
+    /// <summary><c>keep_checkpoints</c> (ours): how many step checkpoints to keep, oldest deleted first (default 2);
+    /// the latest and epoch checkpoints are always kept.</summary>
+    [YamlKey("keep_checkpoints")]
+    public int KeepCheckpoints { get; init; } = 2;
+}
