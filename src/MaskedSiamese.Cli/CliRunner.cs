@@ -20,7 +20,12 @@ internal static class CliRunner
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // Ctrl-C cancels the token; the trainer finishes its step and writes a checkpoint before the process ends.
+            return parse.Invoke(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = TimeSpan.FromMinutes(2),
+            });
         }
         catch (Exception e) when (IsUserError(e))
         {

@@ -6,6 +6,7 @@ var root = new RootCommand(
     "msn: Masked Siamese Networks for .NET. Pretrain a Vision Transformer on unlabeled images, evaluate it with a few " +
     "labels per class, import Meta's released MSN weights and export ours.")
 {
+    PretrainCommand.Create(),
     ImportCommand.Create(),
     InfoCommand.Create(),
 };

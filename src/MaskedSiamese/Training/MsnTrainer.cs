@@ -113,7 +113,14 @@ public sealed class MsnTrainer
             while (step < totalSteps && !cancellation.IsCancellationRequested)
             {
                 var wait = Stopwatch.StartNew();
-                if (!enumerator.MoveNext()) break;
+                try
+                {
+                    if (!enumerator.MoveNext()) break;
+                }
+                catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                {
+                    break;
+                }
                 double dataMs = wait.Elapsed.TotalMilliseconds;
                 using var batch = enumerator.Current;
                 var stepClock = Stopwatch.StartNew();

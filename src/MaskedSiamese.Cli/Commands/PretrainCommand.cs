@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Globalization;
+using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Configuration;
+using MaskedSiamese.Data;
+using MaskedSiamese.Training;
+
+namespace MaskedSiamese.Cli.Commands;
+
+/// <summary><c>msn pretrain</c>: MSN pretraining from a recipe, then (by default) the low-shot evaluation.</summary>
+internal static class PretrainCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config")
+        {
+            Description = $"A YAML file in the official schema, or a built-in recipe name ({string.Join(", ", ConfigPresets.Names)}). " +
+                          $"Default: {ConfigPresets.DefaultName}, the Fashion-MNIST main job (about 20 minutes on 2 cores).",
+        };
+        var data = new Option<string?>("--data")
+        {
+            Description = "fashion-mnist (the default data; fashion-mnist:FOLDER for IDX files elsewhere), or an image folder: " +
+                          "class subfolders, a flat folder, or a root with train/ (and val/) of which pretraining reads train/.",
+        };
+        var output = new Option<string?>("--out", "-o")
+        {
+            Description = "Run folder: resolved config, logs (CSV, JSONL, TensorBoard), checkpoints. Default: logging.folder of the config.",
+        };
+        var sets = new Option<string[]>("--set")
+        {
+            Description = "Override a config key, e.g. --set optimization.lr=5e-4 --set data.patch_drop=0.3 (repeatable; applied after the file).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var epochs = new Option<int?>("--epochs") { Description = "Shorthand for --set optimization.epochs=N (the schedules span all epochs)." };
+        var maxSteps = new Option<long?>("--max-steps")
+        {
+            Description = "Stop after N global steps. The schedules' horizon still comes from the epochs, so a run stopped early and resumed matches an uninterrupted one.",
+        };
+        var resume = new Option<bool>("--resume") { Description = "Continue from RUN_DIR/checkpoints/latest.safetensors (after Ctrl-C, a crash or kill -9)." };
+        var initFrom = new Option<string?>("--init-from")
+        {
+            Description = "Start from weights: our checkpoint, an official *_training.pth.tar (optimizer state included) or released " +
+                          "weights (target encoder + prototypes: the online encoder starts as a copy of the target, the optimizer fresh).",
+        };
+        var noEval = new Option<bool>("--no-eval") { Description = "Skip the low-shot evaluation after pretraining." };
+        var command = new Command("pretrain", "Pretrain a Vision Transformer with MSN on unlabeled images.")
+        {
+            config, data, output, sets, epochs, maxSteps, resume, initFrom, noEval,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            var overrides = new List<string>(parse.GetValue(sets) ?? []);
+            if (parse.GetValue(epochs) is { } e) overrides.Add($"optimization.epochs={e}");
+            if (parse.GetValue(maxSteps) is { } m) overrides.Add($"optimization.max_steps={m}");
+            if (parse.GetValue(data) is { } d) overrides.Add($"data.dataset={d}");
+            string? outDir = parse.GetValue(output);
+            if (outDir is not null) overrides.Add($"logging.folder={outDir}");
+            var cfg = ConfigPresets.Load(parse.GetValue(config), overrides);
+            return Task.FromResult(Run(cfg, parse.GetValue(resume), parse.GetValue(initFrom), !parse.GetValue(noEval), cancellation));
+        });
+        return command;
+    }
+
+    private static int Run(MsnConfig cfg, bool resume, string? initFrom, bool evaluate, CancellationToken cancellation)
+    {
+        string runFolder = Path.GetFullPath(cfg.Logging.Folder);
+        var settings = cfg.ToTrainerSettings();   // refuses a bad config before anything starts
+        using var initial = initFrom is null || resume ? null : MsnCheckpoint.LoadAny(initFrom);
+        if (initial is not null && initial.Architecture.Vit != settings.Architecture.Vit)
+            throw new UserInputException($"--init-from {initFrom}: its encoder ({Describe(initial.Architecture)}) differs from the config's ({Describe(settings.Architecture)})");
+        if (initial is not null) settings = settings with { Architecture = initial.Architecture };
+        var source = MsnConfigMapping.OpenPretrainingSource(cfg.DataLocation(), Console.Error);
+        using var loader = new MultiViewLoader(source, cfg.ToAugmentationOptions(), cfg.ToLoaderOptions());
+        var a = settings.Architecture.Vit;
+        Console.WriteLine($"MSN pretraining → {runFolder}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  data      {cfg.DataLocation()}: {source.Count} images{(source.SkippedCount > 0 ? $" ({source.SkippedCount} unreadable, skipped)" : "")}, batch {cfg.Criterion.BatchSize}, {loader.BatchesPerEpoch} steps/epoch × {cfg.Optimization.Epochs} epochs"));
+        Console.WriteLine($"  model     {Describe(settings.Architecture)}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  views     1 target + 1 anchor at {cfg.Data.RandSize} px (patch_drop {cfg.Data.PatchDrop}), {cfg.Data.FocalViews} focal at {cfg.Data.FocalSize} px"));
+        if (resume) Console.WriteLine("  resuming  from the latest checkpoint");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var outcome = new MsnTrainer(settings).Run(loader, runFolder, resume, initial, new ProgressBar(), stop.Token);
+        if (source.SkippedCount > 0) Console.WriteLine($"  skipped   {source.SkippedCount} unreadable images");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{(outcome.Completed ? "Finished" : "Stopped")} at step {outcome.StepsDone} in {outcome.Seconds:F0} s " +
+            $"({outcome.MeanStepMilliseconds:F0} ms/step, data wait {outcome.MeanDataWaitMilliseconds:F1} ms/step). Checkpoint: {outcome.LatestCheckpoint}"));
+        if (!outcome.Completed)
+        {
+            Console.WriteLine("Continue with the same command and --resume.");
+            return 0;
+        }
+        return 0;
+    }
+
+    private static string Describe(EncoderArchitecture a) => string.Create(CultureInfo.InvariantCulture,
+        $"ViT {a.Vit.ImageSize} px, patch {a.Vit.PatchSize}, dim {a.Vit.EmbedDim}, depth {a.Vit.Depth}, heads {a.Vit.NumHeads}; head {a.Head?.HiddenDim}→{a.Head?.OutputDim}; {a.NumPrototypes} prototypes");
+}

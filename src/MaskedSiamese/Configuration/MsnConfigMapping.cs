@@ -1,0 +1,164 @@
+using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Data;
+using MaskedSiamese.Data.Augmentation;
+using MaskedSiamese.Loss;
+using MaskedSiamese.Training;
+using TorchSharp;
+
+namespace MaskedSiamese.Configuration;
+
+/// <summary>Turns a validated run configuration into the settings of the library's parts: the trainer, the view
+/// augmentations, the loader, the evaluation transform and the pretraining data.</summary>
+public static class MsnConfigMapping
+{
+    /// <summary>The value of <c>data.dataset</c> that selects the built-in Fashion-MNIST.</summary>
+    public const string FashionMnistName = "fashion-mnist";
+
+    /// <summary>The networks' architecture.</summary>
+    public static EncoderArchitecture ToArchitecture(this MsnConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new EncoderArchitecture(config.Meta.ToVitOptions(), config.Meta.ToHeadOptions(), config.Criterion.NumProto);
+    }
+
+    /// <summary>Everything the trainer needs.</summary>
+    public static TrainerSettings ToTrainerSettings(this MsnConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var o = config.Optimization;
+        var c = config.Criterion;
+        return new TrainerSettings
+        {
+            Architecture = config.ToArchitecture(),
+            Loss = new MsnLossOptions
+            {
+                Temperature = c.Temperature,
+                SharpenTemperature = c.StartSharpen,
+                UseSinkhorn = c.UseSinkhorn,
+                MeMaxWeight = c.MeMax ? c.MemaxWeight : 0,
+                EntropyWeight = c.EntWeight,
+                LabelSmoothing = config.Data.LabelSmoothing,
+            },
+            // IterationsPerEpoch is the loader's; 1 is a placeholder the trainer replaces.
+            Schedule = new ScheduleSettings(o.Epochs, 1)
+            {
+                WarmupEpochs = o.Warmup,
+                StartLearningRate = o.StartLr,
+                ReferenceLearningRate = o.Lr,
+                FinalLearningRate = o.FinalLr,
+                WeightDecay = o.WeightDecay,
+                FinalWeightDecay = o.FinalWeightDecay,
+                StartSharpen = c.StartSharpen,
+                FinalSharpen = c.FinalSharpen,
+                HorizonMultiplier = o.Horizon,
+            },
+            PatchDrop = config.Data.PatchDrop,
+            MaskSharing = config.Meta.MaskSharing,
+            ClipGrad = o.ClipGrad,
+            Adam = (o.Betas.Beta1, o.Betas.Beta2, o.Eps),
+            Seed = config.Meta.Seed,
+            Threads = config.Meta.Threads,
+            Device = ToDevice(config.Meta.Device),
+            CheckpointEvery = config.Logging.CheckpointEvery,
+            LogEvery = config.Logging.LogEvery,
+            KeepCheckpoints = config.Logging.KeepCheckpoints,
+            TensorBoard = config.Logging.Tensorboard,
+            MaxSteps = o.MaxSteps,
+            ConfigText = config.ToYaml(),
+        };
+    }
+
+    /// <summary>The target/anchor and focal view augmentations.</summary>
+    public static AugmentationOptions ToAugmentationOptions(this MsnConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var d = config.Data;
+        var common = new ViewOptions
+        {
+            FlipProbability = d.HflipProb,
+            JitterProbability = d.JitterProb,
+            GrayscaleProbability = d.GrayscaleProb,
+            BlurProbability = d.BlurProb,
+            BlurSigma = d.BlurSigma,
+            Mean = d.Mean.ToArray().Select(v => (float)v).ToArray(),
+            Std = d.Std.ToArray().Select(v => (float)v).ToArray(),
+        }.WithJitterStrength(d.ColorJitterStrength);
+        return new AugmentationOptions
+        {
+            Global = common with { Size = d.RandSize, Scale = d.RandScale },
+            Focal = common with { Size = d.FocalSize, Scale = d.FocalScale },
+            FocalCount = d.FocalViews,
+        };
+    }
+
+    /// <summary>Batching, shuffling seed and workers.</summary>
+    public static LoaderOptions ToLoaderOptions(this MsnConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new LoaderOptions
+        {
+            BatchSize = config.Criterion.BatchSize,
+            Seed = config.Meta.Seed,
+            Workers = Math.Max(1, Math.Min(config.Data.NumWorkers, LoaderOptions.DefaultWorkers)),
+        };
+    }
+
+    /// <summary>The deterministic evaluation transform (resize the shorter side, centre crop, normalise).</summary>
+    public static EvalOptions ToEvalOptions(this MsnConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var d = config.Data;
+        return new EvalOptions
+        {
+            ResizeTo = d.EvalResize,
+            CropSize = d.EvalCrop,
+            Mean = d.Mean.ToArray().Select(v => (float)v).ToArray(),
+            Std = d.Std.ToArray().Select(v => (float)v).ToArray(),
+        };
+    }
+
+    /// <summary>
+    /// Where the data is: <c>fashion-mnist</c> (optionally <c>fashion-mnist:FOLDER</c>), a folder path, or, when
+    /// <c>data.dataset</c> is empty, the official <c>root_path/image_folder</c>.
+    /// </summary>
+    public static string DataLocation(this MsnConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.Data.Dataset.Length > 0
+            ? config.Data.Dataset
+            : Path.Combine(config.Data.RootPath, config.Data.ImageFolder);
+    }
+
+    /// <summary>Opens the pretraining images: Fashion-MNIST's training set, or a folder's <c>train/</c> part when it
+    /// has one (else the folder itself). Unreadable images are skipped and reported to <paramref name="log"/>.</summary>
+    public static IImageSource OpenPretrainingSource(string location, TextWriter? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        if (IsFashionMnist(location, out var folder)) return FashionMnistSource.Load(folder, train: true);
+        if (!Directory.Exists(location)) throw new DirectoryNotFoundException($"data folder '{location}' does not exist");
+        var options = new ImageFolderOptions { Log = log };
+        return Directory.Exists(Path.Combine(location, "train"))
+            ? ImageFolderSplits.OpenTrain(location, options)
+            : ImageFolderSource.Open(location, options);
+    }
+
+    /// <summary>Whether <paramref name="location"/> names Fashion-MNIST, and its folder when given.</summary>
+    public static bool IsFashionMnist(string location, out string? folder)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        folder = null;
+        if (location.Equals(FashionMnistName, StringComparison.OrdinalIgnoreCase)) return true;
+        if (!location.StartsWith(FashionMnistName + ":", StringComparison.OrdinalIgnoreCase)) return false;
+        folder = location[(FashionMnistName.Length + 1)..];
+        return true;
+    }
+
+    /// <summary>Parses <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</summary>
+    public static torch.Device ToDevice(string device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !torch.cuda.is_available())
+            throw new ConfigException($"config: meta.device is '{device}' but CUDA is not available here (use cpu, or run a CUDA build: docs in README)");
+        return new torch.Device(device);
+    }
+}
