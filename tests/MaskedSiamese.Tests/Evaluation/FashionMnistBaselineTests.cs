@@ -71,6 +71,9 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
             new LowShotOptions { GivenSplits = LowShotSplits.ReadJson(path) });
 
         output.WriteLine(LowShotTable.Format(report));
+        string chart = Path.Combine(Path.GetTempPath(), "msn-fmnist-lowshot.png");
+        AccuracyChart.SavePng(report, chart, title: "Fashion-MNIST low-shot, official splits");
+        output.WriteLine($"chart: {chart}");
         output.WriteLine("benchmarks.md, official code, raw pixels: 44.2 ± 4.6, 54.1 ± 4.2, 63.0 ± 2.5, 67.7 ± 1.0");
         var pixels = report.FeatureSets[0].Summaries;
         Assert.Equal(["1/class", "2/class", "5/class", "10/class"], pixels.Select(s => s.Regime));

@@ -75,6 +75,31 @@ public sealed class LowShotProtocolTests(ITestOutputHelper output)
         Assert.Contains(runs.Single(r => r.Regime == "4/class").Lambda, grid);
     }
 
+    [Fact]
+    public void Chart_is_a_png_of_the_requested_size()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (train, trainLabels, test, testLabels) = TrainTest(separation: 2);
+        var report = LowShotProtocol.Run([new FeatureSet("clusters", train, test)], trainLabels, testLabels,
+            new LowShotOptions { Shots = [1, 2, 5], Seeds = [0, 1] });
+        string path = Path.Combine(Path.GetTempPath(), $"msn-chart-{Guid.NewGuid():N}.png");
+
+        try
+        {
+            AccuracyChart.SavePng(report, path, 640, 400, "toy");
+
+            var bytes = File.ReadAllBytes(path);
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+            // IHDR holds the width and height, big-endian, at bytes 16–23.
+            Assert.Equal(640, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)));
+            Assert.Equal(400, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static (Tensor Train, int[] TrainLabels, Tensor Test, int[] TestLabels) TrainTest(double separation)
     {
         var (train, trainLabels) = SyntheticData.Clusters(perClass: 50, classes: 4, dim: 6, separation, seed: 11);
