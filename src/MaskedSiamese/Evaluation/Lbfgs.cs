@@ -30,7 +30,7 @@ internal static class Lbfgs
         int stored = 0, newest = -1;
 
         double fx = f(x, g);
-        int iteration = 0;
+        int iteration = 0, stalled = 0;
         while (true)
         {
             double gInf = NormInf(g);
@@ -66,7 +66,9 @@ internal static class Lbfgs
                 double q = double.IsFinite(fNew) ? -slope * step * step / (2 * (fNew - fx - slope * step)) : 0.1 * step;
                 step = Math.Clamp(q, 0.1 * step, 0.5 * step);
             }
-            // No decrease representable in double precision: this is as close as the objective can tell.
+            // No decrease representable in double precision: this is as close as the objective can tell, and a tighter
+            // tolerance than the objective's rounding allows would otherwise spin until the iteration cap.
+            stalled = fx - fNew <= 1e-15 * Math.Abs(fx) ? stalled + 1 : 0;
             if (!accepted) return new Outcome(fx, iteration, gInf, false);
 
             int slot = (newest + 1) % history;
@@ -87,6 +89,7 @@ internal static class Lbfgs
             Array.Copy(xNew, x, n);
             Array.Copy(gNew, g, n);
             fx = fNew;
+            if (stalled >= 10) return new Outcome(fx, iteration, NormInf(g), false);
         }
     }
 

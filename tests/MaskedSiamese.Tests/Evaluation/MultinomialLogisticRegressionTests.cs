@@ -43,6 +43,21 @@ public sealed class MultinomialLogisticRegressionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Unreachable_tolerance_stops_at_the_rounding_floor_without_claiming_convergence()
+    {
+        var (x, y) = SyntheticData.Clusters(perClass: 10, classes: 3, dim: 4, separation: 1, seed: 5, ScalarType.Float64);
+        using var _ = x;
+
+        var model = MultinomialLogisticRegression.Fit(x, y, 3,
+            new LogisticRegressionOptions { Lambda = 0.1, GradientTolerance = 0, MaxIterations = 100_000 });
+
+        output.WriteLine($"{model.FitInfo}");
+        Assert.False(model.FitInfo.Converged);
+        Assert.True(model.FitInfo.Iterations < 100_000);
+        Assert.True(model.FitInfo.GradientNorm < 1e-8);
+    }
+
+    [Fact]
     public void Lambda_sweep_by_cross_validation_picks_a_grid_value_and_never_sees_other_data()
     {
         var (x, y) = SyntheticData.Clusters(perClass: 5, classes: 3, dim: 6, separation: 3, seed: 3);
