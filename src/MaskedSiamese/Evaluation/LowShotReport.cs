@@ -24,6 +24,8 @@ public sealed record LowShotReport(string Schema, string Classifier, int Classes
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // The file is data for people and tools, never embedded in HTML: keep λ, Σ and ± readable.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>The report as indented JSON.</summary>
