@@ -32,8 +32,8 @@ public sealed class LinearProbe : IDisposable
     /// <summary>Wall time of the training.</summary>
     public double Seconds { get; }
 
-    /// <summary>Trains a head on <paramref name="features"/> [n, D] (float32) and <paramref name="labels"/>.</summary>
-    /// <param name="features">Fixed training features [n, D].</param>
+    /// <summary>Trains a head on <paramref name="features"/> [n, D] and <paramref name="labels"/>.</summary>
+    /// <param name="features">Fixed training features [n, D] (the head computes in float32).</param>
     /// <param name="labels">n labels in [0, <paramref name="numClasses"/>).</param>
     /// <param name="numClasses">C.</param>
     /// <param name="options">Schedule and seed (defaults: 10 epochs, batch 256, lr 1.0).</param>
@@ -44,6 +44,7 @@ public sealed class LinearProbe : IDisposable
         options ??= new LinearProbeOptions();
         options.Validate();
         var y = MultinomialLogisticRegression.CheckLabels(features, labels, numClasses);
+        using var x = features.to(float32);
         var watch = Stopwatch.StartNew();
         var generator = new Generator((ulong)options.Seed);
         var head = new LinearProbeHead(features.shape[1], numClasses, options.Normalize, generator);
@@ -58,7 +59,9 @@ public sealed class LinearProbe : IDisposable
         var losses = new List<double>();
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
-            using var order = torch.randperm(n, generator: generator, device: features.device);
+            // The generator lives on the CPU, so the permutation is drawn there and moved.
+            using var cpuOrder = torch.randperm(n, generator: generator);
+            using var order = cpuOrder.to(features.device);
             double sum = 0;
             for (long start = 0; start < n; start += options.BatchSize)
             {
@@ -66,7 +69,7 @@ public sealed class LinearProbe : IDisposable
                 foreach (var group in optimizer.ParamGroups)
                     group.LearningRate = options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps));
                 var rows = order.narrow(0, start, Math.Min(options.BatchSize, n - start));
-                var loss = nn.functional.cross_entropy(head.call(features.index_select(0, rows)),
+                var loss = nn.functional.cross_entropy(head.call(x.index_select(0, rows)),
                     targets.index_select(0, rows));
                 optimizer.zero_grad();
                 loss.backward();
@@ -86,7 +89,7 @@ public sealed class LinearProbe : IDisposable
         ArgumentNullException.ThrowIfNull(features);
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        return Head.call(features).argmax(1).to(int32).cpu().data<int>().ToArray();
+        return Head.call(features.to(float32)).argmax(1).to(int32).cpu().data<int>().ToArray();
     }
 
     /// <summary>Top-1 accuracy on <paramref name="features"/> and <paramref name="labels"/>.</summary>
