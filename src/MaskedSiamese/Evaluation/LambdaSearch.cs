@@ -12,7 +12,7 @@ public static class LambdaSearch
 {
     /// <summary>λ grid of half decades from 1e-4 to 1e1 (the official values 0.0025–0.075 lie inside).</summary>
     public static IReadOnlyList<double> DefaultGrid { get; } =
-        Enumerable.Range(0, 11).Select(i => Math.Pow(10, -4 + 0.5 * i)).ToArray();
+        Array.AsReadOnly(Enumerable.Range(0, 11).Select(i => Math.Pow(10, -4 + 0.5 * i)).ToArray());
 
     /// <summary>
     /// Scores every λ of <paramref name="grid"/> by stratified cross-validation: each class's samples are shuffled

@@ -14,10 +14,10 @@ namespace MaskedSiamese.Evaluation;
 public static partial class LowShotSplits
 {
     /// <summary>The official number of splits and their seeds.</summary>
-    public static IReadOnlyList<int> DefaultSeeds { get; } = [0, 1, 2];
+    public static IReadOnlyList<int> DefaultSeeds { get; } = Array.AsReadOnly([0, 1, 2]);
 
     /// <summary>The official shot counts (1, 2, 5 per class) and the common 10.</summary>
-    public static IReadOnlyList<int> DefaultShots { get; } = [1, 2, 5, 10];
+    public static IReadOnlyList<int> DefaultShots { get; } = Array.AsReadOnly([1, 2, 5, 10]);
 
     /// <summary><paramref name="k"/> training indices per class, drawn with <paramref name="seed"/> (ascending).</summary>
     /// <exception cref="ArgumentException">A class has fewer than <paramref name="k"/> samples.</exception>
