@@ -26,7 +26,7 @@ public sealed record LowShotOptions
 
     /// <summary>
     /// Choose λ per split by cross-validation on that split's labelled samples (<see cref="LambdaSearch"/>) when every
-    /// class has at least 2 of them; otherwise, and when false, <see cref="Solver"/>'s λ is used.
+    /// class has at least 2 of them; otherwise, for the all-label run, and when false, <see cref="Solver"/>'s λ is used.
     /// </summary>
     public bool CrossValidateLambda { get; init; }
 

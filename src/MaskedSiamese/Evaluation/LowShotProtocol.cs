@@ -63,7 +63,10 @@ public static class LowShotProtocol
             var x = split.Regime == LabelledSplit.AllRegime ? train : train.index_select(0, rows);
             var y = split.Indices.Select(i => trainLabels[i]).ToArray();
             double lambda = options.Solver.Lambda;
-            if (options.CrossValidateLambda && y.GroupBy(l => l).Min(g => g.Count()) >= 2)
+            // The all-label fit keeps the fixed λ: a sweep there costs folds × grid full fits for a regime where λ
+            // barely matters.
+            if (options.CrossValidateLambda && split.Regime != LabelledSplit.AllRegime &&
+                y.GroupBy(l => l).Min(g => g.Count()) >= 2)
                 lambda = LambdaSearch.CrossValidate(x, y, classes, options.LambdaGrid, options.Folds, split.Seed,
                     options.Solver).BestLambda;
             var model = MultinomialLogisticRegression.Fit(x, y, classes, options.Solver with { Lambda = lambda });

@@ -86,6 +86,21 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
     }
 
     [Fact]
+    public void Cross_validated_lambda_on_the_stored_splits_is_reported()
+    {
+        string path = Path.Combine(OfficialFixtures.RepositoryRoot, "..", "shared", "reference",
+            "fmnist-lowshot-splits.json");
+
+        var report = LowShotProtocol.Run([new FeatureSet("raw pixels, λ by 5-fold CV", data.TrainPixels, data.TestPixels)],
+            data.TrainLabels, data.TestLabels,
+            new LowShotOptions { GivenSplits = LowShotSplits.ReadJson(path), CrossValidateLambda = true });
+
+        output.WriteLine(LowShotTable.Format(report));
+        Assert.All(report.FeatureSets[0].Runs.Where(r => r.Regime != "1/class"),
+            r => Assert.Contains(r.Lambda, LambdaSearch.DefaultGrid));
+    }
+
+    [Fact]
     public void Linear_probe_on_pixels_is_reported()
     {
         using var train = FeaturePreprocessing.CenterAndNormalize(data.TrainPixels);
