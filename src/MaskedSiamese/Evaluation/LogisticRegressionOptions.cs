@@ -1,0 +1,36 @@
+namespace MaskedSiamese.Evaluation;
+
+/// <summary>Settings of <see cref="MultinomialLogisticRegression.Fit"/>.</summary>
+public sealed record LogisticRegressionOptions
+{
+    /// <summary>The official low-shot value (the MSN README's <c>--lambd 0.0025</c>).</summary>
+    public const double DefaultLambda = 0.0025;
+
+    /// <summary>
+    /// λ of the objective Σᵢ CEᵢ + (λ/2)‖W‖²_F, summed over the n labelled samples and NOT divided by n. It equals the
+    /// official <c>--lambd</c> (which the official code divides by n for cyanure's mean objective) and scikit-learn's
+    /// <c>C = 1/λ</c>. Larger is more regularisation; with few labels the best value is usually larger.
+    /// </summary>
+    public double Lambda { get; init; } = DefaultLambda;
+
+    /// <summary>Iteration cap of L-BFGS; the fit reports <c>Converged = false</c> when it is reached.</summary>
+    public int MaxIterations { get; init; } = 1000;
+
+    /// <summary>
+    /// Stop when the largest gradient entry of the per-sample objective (the summed objective divided by n) is at most
+    /// this (scikit-learn's <c>tol</c> for <c>lbfgs</c> has the same meaning, default 1e-4).
+    /// </summary>
+    public double GradientTolerance { get; init; } = 1e-5;
+
+    /// <summary>Number of correction pairs L-BFGS keeps.</summary>
+    public int HistorySize { get; init; } = 10;
+
+    internal void Validate()
+    {
+        if (!(Lambda > 0) || !double.IsFinite(Lambda))
+            throw new ArgumentOutOfRangeException(nameof(Lambda), Lambda, "λ must be positive and finite");
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxIterations);
+        ArgumentOutOfRangeException.ThrowIfNegative(GradientTolerance);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(HistorySize);
+    }
+}

@@ -1,0 +1,93 @@
+using MaskedSiamese.Data;
+using MaskedSiamese.Evaluation;
+using MaskedSiamese.Tests.Support;
+
+namespace MaskedSiamese.Tests.Evaluation;
+
+public sealed class LowShotSplitsTests
+{
+    private static readonly int[] TrainLabels = FashionMnist.Load(train: true).Labels.Select(b => (int)b).ToArray();
+
+    [Fact]
+    public void Drawn_splits_are_nested_class_balanced_seeded_and_inside_the_training_set()
+    {
+        int[] shots = [1, 2, 5, 10];
+        foreach (int seed in new[] { 0, 1, 2 })
+        {
+            var splits = LowShotSplits.Draw(TrainLabels, shots, [1.0], [seed]);
+            Assert.Equal(5, splits.Count);
+            for (int s = 0; s < splits.Count; s++)
+            {
+                var split = splits[s];
+                Assert.Equal(seed, split.Seed);
+                Assert.All(split.Indices, i => Assert.InRange(i, 0, TrainLabels.Length - 1));
+                Assert.Equal(split.Indices.Count, split.Indices.Distinct().Count());
+                var perClass = split.Indices.GroupBy(i => TrainLabels[i]).ToDictionary(g => g.Key, g => g.Count());
+                Assert.Equal(10, perClass.Count);
+                Assert.All(perClass.Values, n => Assert.Equal(split.ShotsPerClass ?? 60, n));
+                if (s > 0) Assert.Superset(splits[s - 1].Indices.ToHashSet(), split.Indices.ToHashSet());
+            }
+        }
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_indices_and_other_seeds_differ()
+    {
+        var a = LowShotSplits.ShotsPerClass(TrainLabels, 5, 1);
+        var b = LowShotSplits.ShotsPerClass(TrainLabels, 5, 1);
+        var c = LowShotSplits.ShotsPerClass(TrainLabels, 5, 2);
+
+        Assert.Equal(a.Indices, b.Indices);
+        Assert.NotEqual(a.Indices, c.Indices);
+        Assert.Equal("5/class", a.Regime);
+    }
+
+    [Fact]
+    public void Too_few_samples_of_a_class_is_an_error()
+    {
+        int[] labels = [0, 0, 0, 1, 1];
+
+        Assert.Throws<ArgumentException>(() => LowShotSplits.ShotsPerClass(labels, 3, 0));
+    }
+
+    [Fact]
+    public void Stored_fashion_mnist_splits_read_back_with_their_indices()
+    {
+        string path = Path.Combine(OfficialFixtures.RepositoryRoot, "..", "shared", "reference",
+            "fmnist-lowshot-splits.json");
+
+        var splits = LowShotSplits.ReadJson(path);
+
+        Assert.Equal(12, splits.Count);
+        var first = splits.Single(s => s.Seed == 0 && s.ShotsPerClass == 1);
+        Assert.Equal([23957, 26316, 39374, 42918, 43279, 43851, 48779, 51876, 52804, 53521], first.Indices);
+        foreach (var s in splits)
+        {
+            Assert.Equal(Enumerable.Range(0, 10), s.Indices.Select(i => TrainLabels[i]).Distinct().Order());
+            Assert.Equal(10 * s.ShotsPerClass, s.Indices.Count);
+            var smaller = splits.Where(o => o.Seed == s.Seed && o.ShotsPerClass < s.ShotsPerClass);
+            Assert.All(smaller, o => Assert.Subset(s.Indices.ToHashSet(), o.Indices.ToHashSet()));
+        }
+    }
+
+    [Fact]
+    public void Official_subset_list_maps_file_names_to_indices()
+    {
+        string[] names = ["train/n01/n01_1.JPEG", "train/n01/n01_2.JPEG", "train/n02/n02_7.JPEG", "train/n02/n02_9.JPEG"];
+        string path = Path.Combine(Path.GetTempPath(), $"msn-subset-{Guid.NewGuid():N}.txt");
+        File.WriteAllLines(path, ["n02_9.JPEG", "n01_2.JPEG", ""]);
+        try
+        {
+            var split = LowShotSplits.ReadSubsetList(path, names, seed: 2);
+
+            Assert.Equal([1, 3], split.Indices);
+            Assert.Equal(2, split.Seed);
+            File.AppendAllLines(path, ["n03_1.JPEG"]);
+            Assert.Throws<InvalidDataException>(() => LowShotSplits.ReadSubsetList(path, names));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
