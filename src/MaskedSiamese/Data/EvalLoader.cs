@@ -20,9 +20,7 @@ public sealed class EvalLoader : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loader);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(loader.BatchSize);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(loader.Workers);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(loader.Prefetch);
+        loader.Validate();
         _source = source;
         Options = options;
         Loader = loader;

@@ -26,9 +26,7 @@ public sealed class MultiViewLoader : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(augmentation);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Workers);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Prefetch);
+        options.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(augmentation.FocalCount);
         if (source.Count < options.BatchSize)
             throw new ArgumentException($"{source.Count} images are fewer than one batch of {options.BatchSize}", nameof(source));
