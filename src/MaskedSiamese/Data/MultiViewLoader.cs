@@ -73,7 +73,7 @@ public sealed class MultiViewLoader : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(step, BatchesPerEpoch);
-        int[] order = Permutation(epoch);
+        int[] order = Order(epoch);
         int b = Options.BatchSize;
         var g = Augmentation.Global;
         var f = Augmentation.Focal;
@@ -86,10 +86,12 @@ public sealed class MultiViewLoader : IDisposable
         var labels = new int[b];
         for (int row = 0; row < b; row++)
         {
-            var (index, image) = Decode(order[step * b + row]);
+            int drawn = order[step * b + row];
+            var (index, image) = Decode(drawn);
             indices[row] = index;
             labels[row] = _source.Label(index);
-            var random = new SeededRandom(Options.Seed, epoch, index);
+            // Keyed by the drawn item, unique within the epoch, so a substitute for an unreadable item gets its own views.
+            var random = new SeededRandom(Options.Seed, epoch, drawn);
             ViewAugmenter.Apply(image, g, random).Data.CopyTo(target, row * globalLen);
             ViewAugmenter.Apply(image, g, random).Data.CopyTo(anchor, row * globalLen);
             for (int v = 0; v < focal.Length; v++) ViewAugmenter.Apply(image, f, random).Data.CopyTo(focal[v], row * focalLen);
@@ -106,7 +108,10 @@ public sealed class MultiViewLoader : IDisposable
     }
 
     /// <summary>The order in which epoch <paramref name="epoch"/> visits the items.</summary>
-    public int[] Permutation(int epoch)
+    public IReadOnlyList<int> Permutation(int epoch) => Array.AsReadOnly(Order(epoch));
+
+    // Cached for the epoch in progress: every batch of the epoch needs it.
+    private int[] Order(int epoch)
     {
         lock (_lock)
         {
