@@ -178,5 +178,11 @@ public class MultiViewLoaderTests
         Assert.Equal(24 * 5, result.Views);
         Assert.True(result.Seconds > 0);
         Assert.Equal(result.Images / result.Seconds, result.ImagesPerSecond, 6);
+        Assert.InRange(result.WaitFraction, 0, 1);
+
+        var seen = new List<int>();
+        var withStep = DataLoaderBenchmark.Run(new SyntheticSource(43), Views, Small, 2, b => seen.Add(b.Step));
+        Assert.Equal([0, 1], seen);
+        Assert.Equal(2, withStep.Batches);
     }
 }
