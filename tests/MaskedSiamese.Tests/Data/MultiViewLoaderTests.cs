@@ -142,6 +142,18 @@ public class MultiViewLoaderTests
     }
 
     [Fact]
+    public void Workers_make_at_most_prefetch_batches_ahead_of_the_consumer()
+    {
+        var source = new SyntheticSource(400);
+        using var loader = Loader(source, Small with { Workers = 3, Prefetch = 2 });
+        using var reader = loader.Read().GetEnumerator();
+        Assert.True(reader.MoveNext());
+        reader.Current.Dispose();
+        Thread.Sleep(300); // give the workers every chance to overrun; the bound must hold regardless
+        Assert.InRange(source.Reads, 8, (1 + 2) * 8);
+    }
+
+    [Fact]
     public void A_worker_failure_reaches_the_consumer_and_stops_the_workers()
     {
         using var loader = Loader(new SyntheticSource(43, throwAt: 5));
