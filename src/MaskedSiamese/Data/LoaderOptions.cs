@@ -20,4 +20,13 @@ public sealed record LoaderOptions
 
     /// <summary>Batches made ahead of the consumer (ready or in progress), which bounds memory.</summary>
     public int Prefetch { get; init; } = 3;
+
+    /// <summary>Throws unless batch size, workers and prefetch are all positive.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">One of them is not.</exception>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Workers);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Prefetch);
+    }
 }

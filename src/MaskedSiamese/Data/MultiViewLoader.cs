@@ -15,10 +15,9 @@ public sealed class MultiViewLoader : IDisposable
     private const long ShuffleStream = 1;
 
     private readonly IImageSource _source;
-    private readonly List<PrefetchPipeline> _pipelines = [];
+    private readonly PrefetchReader<MultiViewBatch> _reader = new();
     private readonly Lock _lock = new();
     private (int Epoch, int[] Order)? _lastPermutation;
-    private bool _disposed;
 
     /// <summary>A loader over <paramref name="source"/>; nothing runs until <see cref="Read"/> is enumerated.</summary>
     /// <exception cref="ArgumentException">The source has fewer items than one batch, or the options are invalid.</exception>
@@ -27,9 +26,7 @@ public sealed class MultiViewLoader : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(augmentation);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Workers);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Prefetch);
+        options.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(augmentation.FocalCount);
         if (source.Count < options.BatchSize)
             throw new ArgumentException($"{source.Count} images are fewer than one batch of {options.BatchSize}", nameof(source));
@@ -48,13 +45,7 @@ public sealed class MultiViewLoader : IDisposable
     public int BatchesPerEpoch => _source.Count / Options.BatchSize;
 
     /// <summary>Worker threads currently alive across this loader's enumerations.</summary>
-    public int RunningWorkers
-    {
-        get
-        {
-            lock (_lock) return _pipelines.Sum(p => p.RunningWorkers);
-        }
-    }
+    public int RunningWorkers => _reader.RunningWorkers;
 
     /// <summary>
     /// The batches from (<paramref name="startEpoch"/>, <paramref name="startStep"/>) on, through
@@ -71,7 +62,8 @@ public sealed class MultiViewLoader : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(startStep, BatchesPerEpoch);
         long first = (long)startEpoch * BatchesPerEpoch + startStep;
         long end = epochs is { } e ? (long)(startEpoch + e) * BatchesPerEpoch : long.MaxValue;
-        return ReadOrdinals(first, end, cancellation);
+        return _reader.Read(first, end, Options.Workers, Options.Prefetch,
+            ordinal => MakeBatch((int)(ordinal / BatchesPerEpoch), (int)(ordinal % BatchesPerEpoch)), cancellation);
     }
 
     /// <summary>Builds one batch on the calling thread (what the workers do), e.g. for tests or a single-threaded run.</summary>
@@ -81,7 +73,7 @@ public sealed class MultiViewLoader : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(step, BatchesPerEpoch);
-        int[] order = Permutation(epoch);
+        int[] order = Order(epoch);
         int b = Options.BatchSize;
         var g = Augmentation.Global;
         var f = Augmentation.Focal;
@@ -94,10 +86,12 @@ public sealed class MultiViewLoader : IDisposable
         var labels = new int[b];
         for (int row = 0; row < b; row++)
         {
-            var (index, image) = Decode(order[step * b + row]);
+            int drawn = order[step * b + row];
+            var (index, image) = Decode(drawn);
             indices[row] = index;
             labels[row] = _source.Label(index);
-            var random = new SeededRandom(Options.Seed, epoch, index);
+            // Keyed by the drawn item, unique within the epoch, so a substitute for an unreadable item gets its own views.
+            var random = new SeededRandom(Options.Seed, epoch, drawn);
             ViewAugmenter.Apply(image, g, random).Data.CopyTo(target, row * globalLen);
             ViewAugmenter.Apply(image, g, random).Data.CopyTo(anchor, row * globalLen);
             for (int v = 0; v < focal.Length; v++) ViewAugmenter.Apply(image, f, random).Data.CopyTo(focal[v], row * focalLen);
@@ -114,7 +108,10 @@ public sealed class MultiViewLoader : IDisposable
     }
 
     /// <summary>The order in which epoch <paramref name="epoch"/> visits the items.</summary>
-    public int[] Permutation(int epoch)
+    public IReadOnlyList<int> Permutation(int epoch) => Array.AsReadOnly(Order(epoch));
+
+    // Cached for the epoch in progress: every batch of the epoch needs it.
+    private int[] Order(int epoch)
     {
         lock (_lock)
         {
@@ -126,37 +123,7 @@ public sealed class MultiViewLoader : IDisposable
     }
 
     /// <summary>Stops and joins the workers of every enumeration still open and frees their pending batches.</summary>
-    public void Dispose()
-    {
-        PrefetchPipeline[] open;
-        lock (_lock)
-        {
-            _disposed = true;
-            open = [.. _pipelines];
-        }
-        foreach (var p in open) p.Dispose();
-    }
-
-    private IEnumerable<MultiViewBatch> ReadOrdinals(long first, long end, CancellationToken cancellation)
-    {
-        var pipeline = new PrefetchPipeline(first, end, Options.Workers, Options.Prefetch,
-            ordinal => MakeBatch((int)(ordinal / BatchesPerEpoch), (int)(ordinal % BatchesPerEpoch)), cancellation);
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _pipelines.Add(pipeline);
-        }
-        try
-        {
-            pipeline.Start();
-            for (long ordinal = first; ordinal < end; ordinal++) yield return pipeline.Take(ordinal);
-        }
-        finally
-        {
-            pipeline.Dispose();
-            lock (_lock) _pipelines.Remove(pipeline);
-        }
-    }
+    public void Dispose() => _reader.Dispose();
 
     // A late decoding failure takes the next readable item instead, so the batch stays full and deterministic.
     private (int Index, FloatImage Image) Decode(int index)

@@ -1,15 +1,16 @@
 namespace MaskedSiamese.Data;
 
 /// <summary>
-/// Worker threads that build batches for consecutive ordinals, at most <c>prefetch</c> ahead of the consumer, and hand
+/// Worker threads that build items (batches) for consecutive ordinals, at most <c>prefetch</c> ahead of the consumer, and hand
 /// them over in ordinal order whatever order they finish in. One lock guards all state; waits are woken by pulses,
 /// including on cancellation.
 /// </summary>
-internal sealed class PrefetchPipeline : IDisposable
+internal sealed class PrefetchPipeline<T> : IDisposable
+    where T : class, IDisposable
 {
     private readonly object _lock = new(); // Monitor.Wait/Pulse need a plain object, not a Lock
-    private readonly Dictionary<long, MultiViewBatch> _ready = [];
-    private readonly Func<long, MultiViewBatch> _build;
+    private readonly Dictionary<long, T> _ready = [];
+    private readonly Func<long, T> _build;
     private readonly Thread[] _threads;
     private readonly CancellationTokenSource _stop;
     private readonly CancellationToken _external;
@@ -22,7 +23,7 @@ internal sealed class PrefetchPipeline : IDisposable
     private int _running;
     private bool _disposed;
 
-    public PrefetchPipeline(long first, long end, int workers, int prefetch, Func<long, MultiViewBatch> build,
+    public PrefetchPipeline(long first, long end, int workers, int prefetch, Func<long, T> build,
         CancellationToken external)
     {
         _nextClaim = _nextTake = first;
@@ -52,7 +53,7 @@ internal sealed class PrefetchPipeline : IDisposable
     }
 
     /// <summary>Waits for the batch of <paramref name="ordinal"/> (the next one in order) and takes it.</summary>
-    public MultiViewBatch Take(long ordinal)
+    public T Take(long ordinal)
     {
         lock (_lock)
         {

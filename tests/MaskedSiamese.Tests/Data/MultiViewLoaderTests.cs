@@ -78,9 +78,9 @@ public class MultiViewLoaderTests
 
         // The same item in two epochs gets different views.
         const int viewLen = 3 * 32 * 32;
-        int first = Enumerable.Range(0, 8).First(k => Array.IndexOf(loader.Permutation(1), e0.Indices[k]) < 40);
+        int first = Enumerable.Range(0, 8).First(k => loader.Permutation(1).ToList().IndexOf(e0.Indices[k]) < 40);
         int item = e0.Indices[first];
-        var again = Take(loader.MakeBatch(1, Array.IndexOf(loader.Permutation(1), item) / 8));
+        var again = Take(loader.MakeBatch(1, loader.Permutation(1).ToList().IndexOf(item) / 8));
         int r = Array.IndexOf(again.Indices, item);
         Assert.NotEqual(e0.Views[0][(first * viewLen)..((first + 1) * viewLen)], again.Views[0][(r * viewLen)..((r + 1) * viewLen)]);
     }
@@ -142,6 +142,18 @@ public class MultiViewLoaderTests
     }
 
     [Fact]
+    public void Workers_make_at_most_prefetch_batches_ahead_of_the_consumer()
+    {
+        var source = new SyntheticSource(400);
+        using var loader = Loader(source, Small with { Workers = 3, Prefetch = 2 });
+        using var reader = loader.Read().GetEnumerator();
+        Assert.True(reader.MoveNext());
+        reader.Current.Dispose();
+        Thread.Sleep(300); // give the workers every chance to overrun; the bound must hold regardless
+        Assert.InRange(source.Reads, 8, (1 + 2) * 8);
+    }
+
+    [Fact]
     public void A_worker_failure_reaches_the_consumer_and_stops_the_workers()
     {
         using var loader = Loader(new SyntheticSource(43, throwAt: 5));
@@ -162,6 +174,10 @@ public class MultiViewLoaderTests
         Assert.DoesNotContain(3, batch.Indices);
         Assert.DoesNotContain(4, batch.Indices);
         Assert.Equal(3, batch.Indices.Count(i => i == 5));
+        // The substitutes are augmented independently of item 5's own row.
+        int[] rows = [.. Enumerable.Range(0, 16).Where(r => batch.Indices[r] == 5)];
+        const int len = 3 * 32 * 32;
+        Assert.NotEqual(batch.Views[0][(rows[0] * len)..((rows[0] + 1) * len)], batch.Views[0][(rows[1] * len)..((rows[1] + 1) * len)]);
         Assert.Equal(batch.Indices.Select(i => i % 10), batch.Labels);
     }
 
@@ -174,5 +190,11 @@ public class MultiViewLoaderTests
         Assert.Equal(24 * 5, result.Views);
         Assert.True(result.Seconds > 0);
         Assert.Equal(result.Images / result.Seconds, result.ImagesPerSecond, 6);
+        Assert.InRange(result.WaitFraction, 0, 1);
+
+        var seen = new List<int>();
+        var withStep = DataLoaderBenchmark.Run(new SyntheticSource(43), Views, Small, 2, b => seen.Add(b.Step));
+        Assert.Equal([0, 1], seen);
+        Assert.Equal(2, withStep.Batches);
     }
 }

@@ -11,6 +11,7 @@ internal sealed class SyntheticSource(int count, int width = 28, int height = 28
     int throwAt = -1) : IImageSource
 {
     private int _skipped;
+    private int _reads;
 
     public int Count => count;
 
@@ -18,10 +19,14 @@ internal sealed class SyntheticSource(int count, int width = 28, int height = 28
 
     public int SkippedCount => _skipped;
 
+    /// <summary>TryGet calls so far.</summary>
+    public int Reads => Volatile.Read(ref _reads);
+
     public int Label(int index) => index % 10;
 
     public RgbImage? TryGet(int index)
     {
+        Interlocked.Increment(ref _reads);
         if (index == throwAt) throw new InvalidDataException($"synthetic failure at {index}");
         if (unreadable?.Contains(index) == true)
         {

@@ -72,8 +72,10 @@ public static class ColorJitter
         for (int p = 0; p < n; p++)
         {
             var (h, s, v) = ToHsv(d[p], d[n + p], d[2 * n + p]);
-            h = (h + shift) % 1f;
-            if (h < 0) h += 1f;
+            // (h + shift) mod 1 without fmod, which dominated the cost: |shift| ≤ 0.5 so one correction suffices.
+            h += shift;
+            if (h >= 1f) h -= 1f;
+            else if (h < 0f) h += 1f;
             (d[p], d[n + p], d[2 * n + p]) = ToRgb(h, s, v);
         }
     }
@@ -87,7 +89,8 @@ public static class ColorJitter
         float s = chroma / max;
         float rc = (max - r) / chroma, gc = (max - g) / chroma, bc = (max - b) / chroma;
         float h = max == r ? bc - gc : max == g ? 2f + rc - bc : 4f + gc - rc;
-        h = (h / 6f + 1f) % 1f;
+        h /= 6f; // torchvision's fmod(h / 6 + 1, 1) for h / 6 in [−1/6, 5/6]
+        if (h < 0f) h += 1f;
         return (h, s, max);
     }
 
