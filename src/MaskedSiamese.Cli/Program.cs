@@ -7,6 +7,7 @@ var root = new RootCommand(
     "labels per class, import Meta's released MSN weights and export ours.")
 {
     PretrainCommand.Create(),
+    BenchCommand.Create(),
     ImportCommand.Create(),
     InfoCommand.Create(),
 };

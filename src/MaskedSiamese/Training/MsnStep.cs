@@ -12,9 +12,10 @@ namespace MaskedSiamese.Training;
 public static class MsnStep
 {
     /// <summary>Runs the step and returns its metrics. A NaN or infinite loss throws
-    /// <see cref="NonFiniteLossException"/> before anything is updated.</summary>
+    /// <see cref="NonFiniteLossException"/> before anything is updated. With a <paramref name="profile"/>, each phase
+    /// is timed (reading the loss synchronises, so the phases add up to the step).</summary>
     public static StepMetrics Run(MsnNetworks networks, AdamW optimizer, MsnLoss loss, StepInputs inputs,
-        StepSettings settings, long step = 0, int epoch = 0)
+        StepSettings settings, long step = 0, int epoch = 0, StepProfile? profile = null)
     {
         ArgumentNullException.ThrowIfNull(networks);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -27,26 +28,34 @@ public static class MsnStep
         networks.TargetEncoder.train();   // the official target keeps batch-statistics BatchNorm
 
         // ============ forward: anchors (view-major), then targets ============
+        profile?.Begin("anchor_forward");
         var anchors = networks.Encoder.ForwardViews([inputs.Anchor, .. inputs.Focal], inputs.KeepIndex);
         Tensor targets;
+        profile?.Begin("target_forward");
         using (torch.no_grad()) targets = networks.TargetEncoder.call(inputs.Target);
 
         // ============ loss ============
+        profile?.Begin("loss");
         using var result = loss.Compute(anchors, targets, networks.Prototypes, settings.SharpenTemperature);
         double total = result.Loss.detach().cpu().to_type(ScalarType.Float64).item<double>();
         if (!double.IsFinite(total)) throw new NonFiniteLossException(step, total);
 
         // ============ backward, clip (encoder only), AdamW, EMA ============
+        profile?.Begin("backward");
         result.Loss.backward();
+        profile?.Begin("clip");
         double gradNorm = GradientClipping.ClipByGlobalNorm(networks.Encoder.parameters(), settings.ClipGrad);
         foreach (var g in optimizer.Groups)
         {
             g.LearningRate = settings.LearningRate;
             g.WeightDecay = g.DecayScheduled ? settings.WeightDecay : 0;
         }
+        profile?.Begin("adamw");
         optimizer.Step();
+        profile?.Begin("ema");
         ExponentialMovingAverage.Update(networks.TargetEncoder, networks.Encoder, settings.Momentum);
 
+        profile?.StepDone();
         var d = result.Diagnostics;
         return new StepMetrics(step, epoch, total, result.CrossEntropy, result.MeMax, result.Entropy, d.DistinctArgmax,
             d.MeanRowMax, d.MeanRowMin, settings.LearningRate, settings.WeightDecay, settings.Momentum, gradNorm);

@@ -158,9 +158,16 @@ public sealed class MsnTrainer
         }
     }
 
-    private StepMetrics TrainOneStep(MsnNetworks networks, AdamW optimizer, MsnLoss loss, MultiViewBatch batch,
-        ScheduleSettings schedule, int numPatches, long step)
+    /// <summary>
+    /// One step on a loader batch at global step <paramref name="step"/>: draws the step's mask and stochastic-depth
+    /// seed from (seed, step), moves the views to the device and runs <see cref="MsnStep"/> with the scheduled values.
+    /// </summary>
+    public StepMetrics TrainOneStep(MsnNetworks networks, AdamW optimizer, MsnLoss loss, MultiViewBatch batch,
+        ScheduleSettings schedule, int numPatches, long step, StepProfile? profile = null)
     {
+        ArgumentNullException.ThrowIfNull(networks);
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(schedule);
         var s = Settings;
         using var scope = NewDisposeScope();
         torch.manual_seed((long)(StepRandomness.Seed(s.Seed, step, StepRandomness.DropPathStream) >> 1));
@@ -174,7 +181,7 @@ public sealed class MsnTrainer
             batch.Focal.Select(f => f.to(s.Device)).ToList(), keep);
         var settings = new StepSettings(Schedules.LearningRate(step, schedule), Schedules.WeightDecay(step, schedule),
             Schedules.Momentum(step, schedule), Schedules.SharpenTemperature(step, schedule), s.ClipGrad);
-        return MsnStep.Run(networks, optimizer, loss, inputs, settings, step, (int)(step / schedule.IterationsPerEpoch));
+        return MsnStep.Run(networks, optimizer, loss, inputs, settings, step, (int)(step / schedule.IterationsPerEpoch), profile);
     }
 
     /// <summary>Formats a duration as h:mm:ss.</summary>

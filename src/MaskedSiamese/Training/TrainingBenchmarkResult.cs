@@ -1,0 +1,24 @@
+namespace MaskedSiamese.Training;
+
+/// <summary>Steady-state training figures of one configuration on this machine (see <see cref="TrainingBenchmark"/>).</summary>
+/// <param name="BatchSize">Images per step.</param>
+/// <param name="Steps">Timed steps (after warm-up).</param>
+/// <param name="Threads">LibTorch intra-op threads.</param>
+/// <param name="MeanStepMilliseconds">Mean step time, data wait excluded.</param>
+/// <param name="MedianStepMilliseconds">Median step time.</param>
+/// <param name="MeanDataWaitMilliseconds">Mean time a step waited for its batch.</param>
+/// <param name="ImagesPerSecond">Batch size over (step + data wait).</param>
+/// <param name="FlopsPerImage">Model FLOPs of training one image (<see cref="Diagnostics.FlopCount"/>).</param>
+/// <param name="AchievedGflops">Model FLOPs per second of the steps.</param>
+/// <param name="MatmulPeakGflops">Square fp32 matmul throughput measured in the same run.</param>
+/// <param name="PeakRssBytes">Peak resident memory of the process.</param>
+/// <param name="LoaderImagesPerSecond">What the loader alone produces (images with all their views per second).</param>
+/// <param name="PhaseMilliseconds">Mean milliseconds per step of each phase.</param>
+public sealed record TrainingBenchmarkResult(int BatchSize, int Steps, int Threads, double MeanStepMilliseconds,
+    double MedianStepMilliseconds, double MeanDataWaitMilliseconds, double ImagesPerSecond, double FlopsPerImage,
+    double AchievedGflops, double MatmulPeakGflops, long PeakRssBytes, double LoaderImagesPerSecond,
+    IReadOnlyDictionary<string, double> PhaseMilliseconds)
+{
+    /// <summary>Achieved FLOP/s as a fraction of the matmul peak.</summary>
+    public double FractionOfPeak => MatmulPeakGflops > 0 ? AchievedGflops / MatmulPeakGflops : 0;
+}
