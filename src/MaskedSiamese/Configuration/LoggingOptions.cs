@@ -28,8 +28,8 @@ public sealed record LoggingOptions
     [YamlKey("tensorboard")]
     public bool Tensorboard { get; init; } = true;
 
-    /// <summary><c>keep_checkpoints</c> (ours): how many step checkpoints to keep, oldest deleted first (default 2);
-    /// the latest and epoch checkpoints are always kept.</summary>
+    /// <summary><c>keep_checkpoints</c> (ours): how many epoch checkpoints (<c>epoch-NNN</c>) to keep, oldest deleted
+    /// first (default 2); <c>latest</c>, rewritten every <c>checkpoint_every</c> steps, always stays.</summary>
     [YamlKey("keep_checkpoints")]
     public int KeepCheckpoints { get; init; } = 2;
 }

@@ -58,6 +58,7 @@ internal static partial class MsnConfigValidator
         Require(d.ColorJitterStrength is >= 0 and <= 1.25, "data.color_jitter_strength", "must be in [0, 1.25]",
             d.ColorJitterStrength);
         Require(d.NumWorkers >= 0, "data.num_workers", "must be ≥ 0", d.NumWorkers);
+        Require(d.DropLast, "data.drop_last", "must be true (training batches are always full: BatchNorm and ME-MAX need them)", d.DropLast);
         Require(d.LabelSmoothing is >= 0 and <= 1, "data.label_smoothing", "must be in [0, 1]", d.LabelSmoothing);
         Require(d.PatchDrop is >= 0 and < 1, "data.patch_drop", "must be in [0, 1)", d.PatchDrop);
         Require(d.RandSize >= 1 && d.RandSize % patchSize == 0, "data.rand_size",
