@@ -146,6 +146,7 @@ public sealed class MsnTrainer
             completed = step >= schedule.TotalSteps;
         }
         if (lastSaved != step || !store.HasLatest) Save(step, null);
+        LossCurveChart.SavePng(log.CsvPath, Path.Combine(runFolder, "loss_curve.png"), "MSN pretraining");
         return new TrainingOutcome(step, completed, store.LatestPath, clock.Elapsed.TotalSeconds,
             timedSteps > 0 ? stepMsSum / timedSteps : 0, timedSteps > 0 ? dataMsSum / timedSteps : 0);
 

@@ -111,4 +111,47 @@ public sealed class MsnTrainerTests : IDisposable
         using var loader = Loader();
         Assert.Throws<FileNotFoundException>(() => new MsnTrainer(Tiny()).Run(loader, Path.Combine(_dir, "none"), resume: true));
     }
+
+    [Fact]
+    public void Released_weights_start_both_encoders_from_the_target_and_a_fresh_optimizer()
+    {
+        using var release = OfficialCheckpointImporter.Import(Support.OfficialFixtures.First("_release.pth.tar"), numHeads: 2);
+        // lr 0 and an EMA of two equal encoders leave every parameter where it started.
+        var settings = FixtureSized(release.Architecture) with
+        {
+            Schedule = new ScheduleSettings(1, 1) { WarmupEpochs = 0, StartLearningRate = 0, ReferenceLearningRate = 0, FinalLearningRate = 0 },
+            MaxSteps = 1,
+        };
+        using var loader = FixtureLoader();
+        var outcome = new MsnTrainer(settings).Run(loader, Path.Combine(_dir, "init"), initFrom: release);
+        using var ck = MsnCheckpoint.Load(outcome.LatestCheckpoint);
+        foreach (var (name, _) in release.Architecture.CreateEncoder().named_parameters())
+        {
+            Assert.True(ck.Encoder![name].allclose(release.TargetEncoder![name]), $"encoder.{name}");
+            Assert.True(ck.TargetEncoder![name].allclose(release.TargetEncoder![name]), $"target_encoder.{name}");
+        }
+        Assert.Equal(1, ck.Optimizer!["prototypes.step"].item<float>());   // fresh: one step taken here
+    }
+
+    [Fact]
+    public void An_official_training_checkpoint_continues_with_its_optimizer_state()
+    {
+        using var training = OfficialCheckpointImporter.Import(Support.OfficialFixtures.First("_training.pth.tar"), numHeads: 2);
+        var settings = FixtureSized(training.Architecture) with { MaxSteps = 1 };
+        using var loader = FixtureLoader();
+        var outcome = new MsnTrainer(settings).Run(loader, Path.Combine(_dir, "cont"), initFrom: training);
+        using var ck = MsnCheckpoint.Load(outcome.LatestCheckpoint);
+        float before = training.Optimizer!["prototypes.step"].item<float>();
+        Assert.Equal(before + 1, ck.Optimizer!["prototypes.step"].item<float>());
+        Assert.False(ck.Encoder!["cls_token"].allclose(training.Encoder!["cls_token"], 0, 0));
+    }
+
+    private static TrainerSettings FixtureSized(EncoderArchitecture architecture) => Tiny() with { Architecture = architecture, PatchDrop = 0.3 };
+
+    private static MultiViewLoader FixtureLoader() =>
+        new(new SyntheticSource(16, 36, 36), Views with
+        {
+            Global = Views.Global with { Size = 32 },
+            Focal = Views.Focal with { Size = 16 },
+        }, new LoaderOptions { BatchSize = 8, Seed = 1, Workers = 1, Prefetch = 2 });
 }
