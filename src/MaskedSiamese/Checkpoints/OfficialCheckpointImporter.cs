@@ -39,8 +39,8 @@ public static class OfficialCheckpointImporter
         // Validate both state dicts against a model of the inferred architecture.
         using (var probe = architecture.CreateEncoder())
         {
-            if (target is not null) CheckKeysAndShapes(probe, target, $"{path} [target_encoder]");
-            if (encoder is not null) CheckKeysAndShapes(probe, encoder, $"{path} [encoder]");
+            if (target is not null) StateDictLoader.Check(probe, target, $"{path} [target_encoder]");
+            if (encoder is not null) StateDictLoader.Check(probe, encoder, $"{path} [encoder]");
         }
         var training = new JsonObject { ["imported_from"] = Path.GetFullPath(path) };
         foreach (var key in new[] { "epoch", "loss", "batch_size", "world_size", "lr", "temperature" })
@@ -95,20 +95,6 @@ public static class OfficialCheckpointImporter
             result[name.StartsWith("module.", StringComparison.Ordinal) ? name["module.".Length..] : name] = t;
         }
         return result;
-    }
-
-    private static void CheckKeysAndShapes(nn.Module model, Dictionary<string, Tensor> stateDict, string source)
-    {
-        var own = model.state_dict();
-        foreach (var key in own.Keys)
-            if (!stateDict.ContainsKey(key)) throw new CheckpointFormatException($"{source}: missing key '{key}'");
-        foreach (var (key, t) in stateDict)
-        {
-            if (!own.TryGetValue(key, out var expected)) throw new CheckpointFormatException($"{source}: unexpected key '{key}'");
-            if (!expected.shape.SequenceEqual(t.shape))
-                throw new CheckpointFormatException(
-                    $"{source}: key '{key}' has shape {ArchitectureInference.FormatShape(t.shape)}, expected {ArchitectureInference.FormatShape(expected.shape)}");
-        }
     }
 
     private static Dictionary<string, Tensor> OptimizerState(Hashtable opt, EncoderArchitecture architecture, string path)

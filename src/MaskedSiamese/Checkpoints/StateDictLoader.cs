@@ -19,6 +19,22 @@ public static class StateDictLoader
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(stateDict);
+        var own = Check(module, stateDict, source);
+        using var noGrad = torch.no_grad();
+        foreach (var (key, dst) in own)
+        {
+            using var converted = stateDict[key].to(dst.dtype, dst.device);
+            dst.copy_(converted);
+        }
+    }
+
+    /// <summary>Refuses, with one line naming the key, the first key of <paramref name="module"/> that
+    /// <paramref name="stateDict"/> lacks, the first key it has that the module lacks, and the first shape that
+    /// differs. Returns the module's own state dict.</summary>
+    public static Dictionary<string, Tensor> Check(nn.Module module, IReadOnlyDictionary<string, Tensor> stateDict, string source)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(stateDict);
         var own = module.state_dict();
         foreach (var key in own.Keys)
             if (!stateDict.ContainsKey(key))
@@ -33,12 +49,7 @@ public static class StateDictLoader
                 throw new CheckpointFormatException(
                     $"{source}: key '{key}' has shape {ArchitectureInference.FormatShape(src.shape)}, the model expects {ArchitectureInference.FormatShape(dst.shape)}");
         }
-        using var noGrad = torch.no_grad();
-        foreach (var (key, dst) in own)
-        {
-            using var converted = stateDict[key].to(dst.dtype, dst.device);
-            dst.copy_(converted);
-        }
+        return own;
     }
 
     /// <summary>Copies of a module's parameters and buffers, detached, on the CPU, by key.</summary>
