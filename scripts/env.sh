@@ -1,8 +1,9 @@
 # Sourced by the scripts: runtime settings that matter on a shared 2-core machine (see docs/torchsharp.md).
 # OpenMP threads that spin while waiting steal the other core from the data loader: make them sleep.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-# glibc's dynamic mmap threshold keeps freed ~1 MB activations in the heap, so RSS grows step after step.
-export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-131072}"
+# MALLOC_MMAP_THRESHOLD_=131072 (suggested against heap growth) is deliberately not set: with per-step dispose
+# scopes RSS stayed flat at 1.1 GB over 468 steps of fmnist_default without it, while with it every activation
+# was a fresh mmap and page faults cost ~0.9 s of system time per step.
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # Fashion-MNIST (the default data set) comes from Debian's package; install it when missing.
