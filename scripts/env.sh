@@ -1,4 +1,4 @@
-# Sourced by the scripts: runtime settings that matter on a shared 2-core machine (see docs/torchsharp.md).
+# Sourced by the scripts: runtime settings that matter on a shared 2-core machine (README: "TorchSharp on Debian 12").
 # OpenMP threads that spin while waiting steal the other core from the data loader: make them sleep.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 # MALLOC_MMAP_THRESHOLD_=131072 (suggested against heap growth) is deliberately not set: with per-step dispose
