@@ -9,5 +9,8 @@ var root = new RootCommand(
     PretrainCommand.Create(),
     ImportCommand.Create(),
     InfoCommand.Create(),
+    EvalCommand.Create(),
+    EmbedCommand.Create(),
+    ExportCommand.Create(),
 };
 return CliRunner.Run(root, args);
