@@ -49,7 +49,10 @@ public static class LowShotEvaluation
             if (msn.Train.Labels.Any(l => l < 0) || msn.Test.Labels.Any(l => l < 0))
                 throw new InvalidDataException($"{options.Data}: the low-shot evaluation needs labelled train and val images (class subfolders)");
             var featureSets = sets.Select(s => new FeatureSet(s.Name, s.Train.Features, s.Test.Features)).ToList();
-            var report = LowShotProtocol.Run(featureSets, msn.Train.Labels, msn.Test.Labels, options.LowShot, log);
+            var lowShot = options.LowShot;
+            if (lowShot.GivenSplits is { } given && msn.Train.Count != data.Train.Count)
+                lowShot = lowShot with { GivenSplits = ToRows(given, msn.Train.Indices) };
+            var report = LowShotProtocol.Run(featureSets, msn.Train.Labels, msn.Test.Labels, lowShot, log);
             return new LowShotEvaluationResult(report, Path.GetFullPath(checkpointPath), hash, options.Data,
                 options.Features.ToString(), FeatureCache.Describe(eval), msn.Train.Dropped.Count + msn.Test.Dropped.Count,
                 sets.ToDictionary(s => s.Name, s => s.Seconds), watch.Elapsed.TotalSeconds);
@@ -174,6 +177,18 @@ public static class LowShotEvaluation
         log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"{name}: {train.Count} train + {test.Count} test features of width {train.Dimension} in {seconds:F1} s{(cached ? " (cached)" : "")}"));
         return new LabelledFeatures(name, train, test, seconds, cached);
+    }
+
+    /// <summary>Given splits index the whole training set; rows skip unreadable images, so renumber (and drop
+    /// the unreadable ones from the splits).</summary>
+    private static List<LabelledSplit> ToRows(IReadOnlyList<LabelledSplit> splits, IReadOnlyList<int> sourceIndexOfRow)
+    {
+        var rowOf = new Dictionary<int, int>();
+        for (int r = 0; r < sourceIndexOfRow.Count; r++) rowOf[sourceIndexOfRow[r]] = r;
+        return splits.Select(s => s with
+        {
+            Indices = s.Indices.Where(rowOf.ContainsKey).Select(i => rowOf[i]).ToArray(),
+        }).ToList();
     }
 
     private static List<LabelledFeatures> Align(List<LabelledFeatures> sets)
