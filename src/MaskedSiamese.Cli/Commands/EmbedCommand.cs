@@ -51,15 +51,7 @@ internal static class EmbedCommand
             string ext = outFile.Extension.ToLowerInvariant();
             if (ext is not (".csv" or ".safetensors"))
                 throw new UserInputException($"--out {outFile.Name}: the name must end in .csv or .safetensors");
-            FeatureChoice choice;
-            try
-            {
-                choice = FeatureChoice.Parse(parse.GetValue(features)!);
-            }
-            catch (ArgumentException e)
-            {
-                throw new UserInputException("--" + e.Message);
-            }
+            var choice = EvalCommand.ParseFeatures(parse.GetValue(features)!);
             int b = parse.GetValue(batch);
             if (b < 1) throw new UserInputException($"--batch-size {b}: must be ≥ 1");
             string location = parse.GetValue(data)!;
@@ -67,8 +59,7 @@ internal static class EmbedCommand
             var file = parse.GetValue(checkpoint)!;
             using var ck = MsnCheckpoint.LoadAny(file.FullName, parse.GetValue(heads));
             using var encoder = ck.CreateTargetEncoder(MsnConfigMapping.ToDevice(parse.GetValue(device)!));
-            var eval = new EvaluationData(location, source, source, MsnConfigMapping.IsFashionMnist(location, out _), "", "")
-                .DefaultEvalOptions(ck.Architecture.Vit.ImageSize);
+            var eval = EvaluationData.DefaultEvalOptions(MsnConfigMapping.IsFashionMnist(location, out _), ck.Architecture.Vit.ImageSize);
             var progress = new FeatureProgress();
             var watch = System.Diagnostics.Stopwatch.StartNew();
             using var result = FeatureExtractor.Extract(encoder, source, eval, new FeatureExtractorOptions

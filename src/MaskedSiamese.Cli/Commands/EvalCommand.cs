@@ -78,15 +78,7 @@ internal static class EvalCommand
         {
             int batch = parse.GetValue(BatchSize);
             if (batch < 1) throw new UserInputException($"--batch-size {batch}: must be ≥ 1");
-            FeatureChoice choice;
-            try
-            {
-                choice = FeatureChoice.Parse(parse.GetValue(Features)!);
-            }
-            catch (ArgumentException e)
-            {
-                throw new UserInputException("--" + e.Message);
-            }
+            var choice = ParseFeatures(parse.GetValue(Features)!);
             return new LowShotEvaluationOptions
             {
                 Data = parse.GetValue(Data)!,
@@ -305,6 +297,19 @@ internal static class EvalCommand
         finally
         {
             foreach (var s in sets) s.Dispose();
+        }
+    }
+
+    /// <summary>Parses --features, as a one-line user error when wrong.</summary>
+    internal static FeatureChoice ParseFeatures(string text)
+    {
+        try
+        {
+            return FeatureChoice.Parse(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserInputException("--" + e.Message);
         }
     }
 

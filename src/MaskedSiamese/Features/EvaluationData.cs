@@ -43,7 +43,10 @@ public sealed record EvaluationData(string Location, IImageSource Train, IImageS
     /// statistics, resized straight to the image size; for folders, ImageNet statistics with the official
     /// resize/crop ratio 256/224 (256 → 224 for a 224-pixel encoder).
     /// </summary>
-    public EvalOptions DefaultEvalOptions(int imageSize) => IsFashionMnist
+    public EvalOptions DefaultEvalOptions(int imageSize) => DefaultEvalOptions(IsFashionMnist, imageSize);
+
+    /// <summary><see cref="DefaultEvalOptions(int)"/> for data that is, or is not, Fashion-MNIST.</summary>
+    public static EvalOptions DefaultEvalOptions(bool fashionMnist, int imageSize) => fashionMnist
         ? EvalOptions.FashionMnistDefaults with { ResizeTo = imageSize, CropSize = imageSize }
         : EvalOptions.Official with { ResizeTo = (int)Math.Round(imageSize * 256.0 / 224.0), CropSize = imageSize };
 

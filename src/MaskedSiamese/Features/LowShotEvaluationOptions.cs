@@ -25,7 +25,7 @@ public sealed record LowShotEvaluationOptions
     /// <summary>Attention heads of an official checkpoint whose shape matches no official model.</summary>
     public int? NumHeads { get; init; }
 
-    /// <summary>The transform; null takes <see cref="EvaluationData.DefaultEvalOptions"/> for the encoder's image size.</summary>
+    /// <summary>The transform; null takes <see cref="EvaluationData.DefaultEvalOptions(int)"/> for the encoder's image size.</summary>
     public EvalOptions? Eval { get; init; }
 
     /// <summary>Images per encoder forward.</summary>
