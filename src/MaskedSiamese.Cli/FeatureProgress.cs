@@ -11,6 +11,7 @@ internal sealed class FeatureProgress : IProgress<(string Stage, int Done, int T
     private readonly Stopwatch _stage = Stopwatch.StartNew();
     private string _current = "";
     private int _lastQuarter = -1;
+    private int _firstDone;
 
     public void Report((string Stage, int Done, int Total) value)
     {
@@ -19,11 +20,14 @@ internal sealed class FeatureProgress : IProgress<(string Stage, int Done, int T
             _current = value.Stage;
             _stage.Restart();
             _lastQuarter = -1;
+            _firstDone = value.Done;   // the first report comes one batch in: measure the rate from there
         }
         bool last = value.Done >= value.Total;
         double seconds = _stage.Elapsed.TotalSeconds;
-        string line = string.Create(CultureInfo.InvariantCulture,
-            $"features {value.Stage}: {value.Done}/{value.Total} images, {value.Done / Math.Max(seconds, 1e-3):F0} img/s");
+        string rate = seconds > 0.5
+            ? string.Create(CultureInfo.InvariantCulture, $", {(value.Done - _firstDone) / seconds:F0} img/s")
+            : "";
+        string line = string.Create(CultureInfo.InvariantCulture, $"features {value.Stage}: {value.Done}/{value.Total} images{rate}");
         if (_interactive)
         {
             if (!last && _sinceDraw.ElapsedMilliseconds < 250) return;

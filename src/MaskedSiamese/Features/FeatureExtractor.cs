@@ -118,6 +118,7 @@ public static class FeatureExtractor
         int width = -1;
         try
         {
+            using var heap = NativeHeapTuning.ForInference();
             using var noGrad = torch.no_grad();
             foreach (var batch in queue.GetConsumingEnumerable(stop.Token))
             {
