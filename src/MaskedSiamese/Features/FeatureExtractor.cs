@@ -158,9 +158,10 @@ public static class FeatureExtractor
         {
             producer.Wait(CancellationToken.None);
         }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.Count == 1)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException!).Throw();
+            // e.g. a source that throws: report its own exception, not the task's wrappers
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
         }
         if (kept.Count == 0) throw new InvalidDataException($"none of the {total} images could be read");
         var all = new float[kept.Count * (long)width];

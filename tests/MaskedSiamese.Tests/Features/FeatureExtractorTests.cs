@@ -69,4 +69,14 @@ public sealed class FeatureExtractorTests
         Assert.Equal(first.Rgb[0] / 255f, pixels.Features[0, 0].item<float>(), 6);      // R of pixel 0 (CHW)
         Assert.Equal(first.Rgb[1] / 255f, pixels.Features[0, 8].item<float>(), 6);      // G of pixel 0
     }
+
+    [Fact]
+    public void A_source_that_throws_surfaces_its_own_exception()
+    {
+        var source = new SyntheticSource(9, 16, 16, throwAt: 6);
+        using var encoder = TinySetup.Encoder();
+        var e = Assert.Throws<InvalidDataException>(() =>
+            FeatureExtractor.Extract(encoder, source, Eval, new FeatureExtractorOptions { BatchSize = 4 }));
+        Assert.Contains("synthetic failure at 6", e.Message, StringComparison.Ordinal);
+    }
 }
