@@ -1,15 +1,4 @@
-using System.CommandLine;
 using MaskedSiamese.Cli;
-using MaskedSiamese.Cli.Commands;
 
-MaskedSiamese.Cli.NativeEnvironment.PreferPassiveOpenMp();
-var root = new RootCommand(
-    "msn: Masked Siamese Networks for .NET. Pretrain a Vision Transformer on unlabeled images, evaluate it with a few " +
-    "labels per class, import Meta's released MSN weights and export ours.")
-{
-    PretrainCommand.Create(),
-    BenchCommand.Create(),
-    ImportCommand.Create(),
-    InfoCommand.Create(),
-};
-return CliRunner.Run(root, args);
+NativeEnvironment.PreferPassiveOpenMp();
+return CliRunner.Run(CliApp.CreateRoot(), args);

@@ -1,0 +1,330 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Configuration;
+using MaskedSiamese.Evaluation;
+using MaskedSiamese.Features;
+
+namespace MaskedSiamese.Cli.Commands;
+
+/// <summary><c>msn eval lowshot|linear|knn</c>: frozen-feature evaluations of a checkpoint, with baselines.</summary>
+internal static class EvalCommand
+{
+    private sealed class Common
+    {
+        public Option<FileInfo> Checkpoint { get; } = new("--checkpoint", "-c")
+        {
+            Description = "Checkpoint to evaluate: ours (.safetensors, e.g. RUN/checkpoints/latest.safetensors) or an official MSN " +
+                          ".pth.tar. Its target (EMA) encoder is used, as in the paper.",
+            Required = true,
+        };
+
+        public Option<string> Data { get; } = new("--data", "-d")
+        {
+            Description = "fashion-mnist (train 60k / test 10k; fashion-mnist:FOLDER for IDX files elsewhere) or a folder with " +
+                          "train/ and val/ (class subfolders): labelled subsets are drawn from train/, accuracy is measured on val/.",
+            DefaultValueFactory = _ => MsnConfigMapping.FashionMnistName,
+        };
+
+        public Option<string> Features { get; } = new("--features")
+        {
+            Description = "Encoder output used as features: last-block (official: [CLS] after the last block, before the final " +
+                          "LayerNorm), final-norm ([CLS] after the final LayerNorm) or blocks:N (last N blocks concatenated, N·D wide).",
+            DefaultValueFactory = _ => "last-block",
+        };
+
+        public Option<int?> NumHeads { get; } = new("--num-heads")
+        {
+            Description = "Attention heads, only for an official file whose shape matches no official model.",
+        };
+
+        public Option<bool> NoBaselines { get; } = new("--no-baselines")
+        {
+            Description = "Skip the baselines evaluated on the same splits: raw pixels (Fashion-MNIST: the 784 bytes / 255; folders: " +
+                          "the eval-transformed image) and a randomly initialised encoder of the same architecture (seed 0).",
+        };
+
+        public Option<FileInfo?> Json { get; } = new("--json")
+        {
+            Description = "Write the results as JSON here (accuracy per split, mean, std, λ, timings).",
+        };
+
+        public Option<int> BatchSize { get; } = new("--batch-size")
+        {
+            Description = "Images per encoder forward during feature extraction (memory grows with it).",
+            DefaultValueFactory = _ => 256,
+        };
+
+        public Option<string?> CacheDir { get; } = new("--cache-dir")
+        {
+            Description = $"Feature cache folder (default ${FeatureCache.EnvironmentVariable} or ~/.cache/maskedsiamese/features). " +
+                          "Features are keyed by the checkpoint's SHA-256, the data, the transform and --features, so repeated " +
+                          "evaluations (e.g. a λ sweep) extract once.",
+        };
+
+        public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Neither read nor write the feature cache." };
+
+        public Option<string> Device { get; } = new("--device")
+        {
+            Description = "cpu, cuda or cuda:N.",
+            DefaultValueFactory = _ => "cpu",
+        };
+
+        public IEnumerable<Option> All => [Checkpoint, Data, Features, NumHeads, NoBaselines, Json, BatchSize, CacheDir, NoCache, Device];
+
+        public LowShotEvaluationOptions ToOptions(ParseResult parse)
+        {
+            int batch = parse.GetValue(BatchSize);
+            if (batch < 1) throw new UserInputException($"--batch-size {batch}: must be ≥ 1");
+            var choice = ParseFeatures(parse.GetValue(Features)!);
+            return new LowShotEvaluationOptions
+            {
+                Data = parse.GetValue(Data)!,
+                Features = choice,
+                Baselines = !parse.GetValue(NoBaselines),
+                NumHeads = parse.GetValue(NumHeads),
+                BatchSize = batch,
+                Device = MsnConfigMapping.ToDevice(parse.GetValue(Device)!),
+                Cache = parse.GetValue(NoCache) ? null
+                    : new FeatureCache(parse.GetValue(CacheDir) ?? FeatureCache.DefaultDirectory),
+                Progress = new FeatureProgress(),
+            };
+        }
+    }
+
+    public static Command Create() => new("eval", "Evaluate a checkpoint's frozen features with few labels (lowshot), a linear " +
+                                              "probe (linear) or k-NN (knn), beside raw-pixel and random-encoder baselines.")
+    {
+        CreateLowShot(), CreateLinear(), CreateKnn(),
+    };
+
+    private static Command CreateLowShot()
+    {
+        var common = new Common();
+        var shots = new Option<string>("--shots")
+        {
+            Description = "Labelled images per class, comma-separated. Each count is drawn --splits times (class-balanced, seeded).",
+            DefaultValueFactory = _ => "1,2,5,10",
+        };
+        var splits = new Option<int>("--splits")
+        {
+            Description = "Random splits per shot count (seeds 0..N-1); the table shows mean ± sample std over them.",
+            DefaultValueFactory = _ => 3,
+        };
+        var splitsFile = new Option<FileInfo?>("--splits-file")
+        {
+            Description = "Use stored splits instead of drawing: JSON {\"splits\": {\"seed0_k1\": [train indices…], …}} (overrides --shots/--splits).",
+        };
+        var lambda = new Option<double>("--lambda")
+        {
+            Description = "L2 strength λ of the logistic regression (objective Σ CE + λ/2‖W‖², as the official λ/n with cyanure). " +
+                          "0.0025 is the official README value; the best λ grows with noise: try 1e-3 to 1e-1, or --sweep-lambda.",
+            DefaultValueFactory = _ => LogisticRegressionOptions.DefaultLambda,
+        };
+        var sweep = new Option<bool>("--sweep-lambda")
+        {
+            Description = "Choose λ per split by 5-fold cross-validation on that split's own labels (needs ≥ 2 shots per class; slower).",
+        };
+        var chart = new Option<FileInfo?>("--chart")
+        {
+            Description = "Write a PNG chart of accuracy against shots per class here.",
+        };
+        var command = new Command("lowshot", "Low-shot evaluation as in the MSN paper: logistic regression on k labelled images per " +
+                                             "class (features centred per sample and L2-normalised), top-1 accuracy on the test set.")
+        {
+            shots, splits, splitsFile, lambda, sweep, chart,
+        };
+        foreach (var o in common.All) command.Options.Add(o);
+        command.SetAction((parse, cancellation) =>
+        {
+            var options = common.ToOptions(parse);
+            int n = parse.GetValue(splits);
+            if (n < 1) throw new UserInputException($"--splits {n}: must be ≥ 1");
+            double l = parse.GetValue(lambda);
+            if (!(l >= 0) || double.IsInfinity(l)) throw new UserInputException($"--lambda {l}: must be ≥ 0");
+            IReadOnlyList<LabelledSplit>? given = null;
+            if (parse.GetValue(splitsFile) is { } file)
+            {
+                if (!file.Exists) throw new UserInputException($"--splits-file {file.FullName}: file not found");
+                try
+                {
+                    given = LowShotSplits.ReadJson(file.FullName);
+                }
+                catch (JsonException e)
+                {
+                    throw new UserInputException($"--splits-file {file.FullName}: not valid JSON ({e.Message})");
+                }
+            }
+            options = options with
+            {
+                LowShot = new LowShotOptions
+                {
+                    Shots = ParseShots(parse.GetValue(shots)!),
+                    Seeds = Enumerable.Range(0, n).ToArray(),
+                    GivenSplits = given,
+                    CrossValidateLambda = parse.GetValue(sweep),
+                    Solver = new LogisticRegressionOptions { Lambda = l },
+                },
+            };
+            var checkpoint = parse.GetValue(common.Checkpoint)!;
+            var result = LowShotEvaluation.Run(checkpoint.FullName, options, Console.Error.WriteLine, cancellation);
+            Console.WriteLine();
+            Console.Write(LowShotTable.Format(result.Report));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"features: {result.Features}, transform: {result.Transform}; {result.TotalSeconds:F1} s in all{(result.Dropped > 0 ? $"; {result.Dropped} unreadable images dropped" : "")}"));
+            if (parse.GetValue(common.Json) is { } json)
+            {
+                AtomicFile.WriteAllText(json.FullName, result.ToJson());
+                Console.WriteLine($"JSON  → {json.FullName}");
+            }
+            if (parse.GetValue(chart) is { } png)
+            {
+                result.SaveChart(png.FullName);
+                Console.WriteLine($"chart → {png.FullName}");
+            }
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static Command CreateLinear()
+    {
+        var common = new Common();
+        var epochs = new Option<int>("--epochs")
+        {
+            Description = "Epochs of the linear probe (SGD, Nesterov momentum 0.9, cosine lr, batch 256; LayerNorm → L2 → Linear head as linear_eval.py).",
+            DefaultValueFactory = _ => new LinearProbeOptions().Epochs,
+        };
+        var lr = new Option<double>("--lr")
+        {
+            Description = "Peak learning rate of the probe (features are normalised, so a large rate is fine).",
+            DefaultValueFactory = _ => new LinearProbeOptions().LearningRate,
+        };
+        var command = new Command("linear", "Linear probe on all training labels of frozen features; top-1 accuracy on the test set.")
+        {
+            epochs, lr,
+        };
+        foreach (var o in common.All) command.Options.Add(o);
+        command.SetAction((parse, cancellation) =>
+        {
+            int e = parse.GetValue(epochs);
+            if (e < 1) throw new UserInputException($"--epochs {e}: must be ≥ 1");
+            var probe = new LinearProbeOptions { Epochs = e, LearningRate = parse.GetValue(lr) };
+            return Task.FromResult(RunAllLabels(parse, common, "linear", (set, classes) =>
+            {
+                using var model = LinearProbe.Train(set.Train.Features, set.Train.Labels, classes, probe);
+                return model.Accuracy(set.Test.Features, set.Test.Labels);
+            }, cancellation));
+        });
+        return command;
+    }
+
+    private static Command CreateKnn()
+    {
+        var common = new Common();
+        var k = new Option<int>("--k") { Description = "Neighbours voting (DINO's protocol uses 20).", DefaultValueFactory = _ => KnnClassifier.DefaultK };
+        var t = new Option<double>("--temperature")
+        {
+            Description = "T of the exp(cosine / T) vote weights (DINO: 0.07).",
+            DefaultValueFactory = _ => KnnClassifier.DefaultTemperature,
+        };
+        var command = new Command("knn", "Weighted k-nearest-neighbour classification (cosine) with all training labels; top-1 on the test set.")
+        {
+            k, t,
+        };
+        foreach (var o in common.All) command.Options.Add(o);
+        command.SetAction((parse, cancellation) =>
+        {
+            int kk = parse.GetValue(k);
+            double temperature = parse.GetValue(t);
+            if (kk < 1) throw new UserInputException($"--k {kk}: must be ≥ 1");
+            if (!(temperature > 0)) throw new UserInputException($"--temperature {temperature}: must be > 0");
+            return Task.FromResult(RunAllLabels(parse, common, "knn", (set, classes) =>
+                KnnClassifier.Accuracy(set.Train.Features, set.Train.Labels, set.Test.Features, set.Test.Labels, classes, kk, temperature), cancellation));
+        });
+        return command;
+    }
+
+    private static int RunAllLabels(ParseResult parse, Common common, string protocol,
+        Func<LabelledFeatures, int, double> score, CancellationToken cancellation)
+    {
+        var options = common.ToOptions(parse);
+        var path = parse.GetValue(common.Checkpoint)!.FullName;
+        var data = EvaluationData.Open(options.Data, Console.Error);
+        using var checkpoint = MsnCheckpoint.LoadAny(path, options.NumHeads);
+        string hash = FeatureCache.HashFile(path);
+        var eval = data.DefaultEvalOptions(checkpoint.Architecture.Vit.ImageSize);
+        var sets = LowShotEvaluation.ExtractAll(checkpoint, hash, data, eval, options, options.Baselines, Console.Error.WriteLine, cancellation);
+        try
+        {
+            var trainLabels = sets[0].Train.Labels;
+            var testLabels = sets[0].Test.Labels;
+            if (trainLabels.Any(l => l < 0) || testLabels.Any(l => l < 0))
+                throw new UserInputException($"--data {options.Data}: needs labelled train/ and val/ images (class subfolders)");
+            int classes = Math.Max(data.Train.ClassNames.Count, trainLabels.Concat(testLabels).Max() + 1);
+            var results = new JsonArray();
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{protocol}: top-1 on {testLabels.Count} test images, trained on {trainLabels.Count} labelled images ({classes} classes)"));
+            foreach (var set in sets)
+            {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                double accuracy = score(set, classes);
+                double seconds = watch.Elapsed.TotalSeconds;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {set.Name,-12} D {set.Train.Dimension,6}  {100 * accuracy,6:F2} %   ({seconds:F1} s, features {set.Seconds:F1} s)"));
+                results.Add(new JsonObject
+                {
+                    ["name"] = set.Name, ["dimension"] = set.Train.Dimension, ["accuracy"] = accuracy,
+                    ["fitSeconds"] = Math.Round(seconds, 3), ["featureSeconds"] = Math.Round(set.Seconds, 3),
+                });
+            }
+            if (parse.GetValue(common.Json) is { } json)
+            {
+                var root = new JsonObject
+                {
+                    ["schema"] = $"maskedsiamese.{protocol}/1", ["checkpoint"] = path, ["checkpointSha256"] = hash,
+                    ["data"] = options.Data, ["features"] = options.Features.ToString(), ["transform"] = FeatureCache.Describe(eval),
+                    ["classes"] = classes, ["trainCount"] = trainLabels.Count, ["testCount"] = testLabels.Count, ["results"] = results,
+                };
+                AtomicFile.WriteAllText(json.FullName, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                Console.WriteLine($"JSON → {json.FullName}");
+            }
+            return 0;
+        }
+        finally
+        {
+            foreach (var s in sets) s.Dispose();
+        }
+    }
+
+    /// <summary>Parses --features, as a one-line user error when wrong.</summary>
+    internal static FeatureChoice ParseFeatures(string text)
+    {
+        try
+        {
+            return FeatureChoice.Parse(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserInputException("--" + e.Message);
+        }
+    }
+
+    /// <summary>Parses "1,2,5,10" into distinct positive counts.</summary>
+    internal static int[] ParseShots(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var shots = new List<int>();
+        foreach (var p in parts)
+        {
+            if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int k) || k < 1)
+                throw new UserInputException($"--shots '{text}': expected comma-separated positive integers, e.g. 1,2,5,10");
+            if (!shots.Contains(k)) shots.Add(k);
+        }
+        if (shots.Count == 0) throw new UserInputException($"--shots '{text}': expected comma-separated positive integers, e.g. 1,2,5,10");
+        return [.. shots];
+    }
+}

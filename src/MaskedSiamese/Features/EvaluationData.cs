@@ -1,0 +1,55 @@
+using System.Globalization;
+using MaskedSiamese.Configuration;
+using MaskedSiamese.Data;
+using MaskedSiamese.Data.Augmentation;
+
+namespace MaskedSiamese.Features;
+
+/// <summary>
+/// The labelled train and test images of an evaluation: Fashion-MNIST's train and test sets
+/// (<c>fashion-mnist</c> or <c>fashion-mnist:FOLDER</c>), or a folder's <c>train/</c> and <c>val/</c>.
+/// </summary>
+/// <param name="Location">As given.</param>
+/// <param name="Train">Where the labelled subsets come from.</param>
+/// <param name="Test">What accuracy is measured on.</param>
+/// <param name="IsFashionMnist">Whether this is Fashion-MNIST (raw-pixel baseline on its 784 bytes).</param>
+/// <param name="TrainIdentity">Cache identity of the training images (location, split, count).</param>
+/// <param name="TestIdentity">Cache identity of the test images.</param>
+public sealed record EvaluationData(string Location, IImageSource Train, IImageSource Test, bool IsFashionMnist,
+    string TrainIdentity, string TestIdentity)
+{
+    /// <summary>Opens <paramref name="location"/>; unreadable images are reported to <paramref name="log"/>.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder, or its train/ or val/, is missing.</exception>
+    public static EvaluationData Open(string location, TextWriter? log = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(location);
+        if (MsnConfigMapping.IsFashionMnist(location, out var folder))
+        {
+            var train = FashionMnistSource.Load(folder, train: true);
+            var test = FashionMnistSource.Load(folder, train: false);
+            string where = "fashion-mnist:" + (folder is null ? FashionMnist.DebianFolder : Path.GetFullPath(folder));
+            return new EvaluationData(location, train, test, true, Identity(where, "train", train.Count),
+                Identity(where, "test", test.Count));
+        }
+        if (!Directory.Exists(location)) throw new DirectoryNotFoundException($"data folder '{location}' does not exist");
+        var options = new ImageFolderOptions { Log = log };
+        var (tr, val) = ImageFolderSplits.OpenTrainVal(location, options);
+        return new EvaluationData(location, tr, val, false, Identity(tr.Root, "train", tr.Count),
+            Identity(val.Root, "val", val.Count));
+    }
+
+    /// <summary>
+    /// The default evaluation transform for an encoder learned at <paramref name="imageSize"/> pixels: Fashion-MNIST's
+    /// statistics, resized straight to the image size; for folders, ImageNet statistics with the official
+    /// resize/crop ratio 256/224 (256 → 224 for a 224-pixel encoder).
+    /// </summary>
+    public EvalOptions DefaultEvalOptions(int imageSize) => DefaultEvalOptions(IsFashionMnist, imageSize);
+
+    /// <summary><see cref="DefaultEvalOptions(int)"/> for data that is, or is not, Fashion-MNIST.</summary>
+    public static EvalOptions DefaultEvalOptions(bool fashionMnist, int imageSize) => fashionMnist
+        ? EvalOptions.FashionMnistDefaults with { ResizeTo = imageSize, CropSize = imageSize }
+        : EvalOptions.Official with { ResizeTo = (int)Math.Round(imageSize * 256.0 / 224.0), CropSize = imageSize };
+
+    private static string Identity(string where, string split, int count) =>
+        string.Create(CultureInfo.InvariantCulture, $"{where} split {split} count {count}");
+}

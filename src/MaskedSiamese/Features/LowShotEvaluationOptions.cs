@@ -1,0 +1,42 @@
+using MaskedSiamese.Data.Augmentation;
+using MaskedSiamese.Evaluation;
+using static TorchSharp.torch;
+
+namespace MaskedSiamese.Features;
+
+/// <summary>Settings of <see cref="LowShotEvaluation"/>.</summary>
+public sealed record LowShotEvaluationOptions
+{
+    /// <summary><c>fashion-mnist</c> (default), <c>fashion-mnist:FOLDER</c>, or a folder with <c>train/</c> and <c>val/</c>.</summary>
+    public string Data { get; init; } = "fashion-mnist";
+
+    /// <summary>Which encoder output is the feature (default: the official last block's [CLS]).</summary>
+    public FeatureChoice Features { get; init; } = FeatureChoice.LastBlock;
+
+    /// <summary>Also evaluate raw pixels and a randomly initialised encoder of the same architecture (default true).</summary>
+    public bool Baselines { get; init; } = true;
+
+    /// <summary>Seed of the random-encoder baseline's weights.</summary>
+    public int RandomEncoderSeed { get; init; }
+
+    /// <summary>Splits, λ and solver of the protocol (defaults: 1/2/5/10 per class × 3 seeded splits, λ 0.0025).</summary>
+    public LowShotOptions LowShot { get; init; } = new();
+
+    /// <summary>Attention heads of an official checkpoint whose shape matches no official model.</summary>
+    public int? NumHeads { get; init; }
+
+    /// <summary>The transform; null takes <see cref="EvaluationData.DefaultEvalOptions(int)"/> for the encoder's image size.</summary>
+    public EvalOptions? Eval { get; init; }
+
+    /// <summary>Images per encoder forward.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>Device of the encoders (default CPU).</summary>
+    public Device? Device { get; init; }
+
+    /// <summary>Feature cache; null computes every time.</summary>
+    public FeatureCache? Cache { get; init; }
+
+    /// <summary>Receives (what, done, total) while features are extracted.</summary>
+    public IProgress<(string Stage, int Done, int Total)>? Progress { get; init; }
+}

@@ -1,0 +1,71 @@
+using MaskedSiamese.Evaluation;
+using MaskedSiamese.Features;
+
+namespace MaskedSiamese.Tests.Features;
+
+public sealed class LowShotEvaluationTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("msn-lowshot-eval-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    [Fact]
+    public void Tiny_folder_end_to_end_with_baselines_and_cache()
+    {
+        string checkpoint = TinySetup.WriteCheckpoint(_dir);
+        string images = TinySetup.WriteImageFolder(_dir);
+        var cache = new FeatureCache(Path.Combine(_dir, "cache"));
+        var options = new LowShotEvaluationOptions
+        {
+            Data = images,
+            Cache = cache,
+            LowShot = new LowShotOptions { Shots = [1, 2], Seeds = [0, 1, 2] },
+        };
+        var lines = new List<string>();
+        var result = LowShotEvaluation.Run(checkpoint, options, lines.Add);
+
+        var report = result.Report;
+        Assert.Equal([LowShotEvaluation.MsnName, LowShotEvaluation.PixelsName, LowShotEvaluation.RandomName],
+            report.FeatureSets.Select(f => f.Name));
+        Assert.Equal((3, 15, 9), (report.Classes, report.TrainCount, report.TestCount));
+        Assert.Equal(16, report.FeatureSets[0].Dimension);
+        Assert.Equal(3 * 16 * 16, report.FeatureSets[1].Dimension);   // eval-transformed pixels
+        foreach (var set in report.FeatureSets)
+        {
+            Assert.Equal(["1/class", "2/class"], set.Summaries.Select(s => s.Regime));
+            Assert.All(set.Summaries, s => Assert.Equal(3, s.Splits));
+            Assert.All(set.Runs, r => Assert.InRange(r.Accuracy, 0, 1));
+        }
+        // Solid colours per class: the pixel baseline separates them from one shot.
+        Assert.True(report.FeatureSets[1].Summaries[0].Mean > 0.9);
+        Assert.Equal((0, 6), (cache.Hits, cache.Misses));
+
+        string json = result.ToJson();
+        Assert.Equal(report.FeatureSets.Count, LowShotReport.FromJson(json).FeatureSets.Count);
+        Assert.Contains("\"extractionSeconds\"", json, StringComparison.Ordinal);
+        string chart = Path.Combine(_dir, "chart.png");
+        result.SaveChart(chart);
+        Assert.True(new FileInfo(chart).Length > 1000);
+
+        // A sweep over λ on the same checkpoint extracts nothing again.
+        var again = LowShotEvaluation.Run(checkpoint, options with
+        {
+            LowShot = options.LowShot with { Solver = new LogisticRegressionOptions { Lambda = 0.1 } },
+        });
+        Assert.Equal((6, 6), (cache.Hits, cache.Misses));
+        Assert.Equal(0.1, again.Report.FeatureSets[0].Runs[0].Lambda);
+        Assert.Equal(result.CheckpointSha256, again.CheckpointSha256);
+    }
+
+    [Fact]
+    public void Missing_val_folder_is_a_one_line_error()
+    {
+        string checkpoint = TinySetup.WriteCheckpoint(_dir);
+        string images = TinySetup.WriteImageFolder(_dir);
+        Directory.Delete(Path.Combine(images, "val"), true);
+        var e = Assert.Throws<DirectoryNotFoundException>(() =>
+            LowShotEvaluation.Run(checkpoint, new LowShotEvaluationOptions { Data = images }));
+        Assert.Contains("val", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", e.Message, StringComparison.Ordinal);
+    }
+}
