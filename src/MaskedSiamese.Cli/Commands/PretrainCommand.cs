@@ -3,6 +3,8 @@ using System.Globalization;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
+using MaskedSiamese.Evaluation;
+using MaskedSiamese.Features;
 using MaskedSiamese.Training;
 
 namespace MaskedSiamese.Cli.Commands;
@@ -90,7 +92,24 @@ internal static class PretrainCommand
             Console.WriteLine("Continue with the same command and --resume.");
             return 0;
         }
+        if (evaluate) Evaluate(cfg, runFolder, outcome.LatestCheckpoint, cancellation);
         return 0;
+    }
+
+    /// <summary>The low-shot table of the run's target encoder beside the raw-pixel and random-encoder baselines,
+    /// on the same seeded splits; JSON and chart go to the run folder.</summary>
+    private static void Evaluate(MsnConfig cfg, string runFolder, string checkpoint, CancellationToken cancellation)
+    {
+        Console.WriteLine();
+        Console.WriteLine("Low-shot evaluation (logistic regression on frozen [CLS] features; 1, 2, 5, 10 labels per class, 3 seeded splits) ...");
+        var options = cfg.ToLowShotEvaluationOptions(runFolder);
+        var result = LowShotEvaluation.Run(checkpoint, options, Console.Error.WriteLine, cancellation);
+        Console.WriteLine();
+        Console.Write(LowShotTable.Format(result.Report));
+        string json = Path.Combine(runFolder, "lowshot.json"), chart = Path.Combine(runFolder, "lowshot.png");
+        AtomicFile.WriteAllText(json, result.ToJson());
+        result.SaveChart(chart);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Evaluation took {result.TotalSeconds:F0} s. JSON → {json}; chart → {chart}; loss curve → {Path.Combine(runFolder, "loss_curve.png")}"));
     }
 
     private static string Describe(EncoderArchitecture a) => string.Create(CultureInfo.InvariantCulture,

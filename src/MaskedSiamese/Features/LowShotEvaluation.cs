@@ -42,6 +42,9 @@ public static class LowShotEvaluation
         using var checkpoint = MsnCheckpoint.LoadAny(checkpointPath, options.NumHeads);
         string hash = FeatureCache.HashFile(checkpointPath);
         var eval = options.Eval ?? data.DefaultEvalOptions(checkpoint.Architecture.Vit.ImageSize);
+        var lowShot = options.LowShot;
+        if (!lowShot.IncludeAllLabels && !lowShot.IncludeKnn)
+            (data, lowShot) = OnlyLabelledImages(data, lowShot, options.Data);
         var sets = ExtractAll(checkpoint, hash, data, eval, options, options.Baselines, log, cancellation);
         try
         {
@@ -49,7 +52,6 @@ public static class LowShotEvaluation
             if (msn.Train.Labels.Any(l => l < 0) || msn.Test.Labels.Any(l => l < 0))
                 throw new InvalidDataException($"{options.Data}: the low-shot evaluation needs labelled train and val images (class subfolders)");
             var featureSets = sets.Select(s => new FeatureSet(s.Name, s.Train.Features, s.Test.Features)).ToList();
-            var lowShot = options.LowShot;
             if (lowShot.GivenSplits is { } given && msn.Train.Count != data.Train.Count)
                 lowShot = lowShot with { GivenSplits = ToRows(given, msn.Train.Indices) };
             var report = LowShotProtocol.Run(featureSets, msn.Train.Labels, msn.Test.Labels, lowShot, log);
@@ -181,6 +183,23 @@ public static class LowShotEvaluation
 
     /// <summary>Given splits index the whole training set; rows skip unreadable images, so renumber (and drop
     /// the unreadable ones from the splits).</summary>
+    /// <summary>
+    /// Low-shot regimes see only their labelled images, a few hundred of the training set: drawing the splits first
+    /// and extracting just those images makes the evaluation many times faster (60k → ≤ 300 images for Fashion-MNIST).
+    /// The splits are renumbered to rows of the subset.
+    /// </summary>
+    private static (EvaluationData, LowShotOptions) OnlyLabelledImages(EvaluationData data, LowShotOptions lowShot, string location)
+    {
+        var labels = Enumerable.Range(0, data.Train.Count).Select(data.Train.Label).ToList();
+        if (labels.Any(l => l < 0))
+            throw new InvalidDataException($"{location}: the low-shot evaluation needs labelled train and val images (class subfolders)");
+        var splits = lowShot.GivenSplits ?? LowShotSplits.Draw(labels, lowShot.Shots, lowShot.Percents, lowShot.Seeds);
+        int[] needed = splits.SelectMany(s => s.Indices).Distinct().Order().ToArray();
+        string identity = data.TrainIdentity + " subset " + FeatureCache.Key(needed.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+        return (data with { Train = new SubsetSource(data.Train, needed), TrainIdentity = identity },
+            lowShot with { GivenSplits = ToRows(splits, needed) });
+    }
+
     private static List<LabelledSplit> ToRows(IReadOnlyList<LabelledSplit> splits, IReadOnlyList<int> sourceIndexOfRow)
     {
         var rowOf = new Dictionary<int, int>();
