@@ -43,6 +43,7 @@ public static class LowShotEvaluation
         string hash = FeatureCache.HashFile(checkpointPath);
         var eval = options.Eval ?? data.DefaultEvalOptions(checkpoint.Architecture.Vit.ImageSize);
         var lowShot = options.LowShot;
+        int trainCount = data.Train.Count;
         if (!lowShot.IncludeAllLabels && !lowShot.IncludeKnn)
             (data, lowShot) = OnlyLabelledImages(data, lowShot, options.Data);
         var sets = ExtractAll(checkpoint, hash, data, eval, options, options.Baselines, log, cancellation);
@@ -54,7 +55,8 @@ public static class LowShotEvaluation
             var featureSets = sets.Select(s => new FeatureSet(s.Name, s.Train.Features, s.Test.Features)).ToList();
             if (lowShot.GivenSplits is { } given && msn.Train.Count != data.Train.Count)
                 lowShot = lowShot with { GivenSplits = ToRows(given, msn.Train.Indices) };
-            var report = LowShotProtocol.Run(featureSets, msn.Train.Labels, msn.Test.Labels, lowShot, log);
+            var report = LowShotProtocol.Run(featureSets, msn.Train.Labels, msn.Test.Labels, lowShot, log)
+                with { TrainCount = trainCount };
             return new LowShotEvaluationResult(report, Path.GetFullPath(checkpointPath), hash, options.Data,
                 options.Features.ToString(), FeatureCache.Describe(eval), msn.Train.Dropped.Count + msn.Test.Dropped.Count,
                 sets.ToDictionary(s => s.Name, s => s.Seconds), watch.Elapsed.TotalSeconds);

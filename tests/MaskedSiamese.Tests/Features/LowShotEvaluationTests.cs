@@ -28,6 +28,8 @@ public sealed class LowShotEvaluationTests : IDisposable
         Assert.Equal([LowShotEvaluation.MsnName, LowShotEvaluation.PixelsName, LowShotEvaluation.RandomName],
             report.FeatureSets.Select(f => f.Name));
         Assert.Equal((3, 15, 9), (report.Classes, report.TrainCount, report.TestCount));
+        // Only the labelled images of the 1- and 2-shot splits (10 of 15) had features extracted.
+        Assert.Contains(lines, l => l.StartsWith("msn: 10 train + 9 test", StringComparison.Ordinal));
         Assert.Equal(16, report.FeatureSets[0].Dimension);
         Assert.Equal(3 * 16 * 16, report.FeatureSets[1].Dimension);   // eval-transformed pixels
         foreach (var set in report.FeatureSets)
