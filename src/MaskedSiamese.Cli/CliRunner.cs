@@ -47,7 +47,8 @@ internal static class CliRunner
     }
 
     private static bool IsUserError(Exception e) =>
-        e is CheckpointFormatException or UserInputException or FileNotFoundException or DirectoryNotFoundException
+        e is CheckpointFormatException or UserInputException or Configuration.ConfigException or Training.NonFiniteLossException
+            or FileNotFoundException or DirectoryNotFoundException
             or ArgumentException or InvalidDataException or UnauthorizedAccessException;
 
     private static string FirstLine(string s) => s.Split('\n')[0].TrimEnd('\r');
