@@ -16,6 +16,21 @@ internal static partial class NativeEnvironment
         _ = SetEnv("OMP_WAIT_POLICY", "PASSIVE", 0);
     }
 
+    /// <summary>
+    /// Caps glibc's malloc arenas at 2 (unless MALLOC_ARENA_MAX is set): every thread that allocates (OpenMP workers,
+    /// the data loader, the runtime) otherwise gets an arena holding its own free memory. Measured on the
+    /// fmnist_msn_small recipe: peak RSS 1.49 → 1.32 GB at the same speed.
+    /// </summary>
+    public static void LimitMallocArenas()
+    {
+        const int mArenaMax = -8;
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null) return;
+        _ = MallOpt(mArenaMax, 2);
+    }
+
+    [LibraryImport("libc", EntryPoint = "mallopt")]
+    private static partial int MallOpt(int param, int value);
+
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int SetEnv(string name, string value, int overwrite);
 }

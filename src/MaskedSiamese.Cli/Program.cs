@@ -1,4 +1,5 @@
 using MaskedSiamese.Cli;
 
 NativeEnvironment.PreferPassiveOpenMp();
+NativeEnvironment.LimitMallocArenas();
 return CliRunner.Run(CliApp.CreateRoot(), args);

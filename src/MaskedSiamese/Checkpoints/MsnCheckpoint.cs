@@ -34,6 +34,10 @@ public sealed class MsnCheckpoint : IDisposable
     /// <summary>Optimizer state by <c>{parameter}.{field}</c>, e.g. <c>encoder.cls_token.exp_avg</c>, or null.</summary>
     public Dictionary<string, Tensor>? Optimizer { get; init; }
 
+    /// <summary>Whether <see cref="Dispose"/> frees the tensors (false for a view of live training tensors that is
+    /// only being saved).</summary>
+    public bool OwnsTensors { get; init; } = true;
+
     /// <summary>Training state and provenance (JSON object), or null.</summary>
     public JsonObject? Training { get; init; }
 
@@ -136,6 +140,7 @@ public sealed class MsnCheckpoint : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        if (!OwnsTensors) return;
         foreach (var part in new[] { Encoder, TargetEncoder, Optimizer })
             if (part is not null)
                 foreach (var t in part.Values) t.Dispose();

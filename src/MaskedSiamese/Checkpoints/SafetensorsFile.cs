@@ -94,23 +94,23 @@ public sealed class SafetensorsFile
             foreach (var (k, v) in metadata) meta[k] = v;
             header["__metadata__"] = meta;
         }
-        var blobs = new List<byte[]>();
+        // The header needs only shapes and dtypes; the bytes are then streamed tensor by tensor, so writing a
+        // checkpoint costs no second copy of the weights in memory.
+        var list = tensors.ToList();
         long offset = 0;
-        foreach (var (name, tensor) in tensors)
+        foreach (var (name, tensor) in list)
         {
             if (name == "__metadata__") throw new ArgumentException("'__metadata__' is reserved", nameof(tensors));
-            using var cpu = tensor.detach().cpu().contiguous();
-            byte[] bytes = cpu.bytes.ToArray();
+            long size = tensor.numel() * ElementSize(tensor.dtype);
             var shape = new JsonArray();
-            foreach (long d in cpu.shape) shape.Add(d);
+            foreach (long d in tensor.shape) shape.Add(d);
             header[name] = new JsonObject
             {
-                ["dtype"] = DtypeName(cpu.dtype),
+                ["dtype"] = DtypeName(tensor.dtype),
                 ["shape"] = shape,
-                ["data_offsets"] = new JsonArray(offset, offset + bytes.Length),
+                ["data_offsets"] = new JsonArray(offset, offset + size),
             };
-            offset += bytes.Length;
-            blobs.Add(bytes);
+            offset += size;
         }
         byte[] json = Encoding.UTF8.GetBytes(header.ToJsonString());
         int padded = (json.Length + 7) / 8 * 8;   // the data section starts 8-byte aligned
@@ -121,7 +121,11 @@ public sealed class SafetensorsFile
         {
             s.Write(BitConverter.GetBytes((ulong)padded));
             s.Write(headerBytes);
-            foreach (var b in blobs) s.Write(b);
+            foreach (var (_, tensor) in list)
+            {
+                using var cpu = tensor.detach().cpu().contiguous();
+                s.Write(cpu.bytes);
+            }
         });
     }
 

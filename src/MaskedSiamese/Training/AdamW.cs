@@ -101,15 +101,16 @@ public sealed class AdamW : IDisposable
 
     /// <summary>
     /// The state as named tensors: <c>{parameter}.exp_avg</c>, <c>{parameter}.exp_avg_sq</c> and
-    /// <c>{parameter}.step</c> (a float scalar, as PyTorch stores it). The tensors are copies on the CPU.
+    /// <c>{parameter}.step</c> (a float scalar, as PyTorch stores it). With <paramref name="copy"/> the moments are
+    /// copies on the CPU; without, the live tensors (to be written at once, never disposed by the caller).
     /// </summary>
-    public Dictionary<string, Tensor> StateDict()
+    public Dictionary<string, Tensor> StateDict(bool copy = true)
     {
         var d = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, s) in _state)
         {
-            d[name + ".exp_avg"] = s.ExpAvg.detach().cpu().clone();
-            d[name + ".exp_avg_sq"] = s.ExpAvgSq.detach().cpu().clone();
+            d[name + ".exp_avg"] = copy ? s.ExpAvg.detach().cpu().clone() : s.ExpAvg;
+            d[name + ".exp_avg_sq"] = copy ? s.ExpAvgSq.detach().cpu().clone() : s.ExpAvgSq;
             d[name + ".step"] = torch.tensor((float)s.Step);
         }
         return d;

@@ -107,15 +107,19 @@ public sealed class MsnNetworks : IDisposable
         ], beta1, beta2, eps);
     }
 
-    /// <summary>A checkpoint of the networks (copies on the CPU), with optional optimizer and training state.</summary>
-    public MsnCheckpoint ToCheckpoint(AdamW? optimizer = null, System.Text.Json.Nodes.JsonObject? training = null) =>
+    /// <summary>A checkpoint of the networks (copies on the CPU), with optional optimizer and training state.
+    /// Without <paramref name="copy"/> it is a view of the live tensors, for writing at once: its Dispose frees
+    /// nothing (saving then costs no second copy of the weights).</summary>
+    public MsnCheckpoint ToCheckpoint(AdamW? optimizer = null, System.Text.Json.Nodes.JsonObject? training = null,
+        bool copy = true) =>
         new(Architecture)
         {
-            Encoder = StateDictLoader.Snapshot(Encoder),
-            TargetEncoder = StateDictLoader.Snapshot(TargetEncoder),
-            Prototypes = Prototypes.detach().cpu().clone(),
-            Optimizer = optimizer?.StateDict(),
+            Encoder = copy ? StateDictLoader.Snapshot(Encoder) : new(Encoder.state_dict(), StringComparer.Ordinal),
+            TargetEncoder = copy ? StateDictLoader.Snapshot(TargetEncoder) : new(TargetEncoder.state_dict(), StringComparer.Ordinal),
+            Prototypes = copy ? Prototypes.detach().cpu().clone() : Prototypes,
+            Optimizer = optimizer?.StateDict(copy),
             Training = training,
+            OwnsTensors = copy,
         };
 
     /// <inheritdoc />

@@ -98,7 +98,7 @@ public sealed class MsnTrainer
         };
         void Save(long doneSteps, int? completedEpoch)
         {
-            using var ck = networks.ToCheckpoint(optimizer, TrainingState(doneSteps));
+            using var ck = networks.ToCheckpoint(optimizer, TrainingState(doneSteps), copy: false);
             store.Save(ck, completedEpoch);
             lastSaved = doneSteps;
         }
