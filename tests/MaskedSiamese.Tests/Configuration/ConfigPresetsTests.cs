@@ -1,0 +1,39 @@
+using MaskedSiamese.Configuration;
+
+namespace MaskedSiamese.Tests.Configuration;
+
+public sealed class ConfigPresetsTests
+{
+    [Fact]
+    public void Every_recipe_of_the_configs_folder_is_built_in_and_valid()
+    {
+        var files = Directory.GetFiles(Path.Combine(Support.OfficialFixtures.RepositoryRoot, "configs"), "*.yaml")
+            .Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
+        Assert.Equal(files, ConfigPresets.Names);
+        foreach (var name in ConfigPresets.Names)
+        {
+            var config = ConfigPresets.Load(name);
+            config.Validate();
+            Assert.NotNull(config.ToTrainerSettings());
+        }
+    }
+
+    [Fact]
+    public void The_default_main_job_trains_on_fashion_mnist_within_its_budget()
+    {
+        var config = ConfigPresets.Load(null);
+        Assert.Equal(MsnConfigMapping.FashionMnistName, config.Data.Dataset);
+        Assert.Equal(128, config.Criterion.BatchSize);
+        Assert.Equal(192, config.Meta.ToVitOptions().EmbedDim);
+        Assert.Equal(4, config.Meta.ToVitOptions().PatchSize);
+        Assert.Equal((32, 16), (config.Data.RandSize, config.Data.FocalSize));
+        Assert.InRange(config.Optimization.Epochs, 1, 3);   // ~470 steps of ~0.9 s per epoch: ≤ 20 minutes
+    }
+
+    [Fact]
+    public void A_file_path_that_does_not_exist_and_an_unknown_name_are_refused()
+    {
+        Assert.Contains("not found", Assert.Throws<ConfigException>(() => ConfigPresets.Load("nope/x.yaml")).Message);
+        Assert.Contains("no built-in recipe", Assert.Throws<ConfigException>(() => ConfigPresets.Load("nope")).Message);
+    }
+}
