@@ -84,7 +84,7 @@ public sealed class MsnTrainer
         double stepMsSum = 0, dataMsSum = 0;
         long timedSteps = 0;
         bool completed = step >= totalSteps;
-        long lastSaved = step;
+        long lastSaved = step, firstStep = step;
 
         JsonObject TrainingState(long doneSteps) => new()
         {
@@ -127,7 +127,7 @@ public sealed class MsnTrainer
                 var metrics = TrainOneStep(networks, optimizer, loss, batch, schedule, numPatches, step);
                 double stepMs = stepClock.Elapsed.TotalMilliseconds;
                 metrics = metrics with { Milliseconds = stepMs, DataWaitMilliseconds = dataMs };
-                if (step - (resume ? lastSaved : 0) >= WarmupSteps)
+                if (step - firstStep >= WarmupSteps)   // the first steps of a process are slow (allocator, JIT)
                 {
                     stepMsSum += stepMs;
                     dataMsSum += dataMs;
