@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 namespace MaskedSiamese.Training;
 
 /// <summary>
-/// One MSN training step, in the official order (<c>msn_train.py</c>): anchor forward (masked view, then the focal
-/// views; one BatchNorm group per resolution), target forward without gradients, loss, backward, gradient clipping
+/// One MSN training step as the official one (<c>msn_train.py</c>): target forward without gradients, anchor forward
+/// (masked view, then the focal views; one BatchNorm group per resolution), loss, backward, gradient clipping
 /// over the encoder only, AdamW, then the EMA update of the target encoder.
 /// </summary>
 public static class MsnStep
@@ -27,12 +27,15 @@ public static class MsnStep
         networks.Encoder.train();
         networks.TargetEncoder.train();   // the official target keeps batch-statistics BatchNorm
 
-        // ============ forward: anchors (view-major), then targets ============
-        profile?.Begin("anchor_forward");
-        var anchors = networks.Encoder.ForwardViews([inputs.Anchor, .. inputs.Focal], inputs.KeepIndex);
+        // ============ forward: targets, then anchors (view-major) ============
+        // The official code runs the anchors first; the two passes share nothing (no random draw, separate
+        // BatchNorms), so the result is the same, and running the no-grad target pass before the anchors' autograd
+        // graph exists keeps its temporaries out of the step's peak memory (~80 MB on fmnist_msn_small).
         Tensor targets;
         profile?.Begin("target_forward");
         using (torch.no_grad()) targets = networks.TargetEncoder.call(inputs.Target);
+        profile?.Begin("anchor_forward");
+        var anchors = networks.Encoder.ForwardViews([inputs.Anchor, .. inputs.Focal], inputs.KeepIndex);
 
         // ============ loss ============
         profile?.Begin("loss");
