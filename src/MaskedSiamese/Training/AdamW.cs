@@ -102,7 +102,8 @@ public sealed class AdamW : IDisposable
     /// <summary>
     /// The state as named tensors: <c>{parameter}.exp_avg</c>, <c>{parameter}.exp_avg_sq</c> and
     /// <c>{parameter}.step</c> (a float scalar, as PyTorch stores it). With <paramref name="copy"/> the moments are
-    /// copies on the CPU; without, the live tensors (to be written at once, never disposed by the caller).
+    /// copies on the CPU; without, the live tensors (to be written at once, never disposed by the caller; the step
+    /// scalars are always new and the caller's to dispose).
     /// </summary>
     public Dictionary<string, Tensor> StateDict(bool copy = true)
     {

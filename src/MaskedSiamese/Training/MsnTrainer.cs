@@ -100,6 +100,9 @@ public sealed class MsnTrainer
         {
             using var ck = networks.ToCheckpoint(optimizer, TrainingState(doneSteps), copy: false);
             store.Save(ck, completedEpoch);
+            // The view owns only the optimizer's step counters (new scalars); the rest are live training tensors.
+            foreach (var (key, t) in ck.Optimizer!)
+                if (key.EndsWith(".step", StringComparison.Ordinal)) t.Dispose();
             lastSaved = doneSteps;
         }
 
