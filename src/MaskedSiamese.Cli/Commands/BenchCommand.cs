@@ -50,7 +50,7 @@ internal static class BenchCommand
             Console.WriteLine(string.Create(inv, $"data      wait {r.MeanDataWaitMilliseconds:F1} ms/step ({100 * r.MeanDataWaitMilliseconds / Math.Max(1e-9, r.MeanStepMilliseconds):F2}% of the step); loader alone {r.LoaderImagesPerSecond:F0} images/s"));
             Console.WriteLine(string.Create(inv, $"compute   {r.FlopsPerImage / 1e9:F3} GFLOP per image (multiply-add = 2: anchor paths forward + backward, target forward, prototype products)"));
             Console.WriteLine(string.Create(inv, $"          {r.AchievedGflops:F1} GFLOP/s achieved = {100 * r.FractionOfPeak:F1}% of the {r.MatmulPeakGflops:F0} GFLOP/s fp32 matmul peak measured now"));
-            Console.WriteLine(string.Create(inv, $"memory    peak RSS {r.PeakRssBytes / 1e9:F2} GB"));
+            Console.WriteLine(string.Create(inv, $"memory    peak RSS {r.PeakRssBytes / 1e9:F2} GB over the training steps"));
             Console.WriteLine("breakdown (ms per step):");
             foreach (var (phase, ms) in r.PhaseMilliseconds)
                 Console.WriteLine(string.Create(inv, $"  {phase,-15} {ms,8:F1}  {100 * ms / Math.Max(1e-9, r.MeanStepMilliseconds),5:F1}%"));

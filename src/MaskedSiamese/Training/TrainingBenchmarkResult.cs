@@ -11,7 +11,8 @@ namespace MaskedSiamese.Training;
 /// <param name="FlopsPerImage">Model FLOPs of training one image (<see cref="Diagnostics.FlopCount"/>).</param>
 /// <param name="AchievedGflops">Model FLOPs per second of the steps.</param>
 /// <param name="MatmulPeakGflops">Square fp32 matmul throughput measured in the same run.</param>
-/// <param name="PeakRssBytes">Peak resident memory of the process.</param>
+/// <param name="PeakRssBytes">Peak resident memory of the process over the training steps (on Linux the peak is
+/// restarted before them, so the loader benchmark and the matmul probe do not count).</param>
 /// <param name="LoaderImagesPerSecond">What the loader alone produces (images with all their views per second).</param>
 /// <param name="PhaseMilliseconds">Mean milliseconds per step of each phase.</param>
 public sealed record TrainingBenchmarkResult(int BatchSize, int Steps, int Threads, double MeanStepMilliseconds,

@@ -7,6 +7,7 @@ namespace MaskedSiamese.Models.Layers;
 /// <summary>A pre-norm transformer block: x + DropPath(Attn(LN1(x))), then x + DropPath(MLP(LN2(x))).</summary>
 public sealed class Block : nn.Module<Tensor, Tensor>
 {
+    private readonly double _eps;
     private readonly LayerNorm norm1;
     private readonly Attention attn;
     private readonly DropPath drop_path;
@@ -16,6 +17,7 @@ public sealed class Block : nn.Module<Tensor, Tensor>
     /// <summary>Creates a block of width <paramref name="dim"/>.</summary>
     public Block(int dim, int numHeads, int mlpHidden, bool qkvBias, double eps, double dropPath) : base(nameof(Block))
     {
+        _eps = eps;
         norm1 = nn.LayerNorm(dim, eps);
         attn = new Attention(dim, numHeads, qkvBias);
         drop_path = new DropPath(dropPath);
@@ -29,6 +31,14 @@ public sealed class Block : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = x + drop_path.call(attn.call(norm1.call(x)));
-        return (h + drop_path.call(mlp.call(norm2.call(h)))).MoveToOuterDisposeScope();
+        return (h + drop_path.call(MlpBranch(h))).MoveToOuterDisposeScope();
+    }
+
+    // With gradients, the branch is one memory-lean autograd node (see MlpBranchFunction); without, plain modules.
+    private Tensor MlpBranch(Tensor h)
+    {
+        if (!torch.is_grad_enabled()) return mlp.call(norm2.call(h));
+        return MlpBranchFunction.Apply(h, norm2.weight!, norm2.bias!, _eps, mlp.Fc1.weight!, mlp.Fc1.bias!,
+            mlp.Fc2.weight!, mlp.Fc2.bias!);
     }
 }

@@ -18,6 +18,12 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The hidden layer (D → hidden).</summary>
+    internal Linear Fc1 => fc1;
+
+    /// <summary>The output layer (hidden → D).</summary>
+    internal Linear Fc2 => fc2;
+
     /// <summary>[…, D] → […, D].</summary>
     public override Tensor forward(Tensor x)
     {
