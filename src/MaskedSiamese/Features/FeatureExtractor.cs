@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using MaskedSiamese.Data;
 using MaskedSiamese.Data.Augmentation;
+using MaskedSiamese.Diagnostics;
 using MaskedSiamese.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -145,6 +146,7 @@ public static class FeatureExtractor
                     for (int i = 0; i < present.Count; i++) rows.Add(values.AsSpan(i * width, width).ToArray());
                 }
                 options.Progress?.Report((batch.Start + batch.Items.Length, total));
+                ManagedGarbage.Collect();
             }
         }
         catch

@@ -113,7 +113,7 @@ public sealed class MsnTrainer
             var batches = loader.Read((int)(step / schedule.IterationsPerEpoch), (int)(step % schedule.IterationsPerEpoch),
                 cancellation: cancellation);
             using var enumerator = batches.GetEnumerator();
-            ManagedGarbage.CollectAfterStep();   // what setting up (reading the dataset, restoring) left behind
+            ManagedGarbage.Collect();   // what setting up (reading the dataset, restoring) left behind
             while (step < totalSteps && !cancellation.IsCancellationRequested)
             {
                 var wait = Stopwatch.StartNew();
@@ -138,7 +138,7 @@ public sealed class MsnTrainer
                     timedSteps++;
                 }
                 step++;
-                ManagedGarbage.CollectAfterStep();
+                ManagedGarbage.Collect();
                 bool epochEnd = step % schedule.IterationsPerEpoch == 0;
                 if (s.LogEvery <= 1 || step == 1 || step % s.LogEvery == 0 || step == totalSteps || epochEnd) log.Write(metrics);
                 if (epochEnd) Save(step, (int)(step / schedule.IterationsPerEpoch));

@@ -33,8 +33,8 @@ public static class TrainingBenchmark
         double waitMs = 0;
         long step = 0;
         // Training first, and its peak alone: the loader benchmark and the matmul probe below have peaks of their own,
-        // and memory they free stays with the allocator (run before, they raised this figure by ~50 MB).
-        ManagedGarbage.CollectAfterStep();
+        // and memory they free stays with the allocators.
+        ManagedGarbage.Collect();
         ProcessMemory.ResetPeak();
         long peakRss;
         using (var enumerator = loader.Read(epochs: null).GetEnumerator())
@@ -54,7 +54,7 @@ public static class TrainingBenchmark
                     waitMs += waited;
                 }
                 step++;
-                ManagedGarbage.CollectAfterStep();
+                ManagedGarbage.Collect();
             }
             peakRss = ProcessMemory.PeakResidentBytes();
         }
