@@ -48,6 +48,8 @@ public static class MsnConfigMapping
                 FinalLearningRate = o.FinalLr,
                 WeightDecay = o.WeightDecay,
                 FinalWeightDecay = o.FinalWeightDecay,
+                StartMomentum = o.Ema.Start,
+                FinalMomentum = o.Ema.Final,
                 StartSharpen = c.StartSharpen,
                 FinalSharpen = c.FinalSharpen,
                 HorizonMultiplier = o.Horizon,

@@ -94,6 +94,8 @@ internal static partial class MsnConfigValidator
         if (o.MaxSteps is { } steps) Require(steps >= 1, "optimization.max_steps", "must be ≥ 1 or null", steps);
         Require(o.Betas.Beta1 is >= 0 and < 1 && o.Betas.Beta2 is >= 0 and < 1, "optimization.betas",
             "must both be in [0, 1)", Pair(o.Betas));
+        Require(o.Ema.Start is >= 0 and <= 1 && o.Ema.Final is >= 0 and <= 1 && o.Ema.Start <= o.Ema.Final,
+            "optimization.ema", "must satisfy 0 ≤ start ≤ end ≤ 1", Pair(o.Ema));
         Require(o.Eps > 0, "optimization.eps", "must be > 0", o.Eps);
     }
 

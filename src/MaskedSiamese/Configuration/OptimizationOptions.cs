@@ -60,6 +60,14 @@ public sealed record OptimizationOptions
     [YamlKey("max_steps")]
     public int? MaxSteps { get; init; }
 
+    /// <summary>
+    /// <c>ema</c> (ours): the target encoder's EMA momentum at the first step and, nominally, at the end of the
+    /// horizon, rising linearly between (default [0.996, 1.0], the values the official code hard-codes). Both in
+    /// [0, 1], start ≤ end. A lower start lets the target follow the encoder sooner in short runs.
+    /// </summary>
+    [YamlKey("ema")]
+    public (double Start, double Final) Ema { get; init; } = (0.996, 1.0);
+
     /// <summary><c>betas</c> (ours): AdamW's β1 and β2, each in [0, 1) (default [0.9, 0.999], PyTorch's).</summary>
     [YamlKey("betas")]
     public (double Beta1, double Beta2) Betas { get; init; } = (0.9, 0.999);

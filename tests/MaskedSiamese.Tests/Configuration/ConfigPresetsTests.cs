@@ -31,6 +31,15 @@ public sealed class ConfigPresetsTests
     }
 
     [Fact]
+    public void The_ema_key_sets_the_momentum_schedule_and_defaults_to_the_official_values()
+    {
+        var official = ConfigPresets.Load("msn_vits16").ToTrainerSettings().Schedule;
+        Assert.Equal((0.996, 1.0), (official.StartMomentum, official.FinalMomentum));
+        var set = ConfigPresets.Load("msn_vits16", ["optimization.ema=[0.99, 0.999]"]).ToTrainerSettings().Schedule;
+        Assert.Equal((0.99, 0.999), (set.StartMomentum, set.FinalMomentum));
+    }
+
+    [Fact]
     public void A_file_path_that_does_not_exist_and_an_unknown_name_are_refused()
     {
         Assert.Contains("not found", Assert.Throws<ConfigException>(() => ConfigPresets.Load("nope/x.yaml")).Message);

@@ -69,6 +69,7 @@ public sealed class ConfigRefusalTests
         { "meta.model_name=custom", "config: meta.image_size must be set when meta.model_name is 'custom'" },
         { "meta.device=gpu", "config: meta.device must be cpu, cuda or cuda:N (got 'gpu')" },
         { "optimization.horizon=0.5", "config: optimization.horizon must be ≥ 1 (got 0.5)" },
+        { "optimization.ema=[0.999, 0.99]", "config: optimization.ema must satisfy 0 ≤ start ≤ end ≤ 1 (got [0.999, 0.99])" },
         { "optimization.betas=[0.9, 1.0]", "config: optimization.betas must both be in [0, 1) (got [0.9, 1])" },
         { "logging.log_every=0", "config: logging.log_every must be ≥ 1 (got 0)" },
         { "logging.write_tag=a/b", "config: logging.write_tag must be a non-empty name without path separators (got 'a/b')" },
