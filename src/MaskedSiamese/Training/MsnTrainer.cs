@@ -138,7 +138,6 @@ public sealed class MsnTrainer
                     timedSteps++;
                 }
                 step++;
-                ManagedGarbage.Collect();
                 bool epochEnd = step % schedule.IterationsPerEpoch == 0;
                 if (s.LogEvery <= 1 || step == 1 || step % s.LogEvery == 0 || step == totalSteps || epochEnd) log.Write(metrics);
                 if (epochEnd) Save(step, (int)(step / schedule.IterationsPerEpoch));
@@ -167,9 +166,18 @@ public sealed class MsnTrainer
     /// <summary>
     /// One step on a loader batch at global step <paramref name="step"/>: draws the step's mask and stochastic-depth
     /// seed from (seed, step), moves the views to the device and runs <see cref="MsnStep"/> with the scheduled values.
+    /// Ends with a collection of the step's managed garbage (<see cref="ManagedGarbage"/>), so step timings include it.
     /// </summary>
     public StepMetrics TrainOneStep(MsnNetworks networks, AdamW optimizer, MsnLoss loss, MultiViewBatch batch,
         ScheduleSettings schedule, int numPatches, long step, StepProfile? profile = null)
+    {
+        var metrics = RunStep(networks, optimizer, loss, batch, schedule, numPatches, step, profile);
+        ManagedGarbage.Collect();
+        return metrics;
+    }
+
+    private StepMetrics RunStep(MsnNetworks networks, AdamW optimizer, MsnLoss loss, MultiViewBatch batch,
+        ScheduleSettings schedule, int numPatches, long step, StepProfile? profile)
     {
         ArgumentNullException.ThrowIfNull(networks);
         ArgumentNullException.ThrowIfNull(batch);

@@ -54,7 +54,6 @@ public static class TrainingBenchmark
                     waitMs += waited;
                 }
                 step++;
-                ManagedGarbage.Collect();
             }
             peakRss = ProcessMemory.PeakResidentBytes();
         }
