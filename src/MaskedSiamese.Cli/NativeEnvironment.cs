@@ -28,6 +28,21 @@ internal static partial class NativeEnvironment
         _ = MallOpt(mArenaMax, 2);
     }
 
+    /// <summary>
+    /// Hands the memory that the managed heap and glibc's malloc hold free back to the system (a full collection,
+    /// then malloc_trim). Between pretraining and the evaluation that follows it in the same process, the training's
+    /// freed activations otherwise stay resident and the evaluation's allocations land beside them: the whole
+    /// `msn pretrain` peaked at 1.32 GB against ~1.15 GB for its training.
+    /// </summary>
+    public static void ReturnFreeMemory()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        if (OperatingSystem.IsLinux()) _ = MallocTrim(0);
+    }
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
+
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int MallOpt(int param, int value);
 

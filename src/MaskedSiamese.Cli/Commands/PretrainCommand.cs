@@ -94,7 +94,11 @@ internal static class PretrainCommand
             $"{(outcome.Completed ? "Finished" : "Stopped")} at step {outcome.StepsDone} in {outcome.Seconds:F0} s " +
             $"({outcome.MeanStepMilliseconds:F0} ms/step, data wait {outcome.MeanDataWaitMilliseconds:F1} ms/step). Checkpoint: {outcome.LatestCheckpoint}"));
         if (!outcome.Completed) Console.WriteLine("Continue with the same command and --resume.");
-        else if (evaluate) Evaluate(cfg, runFolder, outcome.LatestCheckpoint, cancellation);
+        else if (evaluate)
+        {
+            NativeEnvironment.ReturnFreeMemory();
+            Evaluate(cfg, runFolder, outcome.LatestCheckpoint, cancellation);
+        }
         return 0;
     }
 
