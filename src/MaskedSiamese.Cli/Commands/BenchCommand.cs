@@ -1,3 +1,4 @@
+using MaskedSiamese.IO;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;

@@ -1,3 +1,5 @@
+using MaskedSiamese.IO;
+using MaskedSiamese.Models;
 using System.CommandLine;
 using System.Globalization;
 using MaskedSiamese.Checkpoints;

@@ -1,3 +1,5 @@
+using MaskedSiamese.IO;
+
 namespace MaskedSiamese.Checkpoints;
 
 /// <summary>

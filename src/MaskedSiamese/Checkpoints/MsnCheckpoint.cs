@@ -1,3 +1,4 @@
+using MaskedSiamese.Models;
 using System.Text.Json.Nodes;
 using TorchSharp;
 using static TorchSharp.torch;

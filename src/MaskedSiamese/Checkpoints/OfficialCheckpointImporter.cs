@@ -1,3 +1,4 @@
+using MaskedSiamese.Models;
 using System.Collections;
 using System.Globalization;
 using System.IO.Compression;

@@ -1,4 +1,5 @@
-using MaskedSiamese.Training;
+using MaskedSiamese.Models;
+using MaskedSiamese.Optimization;
 
 namespace MaskedSiamese.Checkpoints;
 

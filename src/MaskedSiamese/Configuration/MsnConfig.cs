@@ -1,3 +1,5 @@
+using MaskedSiamese.Optimization;
+
 namespace MaskedSiamese.Configuration;
 
 /// <summary>

@@ -2,6 +2,7 @@ using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Data;
 using MaskedSiamese.Data.Augmentation;
 using MaskedSiamese.Loss;
+using MaskedSiamese.Models;
 using MaskedSiamese.Training;
 using TorchSharp;
 

@@ -1,4 +1,4 @@
-using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Models;
 
 namespace MaskedSiamese.Diagnostics;
 

@@ -1,4 +1,4 @@
-using MaskedSiamese.Checkpoints;
+using MaskedSiamese.IO;
 using ScottPlot;
 
 namespace MaskedSiamese.Diagnostics;

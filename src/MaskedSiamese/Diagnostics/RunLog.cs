@@ -1,3 +1,4 @@
+using MaskedSiamese.IO;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -96,7 +97,7 @@ public sealed class RunLog : IDisposable
             if (header && i == 0) { kept.Add(line); continue; }
             if (StepOf(line, header) is { } s && s < keepBelow) kept.Add(line);
         }
-        Checkpoints.AtomicFile.WriteAllText(path, kept.Count == 0 ? "" : string.Join("\n", kept) + "\n");
+        AtomicFile.WriteAllText(path, kept.Count == 0 ? "" : string.Join("\n", kept) + "\n");
     }
 
     private static long? StepOf(string line, bool csv)

@@ -1,4 +1,5 @@
 using MaskedSiamese.Checkpoints;
+using MaskedSiamese.IO;
 using ScottPlot;
 
 namespace MaskedSiamese.Evaluation;

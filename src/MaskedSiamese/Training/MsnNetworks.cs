@@ -1,7 +1,9 @@
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Models;
+using MaskedSiamese.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
+using AdamW = MaskedSiamese.Optimization.AdamW;
 using static TorchSharp.torch;
 
 namespace MaskedSiamese.Training;

@@ -1,4 +1,5 @@
 using MaskedSiamese.Loss;
+using MaskedSiamese.Optimization;
 using TorchSharp;
 using static TorchSharp.torch;
 

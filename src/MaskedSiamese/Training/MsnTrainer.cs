@@ -1,3 +1,5 @@
+using MaskedSiamese.IO;
+using MaskedSiamese.Optimization;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;

@@ -1,6 +1,8 @@
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Loss;
 using MaskedSiamese.Masking;
+using MaskedSiamese.Models;
+using MaskedSiamese.Optimization;
 using static TorchSharp.torch;
 
 namespace MaskedSiamese.Training;

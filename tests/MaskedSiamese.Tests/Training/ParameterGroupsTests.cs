@@ -1,3 +1,4 @@
+using MaskedSiamese.Optimization;
 using MaskedSiamese.Training;
 
 namespace MaskedSiamese.Tests.Training;

@@ -1,3 +1,4 @@
+using MaskedSiamese.Optimization;
 using System.Globalization;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Loss;

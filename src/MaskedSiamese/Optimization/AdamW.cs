@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MaskedSiamese.Training;
+namespace MaskedSiamese.Optimization;
 
 /// <summary>
 /// AdamW with PyTorch's update (decoupled weight decay first, then the bias-corrected Adam step), over named parameter

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using MaskedSiamese.Models;
 
-namespace MaskedSiamese.Checkpoints;
+namespace MaskedSiamese.Models;
 
 /// <summary>
 /// Everything needed to rebuild the networks a checkpoint holds: the trunk, the projection head (absent for a bare

@@ -1,4 +1,4 @@
-namespace MaskedSiamese.Checkpoints;
+namespace MaskedSiamese.IO;
 
 /// <summary>
 /// Writes a file so that readers only ever see the old or the complete new content: the bytes go to a temporary file

@@ -1,4 +1,4 @@
-namespace MaskedSiamese.Training;
+namespace MaskedSiamese.Optimization;
 
 /// <summary>
 /// The official AdamW grouping (msn-spec §4.1): group 1 = encoder parameters that get the scheduled weight decay;

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MaskedSiamese.Training;
+namespace MaskedSiamese.Optimization;
 
 /// <summary>The target-encoder update of the official code: θ̄ ← m·θ̄ + (1 − m)·θ over every parameter (not the
 /// buffers: the target's BatchNorm keeps its own running statistics).</summary>

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MaskedSiamese.Training;
+namespace MaskedSiamese.Optimization;
 
 /// <summary>Global-norm gradient clipping with PyTorch's <c>clip_grad_norm_</c> semantics.</summary>
 public static class GradientClipping

@@ -1,6 +1,6 @@
 using TorchSharp.Modules;
 
-namespace MaskedSiamese.Training;
+namespace MaskedSiamese.Optimization;
 
 /// <summary>A named group of parameters sharing a learning rate and weight decay, both set before each step.</summary>
 /// <param name="Name">The group's name, for logs.</param>
