@@ -1,4 +1,4 @@
-using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Engine;
 using MaskedSiamese.Loss;
 using MaskedSiamese.Masking;
 using MaskedSiamese.Models;
@@ -40,6 +40,9 @@ public sealed record TrainerSettings
 
     /// <summary>Where the networks run.</summary>
     public Device Device { get; init; } = CPU;
+
+    /// <summary>The arithmetic precision of the step (config <c>meta.precision</c>).</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
 
     /// <summary>Write <c>latest</c> every this many steps (0: only at epoch ends and at the end).</summary>
     public int CheckpointEvery { get; init; } = 500;
