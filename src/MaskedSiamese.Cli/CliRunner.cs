@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Engine;
 
 namespace MaskedSiamese.Cli;
 
@@ -47,7 +48,7 @@ internal static class CliRunner
     }
 
     private static bool IsUserError(Exception e) =>
-        e is CheckpointFormatException or UserInputException or Configuration.ConfigException or Training.NonFiniteLossException
+        e is CheckpointFormatException or UserInputException or Configuration.ConfigException or NonFiniteLossException
             or FileNotFoundException or DirectoryNotFoundException
             or ArgumentException or InvalidDataException or UnauthorizedAccessException;
 

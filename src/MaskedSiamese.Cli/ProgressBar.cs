@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MaskedSiamese.Engine;
 using MaskedSiamese.Training;
 
 namespace MaskedSiamese.Cli;
@@ -36,8 +37,9 @@ internal sealed class ProgressBar : IProgress<TrainingProgress>
         double fraction = p.Step / (double)Math.Max(1, p.TotalSteps);
         int filled = (int)Math.Round(fraction * Width);
         var m = p.Last;
+        string np = m["np"] is { } n ? string.Create(CultureInfo.InvariantCulture, $" np {n:F0}") : "";
         return string.Create(CultureInfo.InvariantCulture,
             $"[{new string('#', filled)}{new string('.', Width - filled)}] {p.Step}/{p.TotalSteps} {fraction:P0} " +
-            $"ep {p.Epoch + 1} | loss {m.Loss:F3} np {m.Np} | {p.ImagesPerSecond:F0} img/s | ETA {MsnTrainer.FormatDuration(p.Eta)}  ");
+            $"ep {p.Epoch + 1} | loss {m.Loss:F3}{np} | {p.ImagesPerSecond:F0} img/s | ETA {TrainingLoop.FormatDuration(p.Eta)}  ");
     }
 }

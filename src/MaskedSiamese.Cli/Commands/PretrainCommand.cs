@@ -1,5 +1,3 @@
-using MaskedSiamese.IO;
-using MaskedSiamese.Models;
 using System.CommandLine;
 using System.Globalization;
 using MaskedSiamese.Checkpoints;
@@ -7,6 +5,8 @@ using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using MaskedSiamese.Evaluation;
 using MaskedSiamese.Features;
+using MaskedSiamese.IO;
+using MaskedSiamese.Models;
 using MaskedSiamese.Training;
 
 namespace MaskedSiamese.Cli.Commands;
@@ -99,7 +99,7 @@ internal static class PretrainCommand
         else if (evaluate)
         {
             NativeEnvironment.ReturnFreeMemory();
-            Evaluate(cfg, runFolder, outcome.LatestCheckpoint, cancellation);
+            Evaluate(cfg, runFolder, outcome.LatestCheckpoint!, cancellation);
         }
         return 0;
     }

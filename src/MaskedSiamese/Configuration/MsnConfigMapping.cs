@@ -1,6 +1,6 @@
 using MaskedSiamese.Checkpoints;
-using MaskedSiamese.Data;
 using MaskedSiamese.Data.Augmentation;
+using MaskedSiamese.Data;
 using MaskedSiamese.Loss;
 using MaskedSiamese.Models;
 using MaskedSiamese.Training;
@@ -62,6 +62,7 @@ public static class MsnConfigMapping
             Seed = config.Meta.Seed,
             Threads = config.Meta.Threads,
             Device = ToDevice(config.Meta.Device),
+            Tag = config.Logging.WriteTag,
             CheckpointEvery = config.Logging.CheckpointEvery,
             LogEvery = config.Logging.LogEvery,
             KeepCheckpoints = config.Logging.KeepCheckpoints,

@@ -1,35 +1,34 @@
-using MaskedSiamese.IO;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using MaskedSiamese.Training;
+using System.Text;
+using MaskedSiamese.IO;
 using TorchSharp;
 
 namespace MaskedSiamese.Diagnostics;
 
 /// <summary>
-/// The per-step log of a run, under the official metric names: <c>log.csv</c> and <c>log.jsonl</c> in the run folder,
-/// and TensorBoard scalars under <c>tensorboard/</c>. Opening a log for a resumed run drops rows after the resume step,
-/// so the files read as one uninterrupted run.
+/// The per-step log of a run: <c>{tag}.csv</c> and <c>{tag}.jsonl</c> in the run folder, and TensorBoard scalars under
+/// <c>tensorboard/</c>. Rows are named values (step, epoch, then whatever the task measures, under the official metric
+/// names for MSN); the first row fixes the CSV columns. Opening a log for a resumed run drops rows after the resume
+/// step, so the files read as one uninterrupted run.
 /// </summary>
 public sealed class RunLog : IDisposable
 {
-    private static readonly string[] Columns =
-        ["step", "epoch", "loss", "msn", "me_max", "ent", "np", "max_t", "min_t", "lr", "wd", "momentum", "grad_norm", "ms", "data_ms"];
-
     private readonly StreamWriter _csv;
     private readonly StreamWriter _jsonl;
     private readonly TorchSharp.Modules.SummaryWriter? _tensorboard;
+    private string[]? _columns;
 
     /// <summary>Opens (or continues) the log in <paramref name="folder"/>.</summary>
     /// <param name="folder">The run folder.</param>
+    /// <param name="tag">The file names' stem (the run's <c>write_tag</c>).</param>
     /// <param name="resumeStep">Rows with a step ≥ this are dropped (null: start fresh, deleting old logs).</param>
     /// <param name="tensorboard">Whether to write TensorBoard events.</param>
-    public RunLog(string folder, long? resumeStep, bool tensorboard)
+    public RunLog(string folder, string tag, long? resumeStep, bool tensorboard)
     {
         Directory.CreateDirectory(folder);
-        CsvPath = Path.Combine(folder, "log.csv");
-        JsonlPath = Path.Combine(folder, "log.jsonl");
+        CsvPath = Path.Combine(folder, tag + ".csv");
+        JsonlPath = Path.Combine(folder, tag + ".jsonl");
         if (resumeStep is { } keepBelow)
         {
             TruncateAfter(CsvPath, keepBelow, header: true);
@@ -40,10 +39,10 @@ public sealed class RunLog : IDisposable
             File.Delete(CsvPath);
             File.Delete(JsonlPath);
         }
-        bool newCsv = !File.Exists(CsvPath);
+        if (File.Exists(CsvPath) && File.ReadLines(CsvPath).FirstOrDefault() is { Length: > 0 } header)
+            _columns = header.Split(',');
         _csv = new StreamWriter(CsvPath, append: true, new UTF8Encoding(false));
         _jsonl = new StreamWriter(JsonlPath, append: true, new UTF8Encoding(false));
-        if (newCsv) _csv.WriteLine(string.Join(",", Columns));
         if (tensorboard) _tensorboard = torch.utils.tensorboard.SummaryWriter(Path.Combine(folder, "tensorboard"));
     }
 
@@ -53,19 +52,30 @@ public sealed class RunLog : IDisposable
     /// <summary>The JSON-lines file.</summary>
     public string JsonlPath { get; }
 
-    /// <summary>Appends one step.</summary>
-    public void Write(StepMetrics m)
+    /// <summary>Appends one row: named values, beginning with <c>step</c> (the same names in the same order on every
+    /// row of a run).</summary>
+    public void Write(IReadOnlyList<NamedValue> values)
     {
-        ArgumentNullException.ThrowIfNull(m);
-        var values = Values(m);
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0 || values[0].Name != "step") throw new ArgumentException("a log row begins with 'step'", nameof(values));
+        if (_columns is null)
+        {
+            _columns = [.. values.Select(v => v.Name)];
+            _csv.WriteLine(string.Join(",", _columns));
+        }
+        else if (!_columns.SequenceEqual(values.Select(v => v.Name)))
+        {
+            throw new InvalidOperationException($"{CsvPath}: its columns ({string.Join(",", _columns)}) differ from this run's");
+        }
         _csv.WriteLine(string.Join(",", values.Select(v => v.Value.ToString("R", CultureInfo.InvariantCulture))));
         _jsonl.WriteLine(JsonSerializer.Serialize(values.ToDictionary(v => v.Name, v => v.Value)));
         _csv.Flush();
         _jsonl.Flush();
         if (_tensorboard is not null)
         {
-            int step = checked((int)m.Step);
-            foreach (var (name, value) in values.Skip(2)) _tensorboard.add_scalar("train/" + name, (float)value, step);
+            int step = checked((int)values[0].Value);
+            foreach (var (name, value) in values.Where(v => v.Name is not ("step" or "epoch")))
+                _tensorboard.add_scalar("train/" + name, (float)value, step);
         }
     }
 
@@ -80,13 +90,6 @@ public sealed class RunLog : IDisposable
                 .ToDictionary(p => p.First, p => double.Parse(p.Second, CultureInfo.InvariantCulture)))
             .ToList();
     }
-
-    private static (string Name, double Value)[] Values(StepMetrics m) =>
-    [
-        ("step", m.Step), ("epoch", m.Epoch), ("loss", m.Loss), ("msn", m.Msn), ("me_max", m.MeMax), ("ent", m.Entropy),
-        ("np", m.Np), ("max_t", m.MaxT), ("min_t", m.MinT), ("lr", m.LearningRate), ("wd", m.WeightDecay),
-        ("momentum", m.Momentum), ("grad_norm", m.GradNorm), ("ms", m.Milliseconds), ("data_ms", m.DataWaitMilliseconds),
-    ];
 
     private static void TruncateAfter(string path, long keepBelow, bool header)
     {

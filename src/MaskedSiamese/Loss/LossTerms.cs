@@ -1,3 +1,4 @@
+using MaskedSiamese.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -74,13 +75,16 @@ public static class LossTerms
     /// 0 for a uniform p̄, log K for a one-hot p̄.
     /// </summary>
     /// <param name="probabilities">Anchor predictions, [N, K].</param>
+    /// <param name="collective">The processes sharing the batch (null: this one only): p̄ is averaged over them with an
+    /// identity backward, as the official <c>AllReduce</c>.</param>
     /// <returns>A 0-d tensor.</returns>
-    public static Tensor MeMax(Tensor probabilities)
+    public static Tensor MeMax(Tensor probabilities, ICollective? collective = null)
     {
         ArgumentNullException.ThrowIfNull(probabilities);
         using var scope = NewDisposeScope();
         using var logK = Math.Log(probabilities.shape[1]).ToScalar();
-        var mean = probabilities.mean([0L]);
+        var mean = CollectiveAutograd.MeanIdentityGradient(probabilities.mean([0L]),
+            collective ?? SingleProcessCollective.Instance);
         return mean.pow(mean.neg()).log().sum().neg().add(logK).MoveToOuterDisposeScope();
     }
 

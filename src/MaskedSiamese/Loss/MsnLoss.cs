@@ -1,3 +1,4 @@
+using MaskedSiamese.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -6,13 +7,18 @@ namespace MaskedSiamese.Loss;
 /// <summary>
 /// The MSN objective (msn-spec §2.2): cross-entropy between the anchors' prototype probabilities and the sharpened
 /// (optionally Sinkhorn-balanced) targets of the unmasked view, plus ME-MAX and the (normally unweighted) anchor
-/// entropy. Stateless apart from its options; every tensor it makes lives on the inputs' device.
+/// entropy. Stateless apart from its options; every tensor it makes lives on the inputs' device. With several
+/// processes, Sinkhorn's sums and ME-MAX's mean probabilities are all-reduced through the collective, as officially.
 /// </summary>
 /// <param name="options">The loss settings.</param>
-public sealed class MsnLoss(MsnLossOptions options)
+/// <param name="collective">The processes sharing the batch (null: this one only).</param>
+public sealed class MsnLoss(MsnLossOptions options, ICollective? collective = null)
 {
     /// <summary>The loss settings.</summary>
     public MsnLossOptions Options { get; } = options ?? throw new ArgumentNullException(nameof(options));
+
+    /// <summary>The processes sharing the batch.</summary>
+    public ICollective Collective { get; } = collective ?? SingleProcessCollective.Instance;
 
     /// <summary>
     /// Evaluates the loss.
@@ -50,14 +56,14 @@ public sealed class MsnLoss(MsnLossOptions options)
             var t = LossTerms.Sharpen(
                 LossTerms.PrototypeProbabilities(targetViews, prototypes, labels, Options.Temperature),
                 sharpenTemperature ?? Options.SharpenTemperature);
-            if (Options.UseSinkhorn) t = SinkhornKnopp.Normalize(t, Options.SinkhornIterations);
+            if (Options.UseSinkhorn) t = SinkhornKnopp.Normalize(t, Options.SinkhornIterations, Collective);
             diagnostics = TargetDiagnostics.Of(t);
             // Tiled, not interleaved, to line up with the view-major anchors.
             targets = views == 1 ? t : cat(Enumerable.Repeat(t, views).ToArray(), 0);
         }
 
         var ce = LossTerms.CrossEntropy(probs, targets);
-        var memax = LossTerms.MeMax(probs);
+        var memax = LossTerms.MeMax(probs, Collective);
         Tensor entropy;
         if (Options.EntropyWeight != 0.0)
         {

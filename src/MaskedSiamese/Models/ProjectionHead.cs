@@ -1,5 +1,7 @@
-using TorchSharp;
+using MaskedSiamese.Engine;
+using MaskedSiamese.Models.Layers;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MaskedSiamese.Models;
@@ -7,7 +9,8 @@ namespace MaskedSiamese.Models;
 /// <summary>
 /// The MSN projection head: fc1 → bn1 → GELU → fc2 → bn2 → GELU → fc3 (state-dict names <c>fc1</c>, <c>bn1</c>,
 /// <c>fc2</c>, <c>bn2</c>, <c>fc3</c> as the official <c>OrderedDict</c>). BatchNorm uses its PyTorch defaults
-/// (eps 1e-5, momentum 0.1) and, in training mode, the statistics of the batch it is given.
+/// (eps 1e-5, momentum 0.1) and, in training mode, the statistics of the batch it is given, or, with several processes
+/// in <see cref="Collective"/>, of all their batches together (<see cref="SynchronizedBatchNorm"/>).
 /// </summary>
 public sealed class ProjectionHead : nn.Module<Tensor, Tensor>
 {
@@ -33,12 +36,18 @@ public sealed class ProjectionHead : nn.Module<Tensor, Tensor>
     /// <summary>The head's widths.</summary>
     public ProjectionHeadOptions Options { get; }
 
+    /// <summary>The processes whose batches the training-mode BatchNorm statistics span (one by default).</summary>
+    public ICollective Collective { get; set; } = SingleProcessCollective.Instance;
+
     /// <summary>[B, D] → [B, OutputDim].</summary>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = nn.functional.gelu(bn1.call(fc1.call(x)));
-        h = nn.functional.gelu(bn2.call(fc2.call(h)));
+        var h = nn.functional.gelu(Normalize(bn1, fc1.call(x)));
+        h = nn.functional.gelu(Normalize(bn2, fc2.call(h)));
         return fc3.call(h).MoveToOuterDisposeScope();
     }
+
+    private Tensor Normalize(BatchNorm1d norm, Tensor x) =>
+        training && Collective.WorldSize > 1 ? SynchronizedBatchNorm.Forward(x, norm, Collective) : norm.call(x);
 }

@@ -1,10 +1,11 @@
 using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Engine;
 using MaskedSiamese.Models;
 using MaskedSiamese.Optimization;
-using TorchSharp;
 using TorchSharp.Modules;
-using AdamW = MaskedSiamese.Optimization.AdamW;
+using TorchSharp;
 using static TorchSharp.torch;
+using AdamW = MaskedSiamese.Optimization.AdamW;
 
 namespace MaskedSiamese.Training;
 
@@ -90,6 +91,15 @@ public sealed class MsnNetworks : IDisposable
         var prototypes = new Parameter(protos.to(dtype, device).clone(), requires_grad: true);
         prototypes.DetachFromDisposeScope();
         return new MsnNetworks(arch with { NumPrototypes = (int)protos.shape[0] }, encoder, targetEncoder, prototypes, device);
+    }
+
+    /// <summary>Makes both encoders' projection-head BatchNorms span the batches of <paramref name="collective"/>'s
+    /// processes (the official SyncBN with several processes).</summary>
+    public void UseCollective(ICollective collective)
+    {
+        ArgumentNullException.ThrowIfNull(collective);
+        if (Encoder.Head is { } head) head.Collective = collective;
+        if (TargetEncoder.Head is { } targetHead) targetHead.Collective = collective;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using MaskedSiamese.Engine;
 using MaskedSiamese.Loss;
 using MaskedSiamese.Optimization;
 using TorchSharp;
@@ -7,26 +8,31 @@ namespace MaskedSiamese.Training;
 
 /// <summary>
 /// One MSN training step as the official one (<c>msn_train.py</c>): target forward without gradients, anchor forward
-/// (masked view, then the focal views; one BatchNorm group per resolution), loss, backward, gradient clipping
-/// over the encoder only, AdamW, then the EMA update of the target encoder.
+/// (masked view, then the focal views; one BatchNorm group per resolution), loss, backward, gradient synchronisation
+/// over the processes, gradient clipping over the encoder only, AdamW, then the EMA update of the target encoder.
 /// </summary>
-public static class MsnStep
+/// <param name="networks">Encoder, target encoder and prototypes.</param>
+/// <param name="optimizer">AdamW over the encoder and the prototypes.</param>
+/// <param name="loss">The objective.</param>
+/// <param name="context">Device, precision and collective.</param>
+public sealed class MsnStep(MsnNetworks networks, AdamW optimizer, MsnLoss loss, StepContext context)
 {
-    /// <summary>Runs the step and returns its metrics. A NaN or infinite loss throws
-    /// <see cref="NonFiniteLossException"/> before anything is updated. With a <paramref name="profile"/>, each phase
-    /// is timed (reading the loss synchronises, so the phases add up to the step).</summary>
-    public static StepMetrics Run(MsnNetworks networks, AdamW optimizer, MsnLoss loss, StepInputs inputs,
-        StepSettings settings, long step = 0, int epoch = 0, StepProfile? profile = null)
+    private readonly MsnNetworks _networks = networks ?? throw new ArgumentNullException(nameof(networks));
+    private readonly AdamW _optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+    private readonly MsnLoss _loss = loss ?? throw new ArgumentNullException(nameof(loss));
+    private readonly StepContext _context = context ?? throw new ArgumentNullException(nameof(context));
+
+    /// <summary>Runs the step and returns its metrics. A NaN or infinite loss returns at once with that loss and
+    /// nothing updated. With a <paramref name="profile"/>, each phase is timed (reading the loss synchronises, so the
+    /// phases add up to the step).</summary>
+    public StepMetrics Run(StepInputs inputs, StepSettings settings, long step = 0, int epoch = 0, StepProfile? profile = null)
     {
-        ArgumentNullException.ThrowIfNull(networks);
-        ArgumentNullException.ThrowIfNull(optimizer);
-        ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(settings);
         using var scope = NewDisposeScope();
-        optimizer.ZeroGrad();
-        networks.Encoder.train();
-        networks.TargetEncoder.train();   // the official target keeps batch-statistics BatchNorm
+        _optimizer.ZeroGrad();
+        _networks.Encoder.train();
+        _networks.TargetEncoder.train();   // the official target keeps batch-statistics BatchNorm
 
         // ============ forward: targets, then anchors (view-major) ============
         // The official code runs the anchors first; the two passes share nothing (no random draw, separate
@@ -34,34 +40,41 @@ public static class MsnStep
         // graph exists keeps its temporaries out of the step's peak memory (~80 MB on fmnist_msn_small).
         Tensor targets;
         profile?.Begin("target_forward");
-        using (torch.no_grad()) targets = networks.TargetEncoder.call(inputs.Target);
+        using (torch.no_grad()) targets = _networks.TargetEncoder.call(inputs.Target);
         profile?.Begin("anchor_forward");
-        var anchors = networks.Encoder.ForwardViews([inputs.Anchor, .. inputs.Focal], inputs.KeepIndex);
+        var anchors = _networks.Encoder.ForwardViews([inputs.Anchor, .. inputs.Focal], inputs.KeepIndex);
 
         // ============ loss ============
         profile?.Begin("loss");
-        using var result = loss.Compute(anchors, targets, networks.Prototypes, settings.SharpenTemperature);
+        using var result = _loss.Compute(anchors, targets, _networks.Prototypes, settings.SharpenTemperature);
         double total = result.Loss.detach().cpu().to_type(ScalarType.Float64).item<double>();
-        if (!double.IsFinite(total)) throw new NonFiniteLossException(step, total);
+        var d = result.Diagnostics;
+        StepMetrics Metrics(double gradNorm) => new(step, epoch, total, result.CrossEntropy, result.MeMax, result.Entropy,
+            d.DistinctArgmax, d.MeanRowMax, d.MeanRowMin, settings.LearningRate, settings.WeightDecay, settings.Momentum, gradNorm);
+        if (!double.IsFinite(total))
+        {
+            profile?.StepDone();
+            return Metrics(double.NaN);
+        }
 
-        // ============ backward, clip (encoder only), AdamW, EMA ============
+        // ============ backward, synchronise, clip (encoder only), AdamW, EMA ============
         profile?.Begin("backward");
         result.Loss.backward();
+        // DDP averages the encoder's gradients; the official code sums the prototypes' (msn-spec §1.4).
+        CollectiveGradients.Average(_context.Collective, _networks.Encoder.parameters());
+        CollectiveGradients.Sum(_context.Collective, [_networks.Prototypes]);
         profile?.Begin("clip");
-        double gradNorm = GradientClipping.ClipByGlobalNorm(networks.Encoder.parameters(), settings.ClipGrad);
-        foreach (var g in optimizer.Groups)
+        double gradNorm = GradientClipping.ClipByGlobalNorm(_networks.Encoder.parameters(), settings.ClipGrad);
+        foreach (var g in _optimizer.Groups)
         {
             g.LearningRate = settings.LearningRate;
             g.WeightDecay = g.DecayScheduled ? settings.WeightDecay : 0;
         }
         profile?.Begin("adamw");
-        optimizer.Step();
+        _optimizer.Step();
         profile?.Begin("ema");
-        ExponentialMovingAverage.Update(networks.TargetEncoder, networks.Encoder, settings.Momentum);
-
+        ExponentialMovingAverage.Update(_networks.TargetEncoder, _networks.Encoder, settings.Momentum);
         profile?.StepDone();
-        var d = result.Diagnostics;
-        return new StepMetrics(step, epoch, total, result.CrossEntropy, result.MeMax, result.Entropy, d.DistinctArgmax,
-            d.MeanRowMax, d.MeanRowMin, settings.LearningRate, settings.WeightDecay, settings.Momentum, gradNorm);
+        return Metrics(gradNorm);
     }
 }

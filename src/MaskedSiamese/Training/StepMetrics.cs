@@ -1,3 +1,5 @@
+using MaskedSiamese.Diagnostics;
+
 namespace MaskedSiamese.Training;
 
 /// <summary>What one step measured, under the official log names (loss, msn, me_max, ent, np, max_t, lr, wd).</summary>
@@ -13,9 +15,15 @@ namespace MaskedSiamese.Training;
 /// <param name="LearningRate">lr used.</param>
 /// <param name="WeightDecay">Weight decay used.</param>
 /// <param name="Momentum">EMA momentum used.</param>
-/// <param name="GradNorm">Encoder gradient norm before clipping.</param>
-/// <param name="Milliseconds">Wall time of the step.</param>
-/// <param name="DataWaitMilliseconds">Time the step waited for its batch.</param>
+/// <param name="GradNorm">Encoder gradient norm before clipping (NaN when the step was not applied).</param>
 public sealed record StepMetrics(long Step, int Epoch, double Loss, double Msn, double MeMax, double Entropy, int Np,
-    double MaxT, double MinT, double LearningRate, double WeightDecay, double Momentum, double GradNorm,
-    double Milliseconds = 0, double DataWaitMilliseconds = 0);
+    double MaxT, double MinT, double LearningRate, double WeightDecay, double Momentum, double GradNorm)
+{
+    /// <summary>The metrics as log columns, in the official order.</summary>
+    public IReadOnlyList<NamedValue> ToNamedValues() =>
+    [
+        new("loss", Loss), new("msn", Msn), new("me_max", MeMax), new("ent", Entropy), new("np", Np),
+        new("max_t", MaxT), new("min_t", MinT), new("lr", LearningRate), new("wd", WeightDecay),
+        new("momentum", Momentum), new("grad_norm", GradNorm),
+    ];
+}

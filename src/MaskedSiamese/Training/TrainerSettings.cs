@@ -44,6 +44,10 @@ public sealed record TrainerSettings
     /// <summary>The arithmetic precision of the step (config <c>meta.precision</c>).</summary>
     public Precision Precision { get; init; } = Precision.Fp32;
 
+    /// <summary>Names the run's files (the official <c>write_tag</c>): <c>{tag}.csv</c>,
+    /// <c>checkpoints/{tag}-latest.safetensors</c>, <c>checkpoints/{tag}-ep{NNN}.safetensors</c>.</summary>
+    public string Tag { get; init; } = "msn-experiment-1";
+
     /// <summary>Write <c>latest</c> every this many steps (0: only at epoch ends and at the end).</summary>
     public int CheckpointEvery { get; init; } = 500;
 

@@ -1,14 +1,14 @@
-using System.Diagnostics;
 using MaskedSiamese.Data;
 using MaskedSiamese.Diagnostics;
-using MaskedSiamese.Loss;
+using MaskedSiamese.Engine;
 using TorchSharp;
 
 namespace MaskedSiamese.Training;
 
 /// <summary>
-/// Measures training on the real loader: warm-up steps, then timed steps (step time, data wait, per-phase breakdown),
-/// the loader's own rate, the model FLOPs and the machine's matmul peak in the same process, and peak memory.
+/// Measures training on the real loader, through the same <see cref="TrainingLoop"/> and task as <c>msn pretrain</c>
+/// (writing nothing): warm-up steps, then timed steps (step time, data wait, per-phase breakdown), the loader's own
+/// rate, the model FLOPs and the machine's matmul peak in the same process, and peak memory.
 /// </summary>
 public static class TrainingBenchmark
 {
@@ -18,43 +18,20 @@ public static class TrainingBenchmark
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loader);
-        if (settings.Threads > 0) torch.set_num_threads(settings.Threads);
         var aug = loader.Augmentation;
-
         log?.Invoke($"training: {warmupSteps} warm-up + {steps} timed steps ...");
-        var trainer = new MsnTrainer(settings);
-        var schedule = settings.Schedule with { IterationsPerEpoch = loader.BatchesPerEpoch };
-        using var networks = MsnNetworks.Create(settings.Architecture, settings.Device, settings.Seed);
-        using var optimizer = networks.CreateOptimizer(settings.Adam.Beta1, settings.Adam.Beta2, settings.Adam.Eps);
-        var loss = new MsnLoss(settings.Loss);
-        int numPatches = networks.Encoder.NumPatchesFor(aug.Global.Size);
+        var trainer = new MsnTrainer(settings with { MaxSteps = warmupSteps + steps });
         var profile = new StepProfile();
-        var stepMs = new List<double>();
-        double waitMs = 0;
-        long step = 0;
-        // Training first, and its peak alone: the loader benchmark and the matmul probe below have peaks of their own,
-        // and memory they free stays with the allocators.
-        ManagedGarbage.Collect();
-        ProcessMemory.ResetPeak();
+        var timings = new StepTimings(warmupSteps, profile);
         long peakRss;
-        using (var enumerator = loader.Read(epochs: null).GetEnumerator())
+        using (var task = new MsnPretrainingTask(trainer.Settings, loader, trainer.Context))
         {
-            while (step < warmupSteps + steps)
-            {
-                var wait = Stopwatch.StartNew();
-                if (!enumerator.MoveNext()) break;
-                double waited = wait.Elapsed.TotalMilliseconds;
-                using var batch = enumerator.Current;
-                if (step == warmupSteps) profile.Reset();
-                var clock = Stopwatch.StartNew();
-                trainer.TrainOneStep(networks, optimizer, loss, batch, schedule, numPatches, step, profile);
-                if (step >= warmupSteps)
-                {
-                    stepMs.Add(clock.Elapsed.TotalMilliseconds);
-                    waitMs += waited;
-                }
-                step++;
-            }
+            var loop = new TrainingLoop(trainer.LoopOptions(runFolder: null) with { Profile = profile }, trainer.Context);
+            // Training first, and its peak alone: the loader benchmark and the matmul probe below have peaks of their
+            // own, and memory they free stays with the allocators. (Building the networks is within it: they stay live.)
+            ManagedGarbage.Collect();
+            ProcessMemory.ResetPeak();
+            loop.Run(task, timings);
             peakRss = ProcessMemory.PeakResidentBytes();
         }
         int threads = torch.get_num_threads();
@@ -65,13 +42,29 @@ public static class TrainingBenchmark
 
         double flops = FlopCount.TrainingPerImage(settings.Architecture, aug.Global.Size, aug.Focal.Size, aug.FocalCount, settings.PatchDrop);
         int batchSize = loader.Options.BatchSize;
+        var stepMs = timings.StepMilliseconds;
         double mean = stepMs.Count > 0 ? stepMs.Average() : 0;
-        double meanWait = stepMs.Count > 0 ? waitMs / stepMs.Count : 0;
+        double meanWait = stepMs.Count > 0 ? timings.DataWaitMilliseconds / stepMs.Count : 0;
         var sorted = stepMs.Order().ToList();
         double median = sorted.Count > 0 ? sorted[sorted.Count / 2] : 0;
         var phases = profile.Milliseconds.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, profile.Steps));
         return new TrainingBenchmarkResult(batchSize, stepMs.Count, threads, mean, median, meanWait,
             batchSize * 1000.0 / Math.Max(1e-9, mean + meanWait), flops, flops * batchSize / (mean / 1000.0) / 1e9, peak,
             peakRss, data.ImagesPerSecond, phases);
+    }
+
+    /// <summary>Collects the timed steps' figures from the loop's progress reports, dropping the warm-up steps.</summary>
+    private sealed class StepTimings(int warmupSteps, StepProfile profile) : IProgress<TrainingProgress>
+    {
+        public List<double> StepMilliseconds { get; } = [];
+        public double DataWaitMilliseconds { get; private set; }
+
+        public void Report(TrainingProgress value)
+        {
+            if (value.Step == warmupSteps) profile.Reset();
+            if (value.Step <= warmupSteps) return;
+            StepMilliseconds.Add(value.StepMilliseconds);
+            DataWaitMilliseconds += value.DataWaitMilliseconds;
+        }
     }
 }

@@ -8,7 +8,7 @@ namespace MaskedSiamese.Training;
 /// <param name="MedianStepMilliseconds">Median step time.</param>
 /// <param name="MeanDataWaitMilliseconds">Mean time a step waited for its batch.</param>
 /// <param name="ImagesPerSecond">Batch size over (step + data wait).</param>
-/// <param name="FlopsPerImage">Model FLOPs of training one image (<see cref="Diagnostics.FlopCount"/>).</param>
+/// <param name="FlopsPerImage">Model FLOPs of training one image (<see cref="FlopCount"/>).</param>
 /// <param name="AchievedGflops">Model FLOPs per second of the steps.</param>
 /// <param name="MatmulPeakGflops">Square fp32 matmul throughput measured in the same run.</param>
 /// <param name="PeakRssBytes">Peak resident memory of the process over the training steps (on Linux the peak is

@@ -61,19 +61,19 @@ public sealed class PretrainCliTests : IDisposable
         Assert.Equal(0, Msn(["pretrain", .. TinyRecipe, "--data", images, "-o", resumed, "--no-eval", "--max-steps", "3"]));
         Assert.Equal(0, Msn(["pretrain", .. TinyRecipe, "--data", images, "-o", resumed, "--no-eval", "--resume"]));
 
-        using (var a = MsnCheckpoint.Load(Path.Combine(straight, "checkpoints", "latest.safetensors")))
-        using (var b = MsnCheckpoint.Load(Path.Combine(resumed, "checkpoints", "latest.safetensors")))
+        using (var a = MsnCheckpoint.Load(Path.Combine(straight, "checkpoints", "smoke-latest.safetensors")))
+        using (var b = MsnCheckpoint.Load(Path.Combine(resumed, "checkpoints", "smoke-latest.safetensors")))
         {
             Assert.True(a.Training!["step"]!.GetValue<double>() >= 4);
             Assert.Equal(a.Training["step"]!.GetValue<double>(), b.Training!["step"]!.GetValue<double>());
             foreach (var (k, v) in a.TargetEncoder!)
                 Assert.True(v.equal(b.TargetEncoder![k]).all().item<bool>(), k);
         }
-        foreach (var file in new[] { "config.yaml", "log.csv", "log.jsonl", "loss_curve.png" })
+        foreach (var file in new[] { "config.yaml", "smoke.csv", "smoke.jsonl", "loss_curve.png" })
             Assert.True(File.Exists(Path.Combine(straight, file)), file);
 
         string json = Path.Combine(_dir, "lowshot.json");
-        Assert.Equal(0, Msn("eval", "lowshot", "-c", Path.Combine(resumed, "checkpoints", "latest.safetensors"),
+        Assert.Equal(0, Msn("eval", "lowshot", "-c", Path.Combine(resumed, "checkpoints", "smoke-latest.safetensors"),
             "--data", images, "--shots", "1,2", "--splits", "2", "--json", json, "--no-cache"));
         var report = LowShotReport.FromJson(File.ReadAllText(json));
         Assert.Equal(3, report.Classes);

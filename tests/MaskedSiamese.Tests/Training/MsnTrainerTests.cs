@@ -1,6 +1,7 @@
 using MaskedSiamese.Checkpoints;
-using MaskedSiamese.Data;
 using MaskedSiamese.Data.Augmentation;
+using MaskedSiamese.Data;
+using MaskedSiamese.Engine;
 using MaskedSiamese.Loss;
 using MaskedSiamese.Models;
 using MaskedSiamese.Tests.Data;
@@ -35,6 +36,7 @@ public sealed class MsnTrainerTests : IDisposable
         TensorBoard = false,
         MaxSteps = maxSteps,
         ConfigText = "meta: {}\n",
+        Tag = "tiny",
     };
 
     private static MultiViewLoader Loader(int images = 24) =>
@@ -58,8 +60,8 @@ public sealed class MsnTrainerTests : IDisposable
             Assert.True(rest.Completed);
         }
 
-        using var a = MsnCheckpoint.Load(Path.Combine(straight, "checkpoints", "latest.safetensors"));
-        using var b = MsnCheckpoint.Load(Path.Combine(resumed, "checkpoints", "latest.safetensors"));
+        using var a = MsnCheckpoint.Load(Path.Combine(straight, "checkpoints", "tiny-latest.safetensors"));
+        using var b = MsnCheckpoint.Load(Path.Combine(resumed, "checkpoints", "tiny-latest.safetensors"));
         Assert.Equal(6, a.Training!["step"]!.GetValue<double>());
         foreach (var (part, x, y) in new[] { ("encoder", a.Encoder!, b.Encoder!), ("target", a.TargetEncoder!, b.TargetEncoder!), ("optimizer", a.Optimizer!, b.Optimizer!) })
             foreach (var (k, v) in x)
@@ -67,8 +69,8 @@ public sealed class MsnTrainerTests : IDisposable
         Assert.True(a.Prototypes!.equal(b.Prototypes!).all().item<bool>());
         // The resumed log reads as one run: every step once, in order.
         Assert.Equal(Enumerable.Range(0, 6).Select(i => (double)i),
-            Diagnostics.RunLog.ReadCsv(Path.Combine(resumed, "log.csv")).Select(r => r["step"]));
-        Assert.Equal(File.ReadAllLines(Path.Combine(straight, "log.csv")).Length, File.ReadAllLines(Path.Combine(resumed, "log.csv")).Length);
+            Diagnostics.RunLog.ReadCsv(Path.Combine(resumed, "tiny.csv")).Select(r => r["step"]));
+        Assert.Equal(File.ReadAllLines(Path.Combine(straight, "tiny.csv")).Length, File.ReadAllLines(Path.Combine(resumed, "tiny.csv")).Length);
     }
 
     [Fact]
@@ -78,12 +80,12 @@ public sealed class MsnTrainerTests : IDisposable
         using var loader = Loader();
         var outcome = new MsnTrainer(Tiny()).Run(loader, run);
         Assert.True(File.Exists(Path.Combine(run, "config.yaml")));
-        Assert.True(File.Exists(Path.Combine(run, "checkpoints", "epoch-001.safetensors")));
-        Assert.True(File.Exists(Path.Combine(run, "checkpoints", "epoch-002.safetensors")));
-        Assert.Equal(6, File.ReadAllLines(Path.Combine(run, "log.jsonl")).Length);
-        var rows = Diagnostics.RunLog.ReadCsv(Path.Combine(run, "log.csv"));
+        Assert.True(File.Exists(Path.Combine(run, "checkpoints", "tiny-ep001.safetensors")));
+        Assert.True(File.Exists(Path.Combine(run, "checkpoints", "tiny-ep002.safetensors")));
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(run, "tiny.jsonl")).Length);
+        var rows = Diagnostics.RunLog.ReadCsv(Path.Combine(run, "tiny.csv"));
         Assert.All(rows, r => Assert.True(double.IsFinite(r["loss"]) && r["np"] >= 1 && r["lr"] > 0));
-        using var ck = MsnCheckpoint.Load(outcome.LatestCheckpoint);
+        using var ck = MsnCheckpoint.Load(outcome.LatestCheckpoint!);
         Assert.Equal(["encoder", "target_encoder", "prototypes", "optimizer", "training_state"], ck.Parts);
         Assert.Equal(1, ck.Training!["threads"]!.GetValue<double>());
     }
@@ -100,7 +102,7 @@ public sealed class MsnTrainerTests : IDisposable
         using var loader = Loader();
         var e = Assert.Throws<NonFiniteLossException>(() => new MsnTrainer(settings).Run(loader, run));
         Assert.Contains("last good checkpoint", e.Message);
-        using var ck = MsnCheckpoint.Load(Path.Combine(run, "checkpoints", "latest.safetensors"));
+        using var ck = MsnCheckpoint.Load(Path.Combine(run, "checkpoints", "tiny-latest.safetensors"));
         Assert.Equal(e.Step, (long)ck.Training!["step"]!.GetValue<double>());
         Assert.True(e.Step >= 1);
     }
@@ -124,7 +126,7 @@ public sealed class MsnTrainerTests : IDisposable
         };
         using var loader = FixtureLoader();
         var outcome = new MsnTrainer(settings).Run(loader, Path.Combine(_dir, "init"), initFrom: release);
-        using var ck = MsnCheckpoint.Load(outcome.LatestCheckpoint);
+        using var ck = MsnCheckpoint.Load(outcome.LatestCheckpoint!);
         foreach (var (name, _) in release.Architecture.CreateEncoder().named_parameters())
         {
             Assert.True(ck.Encoder![name].allclose(release.TargetEncoder![name]), $"encoder.{name}");
@@ -140,7 +142,7 @@ public sealed class MsnTrainerTests : IDisposable
         var settings = FixtureSized(training.Architecture) with { MaxSteps = 1 };
         using var loader = FixtureLoader();
         var outcome = new MsnTrainer(settings).Run(loader, Path.Combine(_dir, "cont"), initFrom: training);
-        using var ck = MsnCheckpoint.Load(outcome.LatestCheckpoint);
+        using var ck = MsnCheckpoint.Load(outcome.LatestCheckpoint!);
         float before = training.Optimizer!["prototypes.step"].item<float>();
         Assert.Equal(before + 1, ck.Optimizer!["prototypes.step"].item<float>());
         Assert.False(ck.Encoder!["cls_token"].allclose(training.Encoder!["cls_token"], 0, 0));

@@ -1,7 +1,8 @@
-using MaskedSiamese.Optimization;
 using System.Globalization;
 using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Engine;
 using MaskedSiamese.Loss;
+using MaskedSiamese.Optimization;
 using MaskedSiamese.Tests.Support;
 using MaskedSiamese.Training;
 using TorchSharp;
@@ -63,7 +64,7 @@ public sealed class TrainStepParityTests(ITestOutputHelper output)
         var inputs = new StepInputs(fx["view_target"].to(dtype), fx["view_anchor"].to(dtype),
             Enumerable.Range(0, focalViews).Select(i => fx[$"view_focal_{i}"].to(dtype)).ToList(), fx["mask_keep_index"]);
         double lr = Meta("lr");
-        var metrics = MsnStep.Run(nets, opt, loss, inputs,
+        var metrics = new MsnStep(nets, opt, loss, StepContext.Cpu).Run(inputs,
             new StepSettings(lr, Meta("weight_decay"), Meta("momentum"), Meta("sharpen_T"), Meta("clip_grad")));
 
         TensorAssert.CloseRelative(Meta("loss"), metrics.Loss, 1e-5, "loss");

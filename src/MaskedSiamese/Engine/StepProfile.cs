@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MaskedSiamese.Training;
+namespace MaskedSiamese.Engine;
 
 /// <summary>Accumulates wall time per phase of training steps (anchor forward, target forward, loss, backward,
 /// clipping, AdamW, EMA), for <c>msn bench train</c>'s breakdown. Not thread-safe; one per training loop.</summary>

@@ -1,6 +1,6 @@
 using MaskedSiamese.Models;
 
-namespace MaskedSiamese.Diagnostics;
+namespace MaskedSiamese.Training;
 
 /// <summary>
 /// Analytic model FLOPs (a multiply-add counts 2) of MSN training, from the layer shapes: matrix products of the patch

@@ -1,4 +1,4 @@
-namespace MaskedSiamese.Training;
+namespace MaskedSiamese.Engine;
 
 /// <summary>The loss became NaN or infinite; the step was not applied, so the weights are those of the last good
 /// step.</summary>

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Globalization;
+using MaskedSiamese.Diagnostics;
+using TorchSharp;
+
+namespace MaskedSiamese.Engine;
+
+/// <summary>
+/// The training loop of every task: starts fresh or resumes from the run's latest checkpoint, steps over the task's
+/// batches, logs and checkpoints at its cadence (rank 0 only), reports progress, stops cleanly after the current
+/// step on cancellation or at <see cref="TrainingLoopOptions.MaxSteps"/> (writing a checkpoint), stops on a loss
+/// that is not finite (keeping the last good checkpoint), and collects each step's managed garbage.
+/// </summary>
+public sealed class TrainingLoop
+{
+    /// <summary>Creates a loop.</summary>
+    public TrainingLoop(TrainingLoopOptions options, StepContext context)
+    {
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        Context = context ?? throw new ArgumentNullException(nameof(context));
+    }
+
+    /// <summary>How the loop runs.</summary>
+    public TrainingLoopOptions Options { get; }
+
+    /// <summary>Device, precision and collective of the run.</summary>
+    public StepContext Context { get; }
+
+    /// <summary>Trains <paramref name="task"/> to the end of its schedule, to the step limit, or until cancelled.</summary>
+    /// <param name="task">The task.</param>
+    /// <param name="progress">Receives a report after every step.</param>
+    /// <param name="cancellation">Stops after the current step, writing a checkpoint.</param>
+    /// <exception cref="NonFiniteLossException">A step's loss was NaN or infinite; the latest checkpoint on disk is the
+    /// last good state.</exception>
+    public TrainingOutcome Run<TBatch>(ITrainingTask<TBatch> task, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellation = default) where TBatch : IDisposable
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (Options.Threads > 0) torch.set_num_threads(Options.Threads);
+        var run = new TrainingRun<TBatch>(task, Options, Context);
+        using var log = run.Start();
+        if (run.Step < run.StopStep)
+        {
+            using var batches = task.ReadBatches(run.Step, cancellation).GetEnumerator();
+            ManagedGarbage.Collect();   // what setting up (reading the dataset, restoring) left behind
+            while (run.Step < run.StopStep && !cancellation.IsCancellationRequested)
+            {
+                if (!TryNext(batches, cancellation, out double dataMs)) break;
+                using var batch = batches.Current;
+                var (result, stepMs) = TimedStep(task, batch, run.Step);
+                run.StepDone(result, stepMs, dataMs, log, progress);
+            }
+        }
+        return run.Finish(log);
+    }
+
+    private static bool TryNext<TBatch>(IEnumerator<TBatch> batches, CancellationToken cancellation, out double waitMs)
+    {
+        var wait = Stopwatch.StartNew();
+        try
+        {
+            bool more = batches.MoveNext();
+            waitMs = wait.Elapsed.TotalMilliseconds;
+            return more;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            waitMs = 0;
+            return false;
+        }
+    }
+
+    private (StepResult Result, double Milliseconds) TimedStep<TBatch>(ITrainingTask<TBatch> task, TBatch batch, long step)
+        where TBatch : IDisposable
+    {
+        var clock = Stopwatch.StartNew();
+        var result = task.RunStep(batch, step, Options.Profile);
+        // One full collection per step bounds the managed heap (see ManagedGarbage); it is timed with the step.
+        ManagedGarbage.Collect();
+        double ms = clock.Elapsed.TotalMilliseconds;
+        if (!double.IsFinite(result.Loss)) throw new NonFiniteLossException(step, result.Loss);
+        return (result, ms);
+    }
+
+    /// <summary>Formats a duration as h:mm:ss.</summary>
+    public static string FormatDuration(TimeSpan t) =>
+        string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours}:{t.Minutes:D2}:{t.Seconds:D2}");
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using MaskedSiamese.Diagnostics;
+using MaskedSiamese.IO;
+using TorchSharp;
+
+namespace MaskedSiamese.Engine;
+
+/// <summary>One run of <see cref="TrainingLoop"/>: the step counter, the timings, and when and where to save and log.
+/// Only the primary rank writes files.</summary>
+internal sealed class TrainingRun<TBatch> where TBatch : IDisposable
+{
+    // The first steps of a process are slow (allocator, JIT) and are left out of the mean step time.
+    private const int WarmupSteps = 3;
+
+    private readonly ITrainingTask<TBatch> _task;
+    private readonly TrainingLoopOptions _options;
+    private readonly CheckpointStore? _store;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private double _stepMsSum, _dataMsSum;
+    private long _timedSteps, _firstStep, _lastSaved;
+    private int _threads;
+
+    public TrainingRun(ITrainingTask<TBatch> task, TrainingLoopOptions options, StepContext context)
+    {
+        _task = task;
+        _options = options;
+        bool writes = options.RunFolder is not null && context.IsPrimary;
+        _store = writes ? new CheckpointStore(options.RunFolder!, options.Tag, options.KeepCheckpoints) : null;
+        StopStep = Math.Min(task.TotalSteps, options.MaxSteps ?? long.MaxValue);
+    }
+
+    /// <summary>Global steps done.</summary>
+    public long Step { get; private set; }
+
+    /// <summary>The step this run stops at (the schedule's end or the step limit).</summary>
+    public long StopStep { get; }
+
+    /// <summary>Restores or starts the task, writes the config and opens the log (null when nothing is written).</summary>
+    public RunLog? Start()
+    {
+        _threads = torch.get_num_threads();
+        string? resumeFrom = null;
+        if (_options.Resume)
+        {
+            var store = _store ?? new CheckpointStore(_options.RunFolder ?? ".", _options.Tag, _options.KeepCheckpoints);
+            if (!store.HasLatest) throw new FileNotFoundException($"--resume: no checkpoint at {store.LatestPath}");
+            resumeFrom = store.LatestPath;
+        }
+        var state = _task.Start(resumeFrom);
+        Step = _firstStep = _lastSaved = state.Step;
+        if (resumeFrom is not null && state.Threads != _threads && _options.Threads == 0)
+        {
+            torch.set_num_threads(state.Threads);   // bit-for-bit continuation needs the same thread count
+            _threads = state.Threads;
+        }
+        if (_store is null) return null;
+        if (_options.ConfigText is { } text) AtomicFile.WriteAllText(Path.Combine(_options.RunFolder!, "config.yaml"), text);
+        return new RunLog(_options.RunFolder!, _options.Tag, _options.Resume ? Step : null, _options.TensorBoard);
+    }
+
+    /// <summary>Books a finished step: timing, log row, checkpoint, progress report.</summary>
+    public void StepDone(StepResult result, double stepMs, double dataMs, RunLog? log, IProgress<TrainingProgress>? progress)
+    {
+        long step = Step;
+        if (step - _firstStep >= WarmupSteps)
+        {
+            _stepMsSum += stepMs;
+            _dataMsSum += dataMs;
+            _timedSteps++;
+        }
+        Step = step + 1;
+        int epoch = (int)(step / _task.StepsPerEpoch);
+        bool epochEnd = Step % _task.StepsPerEpoch == 0;
+        int every = _options.LogEvery;
+        if (every <= 1 || Step == 1 || Step % every == 0 || Step == StopStep || epochEnd)
+            log?.Write([new("step", step), new("epoch", epoch), .. result.Metrics, new("ms", stepMs), new("data_ms", dataMs)]);
+        if (epochEnd) Save((int)(Step / _task.StepsPerEpoch));
+        else if (_options.CheckpointEvery > 0 && Step % _options.CheckpointEvery == 0) Save(null);
+        double perStep = _timedSteps > 0 ? (_stepMsSum + _dataMsSum) / _timedSteps : stepMs + dataMs;
+        progress?.Report(new TrainingProgress(Step, StopStep, epoch, result, stepMs, dataMs,
+            result.Samples * 1000.0 / Math.Max(1e-9, stepMs + dataMs), TimeSpan.FromMilliseconds(perStep * (StopStep - Step))));
+    }
+
+    /// <summary>Writes the final checkpoint (unless the last step's is current) and the task's reports.</summary>
+    public TrainingOutcome Finish(RunLog? log)
+    {
+        if (_store is not null && (_lastSaved != Step || !_store.HasLatest)) Save(null);
+        if (log is not null) _task.WriteReports(_options.RunFolder!, log.CsvPath);
+        return new TrainingOutcome(Step, Step >= _task.TotalSteps, _store?.LatestPath, _clock.Elapsed.TotalSeconds,
+            _timedSteps > 0 ? _stepMsSum / _timedSteps : 0, _timedSteps > 0 ? _dataMsSum / _timedSteps : 0);
+    }
+
+    private void Save(int? completedEpoch)
+    {
+        if (_store is null) return;
+        var state = new TrainingState(Step, _threads);
+        _store.Save(path => _task.SaveCheckpoint(path, state), completedEpoch);
+        _lastSaved = Step;
+    }
+}

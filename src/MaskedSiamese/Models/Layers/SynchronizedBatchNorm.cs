@@ -1,0 +1,45 @@
+using MaskedSiamese.Engine;
+using TorchSharp.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MaskedSiamese.Models.Layers;
+
+/// <summary>
+/// Training-mode BatchNorm over the union of the processes' batches (PyTorch's <c>SyncBatchNorm</c>, which the
+/// official code converts the projection head to with several processes, msn-spec §1.3): the per-channel sums are
+/// all-reduced (their gradients too), so every process normalises with the global mean and variance and updates its
+/// running statistics identically.
+/// </summary>
+public static class SynchronizedBatchNorm
+{
+    /// <summary>Normalises <paramref name="x"/> [N, C] with the statistics of all processes' batches, using and
+    /// updating <paramref name="norm"/>'s affine parameters and running statistics.</summary>
+    public static Tensor Forward(Tensor x, BatchNorm1d norm, ICollective collective)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(norm);
+        ArgumentNullException.ThrowIfNull(collective);
+        using var scope = NewDisposeScope();
+        long channels = x.shape[1];
+        var localCount = torch.full([1], x.shape[0], dtype: x.dtype, device: x.device);
+        var stats = CollectiveAutograd.Sum(torch.cat([x.sum(0L), x.square().sum(0L), localCount]), collective);
+        var count = stats[^1];
+        var mean = stats[..(int)channels].div(count);
+        var variance = stats[(int)channels..(int)(2 * channels)].div(count).sub(mean.square());
+        UpdateRunningStatistics(norm, mean, variance, count);
+        var normalised = x.sub(mean).mul(variance.add(norm.eps).rsqrt());
+        return normalised.mul(norm.weight!).add(norm.bias!).MoveToOuterDisposeScope();
+    }
+
+    private static void UpdateRunningStatistics(BatchNorm1d norm, Tensor mean, Tensor variance, Tensor count)
+    {
+        using var noGrad = torch.no_grad();
+        double m = norm.momentum ?? 0.1;
+        double n = count.to_type(ScalarType.Float64).item<double>();
+        using var unbiased = variance.detach().mul(n / Math.Max(1, n - 1));
+        norm.running_mean!.mul_(1 - m).add_(mean.detach(), m);
+        norm.running_var!.mul_(1 - m).add_(unbiased, m);
+        norm.num_batches_tracked!.add_(1);
+    }
+}
