@@ -18,6 +18,16 @@ public static class TensorAssert
             $"{what}: max|diff| = {maxDiff:E3} > {rel:E1} · max|ref| ({maxRef:E3})");
     }
 
+    /// <summary>max|actual − expected| ≤ <paramref name="atol"/>.</summary>
+    public static void Close(Tensor expected, Tensor actual, double atol, string what)
+    {
+        Assert.Equal(expected.shape, actual.shape);
+        using var e = expected.detach().cpu().to_type(ScalarType.Float64);
+        using var a = actual.detach().cpu().to_type(ScalarType.Float64);
+        double maxDiff = (a - e).abs().max().item<double>();
+        Assert.True(maxDiff <= atol, $"{what}: max|diff| = {maxDiff:E3} > {atol:E1}");
+    }
+
     /// <summary>|actual − expected| ≤ rel · |expected|.</summary>
     public static void CloseRelative(double expected, double actual, double rel, string what) =>
         Assert.True(Math.Abs(actual - expected) <= rel * Math.Abs(expected),
