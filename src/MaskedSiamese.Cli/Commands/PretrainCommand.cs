@@ -90,7 +90,7 @@ internal static class PretrainCommand
             $"  views     1 target + 1 anchor at {cfg.Data.RandSize} px (patch_drop {cfg.Data.PatchDrop}), {cfg.Data.FocalViews} focal at {cfg.Data.FocalSize} px"));
         if (resume) Console.WriteLine("  resuming  from the latest checkpoint");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var outcome = new MsnTrainer(settings).Run(loader, runFolder, resume, initial, new ProgressBar(), stop.Token);
+        var outcome = new MsnTrainer(settings).Run(loader, runFolder, resume, initial, new ProgressBar(), cancellation: stop.Token);
         if (source.SkippedCount > 0) Console.WriteLine($"  skipped   {source.SkippedCount} unreadable images");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(outcome.Completed ? "Finished" : "Stopped")} at step {outcome.StepsDone} in {outcome.Seconds:F0} s " +

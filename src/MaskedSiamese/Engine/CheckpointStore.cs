@@ -55,6 +55,14 @@ public sealed class CheckpointStore
         foreach (var old in EpochFiles().OrderBy(f => f.Epoch).SkipLast(Keep)) File.Delete(old.Path);
     }
 
+    /// <summary>Deletes every checkpoint of this tag (to start a run over).</summary>
+    public void DeleteAll()
+    {
+        if (!Directory.Exists(Folder)) return;
+        foreach (var (path, _) in EpochFiles().ToList()) File.Delete(path);
+        File.Delete(LatestPath);
+    }
+
     /// <summary>The epoch checkpoints present, ordered by nothing in particular.</summary>
     private IEnumerable<(string Path, int Epoch)> EpochFiles()
     {

@@ -13,6 +13,10 @@ public sealed record TrainingLoopOptions
     /// <summary>Continue from the latest checkpoint of <see cref="RunFolder"/> (refused when there is none).</summary>
     public bool Resume { get; init; }
 
+    /// <summary>Start afresh in a run folder that already holds a run, deleting its checkpoints and logs (without it,
+    /// such a folder is refused unless resuming).</summary>
+    public bool Overwrite { get; init; }
+
     /// <summary>LibTorch intra-op threads (0: LibTorch's default, or the resumed run's).</summary>
     public int Threads { get; init; }
 

@@ -46,6 +46,16 @@ internal sealed class TrainingRun<TBatch> where TBatch : IDisposable
             if (!store.HasLatest) throw new FileNotFoundException($"--resume: no checkpoint at {store.LatestPath}");
             resumeFrom = store.LatestPath;
         }
+        else if (_store is not null)
+        {
+            PrepareFreshFolder(_store);
+        }
+        if (_store is not null)
+        {
+            // A write killed half-way leaves its temporary file; ours are named after their process.
+            AtomicFile.RemoveStaleTemporaries(_options.RunFolder!);
+            AtomicFile.RemoveStaleTemporaries(_store.Folder);
+        }
         var state = _task.Start(resumeFrom);
         Step = _firstStep = _lastSaved = state.Step;
         if (resumeFrom is not null && state.Threads != _threads && _options.Threads == 0)
@@ -56,6 +66,17 @@ internal sealed class TrainingRun<TBatch> where TBatch : IDisposable
         if (_store is null) return null;
         if (_options.ConfigText is { } text) AtomicFile.WriteAllText(Path.Combine(_options.RunFolder!, "config.yaml"), text);
         return new RunLog(_options.RunFolder!, _options.Tag, _options.Resume ? Step : null, _options.TensorBoard);
+    }
+
+    /// <summary>Refuses to replace a run already in the folder unless asked to start over.</summary>
+    private void PrepareFreshFolder(CheckpointStore store)
+    {
+        string folder = _options.RunFolder!;
+        string log = Path.Combine(folder, _options.Tag + ".csv");
+        string? evidence = store.HasLatest ? Path.GetRelativePath(folder, store.LatestPath)
+            : File.Exists(log) ? Path.GetFileName(log) : null;
+        if (evidence is not null && !_options.Overwrite) throw new RunFolderInUseException(folder, evidence);
+        if (_options.Overwrite) store.DeleteAll();
     }
 
     /// <summary>Books a finished step: timing, log row, checkpoint, progress report.</summary>

@@ -1,10 +1,15 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
 namespace MaskedSiamese.IO;
 
 /// <summary>
 /// Writes a file so that readers only ever see the old or the complete new content: the bytes go to a temporary file
-/// in the same folder, are flushed to disk, and the temporary file is renamed over the target.
+/// in the same folder, are flushed to disk, the temporary file is renamed over the target, and the folder itself is
+/// flushed so that the rename survives a power loss.
 /// </summary>
-public static class AtomicFile
+public static partial class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> atomically with the bytes that <paramref name="write"/> produces.</summary>
     public static void Write(string path, Action<Stream> write)
@@ -22,6 +27,7 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
             File.Move(tmp, full, overwrite: true);
+            SyncDirectory(dir);
         }
         catch
         {
@@ -37,6 +43,61 @@ public static class AtomicFile
             var bytes = new System.Text.UTF8Encoding(false).GetBytes(text);
             s.Write(bytes, 0, bytes.Length);
         });
+
+    /// <summary>Deletes the temporary files that writes of processes no longer running left in
+    /// <paramref name="folder"/> (a killed write leaves its temporary file behind). Returns how many went.</summary>
+    public static int RemoveStaleTemporaries(string folder)
+    {
+        if (!Directory.Exists(folder)) return 0;
+        int removed = 0;
+        foreach (var path in Directory.EnumerateFiles(folder, ".*.tmp"))
+        {
+            var match = TemporaryName().Match(Path.GetFileName(path));
+            if (!match.Success || !int.TryParse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, out int pid) || IsRunning(pid)) continue;
+            TryDelete(path);
+            removed++;
+        }
+        return removed;
+    }
+
+    [GeneratedRegex(@"^\..+\.(\d{1,10})\.[0-9a-f]{32}\.tmp$")]
+    private static partial Regex TemporaryName();
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static void SyncDirectory(string dir)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        int fd = Open(dir, 0 /* O_RDONLY */);
+        if (fd < 0) return;   // best effort: the file itself is already on disk
+        _ = FSync(fd);
+        _ = Close(fd);
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync")]
+    private static partial int FSync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
 
     private static void TryDelete(string path)
     {

@@ -28,13 +28,15 @@ public sealed class MsnTrainer
     /// <param name="initFrom">Start from these weights (and optimizer state, when present) instead of a fresh
     /// initialisation; ignored when resuming.</param>
     /// <param name="progress">Receives a report after every step.</param>
+    /// <param name="overwrite">Start afresh in a folder that already holds a run (else refused unless resuming).</param>
     /// <param name="cancellation">Stops after the current step, writing a checkpoint.</param>
     public TrainingOutcome Run(MultiViewLoader loader, string runFolder, bool resume = false, MsnCheckpoint? initFrom = null,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+        IProgress<TrainingProgress>? progress = null, bool overwrite = false, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(loader);
         using var task = new MsnPretrainingTask(Settings, loader, Context, initFrom);
-        return new TrainingLoop(LoopOptions(runFolder, resume), Context).Run(task, progress, cancellation);
+        var options = LoopOptions(runFolder, resume) with { Overwrite = overwrite };
+        return new TrainingLoop(options, Context).Run(task, progress, cancellation);
     }
 
     /// <summary>The loop options of these settings for <paramref name="runFolder"/> (null: write nothing).</summary>

@@ -115,6 +115,41 @@ public sealed class TrainingLoopTests : IDisposable
     }
 
     [Fact]
+    public void A_new_run_in_a_folder_that_holds_one_is_refused_unless_told_to_overwrite()
+    {
+        using (var first = new ToyRegressionTask(5, 1)) new TrainingLoop(Options("again"), StepContext.Cpu).Run(first);
+        string log = Path.Combine(_dir, "again", "toy.csv");
+        string before = File.ReadAllText(log);
+
+        using var second = new ToyRegressionTask(5, 1);
+        var e = Assert.Throws<RunFolderInUseException>(() => new TrainingLoop(Options("again"), StepContext.Cpu).Run(second));
+        Assert.Contains("--resume", e.Message);
+        Assert.Contains("--overwrite", e.Message);
+        Assert.Equal(before, File.ReadAllText(log));
+
+        var outcome = new TrainingLoop(Options("again") with { Overwrite = true }, StepContext.Cpu).Run(second);
+        Assert.Equal(5, outcome.StepsDone);
+    }
+
+    [Fact]
+    public void Temporary_files_left_by_a_killed_write_are_removed_at_start_and_live_ones_are_kept()
+    {
+        string checkpoints = Path.Combine(_dir, "stale", "checkpoints");
+        Directory.CreateDirectory(checkpoints);
+        string stale = Path.Combine(checkpoints, $".toy-latest.safetensors.{int.MaxValue - 1}.{Guid.NewGuid():N}.tmp");
+        string live = Path.Combine(checkpoints, $".toy-latest.safetensors.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string foreign = Path.Combine(checkpoints, ".notes.tmp");
+        foreach (var f in new[] { stale, live, foreign }) File.WriteAllText(f, "x");
+
+        using var task = new ToyRegressionTask(5, 1);
+        new TrainingLoop(Options("stale"), StepContext.Cpu).Run(task);
+
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(live));
+        Assert.True(File.Exists(foreign));
+    }
+
+    [Fact]
     public void Epoch_checkpoints_are_kept_in_numeric_order_past_epoch_999()
     {
         var store = new CheckpointStore(Path.Combine(_dir, "many"), "run", keep: 2);
