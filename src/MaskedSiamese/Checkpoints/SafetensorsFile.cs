@@ -191,8 +191,25 @@ public sealed class SafetensorsFile
                 throw new CheckpointFormatException($"{path}: tensor '{name}': {e.Message}", e);
             }
         }
-        entries.Sort((a, b) => a.Begin.CompareTo(b.Begin));
+        entries.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
+        CheckContiguous(path, entries, dataLen);
         return (entries, metadata, dataStart);
+    }
+
+    /// <summary>The format requires the tensors to tile the data section exactly: no overlap (which would let a small
+    /// file claim many copies of the same bytes) and no holes.</summary>
+    private static void CheckContiguous(string path, List<Entry> entries, long dataLength)
+    {
+        long next = 0;
+        foreach (var e in entries)
+        {
+            if (e.Begin != next)
+                throw new CheckpointFormatException(
+                    $"{path}: tensor '{e.Name}' starts at byte {e.Begin} of the data section, expected {next} (overlapping or non-contiguous offsets)");
+            next = e.End;
+        }
+        if (next != dataLength)
+            throw new CheckpointFormatException($"{path}: the tensors cover {next} of the {dataLength} bytes of the data section");
     }
 
     private static ScalarType? ScalarTypeOf(string dtype) => dtype switch

@@ -58,6 +58,40 @@ public sealed class SafetensorsFileTests : IDisposable
         Assert.Contains("'t'", e.Message);
     }
 
+    private string Raw(string name, string header, int dataBytes)
+    {
+        string path = Path.Combine(_dir, name);
+        var json = System.Text.Encoding.UTF8.GetBytes(header);
+        using var s = File.Create(path);
+        s.Write(BitConverter.GetBytes((ulong)json.Length));
+        s.Write(json);
+        s.Write(new byte[dataBytes]);
+        return path;
+    }
+
+    [Fact]
+    public void Overlapping_offsets_that_would_multiply_a_small_file_are_refused_before_any_tensor_is_made()
+    {
+        // 1,000 entries all pointing at the same 4 KB: 4 MB of tensors from a 4 KB data section.
+        var entries = Enumerable.Range(0, 1000).Select(i => $"\"t{i}\":{{\"dtype\":\"F32\",\"shape\":[1024],\"data_offsets\":[0,4096]}}");
+        string path = Raw("overlap.safetensors", "{" + string.Join(",", entries) + "}", 4096);
+
+        var e = Assert.Throws<CheckpointFormatException>(() => SafetensorsFile.Read(path));
+        Assert.Contains("overlapping or non-contiguous", e.Message);
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
+    public void Holes_in_the_data_section_are_refused()
+    {
+        string gap = Raw("gap.safetensors",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", 12);
+        string tail = Raw("tail.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 1000);
+
+        Assert.Contains("non-contiguous", Assert.Throws<CheckpointFormatException>(() => SafetensorsFile.Read(gap)).Message);
+        Assert.Contains("cover 4 of the 1000 bytes", Assert.Throws<CheckpointFormatException>(() => SafetensorsFile.Read(tail)).Message);
+    }
+
     [Fact]
     public void A_text_file_is_not_a_safetensors_file()
     {
