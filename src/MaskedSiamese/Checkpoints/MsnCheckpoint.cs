@@ -88,6 +88,7 @@ public sealed class MsnCheckpoint : IDisposable
         {
             architecture = EncoderArchitecture.FromJson(archJson);
             architecture.Vit.Validate();
+            architecture.Head?.Validate();
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or NullReferenceException)
         {
@@ -99,17 +100,52 @@ public sealed class MsnCheckpoint : IDisposable
                 .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value, StringComparer.Ordinal);
             return d.Count == 0 ? null : d;
         }
-        JsonObject? training = null;
-        if (file.Metadata.TryGetValue("training", out var t))
-            training = JsonNode.Parse(t) as JsonObject;
-        return new MsnCheckpoint(architecture)
+        var checkpoint = new MsnCheckpoint(architecture)
         {
             Encoder = Part("encoder."),
             TargetEncoder = Part("target_encoder."),
             Prototypes = file.Contains("prototypes") ? file["prototypes"] : null,
             Optimizer = Part("optimizer."),
-            Training = training,
+            Training = TrainingState(path, file.Metadata),
         };
+        try
+        {
+            checkpoint.CheckAgainstArchitecture(path);
+        }
+        catch
+        {
+            checkpoint.Dispose();
+            throw;
+        }
+        return checkpoint;
+    }
+
+    private static JsonObject? TrainingState(string path, IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue("training", out var text)) return null;
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject
+                ?? throw new CheckpointFormatException($"{path}: the 'training' metadata is not a JSON object");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new CheckpointFormatException($"{path}: the 'training' metadata is not JSON ({e.Message})", e);
+        }
+    }
+
+    /// <summary>Refuses parts whose keys or shapes differ from what the claimed architecture builds, before anything
+    /// is built from it.</summary>
+    private void CheckAgainstArchitecture(string path)
+    {
+        var shapes = Architecture.StateDictShapes();
+        if (Encoder is not null) StateDictLoader.CheckShapes(shapes, Encoder, $"{path}: encoder");
+        if (TargetEncoder is not null) StateDictLoader.CheckShapes(shapes, TargetEncoder, $"{path}: target_encoder");
+        if (Prototypes is null) return;
+        long[] expected = [Architecture.NumPrototypes ?? (Prototypes.ndim == 2 ? Prototypes.shape[0] : -1), Architecture.Head?.OutputDim ?? -1];
+        if (!Prototypes.shape.SequenceEqual(expected))
+            throw new CheckpointFormatException(
+                $"{path}: prototypes have shape {ArchitectureInference.FormatShape(Prototypes.shape)}, the architecture claims {ArchitectureInference.FormatShape(expected)}");
     }
 
     /// <summary>

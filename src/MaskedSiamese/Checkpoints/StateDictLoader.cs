@@ -52,6 +52,27 @@ public static class StateDictLoader
         return own;
     }
 
+    /// <summary>Refuses, with one line, a state dict that does not hold exactly the keys and shapes of
+    /// <paramref name="expected"/>: run before building a model from the sizes a file claims, so that a small file
+    /// claiming a huge architecture allocates nothing.</summary>
+    public static void CheckShapes(IReadOnlyDictionary<string, long[]> expected, IReadOnlyDictionary<string, Tensor> stateDict,
+        string source)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(stateDict);
+        foreach (var key in expected.Keys)
+            if (!stateDict.ContainsKey(key))
+                throw new CheckpointFormatException($"{source}: missing key '{key}'");
+        foreach (var (key, tensor) in stateDict)
+        {
+            if (!expected.TryGetValue(key, out var shape))
+                throw new CheckpointFormatException($"{source}: unexpected key '{key}'");
+            if (!tensor.shape.SequenceEqual(shape))
+                throw new CheckpointFormatException(
+                    $"{source}: key '{key}' has shape {ArchitectureInference.FormatShape(tensor.shape)}, the architecture claims {ArchitectureInference.FormatShape(shape)}");
+        }
+    }
+
     /// <summary>Copies of a module's parameters and buffers, detached, on the CPU, by key.</summary>
     public static Dictionary<string, Tensor> Snapshot(nn.Module module)
     {

@@ -28,6 +28,54 @@ public sealed record EncoderArchitecture(VitOptions Vit, ProjectionHeadOptions? 
     public static EncoderArchitecture FromJson(string json) =>
         JsonSerializer.Deserialize<EncoderArchitecture>(json, Json) ?? throw new JsonException("null architecture");
 
+    /// <summary>
+    /// The state-dict keys and shapes of an encoder of this architecture, by arithmetic (nothing is allocated): what a
+    /// checkpoint must hold before a model is built from the sizes it claims.
+    /// </summary>
+    public IReadOnlyDictionary<string, long[]> StateDictShapes()
+    {
+        long d = Vit.EmbedDim, p = Vit.PatchSize, m = Vit.MlpHiddenDim;
+        var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal)
+        {
+            ["cls_token"] = [1, 1, d],
+            ["pos_embed"] = [1, Vit.NumPatches + 1, d],
+            ["patch_embed.proj.weight"] = [d, 3, p, p],
+            ["patch_embed.proj.bias"] = [d],
+            ["norm.weight"] = [d],
+            ["norm.bias"] = [d],
+        };
+        for (int i = 0; i < Vit.Depth; i++)
+        {
+            string b = $"blocks.{i}.";
+            foreach (var (name, shape) in new (string, long[])[]
+            {
+                ("norm1.weight", [d]), ("norm1.bias", [d]), ("attn.qkv.weight", [3 * d, d]), ("attn.proj.weight", [d, d]),
+                ("attn.proj.bias", [d]), ("norm2.weight", [d]), ("norm2.bias", [d]), ("mlp.fc1.weight", [m, d]),
+                ("mlp.fc1.bias", [m]), ("mlp.fc2.weight", [d, m]), ("mlp.fc2.bias", [d]),
+            })
+                shapes[b + name] = shape;
+            if (Vit.QkvBias) shapes[b + "attn.qkv.bias"] = [3 * d];
+        }
+        if (Head is { } h) AddHeadShapes(shapes, d, h);
+        return shapes;
+    }
+
+    private static void AddHeadShapes(Dictionary<string, long[]> shapes, long d, ProjectionHeadOptions h)
+    {
+        long hidden = h.HiddenDim;
+        shapes["fc.fc1.weight"] = [hidden, d];
+        shapes["fc.fc1.bias"] = [hidden];
+        shapes["fc.fc2.weight"] = [hidden, hidden];
+        shapes["fc.fc2.bias"] = [hidden];
+        shapes["fc.fc3.weight"] = [h.OutputDim, hidden];
+        shapes["fc.fc3.bias"] = [h.OutputDim];
+        foreach (var bn in new[] { "fc.bn1.", "fc.bn2." })
+        {
+            foreach (var field in new[] { "weight", "bias", "running_mean", "running_var" }) shapes[bn + field] = [hidden];
+            shapes[bn + "num_batches_tracked"] = [];
+        }
+    }
+
     /// <summary>Parameter count of the trunk, of the head, and of the prototypes.</summary>
     public (long Trunk, long Head, long Prototypes) ParameterCounts()
     {

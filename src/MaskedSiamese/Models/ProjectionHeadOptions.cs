@@ -11,7 +11,7 @@ public sealed record ProjectionHeadOptions(int HiddenDim = 2048, int OutputDim =
     /// <summary>Throws <see cref="ArgumentException"/> naming the first impossible value.</summary>
     public void Validate()
     {
-        if (HiddenDim <= 0) throw new ArgumentException($"HiddenDim must be positive (got {HiddenDim})", nameof(HiddenDim));
-        if (OutputDim <= 0) throw new ArgumentException($"OutputDim must be positive (got {OutputDim})", nameof(OutputDim));
+        if (HiddenDim is <= 0 or > 1 << 16) throw new ArgumentException($"HiddenDim must be in 1..65536 (got {HiddenDim})", nameof(HiddenDim));
+        if (OutputDim is <= 0 or > 1 << 16) throw new ArgumentException($"OutputDim must be in 1..65536 (got {OutputDim})", nameof(OutputDim));
     }
 }

@@ -37,12 +37,13 @@ public sealed record VitOptions(
     /// <summary>Throws <see cref="ArgumentException"/> naming the first impossible value.</summary>
     public void Validate()
     {
-        Require(ImageSize > 0, nameof(ImageSize), "must be positive");
+        // Upper bounds far above any real ViT (ViT-H: D 1280, depth 32) keep arithmetic on the sizes from overflowing.
+        Require(ImageSize is > 0 and <= 16384, nameof(ImageSize), "must be in 1..16384");
         Require(PatchSize > 0 && PatchSize <= ImageSize, nameof(PatchSize), "must be in 1..ImageSize");
-        Require(EmbedDim > 0, nameof(EmbedDim), "must be positive");
-        Require(Depth > 0, nameof(Depth), "must be positive");
+        Require(EmbedDim is > 0 and <= 65536, nameof(EmbedDim), "must be in 1..65536");
+        Require(Depth is > 0 and <= 1024, nameof(Depth), "must be in 1..1024");
         Require(NumHeads > 0 && EmbedDim % NumHeads == 0, nameof(NumHeads), $"must divide EmbedDim ({EmbedDim})");
-        Require(MlpRatio > 0, nameof(MlpRatio), "must be positive");
+        Require(MlpRatio is > 0 and <= 64, nameof(MlpRatio), "must be in (0, 64]");
         Require(LayerNormEps > 0, nameof(LayerNormEps), "must be positive");
         Require(DropPathRate is >= 0 and < 1, nameof(DropPathRate), "must be in [0, 1)");
     }
