@@ -66,4 +66,17 @@ public sealed class CheckpointClaimsTests : IDisposable
         var e = Assert.Throws<CheckpointFormatException>(() => MsnCheckpoint.Load(path));
         Assert.Contains("'training' metadata is not JSON", e.Message);
     }
+
+    [Fact]
+    public void An_encoder_with_NaN_weights_is_refused_naming_the_tensor()
+    {
+        var arch = new EncoderArchitecture(new VitOptions(16, 4, 32, 1, 2), null, null);
+        using var model = arch.CreateEncoder();
+        var weights = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        weights["blocks.0.mlp.fc1.weight"][0, 0] = float.NaN;
+        using var ck = new MsnCheckpoint(arch) { TargetEncoder = weights };
+
+        var e = Assert.Throws<CheckpointFormatException>(() => ck.CreateTargetEncoder());
+        Assert.Contains("'blocks.0.mlp.fc1.weight' holds NaN or infinite values", e.Message);
+    }
 }
