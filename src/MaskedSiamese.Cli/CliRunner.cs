@@ -21,11 +21,12 @@ internal static class CliRunner
         }
         try
         {
-            // Ctrl-C cancels the token; the trainer finishes its step and writes a checkpoint before the process ends.
+            // No process-termination handling here: msn pretrain turns SIGINT/SIGTERM into a stop after the current step
+            // with a checkpoint (StopSignals); the other commands have nothing to save and end at once.
             return parse.Invoke(new InvocationConfiguration
             {
                 EnableDefaultExceptionHandler = false,
-                ProcessTerminationTimeout = TimeSpan.FromMinutes(2),
+                ProcessTerminationTimeout = null,
             });
         }
         catch (Exception e) when (IsUserError(e))
@@ -49,6 +50,7 @@ internal static class CliRunner
 
     private static bool IsUserError(Exception e) =>
         e is CheckpointFormatException or UserInputException or Configuration.ConfigException or NonFiniteLossException
+            or RunFolderInUseException
             or FileNotFoundException or DirectoryNotFoundException
             or ArgumentException or InvalidDataException or UnauthorizedAccessException;
 

@@ -47,6 +47,10 @@ internal static class PretrainCommand
                           "weights (target encoder + prototypes: the online encoder starts as a copy of the target, the optimizer fresh).",
         };
         var noEval = new Option<bool>("--no-eval") { Description = "Skip the low-shot evaluation after pretraining." };
+        var overwrite = new Option<bool>("--overwrite")
+        {
+            Description = "Start afresh in a run folder that already holds a run, deleting its checkpoints and logs (without it such a folder is refused unless --resume).",
+        };
         var command = new Command("pretrain",
             "Pretrain a Vision Transformer with MSN on unlabeled images, then (unless --no-eval) print the low-shot table " +
             "beside raw-pixel and random-encoder baselines. Tuning at small scale: keep criterion.batch_size ≥ 64 (BatchNorm " +
@@ -55,7 +59,7 @@ internal static class PretrainCommand
             "with a batch far below criterion.num_proto the targets flatten: lower num_proto, or set use_sinkhorn=false and " +
             "memax_weight=5 (the paper's best ViT-S/16 setting); watch np in the log: a few distinct targets means collapse.")
         {
-            config, data, output, sets, epochs, maxSteps, resume, initFrom, noEval,
+            config, data, output, sets, epochs, maxSteps, resume, initFrom, noEval, overwrite,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -66,13 +70,18 @@ internal static class PretrainCommand
             string? outDir = parse.GetValue(output);
             if (outDir is not null) overrides.Add($"logging.folder={outDir}");
             var cfg = ConfigPresets.Load(parse.GetValue(config), overrides);
-            return Task.FromResult(Run(cfg, parse.GetValue(resume), parse.GetValue(initFrom), !parse.GetValue(noEval), cancellation));
+            var run = new PretrainRequest(parse.GetValue(resume), parse.GetValue(overwrite), parse.GetValue(initFrom), !parse.GetValue(noEval));
+            return Task.FromResult(Run(cfg, run, cancellation));
         });
         return command;
     }
 
-    private static int Run(MsnConfig cfg, bool resume, string? initFrom, bool evaluate, CancellationToken cancellation)
+    private sealed record PretrainRequest(bool Resume, bool Overwrite, string? InitFrom, bool Evaluate);
+
+    private static int Run(MsnConfig cfg, PretrainRequest request, CancellationToken cancellation)
     {
+        using var signals = new StopSignals(cancellation);
+        var (resume, initFrom) = (request.Resume, request.InitFrom);
         string runFolder = Path.GetFullPath(cfg.Logging.Folder);
         var settings = cfg.ToTrainerSettings();   // refuses a bad config before anything starts
         using var initial = initFrom is null || resume ? null : MsnCheckpoint.LoadAny(initFrom);
@@ -89,17 +98,17 @@ internal static class PretrainCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  views     1 target + 1 anchor at {cfg.Data.RandSize} px (patch_drop {cfg.Data.PatchDrop}), {cfg.Data.FocalViews} focal at {cfg.Data.FocalSize} px"));
         if (resume) Console.WriteLine("  resuming  from the latest checkpoint");
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var outcome = new MsnTrainer(settings).Run(loader, runFolder, resume, initial, new ProgressBar(), cancellation: stop.Token);
+        var outcome = new MsnTrainer(settings).Run(loader, runFolder, resume, initial, new ProgressBar(), request.Overwrite, signals.Token);
         if (source.SkippedCount > 0) Console.WriteLine($"  skipped   {source.SkippedCount} unreadable images");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(outcome.Completed ? "Finished" : "Stopped")} at step {outcome.StepsDone} in {outcome.Seconds:F0} s " +
             $"({outcome.MeanStepMilliseconds:F0} ms/step, data wait {outcome.MeanDataWaitMilliseconds:F1} ms/step). Checkpoint: {outcome.LatestCheckpoint}"));
         if (!outcome.Completed) Console.WriteLine("Continue with the same command and --resume.");
-        else if (evaluate)
+        if (signals.ExitCode is { } signalled) return signalled;
+        if (outcome.Completed && request.Evaluate)
         {
             NativeEnvironment.ReturnFreeMemory();
-            Evaluate(cfg, runFolder, outcome.LatestCheckpoint!, cancellation);
+            Evaluate(cfg, runFolder, outcome.LatestCheckpoint!, signals.Token);
         }
         return 0;
     }
