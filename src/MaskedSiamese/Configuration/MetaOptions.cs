@@ -4,8 +4,9 @@ using MaskedSiamese.Models;
 namespace MaskedSiamese.Configuration;
 
 /// <summary>
-/// The <c>meta</c> section: which encoder to build, the projection head, checkpoint loading, and (our keys) the seed,
-/// threads, device, custom model sizes and how masks are shared. Defaults are the official ViT-S/16 values
+/// The <c>meta</c> section: which encoder to build, the projection head, the official checkpoint-loading keys (refused
+/// unless off: <c>msn pretrain --resume</c> and <c>--init-from</c> do that), and (our keys) the seed, threads, device,
+/// custom model sizes, how masks are shared and the precision. Defaults are the official ViT-S/16 values
 /// (<c>configs/pretrain/msn_vits16.yaml</c>) except for the keys we add.
 /// </summary>
 public sealed record MetaOptions
