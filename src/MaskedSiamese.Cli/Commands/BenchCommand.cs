@@ -41,7 +41,7 @@ internal static class BenchCommand
         { config, sets, steps, json };
         command.SetAction(parse =>
         {
-            var cfg = ConfigPresets.Load(parse.GetValue(config) ?? DefaultRecipe, parse.GetValue(sets));
+            var cfg = ConfigLoading.Load(parse.GetValue(config) ?? DefaultRecipe, parse.GetValue(sets));
             var settings = cfg.ToTrainerSettings();
             var source = MsnConfigMapping.OpenPretrainingSource(cfg.DataLocation(), Console.Error);
             using var loader = new MultiViewLoader(source, cfg.ToAugmentationOptions(), cfg.ToLoaderOptions());
@@ -68,7 +68,7 @@ internal static class BenchCommand
         { config, sets, steps, json };
         command.SetAction(parse =>
         {
-            var cfg = ConfigPresets.Load(parse.GetValue(config) ?? DefaultRecipe, parse.GetValue(sets));
+            var cfg = ConfigLoading.Load(parse.GetValue(config) ?? DefaultRecipe, parse.GetValue(sets));
             var source = MsnConfigMapping.OpenPretrainingSource(cfg.DataLocation(), Console.Error);
             var aug = cfg.ToAugmentationOptions();
             var options = cfg.ToLoaderOptions();

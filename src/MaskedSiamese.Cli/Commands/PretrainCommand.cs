@@ -69,7 +69,7 @@ internal static class PretrainCommand
             if (parse.GetValue(data) is { } d) overrides.Add($"data.dataset={d}");
             string? outDir = parse.GetValue(output);
             if (outDir is not null) overrides.Add($"logging.folder={outDir}");
-            var cfg = ConfigPresets.Load(parse.GetValue(config), overrides);
+            var cfg = ConfigLoading.Load(parse.GetValue(config), overrides);
             var run = new PretrainRequest(parse.GetValue(resume), parse.GetValue(overwrite), parse.GetValue(initFrom), !parse.GetValue(noEval));
             return Task.FromResult(Run(cfg, run, cancellation));
         });

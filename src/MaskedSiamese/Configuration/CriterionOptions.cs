@@ -57,8 +57,8 @@ public sealed record CriterionOptions
     [YamlKey("batch_size")]
     public int BatchSize { get; init; } = 64;
 
-    /// <summary><c>use_ent</c>: compute the anchor entropy term (default true; it only counts when
-    /// <see cref="EntWeight"/> is non-zero).</summary>
+    /// <summary><c>use_ent</c>: include the anchor entropy term (default true). As officially, false makes the term 0
+    /// whatever <see cref="EntWeight"/> is; with the default <see cref="EntWeight"/> of 0 it changes nothing.</summary>
     [YamlKey("use_ent")]
     public bool UseEnt { get; init; } = true;
 
@@ -69,8 +69,8 @@ public sealed record CriterionOptions
     [YamlKey("use_sinkhorn")]
     public bool UseSinkhorn { get; init; } = true;
 
-    /// <summary><c>freeze_proto</c>: optional official key; true keeps the prototypes at their initial values
-    /// (default false: they train from step 0).</summary>
+    /// <summary><c>freeze_proto</c>: optional official key; true would keep the prototypes at their initial values
+    /// (default false: they train from step 0). Only false is accepted.</summary>
     [YamlKey("freeze_proto")]
     public bool FreezeProto { get; init; }
 }

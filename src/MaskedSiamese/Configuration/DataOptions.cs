@@ -15,7 +15,8 @@ public sealed record DataOptions
     [YamlKey("color_jitter_strength")]
     public double ColorJitterStrength { get; init; } = 0.5;
 
-    /// <summary><c>pin_mem</c>: pin host memory for faster GPU copies (default true).</summary>
+    /// <summary><c>pin_mem</c>: officially, pin host memory for faster GPU copies (default true). The loader here never
+    /// pins memory, so true loads with a warning (<see cref="MsnConfig.Warnings"/>).</summary>
     [YamlKey("pin_mem")]
     public bool PinMem { get; init; } = true;
 
@@ -48,7 +49,8 @@ public sealed record DataOptions
     [YamlKey("focal_size")]
     public int FocalSize { get; init; } = 96;
 
-    /// <summary><c>rand_views</c>: masked anchor views per image (default 1); the loader makes one more, the target.</summary>
+    /// <summary><c>rand_views</c>: masked anchor views per image (default 1); the loader makes one more, the target.
+    /// Only 1 is accepted (every official run uses 1); add unmasked views with <see cref="FocalViews"/>.</summary>
     [YamlKey("rand_views")]
     public int RandViews { get; init; } = 1;
 

@@ -4,8 +4,9 @@ using MaskedSiamese.Models;
 namespace MaskedSiamese.Configuration;
 
 /// <summary>
-/// The <c>meta</c> section: which encoder to build, the projection head, checkpoint loading, and (our keys) the seed,
-/// threads, device, custom model sizes and how masks are shared. Defaults are the official ViT-S/16 values
+/// The <c>meta</c> section: which encoder to build, the projection head, the official checkpoint-loading keys (refused
+/// unless off: <c>msn pretrain --resume</c> and <c>--init-from</c> do that), and (our keys) the seed, threads, device,
+/// custom model sizes, how masks are shared and the precision. Defaults are the official ViT-S/16 values
 /// (<c>configs/pretrain/msn_vits16.yaml</c>) except for the keys we add.
 /// </summary>
 public sealed record MetaOptions
@@ -20,11 +21,13 @@ public sealed record MetaOptions
     [YamlKey("model_name")]
     public string ModelName { get; init; } = "deit_small";
 
-    /// <summary><c>bottleneck</c>: accepted and ignored by the official code (default 1); kept so official files load.</summary>
+    /// <summary><c>bottleneck</c>: accepted and ignored by the official code (default 1); kept so official files load.
+    /// Any other value loads with a warning (<see cref="MsnConfig.Warnings"/>).</summary>
     [YamlKey("bottleneck")]
     public int Bottleneck { get; init; } = 1;
 
-    /// <summary><c>copy_data</c>: the official code copies the data set to local disk first (default false). Ignored here.</summary>
+    /// <summary><c>copy_data</c>: the official code copies the data set to local disk first (default false). Ignored
+    /// here: true loads with a warning.</summary>
     [YamlKey("copy_data")]
     public bool CopyData { get; init; }
 
@@ -43,8 +46,9 @@ public sealed record MetaOptions
     public int HiddenDim { get; init; } = 2048;
 
     /// <summary>
-    /// <c>load_checkpoint</c>: resume from <see cref="ReadCheckpoint"/>, or from the run folder's latest checkpoint when
-    /// that is null (default false).
+    /// <c>load_checkpoint</c>: officially, resume from <see cref="ReadCheckpoint"/> or the run's latest checkpoint
+    /// (default false). Only false is accepted: resume with <c>msn pretrain --resume</c>, or start from a checkpoint with
+    /// <c>--init-from FILE</c>.
     /// </summary>
     [YamlKey("load_checkpoint")]
     public bool LoadCheckpoint { get; init; }
@@ -56,23 +60,28 @@ public sealed record MetaOptions
     [YamlKey("output_dim")]
     public int OutputDim { get; init; } = 256;
 
-    /// <summary><c>read_checkpoint</c>: the checkpoint file to resume from, or null (default) for the run's latest.</summary>
+    /// <summary><c>read_checkpoint</c>: officially, the checkpoint file to resume from (default null). Only null is
+    /// accepted: use <c>msn pretrain --init-from FILE</c> or <c>--resume</c>.</summary>
     [YamlKey("read_checkpoint")]
     public string? ReadCheckpoint { get; init; }
 
-    /// <summary><c>use_bn</c>: BatchNorm after the head's two hidden layers (default true, the official head).</summary>
+    /// <summary><c>use_bn</c>: BatchNorm after the head's two hidden layers (default true, the official head). Only true
+    /// is accepted: the head is always built with BatchNorm.</summary>
     [YamlKey("use_bn")]
     public bool UseBn { get; init; } = true;
 
-    /// <summary><c>use_fp16</c>: never read by the official code, which trains in fp32 (default false).</summary>
+    /// <summary><c>use_fp16</c>: never read by the official code, which trains in fp32 (default false). Only false is
+    /// accepted: reduced precision comes with <see cref="Precision"/>.</summary>
     [YamlKey("use_fp16")]
     public bool UseFp16 { get; init; }
 
-    /// <summary><c>use_pred_head</c>: accepted and ignored by the official code (default false).</summary>
+    /// <summary><c>use_pred_head</c>: accepted and ignored by the official code (default false); true loads with a
+    /// warning.</summary>
     [YamlKey("use_pred_head")]
     public bool UsePredHead { get; init; }
 
-    /// <summary><c>two_layer</c>: optional official key, accepted and ignored (default false).</summary>
+    /// <summary><c>two_layer</c>: optional official key, accepted and ignored (default false); true loads with a
+    /// warning.</summary>
     [YamlKey("two_layer")]
     public bool TwoLayer { get; init; }
 
@@ -131,6 +140,13 @@ public sealed record MetaOptions
     [YamlKey("mask_sharing")]
     public MaskSharing MaskSharing { get; init; } = MaskSharing.SharedPerBatch;
 
+    /// <summary>
+    /// <c>precision</c> (ours): the arithmetic precision of the run, a <see cref="Engine.Precision"/> name in lower case
+    /// (default <c>fp32</c>, as the official code). Only <c>fp32</c> is available so far; other values are refused.
+    /// </summary>
+    [YamlKey("precision")]
+    public string Precision { get; init; } = "fp32";
+
     /// <summary>The value of <see cref="ModelName"/> that takes every size from the custom keys.</summary>
     public const string CustomModelName = "custom";
 
@@ -172,6 +188,21 @@ public sealed record MetaOptions
             MlpRatio = MlpRatio ?? preset.MlpRatio,
             DropPathRate = DropPathRate,
         };
+    }
+
+    /// <summary>The <see cref="Precision"/> key as the engine's enum: the member whose name matches, ignoring case.</summary>
+    /// <exception cref="ConfigException">A precision the engine does not have.</exception>
+    public Engine.Precision ToPrecision()
+    {
+        // Matched by name, not Enum.TryParse, which would also take numbers such as "0"; a precision added to the
+        // enum becomes available here without a change.
+        foreach (var value in Enum.GetValues<Engine.Precision>())
+        {
+            if (string.Equals(value.ToString(), Precision, StringComparison.OrdinalIgnoreCase)) return value;
+        }
+
+        string known = string.Join(", ", Enum.GetNames<Engine.Precision>().Select(n => n.ToLowerInvariant()));
+        throw new ConfigException($"config: meta.precision: '{Precision}' is not available yet (only {known})");
     }
 
     /// <summary>The projection head these options describe (<see cref="HiddenDim"/>, <see cref="OutputDim"/>).</summary>

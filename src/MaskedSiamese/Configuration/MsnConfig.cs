@@ -17,7 +17,7 @@ namespace MaskedSiamese.Configuration;
 /// </example>
 public sealed record MsnConfig
 {
-    /// <summary>The <c>meta</c> section: model, head, checkpoint loading, seed, threads, device.</summary>
+    /// <summary>The <c>meta</c> section: model, head, seed, threads, device, precision.</summary>
     [YamlKey("meta")]
     public MetaOptions Meta { get; init; } = new();
 
@@ -96,4 +96,12 @@ public sealed record MsnConfig
     /// </summary>
     /// <exception cref="ConfigException">The first impossible value, named by its key.</exception>
     public void Validate() => MsnConfigValidator.Validate(this);
+
+    /// <summary>
+    /// One line per key that is accepted but changes nothing here (<c>data.pin_mem: true</c>; <c>meta.bottleneck</c>,
+    /// <c>use_pred_head</c>, <c>two_layer</c>, <c>copy_data</c> away from their defaults), each starting with
+    /// <c>config: warning:</c> and naming the key; empty when there is nothing to say. Computed from the values, so it
+    /// holds for configs changed in code too; print each line to stderr before a run starts.
+    /// </summary>
+    public IReadOnlyList<string> Warnings() => MsnConfigSupport.Warnings(this);
 }

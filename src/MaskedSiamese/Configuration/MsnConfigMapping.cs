@@ -37,7 +37,8 @@ public static class MsnConfigMapping
                 SharpenTemperature = c.StartSharpen,
                 UseSinkhorn = c.UseSinkhorn,
                 MeMaxWeight = c.MeMax ? c.MemaxWeight : 0,
-                EntropyWeight = c.EntWeight,
+                // As officially: use_ent false makes the entropy term 0, so its weight cannot count.
+                EntropyWeight = c.UseEnt ? c.EntWeight : 0,
                 LabelSmoothing = config.Data.LabelSmoothing,
             },
             // IterationsPerEpoch is the loader's; 1 is a placeholder the trainer replaces.
@@ -63,6 +64,7 @@ public static class MsnConfigMapping
             Threads = config.Meta.Threads,
             Device = ToDevice(config.Meta.Device),
             Tag = config.Logging.WriteTag,
+            Precision = config.Meta.ToPrecision(),
             CheckpointEvery = config.Logging.CheckpointEvery,
             LogEvery = config.Logging.LogEvery,
             KeepCheckpoints = config.Logging.KeepCheckpoints,

@@ -10,6 +10,7 @@ internal static partial class MsnConfigValidator
     public static void Validate(MsnConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        MsnConfigSupport.RefuseUnsupported(config);
         var vit = Meta(config.Meta);
         Criterion(config.Criterion);
         Data(config.Data, vit.PatchSize);
@@ -64,7 +65,6 @@ internal static partial class MsnConfigValidator
         Require(d.RandSize >= 1 && d.RandSize % patchSize == 0, "data.rand_size",
             $"must be a positive multiple of the patch size {patchSize}", d.RandSize);
         Require(d.FocalSize >= patchSize, "data.focal_size", $"must be ≥ the patch size {patchSize}", d.FocalSize);
-        Require(d.RandViews >= 1, "data.rand_views", "must be ≥ 1", d.RandViews);
         Require(d.FocalViews >= 0, "data.focal_views", "must be ≥ 0", d.FocalViews);
         Scale(d.RandScale, "data.rand_scale");
         Scale(d.FocalScale, "data.focal_scale");

@@ -75,7 +75,6 @@ public sealed class ConfigLoadingTests
         {
             Meta = MsnConfig.Default.Meta with
             {
-                ReadCheckpoint = "runs/a b/\"quoted\" #1.safetensors",
                 Device = "cuda:1",
                 MaskSharing = MaskSharing.PerSample,
                 ModelName = "custom", ImageSize = 32, PatchSize = 4, EmbedDim = 64, Depth = 2, NumHeads = 4, MlpRatio = 2.5,
@@ -86,7 +85,7 @@ public sealed class ConfigLoadingTests
                 Mean = new Rgb(0.1, 1.0 / 3.0, 1e-9), FocalScale = (0.05, 0.05),
             },
             Optimization = MsnConfig.Default.Optimization with { MaxSteps = 7, Lr = 1.0 / 7.0, Warmup = 0.075 },
-            Logging = MsnConfig.Default.Logging with { Folder = "", WriteTag = "null" },
+            Logging = MsnConfig.Default.Logging with { Folder = "runs/a b/\"quoted\" #1", WriteTag = "null" },
         };
         config.Validate();
 
@@ -99,11 +98,11 @@ public sealed class ConfigLoadingTests
     public void Set_overrides_a_nested_key_after_the_file()
     {
         var c = MsnConfig.Load(ConfigFiles.PathOf("msn_vits16.yaml"),
-            ["criterion.temperature=0.2", "optimization.epochs=20", "meta.read_checkpoint=runs/x.safetensors"]);
+            ["criterion.temperature=0.2", "optimization.epochs=20", "logging.folder=runs/x"]);
 
         Assert.Equal(0.2, c.Criterion.Temperature);
         Assert.Equal(20, c.Optimization.Epochs);
-        Assert.Equal("runs/x.safetensors", c.Meta.ReadCheckpoint);
+        Assert.Equal("runs/x", c.Logging.Folder);
         Assert.Equal(MsnConfig.Default.Criterion with { Temperature = 0.2 }, c.Criterion);
     }
 

@@ -1,7 +1,9 @@
 using MaskedSiamese.Data;
+using MaskedSiamese.Tests.Support;
 
 namespace MaskedSiamese.Tests.Data;
 
+[Trait("Category", TestCategories.FullDataset)]
 public class FashionMnistSourceTests
 {
     [Fact]

@@ -114,7 +114,9 @@ public class MultiViewLoaderTests
         foreach (var b in loader.Read())
         {
             b.Dispose();
-            Assert.True(loader.RunningWorkers > 0 || b.Step >= 0);
+            // Mid-loop every worker is alive (an unbounded read never runs out of batches to build).
+            Assert.Equal((0, 0), (b.Epoch, b.Step));
+            Assert.Equal(3, loader.RunningWorkers);
             break;
         }
         Assert.Equal(0, loader.RunningWorkers);
@@ -149,8 +151,20 @@ public class MultiViewLoaderTests
         using var reader = loader.Read().GetEnumerator();
         Assert.True(reader.MoveNext());
         reader.Current.Dispose();
-        Thread.Sleep(300); // give the workers every chance to overrun; the bound must hold regardless
-        Assert.InRange(source.Reads, 8, (1 + 2) * 8);
+
+        // With batch 0 taken the workers fill the window, batches 1 and 2, and then wait for the consumer: exactly
+        // 24 reads. The wait for a 25th read is bounded and must run out; a loader that ignores the bound reads on.
+        const int window = (1 + 2) * 8;
+        var enough = TimeSpan.FromSeconds(30);
+        var overrun = TimeSpan.FromMilliseconds(500);
+        Assert.True(source.WaitForReads(window, enough), $"workers stopped at {source.Reads} reads, short of {window}");
+        Assert.False(source.WaitForReads(window + 1, overrun), $"{source.Reads} reads: the workers overran the window");
+
+        // Taking one more batch frees room for exactly one more.
+        Assert.True(reader.MoveNext());
+        reader.Current.Dispose();
+        Assert.True(source.WaitForReads(window + 8, enough), $"workers stopped at {source.Reads} reads");
+        Assert.False(source.WaitForReads(window + 9, overrun), $"{source.Reads} reads: the workers overran the window");
     }
 
     [Fact]

@@ -10,6 +10,7 @@ namespace MaskedSiamese.Tests.Data;
 internal sealed class SyntheticSource(int count, int width = 28, int height = 28, ISet<int>? unreadable = null,
     int throwAt = -1) : IImageSource
 {
+    private readonly object _readSignal = new(); // pulsed on every read, for WaitForReads
     private int _skipped;
     private int _reads;
 
@@ -22,11 +23,32 @@ internal sealed class SyntheticSource(int count, int width = 28, int height = 28
     /// <summary>TryGet calls so far.</summary>
     public int Reads => Volatile.Read(ref _reads);
 
+    /// <summary>
+    /// Waits until at least <paramref name="count"/> reads have happened, at most <paramref name="timeout"/>; whether
+    /// they did. A signal instead of a sleep: returns as soon as the condition holds.
+    /// </summary>
+    public bool WaitForReads(int count, TimeSpan timeout)
+    {
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        lock (_readSignal)
+        {
+            while (Reads < count)
+            {
+                long left = deadline - Environment.TickCount64;
+                if (left <= 0) return false;
+                Monitor.Wait(_readSignal, TimeSpan.FromMilliseconds(left));
+            }
+
+            return true;
+        }
+    }
+
     public int Label(int index) => index % 10;
 
     public RgbImage? TryGet(int index)
     {
         Interlocked.Increment(ref _reads);
+        lock (_readSignal) Monitor.PulseAll(_readSignal);
         if (index == throwAt) throw new InvalidDataException($"synthetic failure at {index}");
         if (unreadable?.Contains(index) == true)
         {

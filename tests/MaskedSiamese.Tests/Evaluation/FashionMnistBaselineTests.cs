@@ -7,7 +7,9 @@ using static TorchSharp.torch;
 
 namespace MaskedSiamese.Tests.Evaluation;
 
-/// <summary>The raw-pixel baselines of benchmarks.md, reproduced with all 60k labels.</summary>
+/// <summary>The raw-pixel baselines of benchmarks.md, reproduced on the whole set, each held to a stated band around
+/// the stored figure.</summary>
+[Trait("Category", TestCategories.FullDataset)]
 public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOutputHelper output)
     : IClassFixture<FashionMnistFeatures>
 {
@@ -40,7 +42,7 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
     }
 
     [Fact]
-    public void All_label_fit_time_on_a_192_dimensional_projection_is_reported()
+    public void All_label_fit_on_a_192_dimensional_projection_converges_near_the_pixel_accuracy()
     {
         using var scope = torch.NewDisposeScope();
         var generator = new Generator(0);
@@ -49,9 +51,14 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
         var test = FeaturePreprocessing.CenterAndNormalize(data.TestPixels.mm(projection));
 
         var model = MultinomialLogisticRegression.Fit(train, data.TrainLabels, 10);
+        double accuracy = model.Accuracy(test, data.TestLabels);
 
-        output.WriteLine($"60k × 192 random projection of pixels: test accuracy {model.Accuracy(test, data.TestLabels):P2}; " +
-            $"{model.FitInfo}");
+        output.WriteLine($"60k × 192 random projection of pixels: test accuracy {accuracy:P2}; {model.FitInfo}");
+        // The fit must converge (scikit-learn did not, after 3000 iterations: benchmarks.md), and a random projection
+        // to 192 dimensions keeps most of what is linear in the pixels: within 4 points below the 83.9% of all 784
+        // (measured 82.5%), never meaningfully above it.
+        Assert.True(model.FitInfo.Converged, $"not converged: {model.FitInfo}");
+        Assert.InRange(accuracy, 0.80, 0.845);
     }
 
     [Fact]
@@ -86,7 +93,7 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
     }
 
     [Fact]
-    public void Cross_validated_lambda_on_the_stored_splits_is_reported()
+    public void Cross_validated_lambda_on_the_stored_splits_stays_near_the_official_figures()
     {
         string path = Path.Combine(OfficialFixtures.RepositoryRoot, "..", "shared", "reference",
             "fmnist-lowshot-splits.json");
@@ -98,17 +105,31 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
         output.WriteLine(LowShotTable.Format(report));
         Assert.All(report.FeatureSets[0].Runs.Where(r => r.Regime != "1/class"),
             r => Assert.Contains(r.Lambda, LambdaSearch.DefaultGrid));
+        // Choosing λ per split moves each mean by a few points at most from the official fixed-λ figures
+        // (benchmarks.md: 44.2, 54.1, 63.0, 67.7; here 44.3, 54.8, 60.1, 67.7): a 5-point band, far above chance (10%).
+        double[] official = [0.442, 0.541, 0.630, 0.677];
+        var means = report.FeatureSets[0].Summaries.Select(s => s.Mean).ToArray();
+        Assert.Equal(official.Length, means.Length);
+        for (int i = 0; i < official.Length; i++)
+            Assert.True(Math.Abs(means[i] - official[i]) <= 0.05, $"regime {i}: {means[i]:P2} vs official {official[i]:P1}");
     }
 
     [Fact]
-    public void Linear_probe_on_pixels_is_reported()
+    public void Linear_probe_on_pixels_comes_near_the_logistic_regression_in_three_epochs()
     {
         using var train = FeaturePreprocessing.CenterAndNormalize(data.TrainPixels);
         using var test = FeaturePreprocessing.CenterAndNormalize(data.TestPixels);
 
         using var probe = LinearProbe.Train(train, data.TrainLabels, 10, new LinearProbeOptions { Epochs = 3 });
 
-        output.WriteLine($"linear probe, pixels, 3 epochs: test accuracy {probe.Accuracy(test, data.TestLabels):P2}; " +
+        double accuracy = probe.Accuracy(test, data.TestLabels);
+        output.WriteLine($"linear probe, pixels, 3 epochs: test accuracy {accuracy:P2}; " +
             $"losses {string.Join(", ", probe.EpochLosses.Select(l => l.ToString("F4")))}; {probe.Seconds:F1} s");
+        // A linear model on pixels: within 4 points below the converged logistic regression (benchmarks.md: 83.9%;
+        // measured 82.6%), and not above what a linear model on pixels reaches at all.
+        Assert.InRange(accuracy, 0.80, 0.86);
+        Assert.Equal(3, probe.EpochLosses.Count);
+        for (int e = 1; e < probe.EpochLosses.Count; e++)
+            Assert.True(probe.EpochLosses[e] < probe.EpochLosses[e - 1], $"epoch {e} loss did not fall");
     }
 }

@@ -36,7 +36,12 @@ public sealed class LowShotEvaluationTests : IDisposable
         {
             Assert.Equal(["1/class", "2/class"], set.Summaries.Select(s => s.Regime));
             Assert.All(set.Summaries, s => Assert.Equal(3, s.Splits));
-            Assert.All(set.Runs, r => Assert.InRange(r.Accuracy, 0, 1));
+            // Each run labels k images of each of the 3 classes and scores a whole number of the 9 test images; each
+            // regime's mean is the mean of its own runs.
+            Assert.All(set.Runs, r => Assert.Equal(3 * (r.Regime == "1/class" ? 1 : 2), r.Labelled));
+            Assert.All(set.Runs, r => Assert.Equal(Math.Round(r.Accuracy * 9), r.Accuracy * 9, 1e-9));
+            Assert.All(set.Summaries, s => Assert.Equal(
+                set.Runs.Where(r => r.Regime == s.Regime).Average(r => r.Accuracy), s.Mean, 1e-12));
         }
         // Solid colours per class: the pixel baseline separates them from one shot.
         Assert.True(report.FeatureSets[1].Summaries[0].Mean > 0.9);

@@ -1,0 +1,9 @@
+namespace MaskedSiamese.Tests.Support;
+
+/// <summary>Values of the <c>Category</c> trait, for <c>dotnet test --filter "Category!=..."</c>.</summary>
+public static class TestCategories
+{
+    /// <summary>Runs over the whole Fashion-MNIST set (all 60k training and 10k test images): minutes, not seconds.
+    /// A quick local run skips them with <c>--filter "Category!=FullDataset"</c>; CI runs everything.</summary>
+    public const string FullDataset = "FullDataset";
+}
