@@ -1,3 +1,4 @@
+using MaskedSiamese.Randomness;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
