@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
-using MaskedSiamese.Features;
+using MaskedSiamese.Evaluation;
 
 namespace MaskedSiamese.Cli.Commands;
 

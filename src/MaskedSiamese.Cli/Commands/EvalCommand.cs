@@ -6,7 +6,6 @@ using System.Text.Json.Nodes;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Evaluation;
-using MaskedSiamese.Features;
 
 namespace MaskedSiamese.Cli.Commands;
 
@@ -249,7 +248,7 @@ internal static class EvalCommand
     }
 
     private static int RunAllLabels(ParseResult parse, Common common, string protocol,
-        Func<LabelledFeatures, int, double> score, CancellationToken cancellation)
+        Func<FeatureSet, int, double> score, CancellationToken cancellation)
     {
         var options = common.ToOptions(parse);
         var path = parse.GetValue(common.Checkpoint)!.FullName;

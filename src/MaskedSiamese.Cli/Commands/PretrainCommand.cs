@@ -6,7 +6,6 @@ using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using MaskedSiamese.Evaluation;
-using MaskedSiamese.Features;
 using MaskedSiamese.Training;
 
 namespace MaskedSiamese.Cli.Commands;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MaskedSiamese.Cli;
 using MaskedSiamese.Evaluation;
-using MaskedSiamese.Tests.Features;
+using MaskedSiamese.Tests.Evaluation;
 
 namespace MaskedSiamese.Tests.Cli;
 

@@ -7,7 +7,7 @@ using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using TorchSharp;
 
-namespace MaskedSiamese.Features;
+namespace MaskedSiamese.Evaluation;
 
 /// <summary>
 /// Images to embed and the files embeddings are written to: CSV (<c>path,label,f0,f1,…</c>, one row per image, the
@@ -55,7 +55,7 @@ public static class EmbeddingFiles
     }
 
     /// <summary>Writes <c>path,label,f0,…</c> rows (invariant culture, round-trip floats) atomically.</summary>
-    public static void WriteCsv(string path, ExtractedFeatures features, Func<int, string> pathOf)
+    public static void WriteCsv(string path, FeatureTable features, Func<int, string> pathOf)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(pathOf);
@@ -85,7 +85,7 @@ public static class EmbeddingFiles
 
     /// <summary>Writes <c>features</c>, <c>labels</c> and, in the metadata, <c>paths</c> (JSON array), <c>class_names</c>
     /// and <paramref name="metadata"/>.</summary>
-    public static void WriteSafetensors(string path, ExtractedFeatures features, Func<int, string> pathOf,
+    public static void WriteSafetensors(string path, FeatureTable features, Func<int, string> pathOf,
         IReadOnlyList<string>? classNames = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(features);

@@ -6,12 +6,12 @@ using MaskedSiamese.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MaskedSiamese.Features;
+namespace MaskedSiamese.Evaluation;
 
 /// <summary>
 /// Frozen-encoder features of every image of a source: images are decoded and eval-transformed on background
 /// threads (one batch ahead) while the encoder, in eval mode and without gradients, runs batch after batch on its
-/// own device. Items the source cannot read are dropped and reported in <see cref="ExtractedFeatures.Dropped"/>.
+/// own device. Items the source cannot read are dropped and reported in <see cref="FeatureTable.Dropped"/>.
 /// </summary>
 public static class FeatureExtractor
 {
@@ -21,7 +21,7 @@ public static class FeatureExtractor
     /// <param name="eval">The deterministic evaluation transform.</param>
     /// <param name="options">Batch, feature choice, workers, progress.</param>
     /// <param name="cancellation">Stops between batches.</param>
-    public static ExtractedFeatures Extract(VisionTransformer encoder, IImageSource source, EvalOptions eval,
+    public static FeatureTable Extract(VisionTransformer encoder, IImageSource source, EvalOptions eval,
         FeatureExtractorOptions? options = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(encoder);
@@ -42,7 +42,7 @@ public static class FeatureExtractor
     /// when an image is gray, e.g. Fashion-MNIST's 784 values, as the reference table uses; every image must have
     /// the same size); otherwise the eval-transformed (normalised) image, flattened.
     /// </summary>
-    public static ExtractedFeatures ExtractPixels(IImageSource source, EvalOptions? eval,
+    public static FeatureTable ExtractPixels(IImageSource source, EvalOptions? eval,
         FeatureExtractorOptions? options = null, CancellationToken cancellation = default)
     {
         options ??= new FeatureExtractorOptions();
@@ -85,7 +85,7 @@ public static class FeatureExtractor
 
     private sealed record PreparedBatch(int Start, float[]?[] Items);
 
-    private static ExtractedFeatures Run(IImageSource source, Func<RgbImage, float[]> prepare, long[] itemShape,
+    private static FeatureTable Run(IImageSource source, Func<RgbImage, float[]> prepare, long[] itemShape,
         Func<Tensor, Tensor>? forward, Device device, FeatureExtractorOptions options, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -168,6 +168,6 @@ public static class FeatureExtractor
         var all = new float[kept.Count * (long)width];
         for (int r = 0; r < rows.Count; r++) rows[r].CopyTo(all, r * (long)width);
         var labels = kept.Select(source.Label).ToArray();
-        return new ExtractedFeatures(torch.tensor(all, [kept.Count, width]), kept, labels, dropped);
+        return new FeatureTable(torch.tensor(all, [kept.Count, width]), kept, labels, dropped);
     }
 }

@@ -3,12 +3,11 @@ using System.Globalization;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Data;
 using MaskedSiamese.Data.Augmentation;
-using MaskedSiamese.Evaluation;
 using MaskedSiamese.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MaskedSiamese.Features;
+namespace MaskedSiamese.Evaluation;
 
 /// <summary>
 /// The low-shot evaluation of a checkpoint, end to end: open the labelled train/test images, extract the features
@@ -52,10 +51,9 @@ public static class LowShotEvaluation
             var msn = sets[0];
             if (msn.Train.Labels.Any(l => l < 0) || msn.Test.Labels.Any(l => l < 0))
                 throw new InvalidDataException($"{options.Data}: the low-shot evaluation needs labelled train and val images (class subfolders)");
-            var featureSets = sets.Select(s => new FeatureSet(s.Name, s.Train.Features, s.Test.Features)).ToList();
             if (lowShot.GivenSplits is { } given && msn.Train.Count != data.Train.Count)
                 lowShot = lowShot with { GivenSplits = ToRows(given, msn.Train.Indices) };
-            var report = LowShotProtocol.Run(featureSets, msn.Train.Labels, msn.Test.Labels, lowShot, log)
+            var report = LowShotProtocol.Run(sets, lowShot, log)
                 with { TrainCount = trainCount };
             return new LowShotEvaluationResult(report, Path.GetFullPath(checkpointPath), hash, options.Data,
                 options.Features.ToString(), FeatureCache.Describe(eval), msn.Train.Dropped.Count + msn.Test.Dropped.Count,
@@ -80,7 +78,7 @@ public static class LowShotEvaluation
     /// <param name="baselines">Whether to add the two baselines.</param>
     /// <param name="log">Receives one line per representation.</param>
     /// <param name="cancellation">Stops between batches.</param>
-    public static IReadOnlyList<LabelledFeatures> ExtractAll(MsnCheckpoint checkpoint, string checkpointHash,
+    public static IReadOnlyList<FeatureSet> ExtractAll(MsnCheckpoint checkpoint, string checkpointHash,
         EvaluationData data, EvalOptions eval, LowShotEvaluationOptions options, bool baselines,
         Action<string>? log = null, CancellationToken cancellation = default)
     {
@@ -89,7 +87,7 @@ public static class LowShotEvaluation
         ArgumentNullException.ThrowIfNull(eval);
         ArgumentNullException.ThrowIfNull(options);
         var device = options.Device ?? CPU;
-        var sets = new List<LabelledFeatures>();
+        var sets = new List<FeatureSet>();
         try
         {
             string[] common = [FeatureCache.Describe(eval), "features " + options.Features];
@@ -121,7 +119,7 @@ public static class LowShotEvaluation
         }
     }
 
-    private static LabelledFeatures Extract(string name, string[] key, EvaluationData data,
+    private static FeatureSet Extract(string name, string[] key, EvaluationData data,
         LowShotEvaluationOptions options, Action<string>? log, Func<VisionTransformer> createEncoder, EvalOptions eval,
         CancellationToken cancellation)
     {
@@ -140,7 +138,7 @@ public static class LowShotEvaluation
         }
     }
 
-    private static LabelledFeatures ExtractPixels(string[] key, EvaluationData data, EvalOptions? eval,
+    private static FeatureSet ExtractPixels(string[] key, EvaluationData data, EvalOptions? eval,
         LowShotEvaluationOptions options, Action<string>? log, CancellationToken cancellation) =>
         Both(PixelsName, key, data, options, log, (source, stage) =>
             FeatureExtractor.ExtractPixels(source, eval, ExtractorOptions(options, stage), cancellation));
@@ -157,16 +155,16 @@ public static class LowShotEvaluation
         public void Report((int Done, int Total) value) => inner.Report((stage, value.Done, value.Total));
     }
 
-    private static LabelledFeatures Both(string name, string[] key, EvaluationData data, LowShotEvaluationOptions options,
-        Action<string>? log, Func<IImageSource, string, ExtractedFeatures> compute)
+    private static FeatureSet Both(string name, string[] key, EvaluationData data, LowShotEvaluationOptions options,
+        Action<string>? log, Func<IImageSource, string, FeatureTable> compute)
     {
         var watch = Stopwatch.StartNew();
         int hitsBefore = options.Cache?.Hits ?? 0;
-        ExtractedFeatures Get(IImageSource source, string identity, string stage) => options.Cache is { } cache
+        FeatureTable Get(IImageSource source, string identity, string stage) => options.Cache is { } cache
             ? cache.GetOrCreate([.. key, identity], () => compute(source, stage))
             : compute(source, stage);
         var train = Get(data.Train, data.TrainIdentity, name + " train");
-        ExtractedFeatures test;
+        FeatureTable test;
         try
         {
             test = Get(data.Test, data.TestIdentity, name + " test");
@@ -180,7 +178,7 @@ public static class LowShotEvaluation
         double seconds = watch.Elapsed.TotalSeconds;
         log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"{name}: {train.Count} train + {test.Count} test features of width {train.Dimension} in {seconds:F1} s{(cached ? " (cached)" : "")}"));
-        return new LabelledFeatures(name, train, test, seconds, cached);
+        return new FeatureSet(name, train, test, seconds, cached);
     }
 
     /// <summary>Given splits index the whole training set; rows skip unreadable images, so renumber (and drop
@@ -212,9 +210,9 @@ public static class LowShotEvaluation
         }).ToList();
     }
 
-    private static List<LabelledFeatures> Align(List<LabelledFeatures> sets)
+    private static List<FeatureSet> Align(List<FeatureSet> sets)
     {
-        static HashSet<int> Common(IEnumerable<ExtractedFeatures> parts)
+        static HashSet<int> Common(IEnumerable<FeatureTable> parts)
         {
             HashSet<int>? keep = null;
             foreach (var p in parts)
@@ -224,7 +222,7 @@ public static class LowShotEvaluation
         }
         var trainKeep = Common(sets.Select(s => s.Train));
         var testKeep = Common(sets.Select(s => s.Test));
-        var result = new List<LabelledFeatures>();
+        var result = new List<FeatureSet>();
         foreach (var s in sets)
         {
             if (s.Train.Count == trainKeep.Count && s.Test.Count == testKeep.Count)

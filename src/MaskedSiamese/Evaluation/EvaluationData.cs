@@ -3,7 +3,7 @@ using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using MaskedSiamese.Data.Augmentation;
 
-namespace MaskedSiamese.Features;
+namespace MaskedSiamese.Evaluation;
 
 /// <summary>
 /// The labelled train and test images of an evaluation: Fashion-MNIST's train and test sets
