@@ -2,8 +2,6 @@ using MaskedSiamese.IO;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Evaluation;
 
@@ -212,11 +210,10 @@ internal static class EvalCommand
             int e = parse.GetValue(epochs);
             if (e < 1) throw new UserInputException($"--epochs {e}: must be ≥ 1");
             var probe = new LinearProbeOptions { Epochs = e, LearningRate = parse.GetValue(lr) };
-            return Task.FromResult(RunAllLabels(parse, common, "linear", (set, classes) =>
-            {
-                using var model = LinearProbe.Train(set.Train.Features, set.Train.Labels, classes, probe);
-                return model.Accuracy(set.Test.Features, set.Test.Labels);
-            }, cancellation));
+            var options = common.ToOptions(parse);
+            var path = parse.GetValue(common.Checkpoint)!.FullName;
+            Report(parse, common, LinearProbeEvaluation.Run(path, options, probe, Console.Error.WriteLine, cancellation));
+            return Task.FromResult(0);
         });
         return command;
     }
@@ -241,62 +238,26 @@ internal static class EvalCommand
             double temperature = parse.GetValue(t);
             if (kk < 1) throw new UserInputException($"--k {kk}: must be ≥ 1");
             if (!(temperature > 0)) throw new UserInputException($"--temperature {temperature}: must be > 0");
-            return Task.FromResult(RunAllLabels(parse, common, "knn", (set, classes) =>
-                KnnClassifier.Accuracy(set.Train.Features, set.Train.Labels, set.Test.Features, set.Test.Labels, classes, kk, temperature), cancellation));
+            var options = common.ToOptions(parse);
+            var path = parse.GetValue(common.Checkpoint)!.FullName;
+            Report(parse, common, KnnEvaluation.Run(path, options, kk, temperature, Console.Error.WriteLine, cancellation));
+            return Task.FromResult(0);
         });
         return command;
     }
 
-    private static int RunAllLabels(ParseResult parse, Common common, string protocol,
-        Func<FeatureSet, int, double> score, CancellationToken cancellation)
+    private static void Report(ParseResult parse, Common common, AllLabelsResult result)
     {
-        var options = common.ToOptions(parse);
-        var path = parse.GetValue(common.Checkpoint)!.FullName;
-        var data = EvaluationData.Open(options.Data, Console.Error);
-        using var checkpoint = MsnCheckpoint.LoadAny(path, options.NumHeads);
-        string hash = FeatureCache.HashFile(path);
-        var eval = data.DefaultEvalOptions(checkpoint.Architecture.Vit.ImageSize);
-        var sets = LowShotEvaluation.ExtractAll(checkpoint, hash, data, eval, options, options.Baselines, Console.Error.WriteLine, cancellation);
-        try
-        {
-            var trainLabels = sets[0].Train.Labels;
-            var testLabels = sets[0].Test.Labels;
-            if (trainLabels.Any(l => l < 0) || testLabels.Any(l => l < 0))
-                throw new UserInputException($"--data {options.Data}: needs labelled train/ and val/ images (class subfolders)");
-            int classes = Math.Max(data.Train.ClassNames.Count, trainLabels.Concat(testLabels).Max() + 1);
-            var results = new JsonArray();
-            Console.WriteLine();
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{result.Protocol}: top-1 on {result.TestCount} test images, trained on {result.TrainCount} labelled images ({result.Classes} classes)"));
+        foreach (var s in result.Scores)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{protocol}: top-1 on {testLabels.Count} test images, trained on {trainLabels.Count} labelled images ({classes} classes)"));
-            foreach (var set in sets)
-            {
-                var watch = System.Diagnostics.Stopwatch.StartNew();
-                double accuracy = score(set, classes);
-                double seconds = watch.Elapsed.TotalSeconds;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {set.Name,-12} D {set.Train.Dimension,6}  {100 * accuracy,6:F2} %   ({seconds:F1} s, features {set.Seconds:F1} s)"));
-                results.Add(new JsonObject
-                {
-                    ["name"] = set.Name, ["dimension"] = set.Train.Dimension, ["accuracy"] = accuracy,
-                    ["fitSeconds"] = Math.Round(seconds, 3), ["featureSeconds"] = Math.Round(set.Seconds, 3),
-                });
-            }
-            if (parse.GetValue(common.Json) is { } json)
-            {
-                var root = new JsonObject
-                {
-                    ["schema"] = $"maskedsiamese.{protocol}/1", ["checkpoint"] = path, ["checkpointSha256"] = hash,
-                    ["data"] = options.Data, ["features"] = options.Features.ToString(), ["transform"] = FeatureCache.Describe(eval),
-                    ["classes"] = classes, ["trainCount"] = trainLabels.Count, ["testCount"] = testLabels.Count, ["results"] = results,
-                };
-                AtomicFile.WriteAllText(json.FullName, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                Console.WriteLine($"JSON → {json.FullName}");
-            }
-            return 0;
-        }
-        finally
+                $"  {s.Name,-12} D {s.Dimension,6}  {100 * s.Accuracy,6:F2} %   ({s.FitSeconds:F1} s, features {s.FeatureSeconds:F1} s)"));
+        if (parse.GetValue(common.Json) is { } json)
         {
-            foreach (var s in sets) s.Dispose();
+            AtomicFile.WriteAllText(json.FullName, result.ToJson());
+            Console.WriteLine($"JSON → {json.FullName}");
         }
     }
 

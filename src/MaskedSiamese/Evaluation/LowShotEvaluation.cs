@@ -37,7 +37,7 @@ public static class LowShotEvaluation
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpointPath);
         options ??= new LowShotEvaluationOptions();
         var watch = Stopwatch.StartNew();
-        var data = EvaluationData.Open(options.Data, log is null ? null : new LogWriter(log));
+        var data = EvaluationData.Open(options.Data, log is null ? null : new LineLogWriter(log));
         using var checkpoint = MsnCheckpoint.LoadAny(checkpointPath, options.NumHeads);
         string hash = FeatureCache.HashFile(checkpointPath);
         var eval = options.Eval ?? data.DefaultEvalOptions(checkpoint.Architecture.Vit.ImageSize);
@@ -235,12 +235,5 @@ public static class LowShotEvaluation
             result.Add(aligned);
         }
         return result;
-    }
-
-    private sealed class LogWriter(Action<string> log) : TextWriter
-    {
-        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
-
-        public override void WriteLine(string? value) => log(value ?? "");
     }
 }
