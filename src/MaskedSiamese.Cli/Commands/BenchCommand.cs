@@ -43,7 +43,7 @@ internal static class BenchCommand
         {
             var cfg = ConfigPresets.Load(parse.GetValue(config) ?? DefaultRecipe, parse.GetValue(sets));
             var settings = cfg.ToTrainerSettings();
-            var source = MsnConfigMapping.OpenPretrainingSource(cfg.DataLocation(), Console.Error);
+            var source = DatasetLocation.Parse(cfg.DataLocation()).OpenPretraining(Console.Error);
             using var loader = new MultiViewLoader(source, cfg.ToAugmentationOptions(), cfg.ToLoaderOptions());
             var r = TrainingBenchmark.Run(settings, loader, source, parse.GetValue(steps), log: m => Console.Error.WriteLine(m));
             var inv = CultureInfo.InvariantCulture;
@@ -69,7 +69,7 @@ internal static class BenchCommand
         command.SetAction(parse =>
         {
             var cfg = ConfigPresets.Load(parse.GetValue(config) ?? DefaultRecipe, parse.GetValue(sets));
-            var source = MsnConfigMapping.OpenPretrainingSource(cfg.DataLocation(), Console.Error);
+            var source = DatasetLocation.Parse(cfg.DataLocation()).OpenPretraining(Console.Error);
             var aug = cfg.ToAugmentationOptions();
             var options = cfg.ToLoaderOptions();
             var r = DataLoaderBenchmark.Run(source, aug, options, parse.GetValue(steps));

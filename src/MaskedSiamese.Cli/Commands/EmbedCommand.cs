@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
+using MaskedSiamese.Data;
 using MaskedSiamese.Evaluation;
 
 namespace MaskedSiamese.Cli.Commands;
@@ -59,7 +60,7 @@ internal static class EmbedCommand
             var file = parse.GetValue(checkpoint)!;
             using var ck = MsnCheckpoint.LoadAny(file.FullName, parse.GetValue(heads));
             using var encoder = ck.CreateTargetEncoder(MsnConfigMapping.ToDevice(parse.GetValue(device)!));
-            var eval = EvaluationData.DefaultEvalOptions(MsnConfigMapping.IsFashionMnist(location, out _), ck.Architecture.Vit.ImageSize);
+            var eval = EvaluationData.DefaultEvalOptions(DatasetLocation.Parse(location).IsFashionMnist, ck.Architecture.Vit.ImageSize);
             var progress = new FeatureProgress();
             var watch = System.Diagnostics.Stopwatch.StartNew();
             using var result = FeatureExtractor.Extract(encoder, source, eval, new FeatureExtractorOptions

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using MaskedSiamese.Configuration;
+using MaskedSiamese.Data;
 using MaskedSiamese.Evaluation;
 
 namespace MaskedSiamese.Cli.Commands;
@@ -23,7 +24,7 @@ internal static class EvalCommand
         {
             Description = "fashion-mnist (train 60k / test 10k; fashion-mnist:FOLDER for IDX files elsewhere) or a folder with " +
                           "train/ and val/ (class subfolders): labelled subsets are drawn from train/, accuracy is measured on val/.",
-            DefaultValueFactory = _ => MsnConfigMapping.FashionMnistName,
+            DefaultValueFactory = _ => DatasetLocation.FashionMnistName,
         };
 
         public Option<string> Features { get; } = new("--features")

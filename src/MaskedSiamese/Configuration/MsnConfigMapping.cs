@@ -13,7 +13,7 @@ namespace MaskedSiamese.Configuration;
 public static class MsnConfigMapping
 {
     /// <summary>The value of <c>data.dataset</c> that selects the built-in Fashion-MNIST.</summary>
-    public const string FashionMnistName = "fashion-mnist";
+    public const string FashionMnistName = DatasetLocation.FashionMnistName;
 
     /// <summary>The networks' architecture.</summary>
     public static EncoderArchitecture ToArchitecture(this MsnConfig config)
@@ -137,23 +137,17 @@ public static class MsnConfigMapping
     public static IImageSource OpenPretrainingSource(string location, TextWriter? log = null)
     {
         ArgumentNullException.ThrowIfNull(location);
-        if (IsFashionMnist(location, out var folder)) return FashionMnistSource.Load(folder, train: true);
-        if (!Directory.Exists(location)) throw new DirectoryNotFoundException($"data folder '{location}' does not exist");
-        var options = new ImageFolderOptions { Log = log };
-        return Directory.Exists(Path.Combine(location, "train"))
-            ? ImageFolderSplits.OpenTrain(location, options)
-            : ImageFolderSource.Open(location, options);
+        return DatasetLocation.Parse(location).OpenPretraining(log);
     }
 
-    /// <summary>Whether <paramref name="location"/> names Fashion-MNIST, and its folder when given.</summary>
+    /// <summary>Whether <paramref name="location"/> names Fashion-MNIST, and its folder when given
+    /// (<see cref="DatasetLocation.Parse"/>).</summary>
     public static bool IsFashionMnist(string location, out string? folder)
     {
         ArgumentNullException.ThrowIfNull(location);
-        folder = null;
-        if (location.Equals(FashionMnistName, StringComparison.OrdinalIgnoreCase)) return true;
-        if (!location.StartsWith(FashionMnistName + ":", StringComparison.OrdinalIgnoreCase)) return false;
-        folder = location[(FashionMnistName.Length + 1)..];
-        return true;
+        var parsed = DatasetLocation.Parse(location);
+        folder = parsed.FashionMnistFolder;
+        return parsed.IsFashionMnist;
     }
 
     /// <summary>Parses <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</summary>

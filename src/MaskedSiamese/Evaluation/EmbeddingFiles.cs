@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MaskedSiamese.Checkpoints;
-using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using TorchSharp;
 
@@ -35,23 +34,11 @@ public static class EmbeddingFiles
             "test" or "val" => false,
             _ => throw new ArgumentException($"split '{split}': expected train, val or test"),
         };
-        if (MsnConfigMapping.IsFashionMnist(location, out var folder))
-        {
-            var fm = FashionMnistSource.Load(folder, train);
-            string prefix = train ? "fashion-mnist/train/" : "fashion-mnist/test/";
-            return (fm, i => prefix + i.ToString(CultureInfo.InvariantCulture));
-        }
-        if (!Directory.Exists(location)) throw new DirectoryNotFoundException($"data folder '{location}' does not exist");
-        var options = new ImageFolderOptions { Log = log };
-        string sub = Path.Combine(location, train ? "train" : "val");
-        ImageFolderSource source;
-        if (Directory.Exists(Path.Combine(location, "train")))
-            source = train ? ImageFolderSplits.OpenTrain(location, options) : ImageFolderSplits.OpenTrainVal(location, options).Val;
-        else if (train)
-            source = ImageFolderSource.Open(location, options);
-        else
-            throw new DirectoryNotFoundException($"{Path.GetFullPath(location)} has no '{Path.GetFileName(sub)}' folder");
-        return (source, source.PathOf);
+        var where = DatasetLocation.Parse(location);
+        var source = where.OpenSplit(train, log);
+        if (source is ImageFolderSource folder) return (folder, folder.PathOf);
+        string prefix = train ? "fashion-mnist/train/" : "fashion-mnist/test/";
+        return (source, i => prefix + i.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>Writes <c>path,label,f0,…</c> rows (invariant culture, round-trip floats) atomically.</summary>
