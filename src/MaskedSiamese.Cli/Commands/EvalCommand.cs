@@ -13,12 +13,9 @@ internal static class EvalCommand
 {
     private sealed class Common
     {
-        public Option<FileInfo> Checkpoint { get; } = new("--checkpoint", "-c")
-        {
-            Description = "Checkpoint to evaluate: ours (.safetensors, e.g. RUN/checkpoints/latest.safetensors) or an official MSN " +
-                          ".pth.tar. Its target (EMA) encoder is used, as in the paper.",
-            Required = true,
-        };
+        public Option<FileInfo> Checkpoint { get; } = SharedOptions.Checkpoint(
+            "Checkpoint to evaluate: ours (.safetensors, e.g. RUN/checkpoints/latest.safetensors) or an official MSN " +
+            ".pth.tar. Its target (EMA) encoder is used, as in the paper.");
 
         public Option<string> Data { get; } = new("--data", "-d")
         {
@@ -27,17 +24,11 @@ internal static class EvalCommand
             DefaultValueFactory = _ => DatasetLocation.FashionMnistName,
         };
 
-        public Option<string> Features { get; } = new("--features")
-        {
-            Description = "Encoder output used as features: last-block (official: [CLS] after the last block, before the final " +
-                          "LayerNorm), final-norm ([CLS] after the final LayerNorm) or blocks:N (last N blocks concatenated, N·D wide).",
-            DefaultValueFactory = _ => "last-block",
-        };
+        public Option<string> Features { get; } = SharedOptions.Features(
+            "Encoder output used as features: last-block (official: [CLS] after the last block, before the final " +
+            "LayerNorm), final-norm ([CLS] after the final LayerNorm) or blocks:N (last N blocks concatenated, N·D wide).");
 
-        public Option<int?> NumHeads { get; } = new("--num-heads")
-        {
-            Description = "Attention heads, only for an official file whose shape matches no official model.",
-        };
+        public Option<int?> NumHeads { get; } = SharedOptions.NumHeads();
 
         public Option<bool> NoBaselines { get; } = new("--no-baselines")
         {
@@ -50,11 +41,8 @@ internal static class EvalCommand
             Description = "Write the results as JSON here (accuracy per split, mean, std, λ, timings).",
         };
 
-        public Option<int> BatchSize { get; } = new("--batch-size")
-        {
-            Description = "Images per encoder forward during feature extraction (memory grows with it).",
-            DefaultValueFactory = _ => 256,
-        };
+        public Option<int> BatchSize { get; } =
+            SharedOptions.BatchSize("Images per encoder forward during feature extraction (memory grows with it).");
 
         public Option<string?> CacheDir { get; } = new("--cache-dir")
         {
@@ -65,27 +53,21 @@ internal static class EvalCommand
 
         public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Neither read nor write the feature cache." };
 
-        public Option<string> Device { get; } = new("--device")
-        {
-            Description = "cpu, cuda or cuda:N.",
-            DefaultValueFactory = _ => "cpu",
-        };
+        public Option<string> Device { get; } = SharedOptions.Device();
 
         public IEnumerable<Option> All => [Checkpoint, Data, Features, NumHeads, NoBaselines, Json, BatchSize, CacheDir, NoCache, Device];
 
         public LowShotEvaluationOptions ToOptions(ParseResult parse)
         {
-            int batch = parse.GetValue(BatchSize);
-            if (batch < 1) throw new UserInputException($"--batch-size {batch}: must be ≥ 1");
-            var choice = ParseFeatures(parse.GetValue(Features)!);
+            var choice = SharedOptions.ParseFeatures(parse.GetValue(Features)!);
             return new LowShotEvaluationOptions
             {
                 Data = parse.GetValue(Data)!,
                 Features = choice,
                 Baselines = !parse.GetValue(NoBaselines),
                 NumHeads = parse.GetValue(NumHeads),
-                BatchSize = batch,
-                Device = MsnConfigMapping.ToDevice(parse.GetValue(Device)!),
+                BatchSize = parse.GetValue(BatchSize),
+                Device = SharedOptions.ParseDevice(parse.GetValue(Device)!),
                 Cache = parse.GetValue(NoCache) ? null
                     : new FeatureCache(parse.GetValue(CacheDir) ?? FeatureCache.DefaultDirectory),
                 Progress = new FeatureProgress(),
@@ -210,7 +192,9 @@ internal static class EvalCommand
         {
             int e = parse.GetValue(epochs);
             if (e < 1) throw new UserInputException($"--epochs {e}: must be ≥ 1");
-            var probe = new LinearProbeOptions { Epochs = e, LearningRate = parse.GetValue(lr) };
+            double rate = parse.GetValue(lr);
+            if (!(rate > 0) || double.IsInfinity(rate)) throw new UserInputException($"--lr {rate}: must be > 0");
+            var probe = new LinearProbeOptions { Epochs = e, LearningRate = rate };
             var options = common.ToOptions(parse);
             var path = parse.GetValue(common.Checkpoint)!.FullName;
             Report(parse, common, LinearProbeEvaluation.Run(path, options, probe, Console.Error.WriteLine, cancellation));
@@ -259,19 +243,6 @@ internal static class EvalCommand
         {
             AtomicFile.WriteAllText(json.FullName, result.ToJson());
             Console.WriteLine($"JSON → {json.FullName}");
-        }
-    }
-
-    /// <summary>Parses --features, as a one-line user error when wrong.</summary>
-    internal static FeatureChoice ParseFeatures(string text)
-    {
-        try
-        {
-            return FeatureChoice.Parse(text);
-        }
-        catch (ArgumentException e)
-        {
-            throw new UserInputException("--" + e.Message);
         }
     }
 

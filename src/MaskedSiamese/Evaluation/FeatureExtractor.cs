@@ -29,7 +29,7 @@ public static class FeatureExtractor
         options ??= new FeatureExtractorOptions();
         options.Validate();
         if (!options.Choice.FinalNorm && options.Choice.Blocks > encoder.Options.Depth)
-            throw new ArgumentException($"features {options.Choice}: the encoder has only {encoder.Options.Depth} blocks");
+            throw new FeatureChoiceException($"features {options.Choice}: the encoder has only {encoder.Options.Depth} blocks");
         encoder.eval();
         var device = encoder.PosEmbed.device;
         int side = eval.CropSize;

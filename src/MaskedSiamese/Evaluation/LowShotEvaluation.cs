@@ -43,6 +43,7 @@ public static class LowShotEvaluation
         var eval = options.Eval ?? data.DefaultEvalOptions(checkpoint.Architecture.Vit.ImageSize);
         var lowShot = options.LowShot;
         int trainCount = data.Train.Count;
+        CheckSplitsFit(data.Train, lowShot, options.Data);
         if (!lowShot.IncludeAllLabels && !lowShot.IncludeKnn)
             (data, lowShot) = OnlyLabelledImages(data, lowShot, options.Data);
         var sets = ExtractAll(checkpoint, hash, data, eval, options, options.Baselines, log, cancellation);
@@ -198,6 +199,27 @@ public static class LowShotEvaluation
         string identity = data.TrainIdentity + " subset " + FeatureCache.Key(needed.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         return (data with { Train = new SubsetSource(data.Train, needed), TrainIdentity = identity },
             lowShot with { GivenSplits = ToRows(splits, needed) });
+    }
+
+    /// <summary>
+    /// Shot counts larger than a class and stored splits that index past the training set are problems with the
+    /// request or its files, not with the code: reported as unsuitable data before any feature is extracted.
+    /// </summary>
+    private static void CheckSplitsFit(IImageSource train, LowShotOptions lowShot, string location)
+    {
+        if (lowShot.GivenSplits is { } given)
+        {
+            foreach (var split in given)
+                if (split.Indices.FirstOrDefault(i => (uint)i >= (uint)train.Count, -1) is var bad and >= 0)
+                    throw new InvalidDataException($"split {split.Regime} seed {split.Seed}: index {bad} is outside the {train.Count} training images of {location}");
+            return;
+        }
+        int maxShots = lowShot.Shots.DefaultIfEmpty(0).Max();
+        if (maxShots == 0) return;
+        var smallest = Enumerable.Range(0, train.Count).GroupBy(train.Label).Where(g => g.Key >= 0)
+            .Select(g => (Label: g.Key, Count: g.Count())).OrderBy(c => c.Count).FirstOrDefault();
+        if (smallest.Count > 0 && smallest.Count < maxShots)
+            throw new InvalidDataException($"{location}: class {smallest.Label} has {smallest.Count} training images, fewer than {maxShots} shots per class");
     }
 
     private static List<LabelledSplit> ToRows(IReadOnlyList<LabelledSplit> splits, IReadOnlyList<int> sourceIndexOfRow)
