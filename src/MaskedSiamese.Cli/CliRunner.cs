@@ -11,12 +11,15 @@ internal static class CliRunner
     public const int UserError = 1;
     public const int InternalError = 2;
 
-    public static int Run(RootCommand root, string[] args)
+    public static int Run(RootCommand root, string[] args) => Run(root, args, Console.Error);
+
+    /// <summary>Runs the command, writing the runner's own messages (errors, "stopped") to <paramref name="error"/>.</summary>
+    public static int Run(RootCommand root, string[] args, TextWriter error)
     {
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors) Console.Error.WriteLine($"msn: {e.Message}");
+            foreach (var e in parse.Errors) error.WriteLine($"msn: {e.Message}");
             return UserError;
         }
         try
@@ -31,28 +34,31 @@ internal static class CliRunner
         }
         catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"msn: {FirstLine(e.Message)}");
+            error.WriteLine($"msn: {FirstLine(e.Message)}");
             return UserError;
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("msn: stopped");
+            error.WriteLine("msn: stopped");
             return 130;
         }
 #pragma warning disable CA1031 // the last line of defence: report anything else as an internal error
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Console.Error.WriteLine($"msn: internal error: {e}");
+            error.WriteLine($"msn: internal error: {e}");
             return InternalError;
         }
     }
 
+    // Typed problems with what the user named or asked for. An ArgumentException is not among them: the commands turn
+    // bad option values into UserInputException, so one that still escapes is a bug and reported as such (exit 2).
+    // InvalidDataException is kept: the library raises it for unreadable or unsuitable data and files the user named
+    // (images, IDX files, a splits file); UnauthorizedAccessException for a user path that cannot be written.
     private static bool IsUserError(Exception e) =>
         e is CheckpointFormatException or UserInputException or Configuration.ConfigException or NonFiniteLossException
-            or RunFolderInUseException
-            or FileNotFoundException or DirectoryNotFoundException
-            or ArgumentException or InvalidDataException or UnauthorizedAccessException;
+            or RunFolderInUseException or Evaluation.FeatureChoiceException or FileNotFoundException or DirectoryNotFoundException
+            or InvalidDataException or UnauthorizedAccessException;
 
     private static string FirstLine(string s) => s.Split('\n')[0].TrimEnd('\r');
 }

@@ -29,6 +29,11 @@ internal static class BenchCommand
         var config = new Option<string?>("--config") { Description = $"YAML file or built-in recipe. Default: {DefaultRecipe} (the benchmark protocol FMNIST-MSN-small)." };
         var sets = new Option<string[]>("--set") { Description = "Override a config key (repeatable), e.g. --set criterion.batch_size=64." };
         var steps = new Option<int>("--steps") { Description = $"Timed steps or batches after warm-up (default {defaultSteps}).", DefaultValueFactory = _ => defaultSteps };
+        steps.Validators.Add(result =>
+        {
+            int n = result.GetValueOrDefault<int>();
+            if (n < 1) result.AddError($"--steps {n}: must be ≥ 1");
+        });
         var json = new Option<string?>("--json") { Description = "Also write the figures to this JSON file." };
         return (config, sets, steps, json);
     }
@@ -43,7 +48,7 @@ internal static class BenchCommand
         {
             var cfg = ConfigLoading.Load(parse.GetValue(config) ?? DefaultRecipe, parse.GetValue(sets));
             var settings = cfg.ToTrainerSettings();
-            var source = MsnConfigMapping.OpenPretrainingSource(cfg.DataLocation(), Console.Error);
+            var source = PretrainingData.Open(cfg);
             using var loader = new MultiViewLoader(source, cfg.ToAugmentationOptions(), cfg.ToLoaderOptions());
             var r = TrainingBenchmark.Run(settings, loader, source, parse.GetValue(steps), log: m => Console.Error.WriteLine(m));
             var inv = CultureInfo.InvariantCulture;
@@ -69,7 +74,7 @@ internal static class BenchCommand
         command.SetAction(parse =>
         {
             var cfg = ConfigLoading.Load(parse.GetValue(config) ?? DefaultRecipe, parse.GetValue(sets));
-            var source = MsnConfigMapping.OpenPretrainingSource(cfg.DataLocation(), Console.Error);
+            var source = PretrainingData.Open(cfg);
             var aug = cfg.ToAugmentationOptions();
             var options = cfg.ToLoaderOptions();
             var r = DataLoaderBenchmark.Run(source, aug, options, parse.GetValue(steps));

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using MaskedSiamese.Checkpoints;
-using MaskedSiamese.Configuration;
-using MaskedSiamese.Features;
+using MaskedSiamese.Data;
+using MaskedSiamese.Evaluation;
 
 namespace MaskedSiamese.Cli.Commands;
 
@@ -11,11 +11,8 @@ internal static class EmbedCommand
 {
     public static Command Create()
     {
-        var checkpoint = new Option<FileInfo>("--checkpoint", "-c")
-        {
-            Description = "Our checkpoint (.safetensors) or an official MSN .pth.tar; its target encoder embeds the images.",
-            Required = true,
-        };
+        var checkpoint = SharedOptions.Checkpoint(
+            "Our checkpoint (.safetensors) or an official MSN .pth.tar; its target encoder embeds the images.");
         var data = new Option<string>("--data", "-d")
         {
             Description = "fashion-mnist (fashion-mnist:FOLDER for IDX files elsewhere), a folder with train/ and val/, or a plain " +
@@ -27,20 +24,17 @@ internal static class EmbedCommand
             Description = "train, or val/test: which part of fashion-mnist or of a train/+val/ root to embed.",
             DefaultValueFactory = _ => "train",
         };
+        split.AcceptOnlyFromAmong("train", "val", "test");
         var output = new Option<FileInfo>("--out", "-o")
         {
             Description = "FILE.csv (header path,label,f0,f1,…; label empty when unknown) or FILE.safetensors (features [N,F] " +
                           "float32, labels [N] int64 with -1 for unknown, paths in the metadata). Written atomically.",
             Required = true,
         };
-        var features = new Option<string>("--features")
-        {
-            Description = "last-block (official), final-norm, or blocks:N.",
-            DefaultValueFactory = _ => "last-block",
-        };
-        var heads = new Option<int?>("--num-heads") { Description = "Attention heads, for an official file whose shape matches no official model." };
-        var batch = new Option<int>("--batch-size") { Description = "Images per encoder forward.", DefaultValueFactory = _ => 256 };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var features = SharedOptions.Features("last-block (official), final-norm, or blocks:N.");
+        var heads = SharedOptions.NumHeads();
+        var batch = SharedOptions.BatchSize();
+        var device = SharedOptions.Device();
         var command = new Command("embed", "Write the frozen encoder's feature of every image (with its path and label) to CSV or safetensors.")
         {
             checkpoint, data, split, output, features, heads, batch, device,
@@ -51,20 +45,19 @@ internal static class EmbedCommand
             string ext = outFile.Extension.ToLowerInvariant();
             if (ext is not (".csv" or ".safetensors"))
                 throw new UserInputException($"--out {outFile.Name}: the name must end in .csv or .safetensors");
-            var choice = EvalCommand.ParseFeatures(parse.GetValue(features)!);
-            int b = parse.GetValue(batch);
-            if (b < 1) throw new UserInputException($"--batch-size {b}: must be ≥ 1");
+            var choice = SharedOptions.ParseFeatures(parse.GetValue(features)!);
+            var onDevice = SharedOptions.ParseDevice(parse.GetValue(device)!);
             string location = parse.GetValue(data)!;
             var (source, pathOf) = EmbeddingFiles.Open(location, parse.GetValue(split)!, Console.Error);
             var file = parse.GetValue(checkpoint)!;
             using var ck = MsnCheckpoint.LoadAny(file.FullName, parse.GetValue(heads));
-            using var encoder = ck.CreateTargetEncoder(MsnConfigMapping.ToDevice(parse.GetValue(device)!));
-            var eval = EvaluationData.DefaultEvalOptions(MsnConfigMapping.IsFashionMnist(location, out _), ck.Architecture.Vit.ImageSize);
+            using var encoder = ck.CreateTargetEncoder(onDevice);
+            var eval = EvaluationData.DefaultEvalOptions(DatasetLocation.Parse(location).IsFashionMnist, ck.Architecture.Vit.ImageSize);
             var progress = new FeatureProgress();
             var watch = System.Diagnostics.Stopwatch.StartNew();
             using var result = FeatureExtractor.Extract(encoder, source, eval, new FeatureExtractorOptions
             {
-                BatchSize = b,
+                BatchSize = parse.GetValue(batch),
                 Choice = choice,
                 Progress = new StageProgress("embed", progress),
             }, cancellation);

@@ -2,11 +2,9 @@ using MaskedSiamese.IO;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
+using MaskedSiamese.Data;
 using MaskedSiamese.Evaluation;
-using MaskedSiamese.Features;
 
 namespace MaskedSiamese.Cli.Commands;
 
@@ -15,31 +13,22 @@ internal static class EvalCommand
 {
     private sealed class Common
     {
-        public Option<FileInfo> Checkpoint { get; } = new("--checkpoint", "-c")
-        {
-            Description = "Checkpoint to evaluate: ours (.safetensors, e.g. RUN/checkpoints/latest.safetensors) or an official MSN " +
-                          ".pth.tar. Its target (EMA) encoder is used, as in the paper.",
-            Required = true,
-        };
+        public Option<FileInfo> Checkpoint { get; } = SharedOptions.Checkpoint(
+            "Checkpoint to evaluate: ours (.safetensors, e.g. RUN/checkpoints/latest.safetensors) or an official MSN " +
+            ".pth.tar. Its target (EMA) encoder is used, as in the paper.");
 
         public Option<string> Data { get; } = new("--data", "-d")
         {
             Description = "fashion-mnist (train 60k / test 10k; fashion-mnist:FOLDER for IDX files elsewhere) or a folder with " +
                           "train/ and val/ (class subfolders): labelled subsets are drawn from train/, accuracy is measured on val/.",
-            DefaultValueFactory = _ => MsnConfigMapping.FashionMnistName,
+            DefaultValueFactory = _ => DatasetLocation.FashionMnistName,
         };
 
-        public Option<string> Features { get; } = new("--features")
-        {
-            Description = "Encoder output used as features: last-block (official: [CLS] after the last block, before the final " +
-                          "LayerNorm), final-norm ([CLS] after the final LayerNorm) or blocks:N (last N blocks concatenated, N·D wide).",
-            DefaultValueFactory = _ => "last-block",
-        };
+        public Option<string> Features { get; } = SharedOptions.Features(
+            "Encoder output used as features: last-block (official: [CLS] after the last block, before the final " +
+            "LayerNorm), final-norm ([CLS] after the final LayerNorm) or blocks:N (last N blocks concatenated, N·D wide).");
 
-        public Option<int?> NumHeads { get; } = new("--num-heads")
-        {
-            Description = "Attention heads, only for an official file whose shape matches no official model.",
-        };
+        public Option<int?> NumHeads { get; } = SharedOptions.NumHeads();
 
         public Option<bool> NoBaselines { get; } = new("--no-baselines")
         {
@@ -52,11 +41,8 @@ internal static class EvalCommand
             Description = "Write the results as JSON here (accuracy per split, mean, std, λ, timings).",
         };
 
-        public Option<int> BatchSize { get; } = new("--batch-size")
-        {
-            Description = "Images per encoder forward during feature extraction (memory grows with it).",
-            DefaultValueFactory = _ => 256,
-        };
+        public Option<int> BatchSize { get; } =
+            SharedOptions.BatchSize("Images per encoder forward during feature extraction (memory grows with it).");
 
         public Option<string?> CacheDir { get; } = new("--cache-dir")
         {
@@ -67,27 +53,21 @@ internal static class EvalCommand
 
         public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Neither read nor write the feature cache." };
 
-        public Option<string> Device { get; } = new("--device")
-        {
-            Description = "cpu, cuda or cuda:N.",
-            DefaultValueFactory = _ => "cpu",
-        };
+        public Option<string> Device { get; } = SharedOptions.Device();
 
         public IEnumerable<Option> All => [Checkpoint, Data, Features, NumHeads, NoBaselines, Json, BatchSize, CacheDir, NoCache, Device];
 
         public LowShotEvaluationOptions ToOptions(ParseResult parse)
         {
-            int batch = parse.GetValue(BatchSize);
-            if (batch < 1) throw new UserInputException($"--batch-size {batch}: must be ≥ 1");
-            var choice = ParseFeatures(parse.GetValue(Features)!);
+            var choice = SharedOptions.ParseFeatures(parse.GetValue(Features)!);
             return new LowShotEvaluationOptions
             {
                 Data = parse.GetValue(Data)!,
                 Features = choice,
                 Baselines = !parse.GetValue(NoBaselines),
                 NumHeads = parse.GetValue(NumHeads),
-                BatchSize = batch,
-                Device = MsnConfigMapping.ToDevice(parse.GetValue(Device)!),
+                BatchSize = parse.GetValue(BatchSize),
+                Device = SharedOptions.ParseDevice(parse.GetValue(Device)!),
                 Cache = parse.GetValue(NoCache) ? null
                     : new FeatureCache(parse.GetValue(CacheDir) ?? FeatureCache.DefaultDirectory),
                 Progress = new FeatureProgress(),
@@ -212,12 +192,13 @@ internal static class EvalCommand
         {
             int e = parse.GetValue(epochs);
             if (e < 1) throw new UserInputException($"--epochs {e}: must be ≥ 1");
-            var probe = new LinearProbeOptions { Epochs = e, LearningRate = parse.GetValue(lr) };
-            return Task.FromResult(RunAllLabels(parse, common, "linear", (set, classes) =>
-            {
-                using var model = LinearProbe.Train(set.Train.Features, set.Train.Labels, classes, probe);
-                return model.Accuracy(set.Test.Features, set.Test.Labels);
-            }, cancellation));
+            double rate = parse.GetValue(lr);
+            if (!(rate > 0) || double.IsInfinity(rate)) throw new UserInputException($"--lr {rate}: must be > 0");
+            var probe = new LinearProbeOptions { Epochs = e, LearningRate = rate };
+            var options = common.ToOptions(parse);
+            var path = parse.GetValue(common.Checkpoint)!.FullName;
+            Report(parse, common, LinearProbeEvaluation.Run(path, options, probe, Console.Error.WriteLine, cancellation));
+            return Task.FromResult(0);
         });
         return command;
     }
@@ -242,75 +223,26 @@ internal static class EvalCommand
             double temperature = parse.GetValue(t);
             if (kk < 1) throw new UserInputException($"--k {kk}: must be ≥ 1");
             if (!(temperature > 0)) throw new UserInputException($"--temperature {temperature}: must be > 0");
-            return Task.FromResult(RunAllLabels(parse, common, "knn", (set, classes) =>
-                KnnClassifier.Accuracy(set.Train.Features, set.Train.Labels, set.Test.Features, set.Test.Labels, classes, kk, temperature), cancellation));
+            var options = common.ToOptions(parse);
+            var path = parse.GetValue(common.Checkpoint)!.FullName;
+            Report(parse, common, KnnEvaluation.Run(path, options, kk, temperature, Console.Error.WriteLine, cancellation));
+            return Task.FromResult(0);
         });
         return command;
     }
 
-    private static int RunAllLabels(ParseResult parse, Common common, string protocol,
-        Func<LabelledFeatures, int, double> score, CancellationToken cancellation)
+    private static void Report(ParseResult parse, Common common, AllLabelsResult result)
     {
-        var options = common.ToOptions(parse);
-        var path = parse.GetValue(common.Checkpoint)!.FullName;
-        var data = EvaluationData.Open(options.Data, Console.Error);
-        using var checkpoint = MsnCheckpoint.LoadAny(path, options.NumHeads);
-        string hash = FeatureCache.HashFile(path);
-        var eval = data.DefaultEvalOptions(checkpoint.Architecture.Vit.ImageSize);
-        var sets = LowShotEvaluation.ExtractAll(checkpoint, hash, data, eval, options, options.Baselines, Console.Error.WriteLine, cancellation);
-        try
-        {
-            var trainLabels = sets[0].Train.Labels;
-            var testLabels = sets[0].Test.Labels;
-            if (trainLabels.Any(l => l < 0) || testLabels.Any(l => l < 0))
-                throw new UserInputException($"--data {options.Data}: needs labelled train/ and val/ images (class subfolders)");
-            int classes = Math.Max(data.Train.ClassNames.Count, trainLabels.Concat(testLabels).Max() + 1);
-            var results = new JsonArray();
-            Console.WriteLine();
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{result.Protocol}: top-1 on {result.TestCount} test images, trained on {result.TrainCount} labelled images ({result.Classes} classes)"));
+        foreach (var s in result.Scores)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{protocol}: top-1 on {testLabels.Count} test images, trained on {trainLabels.Count} labelled images ({classes} classes)"));
-            foreach (var set in sets)
-            {
-                var watch = System.Diagnostics.Stopwatch.StartNew();
-                double accuracy = score(set, classes);
-                double seconds = watch.Elapsed.TotalSeconds;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {set.Name,-12} D {set.Train.Dimension,6}  {100 * accuracy,6:F2} %   ({seconds:F1} s, features {set.Seconds:F1} s)"));
-                results.Add(new JsonObject
-                {
-                    ["name"] = set.Name, ["dimension"] = set.Train.Dimension, ["accuracy"] = accuracy,
-                    ["fitSeconds"] = Math.Round(seconds, 3), ["featureSeconds"] = Math.Round(set.Seconds, 3),
-                });
-            }
-            if (parse.GetValue(common.Json) is { } json)
-            {
-                var root = new JsonObject
-                {
-                    ["schema"] = $"maskedsiamese.{protocol}/1", ["checkpoint"] = path, ["checkpointSha256"] = hash,
-                    ["data"] = options.Data, ["features"] = options.Features.ToString(), ["transform"] = FeatureCache.Describe(eval),
-                    ["classes"] = classes, ["trainCount"] = trainLabels.Count, ["testCount"] = testLabels.Count, ["results"] = results,
-                };
-                AtomicFile.WriteAllText(json.FullName, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                Console.WriteLine($"JSON → {json.FullName}");
-            }
-            return 0;
-        }
-        finally
+                $"  {s.Name,-12} D {s.Dimension,6}  {100 * s.Accuracy,6:F2} %   ({s.FitSeconds:F1} s, features {s.FeatureSeconds:F1} s)"));
+        if (parse.GetValue(common.Json) is { } json)
         {
-            foreach (var s in sets) s.Dispose();
-        }
-    }
-
-    /// <summary>Parses --features, as a one-line user error when wrong.</summary>
-    internal static FeatureChoice ParseFeatures(string text)
-    {
-        try
-        {
-            return FeatureChoice.Parse(text);
-        }
-        catch (ArgumentException e)
-        {
-            throw new UserInputException("--" + e.Message);
+            AtomicFile.WriteAllText(json.FullName, result.ToJson());
+            Console.WriteLine($"JSON → {json.FullName}");
         }
     }
 

@@ -19,7 +19,7 @@ internal static class ExportCommand
                           "model.load_state_dict(safetensors.torch.load_file(FILE)) on the official model built with its head.",
             Required = true,
         };
-        var heads = new Option<int?>("--num-heads") { Description = "Attention heads, for an official file whose shape matches no official model." };
+        var heads = SharedOptions.NumHeads();
         var command = new Command("export", "Export a checkpoint's target encoder for PyTorch (official MSN state-dict keys, safetensors).")
         {
             input, output, heads,

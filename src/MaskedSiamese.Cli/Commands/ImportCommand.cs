@@ -18,11 +18,8 @@ internal static class ImportCommand
             Description = "Where to write our checkpoint (.safetensors). Written atomically.",
             Required = true,
         };
-        var heads = new Option<int?>("--num-heads")
-        {
-            Description = "Attention heads of the encoder. Needed only when its width and depth match no official model " +
-                          "(weights do not record the head count).",
-        };
+        var heads = SharedOptions.NumHeads("Attention heads of the encoder. Needed only when its width and depth match no " +
+                                           "official model (weights do not record the head count).");
         var command = new Command("import", "Convert an official MSN checkpoint to a MaskedSiamese checkpoint.") { input, output, heads };
         command.SetAction(parse =>
         {

@@ -12,10 +12,7 @@ internal static class InfoCommand
         {
             Description = "Our checkpoint (.safetensors) or an official MSN .pth.tar.",
         };
-        var heads = new Option<int?>("--num-heads")
-        {
-            Description = "Attention heads, for an official file whose shape matches no official model.",
-        };
+        var heads = SharedOptions.NumHeads();
         var command = new Command("info", "Show a checkpoint's architecture, parameter counts and the parts it holds.") { input, heads };
         command.SetAction(parse =>
         {

@@ -4,7 +4,6 @@ using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using MaskedSiamese.Evaluation;
-using MaskedSiamese.Features;
 using MaskedSiamese.IO;
 using MaskedSiamese.Models;
 using MaskedSiamese.Training;
@@ -88,7 +87,7 @@ internal static class PretrainCommand
         if (initial is not null && initial.Architecture.Vit != settings.Architecture.Vit)
             throw new UserInputException($"--init-from {initFrom}: its encoder ({Describe(initial.Architecture)}) differs from the config's ({Describe(settings.Architecture)})");
         if (initial is not null) settings = settings with { Architecture = initial.Architecture };
-        var source = MsnConfigMapping.OpenPretrainingSource(cfg.DataLocation(), Console.Error);
+        var source = PretrainingData.Open(cfg);
         using var loader = new MultiViewLoader(source, cfg.ToAugmentationOptions(), cfg.ToLoaderOptions());
         var a = settings.Architecture.Vit;
         Console.WriteLine($"MSN pretraining → {runFolder}");

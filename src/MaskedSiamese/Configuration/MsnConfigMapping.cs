@@ -13,7 +13,7 @@ namespace MaskedSiamese.Configuration;
 public static class MsnConfigMapping
 {
     /// <summary>The value of <c>data.dataset</c> that selects the built-in Fashion-MNIST.</summary>
-    public const string FashionMnistName = "fashion-mnist";
+    public const string FashionMnistName = DatasetLocation.FashionMnistName;
 
     /// <summary>The networks' architecture.</summary>
     public static EncoderArchitecture ToArchitecture(this MsnConfig config)
@@ -133,30 +133,6 @@ public static class MsnConfigMapping
         return config.Data.Dataset.Length > 0
             ? config.Data.Dataset
             : Path.Combine(config.Data.RootPath, config.Data.ImageFolder);
-    }
-
-    /// <summary>Opens the pretraining images: Fashion-MNIST's training set, or a folder's <c>train/</c> part when it
-    /// has one (else the folder itself). Unreadable images are skipped and reported to <paramref name="log"/>.</summary>
-    public static IImageSource OpenPretrainingSource(string location, TextWriter? log = null)
-    {
-        ArgumentNullException.ThrowIfNull(location);
-        if (IsFashionMnist(location, out var folder)) return FashionMnistSource.Load(folder, train: true);
-        if (!Directory.Exists(location)) throw new DirectoryNotFoundException($"data folder '{location}' does not exist");
-        var options = new ImageFolderOptions { Log = log };
-        return Directory.Exists(Path.Combine(location, "train"))
-            ? ImageFolderSplits.OpenTrain(location, options)
-            : ImageFolderSource.Open(location, options);
-    }
-
-    /// <summary>Whether <paramref name="location"/> names Fashion-MNIST, and its folder when given.</summary>
-    public static bool IsFashionMnist(string location, out string? folder)
-    {
-        ArgumentNullException.ThrowIfNull(location);
-        folder = null;
-        if (location.Equals(FashionMnistName, StringComparison.OrdinalIgnoreCase)) return true;
-        if (!location.StartsWith(FashionMnistName + ":", StringComparison.OrdinalIgnoreCase)) return false;
-        folder = location[(FashionMnistName.Length + 1)..];
-        return true;
     }
 
     /// <summary>Parses <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</summary>

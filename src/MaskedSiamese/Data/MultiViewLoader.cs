@@ -15,8 +15,9 @@ public sealed class MultiViewLoader : IDisposable
     private const long ShuffleStream = 1;
 
     private readonly IImageSource _source;
-    private readonly PrefetchReader<MultiViewBatch> _reader = new();
     private readonly Lock _lock = new();
+    private readonly List<PrefetchPipeline<MultiViewBatch>> _open = [];
+    private bool _disposed;
     private (int Epoch, int[] Order)? _lastPermutation;
 
     /// <summary>A loader over <paramref name="source"/>; nothing runs until <see cref="Read"/> is enumerated.</summary>
@@ -45,7 +46,13 @@ public sealed class MultiViewLoader : IDisposable
     public int BatchesPerEpoch => _source.Count / Options.BatchSize;
 
     /// <summary>Worker threads currently alive across this loader's enumerations.</summary>
-    public int RunningWorkers => _reader.RunningWorkers;
+    public int RunningWorkers
+    {
+        get
+        {
+            lock (_lock) return _open.Sum(p => p.RunningWorkers);
+        }
+    }
 
     /// <summary>
     /// The batches from (<paramref name="startEpoch"/>, <paramref name="startStep"/>) on, through
@@ -62,8 +69,40 @@ public sealed class MultiViewLoader : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(startStep, BatchesPerEpoch);
         long first = (long)startEpoch * BatchesPerEpoch + startStep;
         long end = epochs is { } e ? (long)(startEpoch + e) * BatchesPerEpoch : long.MaxValue;
-        return _reader.Read(first, end, Options.Workers, Options.Prefetch,
-            ordinal => MakeBatch((int)(ordinal / BatchesPerEpoch), (int)(ordinal % BatchesPerEpoch)), cancellation);
+        return ReadBatches(first, end, cancellation);
+    }
+
+    // One pipeline per enumeration, registered so that Dispose can stop it from another thread.
+    private IEnumerable<MultiViewBatch> ReadBatches(long first, long end, CancellationToken cancellation)
+    {
+        var pipeline = new PrefetchPipeline<MultiViewBatch>(first, end, Options.Workers, Options.Prefetch, BuildBatch, cancellation);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _open.Add(pipeline);
+        }
+        try
+        {
+            foreach (var batch in pipeline.Read()) yield return batch;
+        }
+        finally
+        {
+            pipeline.Dispose();
+            lock (_lock) _open.Remove(pipeline);
+        }
+    }
+
+    private MultiViewBatch BuildBatch(long ordinal)
+    {
+        try
+        {
+            return MakeBatch((int)(ordinal / BatchesPerEpoch), (int)(ordinal % BatchesPerEpoch));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The training loop sees which part failed; the cause stays attached.
+            throw new InvalidOperationException("A data loader worker failed: " + e.Message, e);
+        }
     }
 
     /// <summary>Builds one batch on the calling thread (what the workers do), e.g. for tests or a single-threaded run.</summary>
@@ -123,7 +162,16 @@ public sealed class MultiViewLoader : IDisposable
     }
 
     /// <summary>Stops and joins the workers of every enumeration still open and frees their pending batches.</summary>
-    public void Dispose() => _reader.Dispose();
+    public void Dispose()
+    {
+        PrefetchPipeline<MultiViewBatch>[] open;
+        lock (_lock)
+        {
+            _disposed = true;
+            open = [.. _open];
+        }
+        foreach (var p in open) p.Dispose();
+    }
 
     // A late decoding failure takes the next readable item instead, so the batch stays full and deterministic.
     private (int Index, FloatImage Image) Decode(int index)

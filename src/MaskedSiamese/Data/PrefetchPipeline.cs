@@ -1,9 +1,12 @@
+using System.Runtime.ExceptionServices;
+
 namespace MaskedSiamese.Data;
 
 /// <summary>
 /// Worker threads that build items (batches) for consecutive ordinals, at most <c>prefetch</c> ahead of the consumer, and hand
 /// them over in ordinal order whatever order they finish in. One lock guards all state; waits are woken by pulses,
-/// including on cancellation.
+/// including on cancellation. The one prefetching pipeline of the library: the multi-view loader's training batches and
+/// the feature extractor's evaluation batches both come through it.
 /// </summary>
 internal sealed class PrefetchPipeline<T> : IDisposable
     where T : class, IDisposable
@@ -15,6 +18,7 @@ internal sealed class PrefetchPipeline<T> : IDisposable
     private readonly CancellationTokenSource _stop;
     private readonly CancellationToken _external;
     private readonly CancellationTokenRegistration _registration;
+    private readonly long _first;
     private readonly long _end;
     private readonly int _prefetch;
     private long _nextClaim;
@@ -26,7 +30,7 @@ internal sealed class PrefetchPipeline<T> : IDisposable
     public PrefetchPipeline(long first, long end, int workers, int prefetch, Func<long, T> build,
         CancellationToken external)
     {
-        _nextClaim = _nextTake = first;
+        _first = _nextClaim = _nextTake = first;
         _end = end;
         _prefetch = prefetch;
         _build = build;
@@ -43,7 +47,25 @@ internal sealed class PrefetchPipeline<T> : IDisposable
 
     public int RunningWorkers => Volatile.Read(ref _running);
 
-    public void Start()
+    /// <summary>
+    /// Starts the workers and yields the items in ordinal order. Leaving the enumeration, a failure or cancellation
+    /// stops and joins the workers and frees the items made ahead; items already yielded belong to the caller. A
+    /// worker's exception is rethrown as it was thrown.
+    /// </summary>
+    public IEnumerable<T> Read()
+    {
+        try
+        {
+            Start();
+            for (long ordinal = _first; ordinal < _end; ordinal++) yield return Take(ordinal);
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
+    private void Start()
     {
         foreach (var t in _threads)
         {
@@ -53,7 +75,7 @@ internal sealed class PrefetchPipeline<T> : IDisposable
     }
 
     /// <summary>Waits for the batch of <paramref name="ordinal"/> (the next one in order) and takes it.</summary>
-    public T Take(long ordinal)
+    private T Take(long ordinal)
     {
         lock (_lock)
         {
@@ -61,8 +83,7 @@ internal sealed class PrefetchPipeline<T> : IDisposable
             {
                 _external.ThrowIfCancellationRequested();
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                if (_failure is not null)
-                    throw new InvalidOperationException("A data loader worker failed: " + _failure.Message, _failure);
+                if (_failure is not null) ExceptionDispatchInfo.Capture(_failure).Throw();
                 if (_ready.Remove(ordinal, out var batch))
                 {
                     _nextTake = ordinal + 1;

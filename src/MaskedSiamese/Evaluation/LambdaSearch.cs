@@ -1,3 +1,4 @@
+using MaskedSiamese.Randomness;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -14,18 +14,17 @@ namespace MaskedSiamese.Evaluation;
 public static class LowShotProtocol
 {
     /// <summary>Runs the protocol.</summary>
-    /// <param name="featureSets">Representations to evaluate (train rows in training-set index order).</param>
-    /// <param name="trainLabels">Labels of the training set, in [0, C).</param>
-    /// <param name="testLabels">Labels of the test set, in [0, C).</param>
+    /// <param name="featureSets">Representations to evaluate, rows aligned (train rows in training-set index order);
+    /// the labels, in [0, C), are the first set's.</param>
     /// <param name="options">Splits, λ and solver (defaults: 1/2/5/10 per class × seeds 0/1/2, λ 0.0025).</param>
     /// <param name="log">Receives one line per finished run (progress), if given.</param>
-    public static LowShotReport Run(IReadOnlyList<FeatureSet> featureSets, IReadOnlyList<int> trainLabels,
-        IReadOnlyList<int> testLabels, LowShotOptions? options = null, Action<string>? log = null)
+    public static LowShotReport Run(IReadOnlyList<FeatureSet> featureSets, LowShotOptions? options = null,
+        Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(featureSets);
-        ArgumentNullException.ThrowIfNull(trainLabels);
-        ArgumentNullException.ThrowIfNull(testLabels);
         if (featureSets.Count == 0) throw new ArgumentException("no feature sets", nameof(featureSets));
+        var trainLabels = featureSets[0].Train.Labels;
+        var testLabels = featureSets[0].Test.Labels;
         options ??= new LowShotOptions();
         int classes = Math.Max(EvaluationMath.ClassCount(trainLabels), EvaluationMath.ClassCount(testLabels));
         var splits = (options.GivenSplits ?? LowShotSplits.Draw(trainLabels, options.Shots, options.Percents,
@@ -48,12 +47,12 @@ public static class LowShotProtocol
         IReadOnlyList<int> testLabels, int classes, LowShotOptions options, Action<string>? log)
     {
         ArgumentNullException.ThrowIfNull(set);
-        if (set.Train.shape[0] != trainLabels.Count || set.Test.shape[0] != testLabels.Count)
-            throw new ArgumentException($"feature set '{set.Name}': {set.Train.shape[0]}/{set.Test.shape[0]} rows for " +
+        if (set.Train.Count != trainLabels.Count || set.Test.Count != testLabels.Count)
+            throw new ArgumentException($"feature set '{set.Name}': {set.Train.Count}/{set.Test.Count} rows for " +
                 $"{trainLabels.Count}/{testLabels.Count} train/test labels");
         using var scope = torch.NewDisposeScope();
-        var train = options.Preprocess ? FeaturePreprocessing.CenterAndNormalize(set.Train) : set.Train;
-        var test = options.Preprocess ? FeaturePreprocessing.CenterAndNormalize(set.Test) : set.Test;
+        var train = options.Preprocess ? FeaturePreprocessing.CenterAndNormalize(set.Train.Features) : set.Train.Features;
+        var test = options.Preprocess ? FeaturePreprocessing.CenterAndNormalize(set.Test.Features) : set.Test.Features;
         var runs = new List<SplitRun>();
         foreach (var split in splits)
         {
@@ -84,7 +83,7 @@ public static class LowShotProtocol
             knn = KnnClassifier.Accuracy(train, trainLabels, test, testLabels, classes);
             log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{set.Name}: k-NN all labels {knn:P2}"));
         }
-        return new FeatureSetReport(set.Name, (int)set.Train.shape[1], Summarise(splits, runs), runs, knn);
+        return new FeatureSetReport(set.Name, set.Train.Dimension, Summarise(splits, runs), runs, knn);
     }
 
     private static RegimeSummary[] Summarise(List<LabelledSplit> splits, List<SplitRun> runs) =>

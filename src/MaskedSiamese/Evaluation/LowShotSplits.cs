@@ -1,3 +1,4 @@
+using MaskedSiamese.Randomness;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -78,7 +79,9 @@ public static partial class LowShotSplits
         {
             if (entry.Value.ValueKind != JsonValueKind.Array)
                 throw new InvalidDataException($"{path}: splits.{entry.Name} is not an array of indices");
-            var indices = entry.Value.EnumerateArray().Select(e => e.GetInt32()).Order().ToArray();
+            var indices = entry.Value.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int i) && i >= 0
+                ? i
+                : throw new InvalidDataException($"{path}: splits.{entry.Name} holds {e}, not a training index")).Order().ToArray();
             var m = KeyPattern().Match(entry.Name);
             if (!m.Success)
             {

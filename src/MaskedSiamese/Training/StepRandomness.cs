@@ -1,3 +1,5 @@
+using MaskedSiamese.Randomness;
+
 namespace MaskedSiamese.Training;
 
 /// <summary>
@@ -13,8 +15,6 @@ public static class StepRandomness
     public static ulong Seed(long seed, long step, long stream)
     {
         ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL ^ (ulong)step * 0xBF58476D1CE4E5B9UL ^ (ulong)stream * 0x94D049BB133111EBUL);
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return z ^ (z >> 31);
+        return SplitMix64.Mix(z);
     }
 }

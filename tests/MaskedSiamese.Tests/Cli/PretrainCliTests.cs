@@ -16,6 +16,13 @@ public sealed class PretrainCliTests : IDisposable
 
     private static int Msn(params string[] args) => CliRunner.Run(CliApp.CreateRoot(), args);
 
+    private static void AssertUserError(string fragment, params string[] args)
+    {
+        using var error = new StringWriter();
+        Assert.Equal(1, CliRunner.Run(CliApp.CreateRoot(), args, error));
+        Assert.Contains(fragment, error.ToString(), StringComparison.Ordinal);
+    }
+
     private static readonly string[] TinyRecipe =
     [
         "--config", "smoke", "--set", "optimization.max_steps=null", "--set", "optimization.epochs=2",
@@ -84,9 +91,12 @@ public sealed class PretrainCliTests : IDisposable
     [Fact]
     public void Pretrain_refuses_a_bad_config_key_and_a_missing_folder_with_exit_code_1()
     {
-        Assert.Equal(1, Msn(["pretrain", .. TinyRecipe, "--set", "criterion.temperature=-1", "-o", Path.Combine(_dir, "x")]));
-        Assert.Equal(1, Msn(["pretrain", .. TinyRecipe, "--data", Path.Combine(_dir, "nope"), "-o", Path.Combine(_dir, "y")]));
-        Assert.Equal(1, Msn(["pretrain", "--resume", "--config", "smoke", "-o", Path.Combine(_dir, "z")]));
+        AssertUserError("criterion.temperature", ["pretrain", .. TinyRecipe, "--set", "criterion.temperature=-1", "-o", Path.Combine(_dir, "x")]);
+        AssertUserError($"data folder '{Path.Combine(_dir, "nope")}' does not exist",
+            ["pretrain", .. TinyRecipe, "--data", Path.Combine(_dir, "nope"), "-o", Path.Combine(_dir, "y")]);
+        AssertUserError("latest.safetensors", ["pretrain", "--resume", "--config", "smoke", "-o", Path.Combine(_dir, "z")]);
+        AssertUserError("fewer than one batch of 64",
+            ["pretrain", .. TinyRecipe, "--set", "criterion.batch_size=64", "--data", MixedFolder(), "-o", Path.Combine(_dir, "w")]);
         Assert.False(Directory.Exists(Path.Combine(_dir, "x", "checkpoints")));
     }
 }

@@ -68,13 +68,13 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
         var projection = torch.randn(784, 192, generator: new Generator(0)) / Math.Sqrt(784);
         var sets = new[]
         {
-            new FeatureSet("raw pixels", data.TrainPixels, data.TestPixels),
-            new FeatureSet("random projection 192", data.TrainPixels.mm(projection), data.TestPixels.mm(projection)),
+            FeatureSet.Of("raw pixels", data.TrainPixels, data.TrainLabels, data.TestPixels, data.TestLabels),
+            FeatureSet.Of("random projection 192", data.TrainPixels.mm(projection), data.TrainLabels, data.TestPixels.mm(projection), data.TestLabels),
         };
         string path = Path.Combine(OfficialFixtures.RepositoryRoot, "..", "shared", "reference",
             "fmnist-lowshot-splits.json");
 
-        var report = LowShotProtocol.Run(sets, data.TrainLabels, data.TestLabels,
+        var report = LowShotProtocol.Run(sets,
             new LowShotOptions { GivenSplits = LowShotSplits.ReadJson(path) });
 
         output.WriteLine(LowShotTable.Format(report));
@@ -98,8 +98,7 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
         string path = Path.Combine(OfficialFixtures.RepositoryRoot, "..", "shared", "reference",
             "fmnist-lowshot-splits.json");
 
-        var report = LowShotProtocol.Run([new FeatureSet("raw pixels, λ by 5-fold CV", data.TrainPixels, data.TestPixels)],
-            data.TrainLabels, data.TestLabels,
+        var report = LowShotProtocol.Run([FeatureSet.Of("raw pixels, λ by 5-fold CV", data.TrainPixels, data.TrainLabels, data.TestPixels, data.TestLabels)],
             new LowShotOptions { GivenSplits = LowShotSplits.ReadJson(path), CrossValidateLambda = true });
 
         output.WriteLine(LowShotTable.Format(report));

@@ -17,8 +17,8 @@ public sealed class LowShotProtocolTests(ITestOutputHelper output)
         var options = new LowShotOptions { Shots = [1, 2, 5], Seeds = [0, 1, 2], IncludeAllLabels = true, IncludeKnn = true };
 
         var report = LowShotProtocol.Run(
-            [new FeatureSet("clusters", train, test), new FeatureSet("noise", noise, noiseTest)],
-            trainLabels, testLabels, options, output.WriteLine);
+            [FeatureSet.Of("clusters", train, trainLabels, test, testLabels), FeatureSet.Of("noise", noise, trainLabels, noiseTest, testLabels)],
+            options, output.WriteLine);
 
         output.WriteLine(LowShotTable.Format(report));
         Assert.Equal(["clusters", "noise"], report.FeatureSets.Select(f => f.Name));
@@ -43,10 +43,10 @@ public sealed class LowShotProtocolTests(ITestOutputHelper output)
     {
         using var scope = torch.NewDisposeScope();
         var (train, trainLabels, test, testLabels) = TrainTest(separation: 2);
-        var sets = new[] { new FeatureSet("clusters", train, test) };
-        var drawn = LowShotProtocol.Run(sets, trainLabels, testLabels, new LowShotOptions { Shots = [2], Seeds = [4, 5] });
+        var sets = new[] { FeatureSet.Of("clusters", train, trainLabels, test, testLabels) };
+        var drawn = LowShotProtocol.Run(sets, new LowShotOptions { Shots = [2], Seeds = [4, 5] });
 
-        var given = LowShotProtocol.Run(sets, trainLabels, testLabels, new LowShotOptions
+        var given = LowShotProtocol.Run(sets, new LowShotOptions
         {
             GivenSplits = LowShotSplits.Draw(trainLabels, [2], [], [4, 5]),
         });
@@ -67,7 +67,7 @@ public sealed class LowShotProtocolTests(ITestOutputHelper output)
         var (train, trainLabels, test, testLabels) = TrainTest(separation: 2);
         double[] grid = [0.01, 1, 100];
 
-        var report = LowShotProtocol.Run([new FeatureSet("clusters", train, test)], trainLabels, testLabels,
+        var report = LowShotProtocol.Run([FeatureSet.Of("clusters", train, trainLabels, test, testLabels)],
             new LowShotOptions { Shots = [1, 4], Seeds = [0], CrossValidateLambda = true, LambdaGrid = grid });
 
         var runs = report.FeatureSets[0].Runs;
@@ -80,7 +80,7 @@ public sealed class LowShotProtocolTests(ITestOutputHelper output)
     {
         using var scope = torch.NewDisposeScope();
         var (train, trainLabels, test, testLabels) = TrainTest(separation: 2);
-        var report = LowShotProtocol.Run([new FeatureSet("clusters", train, test)], trainLabels, testLabels,
+        var report = LowShotProtocol.Run([FeatureSet.Of("clusters", train, trainLabels, test, testLabels)],
             new LowShotOptions { Shots = [1, 2, 5], Seeds = [0, 1] });
         string path = Path.Combine(Path.GetTempPath(), $"msn-chart-{Guid.NewGuid():N}.png");
 

@@ -1,3 +1,5 @@
+using MaskedSiamese.Randomness;
+
 namespace MaskedSiamese.Data.Augmentation;
 
 /// <summary>
@@ -5,20 +7,21 @@ namespace MaskedSiamese.Data.Augmentation;
 /// (run seed, epoch, sample index), so every sample's random draws are fixed by what it is, not by which thread
 /// processed it or when. Not thread-safe: one instance per sample.
 /// </summary>
-public sealed class SeededRandom
+public sealed class SeededRandom : IUniformIndex
 {
     private ulong _s0, _s1, _s2, _s3;
 
     /// <summary>A generator for the given key; different keys give independent-looking streams.</summary>
     public SeededRandom(long seed, long epoch, long index, long stream = 0)
     {
-        ulong h = 0x9E3779B97F4A7C15UL;
+        ulong h = SplitMix64.Increment;
         foreach (long k in (ReadOnlySpan<long>)[seed, epoch, index, stream])
-            h = SplitMix(h ^ (ulong)k);
-        _s0 = SplitMix(ref h);
-        _s1 = SplitMix(ref h);
-        _s2 = SplitMix(ref h);
-        _s3 = SplitMix(ref h);
+            h = SplitMix64.Mix(h ^ (ulong)k);
+        var state = new SplitMix64(h);
+        _s0 = state.Next();
+        _s1 = state.Next();
+        _s2 = state.Next();
+        _s3 = state.Next();
     }
 
     /// <summary>The next 64 random bits.</summary>
@@ -61,20 +64,7 @@ public sealed class SeededRandom
     {
         var p = new int[n];
         for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--)
-        {
-            int j = NextInt(i + 1);
-            (p[i], p[j]) = (p[j], p[i]);
-        }
+        FisherYates.Shuffle(p, this);
         return p;
     }
-
-    private static ulong SplitMix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
-
-    private static ulong SplitMix(ref ulong state) => SplitMix(state += 0x9E3779B97F4A7C15UL);
 }

@@ -3,11 +3,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MaskedSiamese.Checkpoints;
-using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using TorchSharp;
 
-namespace MaskedSiamese.Features;
+namespace MaskedSiamese.Evaluation;
 
 /// <summary>
 /// Images to embed and the files embeddings are written to: CSV (<c>path,label,f0,f1,…</c>, one row per image, the
@@ -35,27 +34,15 @@ public static class EmbeddingFiles
             "test" or "val" => false,
             _ => throw new ArgumentException($"split '{split}': expected train, val or test"),
         };
-        if (MsnConfigMapping.IsFashionMnist(location, out var folder))
-        {
-            var fm = FashionMnistSource.Load(folder, train);
-            string prefix = train ? "fashion-mnist/train/" : "fashion-mnist/test/";
-            return (fm, i => prefix + i.ToString(CultureInfo.InvariantCulture));
-        }
-        if (!Directory.Exists(location)) throw new DirectoryNotFoundException($"data folder '{location}' does not exist");
-        var options = new ImageFolderOptions { Log = log };
-        string sub = Path.Combine(location, train ? "train" : "val");
-        ImageFolderSource source;
-        if (Directory.Exists(Path.Combine(location, "train")))
-            source = train ? ImageFolderSplits.OpenTrain(location, options) : ImageFolderSplits.OpenTrainVal(location, options).Val;
-        else if (train)
-            source = ImageFolderSource.Open(location, options);
-        else
-            throw new DirectoryNotFoundException($"{Path.GetFullPath(location)} has no '{Path.GetFileName(sub)}' folder");
-        return (source, source.PathOf);
+        var where = DatasetLocation.Parse(location);
+        var source = where.OpenSplit(train, log);
+        if (source is ImageFolderSource folder) return (folder, folder.PathOf);
+        string prefix = train ? "fashion-mnist/train/" : "fashion-mnist/test/";
+        return (source, i => prefix + i.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>Writes <c>path,label,f0,…</c> rows (invariant culture, round-trip floats) atomically.</summary>
-    public static void WriteCsv(string path, ExtractedFeatures features, Func<int, string> pathOf)
+    public static void WriteCsv(string path, FeatureTable features, Func<int, string> pathOf)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(pathOf);
@@ -85,7 +72,7 @@ public static class EmbeddingFiles
 
     /// <summary>Writes <c>features</c>, <c>labels</c> and, in the metadata, <c>paths</c> (JSON array), <c>class_names</c>
     /// and <paramref name="metadata"/>.</summary>
-    public static void WriteSafetensors(string path, ExtractedFeatures features, Func<int, string> pathOf,
+    public static void WriteSafetensors(string path, FeatureTable features, Func<int, string> pathOf,
         IReadOnlyList<string>? classNames = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(features);

@@ -3,12 +3,11 @@ using System.Globalization;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Data;
 using MaskedSiamese.Data.Augmentation;
-using MaskedSiamese.Evaluation;
 using MaskedSiamese.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MaskedSiamese.Features;
+namespace MaskedSiamese.Evaluation;
 
 /// <summary>
 /// The low-shot evaluation of a checkpoint, end to end: open the labelled train/test images, extract the features
@@ -38,12 +37,13 @@ public static class LowShotEvaluation
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpointPath);
         options ??= new LowShotEvaluationOptions();
         var watch = Stopwatch.StartNew();
-        var data = EvaluationData.Open(options.Data, log is null ? null : new LogWriter(log));
+        var data = EvaluationData.Open(options.Data, log is null ? null : new LineLogWriter(log));
         using var checkpoint = MsnCheckpoint.LoadAny(checkpointPath, options.NumHeads);
         string hash = FeatureCache.HashFile(checkpointPath);
         var eval = options.Eval ?? data.DefaultEvalOptions(checkpoint.Architecture.Vit.ImageSize);
         var lowShot = options.LowShot;
         int trainCount = data.Train.Count;
+        CheckSplitsFit(data.Train, lowShot, options.Data);
         if (!lowShot.IncludeAllLabels && !lowShot.IncludeKnn)
             (data, lowShot) = OnlyLabelledImages(data, lowShot, options.Data);
         var sets = ExtractAll(checkpoint, hash, data, eval, options, options.Baselines, log, cancellation);
@@ -52,10 +52,9 @@ public static class LowShotEvaluation
             var msn = sets[0];
             if (msn.Train.Labels.Any(l => l < 0) || msn.Test.Labels.Any(l => l < 0))
                 throw new InvalidDataException($"{options.Data}: the low-shot evaluation needs labelled train and val images (class subfolders)");
-            var featureSets = sets.Select(s => new FeatureSet(s.Name, s.Train.Features, s.Test.Features)).ToList();
             if (lowShot.GivenSplits is { } given && msn.Train.Count != data.Train.Count)
                 lowShot = lowShot with { GivenSplits = ToRows(given, msn.Train.Indices) };
-            var report = LowShotProtocol.Run(featureSets, msn.Train.Labels, msn.Test.Labels, lowShot, log)
+            var report = LowShotProtocol.Run(sets, lowShot, log)
                 with { TrainCount = trainCount };
             return new LowShotEvaluationResult(report, Path.GetFullPath(checkpointPath), hash, options.Data,
                 options.Features.ToString(), FeatureCache.Describe(eval), msn.Train.Dropped.Count + msn.Test.Dropped.Count,
@@ -80,7 +79,7 @@ public static class LowShotEvaluation
     /// <param name="baselines">Whether to add the two baselines.</param>
     /// <param name="log">Receives one line per representation.</param>
     /// <param name="cancellation">Stops between batches.</param>
-    public static IReadOnlyList<LabelledFeatures> ExtractAll(MsnCheckpoint checkpoint, string checkpointHash,
+    public static IReadOnlyList<FeatureSet> ExtractAll(MsnCheckpoint checkpoint, string checkpointHash,
         EvaluationData data, EvalOptions eval, LowShotEvaluationOptions options, bool baselines,
         Action<string>? log = null, CancellationToken cancellation = default)
     {
@@ -89,7 +88,7 @@ public static class LowShotEvaluation
         ArgumentNullException.ThrowIfNull(eval);
         ArgumentNullException.ThrowIfNull(options);
         var device = options.Device ?? CPU;
-        var sets = new List<LabelledFeatures>();
+        var sets = new List<FeatureSet>();
         try
         {
             string[] common = [FeatureCache.Describe(eval), "features " + options.Features];
@@ -121,7 +120,7 @@ public static class LowShotEvaluation
         }
     }
 
-    private static LabelledFeatures Extract(string name, string[] key, EvaluationData data,
+    private static FeatureSet Extract(string name, string[] key, EvaluationData data,
         LowShotEvaluationOptions options, Action<string>? log, Func<VisionTransformer> createEncoder, EvalOptions eval,
         CancellationToken cancellation)
     {
@@ -140,7 +139,7 @@ public static class LowShotEvaluation
         }
     }
 
-    private static LabelledFeatures ExtractPixels(string[] key, EvaluationData data, EvalOptions? eval,
+    private static FeatureSet ExtractPixels(string[] key, EvaluationData data, EvalOptions? eval,
         LowShotEvaluationOptions options, Action<string>? log, CancellationToken cancellation) =>
         Both(PixelsName, key, data, options, log, (source, stage) =>
             FeatureExtractor.ExtractPixels(source, eval, ExtractorOptions(options, stage), cancellation));
@@ -157,16 +156,16 @@ public static class LowShotEvaluation
         public void Report((int Done, int Total) value) => inner.Report((stage, value.Done, value.Total));
     }
 
-    private static LabelledFeatures Both(string name, string[] key, EvaluationData data, LowShotEvaluationOptions options,
-        Action<string>? log, Func<IImageSource, string, ExtractedFeatures> compute)
+    private static FeatureSet Both(string name, string[] key, EvaluationData data, LowShotEvaluationOptions options,
+        Action<string>? log, Func<IImageSource, string, FeatureTable> compute)
     {
         var watch = Stopwatch.StartNew();
         int hitsBefore = options.Cache?.Hits ?? 0;
-        ExtractedFeatures Get(IImageSource source, string identity, string stage) => options.Cache is { } cache
+        FeatureTable Get(IImageSource source, string identity, string stage) => options.Cache is { } cache
             ? cache.GetOrCreate([.. key, identity], () => compute(source, stage))
             : compute(source, stage);
         var train = Get(data.Train, data.TrainIdentity, name + " train");
-        ExtractedFeatures test;
+        FeatureTable test;
         try
         {
             test = Get(data.Test, data.TestIdentity, name + " test");
@@ -180,7 +179,7 @@ public static class LowShotEvaluation
         double seconds = watch.Elapsed.TotalSeconds;
         log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"{name}: {train.Count} train + {test.Count} test features of width {train.Dimension} in {seconds:F1} s{(cached ? " (cached)" : "")}"));
-        return new LabelledFeatures(name, train, test, seconds, cached);
+        return new FeatureSet(name, train, test, seconds, cached);
     }
 
     /// <summary>Given splits index the whole training set; rows skip unreadable images, so renumber (and drop
@@ -202,6 +201,27 @@ public static class LowShotEvaluation
             lowShot with { GivenSplits = ToRows(splits, needed) });
     }
 
+    /// <summary>
+    /// Shot counts larger than a class and stored splits that index past the training set are problems with the
+    /// request or its files, not with the code: reported as unsuitable data before any feature is extracted.
+    /// </summary>
+    private static void CheckSplitsFit(IImageSource train, LowShotOptions lowShot, string location)
+    {
+        if (lowShot.GivenSplits is { } given)
+        {
+            foreach (var split in given)
+                if (split.Indices.FirstOrDefault(i => (uint)i >= (uint)train.Count, -1) is var bad and >= 0)
+                    throw new InvalidDataException($"split {split.Regime} seed {split.Seed}: index {bad} is outside the {train.Count} training images of {location}");
+            return;
+        }
+        int maxShots = lowShot.Shots.DefaultIfEmpty(0).Max();
+        if (maxShots == 0) return;
+        var smallest = Enumerable.Range(0, train.Count).GroupBy(train.Label).Where(g => g.Key >= 0)
+            .Select(g => (Label: g.Key, Count: g.Count())).OrderBy(c => c.Count).FirstOrDefault();
+        if (smallest.Count > 0 && smallest.Count < maxShots)
+            throw new InvalidDataException($"{location}: class {smallest.Label} has {smallest.Count} training images, fewer than {maxShots} shots per class");
+    }
+
     private static List<LabelledSplit> ToRows(IReadOnlyList<LabelledSplit> splits, IReadOnlyList<int> sourceIndexOfRow)
     {
         var rowOf = new Dictionary<int, int>();
@@ -212,9 +232,9 @@ public static class LowShotEvaluation
         }).ToList();
     }
 
-    private static List<LabelledFeatures> Align(List<LabelledFeatures> sets)
+    private static List<FeatureSet> Align(List<FeatureSet> sets)
     {
-        static HashSet<int> Common(IEnumerable<ExtractedFeatures> parts)
+        static HashSet<int> Common(IEnumerable<FeatureTable> parts)
         {
             HashSet<int>? keep = null;
             foreach (var p in parts)
@@ -224,7 +244,7 @@ public static class LowShotEvaluation
         }
         var trainKeep = Common(sets.Select(s => s.Train));
         var testKeep = Common(sets.Select(s => s.Test));
-        var result = new List<LabelledFeatures>();
+        var result = new List<FeatureSet>();
         foreach (var s in sets)
         {
             if (s.Train.Count == trainKeep.Count && s.Test.Count == testKeep.Count)
@@ -237,12 +257,5 @@ public static class LowShotEvaluation
             result.Add(aligned);
         }
         return result;
-    }
-
-    private sealed class LogWriter(Action<string> log) : TextWriter
-    {
-        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
-
-        public override void WriteLine(string? value) => log(value ?? "");
     }
 }

@@ -1,6 +1,6 @@
 using MaskedSiamese.Configuration;
 
-namespace MaskedSiamese.Features;
+namespace MaskedSiamese.Evaluation;
 
 /// <summary>The evaluation that ends a pretraining run, from its configuration.</summary>
 public static class LowShotEvaluationConfig

@@ -1,8 +1,9 @@
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Data.Augmentation;
-using MaskedSiamese.Features;
 
-namespace MaskedSiamese.Tests.Features;
+using MaskedSiamese.Evaluation;
+
+namespace MaskedSiamese.Tests.Evaluation;
 
 public sealed class EmbeddingFilesTests : IDisposable
 {

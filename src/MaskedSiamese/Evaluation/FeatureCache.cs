@@ -6,10 +6,10 @@ using MaskedSiamese.Data.Augmentation;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MaskedSiamese.Features;
+namespace MaskedSiamese.Evaluation;
 
 /// <summary>
-/// A disk cache of <see cref="ExtractedFeatures"/>, one safetensors file per key (<c>features</c> [N, F],
+/// A disk cache of <see cref="FeatureTable"/>, one safetensors file per key (<c>features</c> [N, F],
 /// <c>indices</c>, <c>labels</c>, <c>dropped</c>; the key's description in the metadata). A key is the SHA-256 of
 /// its parts: what produced the features (a checkpoint's content hash, "pixels", a random encoder's seed and
 /// architecture), the data set's identity (location, split, count), the transform and the feature choice, so a
@@ -74,7 +74,7 @@ public sealed class FeatureCache
     /// The features cached under the key of <paramref name="parts"/>, or, when absent or unreadable,
     /// <paramref name="compute"/>'s result, which is then stored.
     /// </summary>
-    public ExtractedFeatures GetOrCreate(IReadOnlyList<string> parts, Func<ExtractedFeatures> compute)
+    public FeatureTable GetOrCreate(IReadOnlyList<string> parts, Func<FeatureTable> compute)
     {
         ArgumentNullException.ThrowIfNull(parts);
         ArgumentNullException.ThrowIfNull(compute);
@@ -104,14 +104,14 @@ public sealed class FeatureCache
         return features;
     }
 
-    private static ExtractedFeatures Read(string path)
+    private static FeatureTable Read(string path)
     {
         var file = SafetensorsFile.Read(path);
         try
         {
             static int[] Ints(Tensor t) => t.data<long>().Select(v => (int)v).ToArray();
             var features = file["features"];
-            return new ExtractedFeatures(features, Ints(file["indices"]), Ints(file["labels"]), Ints(file["dropped"]));
+            return new FeatureTable(features, Ints(file["indices"]), Ints(file["labels"]), Ints(file["dropped"]));
         }
         finally
         {

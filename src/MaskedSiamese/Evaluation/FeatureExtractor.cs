@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using MaskedSiamese.Data;
 using MaskedSiamese.Data.Augmentation;
 using MaskedSiamese.Diagnostics;
@@ -6,12 +6,12 @@ using MaskedSiamese.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MaskedSiamese.Features;
+namespace MaskedSiamese.Evaluation;
 
 /// <summary>
 /// Frozen-encoder features of every image of a source: images are decoded and eval-transformed on background
 /// threads (one batch ahead) while the encoder, in eval mode and without gradients, runs batch after batch on its
-/// own device. Items the source cannot read are dropped and reported in <see cref="ExtractedFeatures.Dropped"/>.
+/// own device. Items the source cannot read are dropped and reported in <see cref="FeatureTable.Dropped"/>.
 /// </summary>
 public static class FeatureExtractor
 {
@@ -21,7 +21,7 @@ public static class FeatureExtractor
     /// <param name="eval">The deterministic evaluation transform.</param>
     /// <param name="options">Batch, feature choice, workers, progress.</param>
     /// <param name="cancellation">Stops between batches.</param>
-    public static ExtractedFeatures Extract(VisionTransformer encoder, IImageSource source, EvalOptions eval,
+    public static FeatureTable Extract(VisionTransformer encoder, IImageSource source, EvalOptions eval,
         FeatureExtractorOptions? options = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(encoder);
@@ -29,7 +29,7 @@ public static class FeatureExtractor
         options ??= new FeatureExtractorOptions();
         options.Validate();
         if (!options.Choice.FinalNorm && options.Choice.Blocks > encoder.Options.Depth)
-            throw new ArgumentException($"features {options.Choice}: the encoder has only {encoder.Options.Depth} blocks");
+            throw new FeatureChoiceException($"features {options.Choice}: the encoder has only {encoder.Options.Depth} blocks");
         encoder.eval();
         var device = encoder.PosEmbed.device;
         int side = eval.CropSize;
@@ -42,7 +42,7 @@ public static class FeatureExtractor
     /// when an image is gray, e.g. Fashion-MNIST's 784 values, as the reference table uses; every image must have
     /// the same size); otherwise the eval-transformed (normalised) image, flattened.
     /// </summary>
-    public static ExtractedFeatures ExtractPixels(IImageSource source, EvalOptions? eval,
+    public static FeatureTable ExtractPixels(IImageSource source, EvalOptions? eval,
         FeatureExtractorOptions? options = null, CancellationToken cancellation = default)
     {
         options ??= new FeatureExtractorOptions();
@@ -83,44 +83,46 @@ public static class FeatureExtractor
         return values;
     }
 
-    private sealed record PreparedBatch(int Start, float[]?[] Items);
+    // Prepared images of one batch (plain arrays: nothing to free, but the pipeline frees what it made ahead).
+    private sealed record PreparedBatch(int Start, float[]?[] Items) : IDisposable
+    {
+        public void Dispose() { }
+    }
 
-    private static ExtractedFeatures Run(IImageSource source, Func<RgbImage, float[]> prepare, long[] itemShape,
+    private static PreparedBatch Prepare(IImageSource source, Func<RgbImage, float[]> prepare, int start, int batchSize,
+        int workers, CancellationToken cancellation)
+    {
+        int count = Math.Min(batchSize, source.Count - start);
+        var items = new float[]?[count];
+        try
+        {
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellation },
+                i => items[i] = source.TryGet(start + i) is { } image ? prepare(image) : null);
+        }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.Count == 1)
+        {
+            // e.g. a source that throws: report its own exception, not the loop's wrapper
+            ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
+        }
+        return new PreparedBatch(start, items);
+    }
+
+    private static FeatureTable Run(IImageSource source, Func<RgbImage, float[]> prepare, long[] itemShape,
         Func<Tensor, Tensor>? forward, Device device, FeatureExtractorOptions options, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(source);
         int total = source.Count, batchSize = options.BatchSize;
         long itemLength = itemShape.Aggregate(1L, (a, d) => a * d);
-        using var queue = new BlockingCollection<PreparedBatch>(boundedCapacity: 2);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var producer = Task.Run(() =>
-        {
-            try
-            {
-                for (int start = 0; start < total; start += batchSize)
-                {
-                    stop.Token.ThrowIfCancellationRequested();
-                    int count = Math.Min(batchSize, total - start), s = start;
-                    var items = new float[]?[count];
-                    Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = options.Workers, CancellationToken = stop.Token },
-                        i => items[i] = source.TryGet(s + i) is { } image ? prepare(image) : null);
-                    queue.Add(new PreparedBatch(start, items), stop.Token);
-                }
-            }
-            finally
-            {
-                queue.CompleteAdding();
-            }
-        }, stop.Token);
-
+        // One thread prepares whole batches (each over the workers), two ahead of the encoder.
+        using var pipeline = new PrefetchPipeline<PreparedBatch>(0, (total + batchSize - 1) / batchSize, workers: 1, prefetch: 2,
+            ordinal => Prepare(source, prepare, (int)ordinal * batchSize, batchSize, options.Workers, cancellation), cancellation);
         var kept = new List<int>();
         var dropped = new List<int>();
         var rows = new List<float[]>();
         int width = -1;
-        try
+        using (torch.no_grad())
         {
-            using var noGrad = torch.no_grad();
-            foreach (var batch in queue.GetConsumingEnumerable(stop.Token))
+            foreach (var batch in pipeline.Read())
             {
                 var present = new List<float[]>();
                 for (int i = 0; i < batch.Items.Length; i++)
@@ -134,40 +136,32 @@ public static class FeatureExtractor
                     }
                     else dropped.Add(batch.Start + i);
                 }
-                if (present.Count > 0)
-                {
-                    using var scope = torch.NewDisposeScope();
-                    var flat = new float[present.Count * itemLength];
-                    for (int i = 0; i < present.Count; i++) present[i].CopyTo(flat, i * itemLength);
-                    var x = torch.tensor(flat, [present.Count, .. itemShape]).to(device);
-                    var f = (forward is null ? x : forward(x)).to(float32).cpu().contiguous();
-                    width = (int)f.shape[1];
-                    var values = f.data<float>().ToArray();
-                    for (int i = 0; i < present.Count; i++) rows.Add(values.AsSpan(i * width, width).ToArray());
-                }
+                if (present.Count > 0) width = Forward(present, itemShape, forward, device, rows);
                 options.Progress?.Report((batch.Start + batch.Items.Length, total));
                 ManagedGarbage.Collect();
             }
-        }
-        catch
-        {
-            stop.Cancel();
-            try { producer.Wait(CancellationToken.None); } catch (AggregateException) { }
-            throw;
-        }
-        try
-        {
-            producer.Wait(CancellationToken.None);
-        }
-        catch (AggregateException e) when (e.Flatten().InnerExceptions.Count == 1)
-        {
-            // e.g. a source that throws: report its own exception, not the task's wrappers
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
         }
         if (kept.Count == 0) throw new InvalidDataException($"none of the {total} images could be read");
         var all = new float[kept.Count * (long)width];
         for (int r = 0; r < rows.Count; r++) rows[r].CopyTo(all, r * (long)width);
         var labels = kept.Select(source.Label).ToArray();
-        return new ExtractedFeatures(torch.tensor(all, [kept.Count, width]), kept, labels, dropped);
+        return new FeatureTable(torch.tensor(all, [kept.Count, width]), kept, labels, dropped);
+    }
+
+    /// <summary>Runs one batch of prepared items through <paramref name="forward"/> (or takes them as they are) and
+    /// appends a row per item; returns the feature width.</summary>
+    private static int Forward(List<float[]> present, long[] itemShape, Func<Tensor, Tensor>? forward, Device device,
+        List<float[]> rows)
+    {
+        using var scope = torch.NewDisposeScope();
+        long itemLength = present[0].Length;
+        var flat = new float[present.Count * itemLength];
+        for (int i = 0; i < present.Count; i++) present[i].CopyTo(flat, i * itemLength);
+        var x = torch.tensor(flat, [present.Count, .. itemShape]).to(device);
+        var f = (forward is null ? x : forward(x)).to(float32).cpu().contiguous();
+        int width = (int)f.shape[1];
+        var values = f.data<float>().ToArray();
+        for (int i = 0; i < present.Count; i++) rows.Add(values.AsSpan(i * width, width).ToArray());
+        return width;
     }
 }

@@ -1,7 +1,7 @@
-using MaskedSiamese.Evaluation;
-using MaskedSiamese.Features;
 
-namespace MaskedSiamese.Tests.Features;
+using MaskedSiamese.Evaluation;
+
+namespace MaskedSiamese.Tests.Evaluation;
 
 public sealed class LowShotEvaluationTests : IDisposable
 {

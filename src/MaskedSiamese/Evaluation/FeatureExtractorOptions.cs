@@ -1,4 +1,4 @@
-namespace MaskedSiamese.Features;
+namespace MaskedSiamese.Evaluation;
 
 /// <summary>Settings of <see cref="FeatureExtractor"/>.</summary>
 public sealed record FeatureExtractorOptions

@@ -1,9 +1,10 @@
 using MaskedSiamese.Data.Augmentation;
-using MaskedSiamese.Features;
 using MaskedSiamese.Tests.Data;
 using TorchSharp;
 
-namespace MaskedSiamese.Tests.Features;
+using MaskedSiamese.Evaluation;
+
+namespace MaskedSiamese.Tests.Evaluation;
 
 public sealed class FeatureExtractorTests
 {

@@ -2,7 +2,9 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using MaskedSiamese.Checkpoints;
 
-namespace MaskedSiamese.Tests.Features;
+using MaskedSiamese.Evaluation;
+
+namespace MaskedSiamese.Tests.Evaluation;
 
 public sealed class OfficialExportTests : IDisposable
 {

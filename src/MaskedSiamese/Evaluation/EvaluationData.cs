@@ -1,9 +1,8 @@
 using System.Globalization;
-using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using MaskedSiamese.Data.Augmentation;
 
-namespace MaskedSiamese.Features;
+namespace MaskedSiamese.Evaluation;
 
 /// <summary>
 /// The labelled train and test images of an evaluation: Fashion-MNIST's train and test sets
@@ -22,18 +21,16 @@ public sealed record EvaluationData(string Location, IImageSource Train, IImageS
     /// <exception cref="DirectoryNotFoundException">The folder, or its train/ or val/, is missing.</exception>
     public static EvaluationData Open(string location, TextWriter? log = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(location);
-        if (MsnConfigMapping.IsFashionMnist(location, out var folder))
+        var where = DatasetLocation.Parse(location);
+        if (where.IsFashionMnist)
         {
-            var train = FashionMnistSource.Load(folder, train: true);
-            var test = FashionMnistSource.Load(folder, train: false);
-            string where = "fashion-mnist:" + (folder is null ? FashionMnist.DebianFolder : Path.GetFullPath(folder));
-            return new EvaluationData(location, train, test, true, Identity(where, "train", train.Count),
-                Identity(where, "test", test.Count));
+            var train = where.OpenFashionMnist(train: true);
+            var test = where.OpenFashionMnist(train: false);
+            string folder = "fashion-mnist:" + (where.FashionMnistFolder is { } f ? Path.GetFullPath(f) : FashionMnist.DebianFolder);
+            return new EvaluationData(location, train, test, true, Identity(folder, "train", train.Count),
+                Identity(folder, "test", test.Count));
         }
-        if (!Directory.Exists(location)) throw new DirectoryNotFoundException($"data folder '{location}' does not exist");
-        var options = new ImageFolderOptions { Log = log };
-        var (tr, val) = ImageFolderSplits.OpenTrainVal(location, options);
+        var (tr, val) = where.OpenTrainVal(log);
         return new EvaluationData(location, tr, val, false, Identity(tr.Root, "train", tr.Count),
             Identity(val.Root, "val", val.Count));
     }

@@ -1,17 +1,17 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MaskedSiamese.Features;
+namespace MaskedSiamese.Evaluation;
 
 /// <summary>
-/// Features of the readable items of an image source: row r belongs to source item <see cref="Indices"/>[r] with label
+/// The feature table of the library: features of the readable items of an image source: row r belongs to source item <see cref="Indices"/>[r] with label
 /// <see cref="Labels"/>[r] (−1 when unlabeled); <see cref="Dropped"/> lists the items that could not be read.
 /// Owns <see cref="Features"/>.
 /// </summary>
-public sealed class ExtractedFeatures : IDisposable
+public sealed class FeatureTable : IDisposable
 {
     /// <summary>Wraps features and their bookkeeping (takes ownership of <paramref name="features"/>).</summary>
-    public ExtractedFeatures(Tensor features, IReadOnlyList<int> indices, IReadOnlyList<int> labels, IReadOnlyList<int> dropped)
+    public FeatureTable(Tensor features, IReadOnlyList<int> indices, IReadOnlyList<int> labels, IReadOnlyList<int> dropped)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(indices);
@@ -25,7 +25,15 @@ public sealed class ExtractedFeatures : IDisposable
         Dropped = dropped;
     }
 
-    /// <summary>Features [N, F], float32, on the CPU.</summary>
+    /// <summary>A table of precomputed <paramref name="features"/> [N, F] whose row r is item r with
+    /// <paramref name="labels"/>[r], none dropped (takes ownership of the tensor).</summary>
+    public static FeatureTable Of(Tensor features, IReadOnlyList<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        return new FeatureTable(features, Enumerable.Range(0, labels.Count).ToArray(), labels, []);
+    }
+
+    /// <summary>Features [N, F], float32 for extracted tables.</summary>
     public Tensor Features { get; }
 
     /// <summary>Source index of every row.</summary>
@@ -44,12 +52,12 @@ public sealed class ExtractedFeatures : IDisposable
     public int Dimension => (int)Features.shape[1];
 
     /// <summary>A copy keeping only the rows whose source index is in <paramref name="keep"/> (in this object's order).</summary>
-    public ExtractedFeatures Restrict(IReadOnlySet<int> keep)
+    public FeatureTable Restrict(IReadOnlySet<int> keep)
     {
         ArgumentNullException.ThrowIfNull(keep);
         var rows = Enumerable.Range(0, Count).Where(r => keep.Contains(Indices[r])).ToArray();
         using var index = torch.tensor(rows.Select(r => (long)r).ToArray());
-        return new ExtractedFeatures(Features.index_select(0, index), rows.Select(r => Indices[r]).ToArray(),
+        return new FeatureTable(Features.index_select(0, index), rows.Select(r => Indices[r]).ToArray(),
             rows.Select(r => Labels[r]).ToArray(), Dropped.Concat(Indices.Where(i => !keep.Contains(i))).Order().ToArray());
     }
 

@@ -1,8 +1,7 @@
 using MaskedSiamese.Data.Augmentation;
-using MaskedSiamese.Evaluation;
 using static TorchSharp.torch;
 
-namespace MaskedSiamese.Features;
+namespace MaskedSiamese.Evaluation;
 
 /// <summary>Settings of <see cref="LowShotEvaluation"/>.</summary>
 public sealed record LowShotEvaluationOptions

@@ -2,7 +2,7 @@ using System.Globalization;
 using MaskedSiamese.Models;
 using static TorchSharp.torch;
 
-namespace MaskedSiamese.Features;
+namespace MaskedSiamese.Evaluation;
 
 /// <summary>
 /// Which encoder output serves as the feature of an image: the [CLS] token after the last <see cref="Blocks"/>

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MaskedSiamese.Evaluation;
 
-namespace MaskedSiamese.Features;
+namespace MaskedSiamese.Evaluation;
 
 /// <summary>The outcome of <see cref="LowShotEvaluation.Run"/>: the protocol's report plus provenance and timings.</summary>
 /// <param name="Report">Accuracy per regime and split for the checkpoint and its baselines.</param>

@@ -4,7 +4,9 @@ using MaskedSiamese.Tests.Data;
 using SkiaSharp;
 using TorchSharp;
 
-namespace MaskedSiamese.Tests.Features;
+using MaskedSiamese.Evaluation;
+
+namespace MaskedSiamese.Tests.Evaluation;
 
 /// <summary>A tiny random encoder, its checkpoint, and a small train/val image folder.</summary>
 internal static class TinySetup

@@ -1,8 +1,9 @@
 using MaskedSiamese.Data.Augmentation;
-using MaskedSiamese.Features;
 using TorchSharp;
 
-namespace MaskedSiamese.Tests.Features;
+using MaskedSiamese.Evaluation;
+
+namespace MaskedSiamese.Tests.Evaluation;
 
 public sealed class FeatureCacheTests : IDisposable
 {
@@ -15,10 +16,10 @@ public sealed class FeatureCacheTests : IDisposable
     {
         var cache = new FeatureCache(_dir);
         int computed = 0;
-        ExtractedFeatures Compute()
+        FeatureTable Compute()
         {
             computed++;
-            return new ExtractedFeatures(torch.arange(6, dtype: torch.float32).reshape(3, 2), [0, 2, 3], [1, -1, 0], [1]);
+            return new FeatureTable(torch.arange(6, dtype: torch.float32).reshape(3, 2), [0, 2, 3], [1, -1, 0], [1]);
         }
         string[] key = ["checkpoint sha256 abc", FeatureCache.Describe(EvalOptions.FashionMnistDefaults), "train"];
         using var first = cache.GetOrCreate(key, Compute);

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using MaskedSiamese.Evaluation;
+using TorchSharp;
+
+namespace MaskedSiamese.Cli;
+
+/// <summary>
+/// Options that several commands take (<c>--num-heads</c>, <c>--device</c>, <c>--features</c>,
+/// <c>--batch-size</c>, <c>--checkpoint</c>), defined once so their names, defaults, help and checks agree, with the
+/// parsers that turn their values into library settings or a one-line user error.
+/// </summary>
+internal static partial class SharedOptions
+{
+    /// <summary><c>--checkpoint/-c</c> (required).</summary>
+    public static Option<FileInfo> Checkpoint(string description) => new("--checkpoint", "-c")
+    {
+        Description = description,
+        Required = true,
+    };
+
+    /// <summary><c>--num-heads</c>: only needed for official files of non-official shapes.</summary>
+    public static Option<int?> NumHeads(string? description = null)
+    {
+        var option = new Option<int?>("--num-heads")
+        {
+            Description = description ?? "Attention heads, for an official file whose shape matches no official model.",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 and var n) result.AddError($"--num-heads {n}: must be ≥ 1");
+        });
+        return option;
+    }
+
+    /// <summary><c>--device</c> (default cpu).</summary>
+    public static Option<string> Device() => new("--device")
+    {
+        Description = "cpu, cuda or cuda:N.",
+        DefaultValueFactory = _ => "cpu",
+    };
+
+    /// <summary><c>--features</c> (default last-block).</summary>
+    public static Option<string> Features(string description) => new("--features")
+    {
+        Description = description,
+        DefaultValueFactory = _ => "last-block",
+    };
+
+    /// <summary><c>--batch-size</c> of the encoder forwards (default 256).</summary>
+    public static Option<int> BatchSize(string description = "Images per encoder forward.")
+    {
+        var option = new Option<int>("--batch-size") { Description = description, DefaultValueFactory = _ => 256 };
+        option.Validators.Add(result =>
+        {
+            int b = result.GetValueOrDefault<int>();
+            if (b < 1) result.AddError($"--batch-size {b}: must be ≥ 1");
+        });
+        return option;
+    }
+
+    /// <summary>The <c>--device</c> value as a device; a malformed name or CUDA where there is none is a user error.</summary>
+    public static torch.Device ParseDevice(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!DevicePattern().IsMatch(text))
+            throw new UserInputException($"--device {text}: expected cpu, cuda or cuda:N");
+        if (text.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !torch.cuda.is_available())
+            throw new UserInputException($"--device {text}: CUDA is not available here (use cpu, or a CUDA build: README)");
+        return new torch.Device(text.ToLower(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Parses <c>--features</c>, as a one-line user error when wrong.</summary>
+    public static FeatureChoice ParseFeatures(string text)
+    {
+        try
+        {
+            return FeatureChoice.Parse(text);
+        }
+        catch (ArgumentException e)
+        {
+            // FeatureChoice names the value ("features 'x': expected …"); prefixing "--" names the option.
+            throw new UserInputException("--" + e.Message);
+        }
+    }
+
+    [GeneratedRegex("^(cpu|cuda(:[0-9]+)?)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex DevicePattern();
+}

@@ -1,0 +1,24 @@
+namespace MaskedSiamese.Evaluation;
+
+/// <summary>A <see cref="LinearProbe"/> on all training labels of a checkpoint's frozen features, beside its
+/// baselines: <c>msn eval linear</c>.</summary>
+public static class LinearProbeEvaluation
+{
+    /// <summary>Runs the evaluation of <paramref name="checkpointPath"/>.</summary>
+    /// <param name="checkpointPath">Ours (.safetensors) or an official .pth.tar.</param>
+    /// <param name="options">Data, features, baselines, cache (its low-shot settings are not used).</param>
+    /// <param name="probe">Schedule of the probe (defaults of <see cref="LinearProbeOptions"/>).</param>
+    /// <param name="log">Receives progress lines.</param>
+    /// <param name="cancellation">Stops feature extraction between batches.</param>
+    public static AllLabelsResult Run(string checkpointPath, LowShotEvaluationOptions? options = null,
+        LinearProbeOptions? probe = null, Action<string>? log = null, CancellationToken cancellation = default)
+    {
+        probe ??= new LinearProbeOptions();
+        probe.Validate();
+        return AllLabelsEvaluation.Run("linear", checkpointPath, options ?? new LowShotEvaluationOptions(), (set, classes) =>
+        {
+            using var model = LinearProbe.Train(set.Train.Features, set.Train.Labels, classes, probe);
+            return model.Accuracy(set.Test.Features, set.Test.Labels);
+        }, log, cancellation);
+    }
+}
