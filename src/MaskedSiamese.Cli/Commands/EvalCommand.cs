@@ -14,7 +14,7 @@ internal static class EvalCommand
     private sealed class Common
     {
         public Option<FileInfo> Checkpoint { get; } = SharedOptions.Checkpoint(
-            "Checkpoint to evaluate: ours (.safetensors, e.g. RUN/checkpoints/latest.safetensors) or an official MSN " +
+            "Checkpoint to evaluate: ours (.safetensors, e.g. RUN/checkpoints/TAG-latest.safetensors) or an official MSN " +
             ".pth.tar. Its target (EMA) encoder is used, as in the paper.");
 
         public Option<string> Data { get; } = new("--data", "-d")
@@ -81,93 +81,106 @@ internal static class EvalCommand
         CreateLowShot(), CreateLinear(), CreateKnn(),
     };
 
-    private static Command CreateLowShot()
+    /// <summary>The options only <c>eval lowshot</c> has.</summary>
+    private sealed class LowShotChoices
     {
-        var common = new Common();
-        var shots = new Option<string>("--shots")
+        public Option<string> Shots { get; } = new("--shots")
         {
             Description = "Labelled images per class, comma-separated. Each count is drawn --splits times (class-balanced, seeded).",
             DefaultValueFactory = _ => "1,2,5,10",
         };
-        var splits = new Option<int>("--splits")
+
+        public Option<int> Splits { get; } = new("--splits")
         {
             Description = "Random splits per shot count (seeds 0..N-1); the table shows mean ± sample std over them.",
             DefaultValueFactory = _ => 3,
         };
-        var splitsFile = new Option<FileInfo?>("--splits-file")
+
+        public Option<FileInfo?> SplitsFile { get; } = new("--splits-file")
         {
             Description = "Use stored splits instead of drawing: JSON {\"splits\": {\"seed0_k1\": [train indices…], …}} (overrides --shots/--splits).",
         };
-        var lambda = new Option<double>("--lambda")
+
+        public Option<double> Lambda { get; } = new("--lambda")
         {
             Description = "L2 strength λ of the logistic regression (objective Σ CE + λ/2‖W‖², as the official λ/n with cyanure). " +
                           "0.0025 is the official README value; the best λ grows with noise: try 1e-3 to 1e-1, or --sweep-lambda.",
             DefaultValueFactory = _ => LogisticRegressionOptions.DefaultLambda,
         };
-        var sweep = new Option<bool>("--sweep-lambda")
+
+        public Option<bool> Sweep { get; } = new("--sweep-lambda")
         {
             Description = "Choose λ per split by 5-fold cross-validation on that split's own labels (needs ≥ 2 shots per class; slower).",
         };
-        var chart = new Option<FileInfo?>("--chart")
+
+        public Option<FileInfo?> Chart { get; } = new("--chart") { Description = "Write a PNG chart of accuracy against shots per class here." };
+
+        public IEnumerable<Option> All => [Shots, Splits, SplitsFile, Lambda, Sweep, Chart];
+
+        public LowShotOptions ToOptions(ParseResult parse)
         {
-            Description = "Write a PNG chart of accuracy against shots per class here.",
-        };
+            int n = parse.GetValue(Splits);
+            if (n < 1) throw new UserInputException($"--splits {n}: must be ≥ 1");
+            double l = parse.GetValue(Lambda);
+            if (!(l >= 0) || double.IsInfinity(l)) throw new UserInputException($"--lambda {l}: must be ≥ 0");
+            return new LowShotOptions
+            {
+                Shots = ParseShots(parse.GetValue(Shots)!),
+                Seeds = Enumerable.Range(0, n).ToArray(),
+                GivenSplits = parse.GetValue(SplitsFile) is { } file ? ReadSplits(file) : null,
+                CrossValidateLambda = parse.GetValue(Sweep),
+                Solver = new LogisticRegressionOptions { Lambda = l },
+            };
+        }
+
+        private static IReadOnlyList<LabelledSplit> ReadSplits(FileInfo file)
+        {
+            if (!file.Exists) throw new UserInputException($"--splits-file {file.FullName}: file not found");
+            try
+            {
+                return LowShotSplits.ReadJson(file.FullName);
+            }
+            catch (JsonException e)
+            {
+                throw new UserInputException($"--splits-file {file.FullName}: not valid JSON ({e.Message})");
+            }
+        }
+    }
+
+    private static Command CreateLowShot()
+    {
+        var common = new Common();
+        var lowShot = new LowShotChoices();
         var command = new Command("lowshot", "Low-shot evaluation as in the MSN paper: logistic regression on k labelled images per " +
-                                             "class (features centred per sample and L2-normalised), top-1 accuracy on the test set.")
-        {
-            shots, splits, splitsFile, lambda, sweep, chart,
-        };
-        foreach (var o in common.All) command.Options.Add(o);
+                                             "class (features centred per sample and L2-normalised), top-1 accuracy on the test set.");
+        foreach (var o in common.All.Concat(lowShot.All)) command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
-            var options = common.ToOptions(parse);
-            int n = parse.GetValue(splits);
-            if (n < 1) throw new UserInputException($"--splits {n}: must be ≥ 1");
-            double l = parse.GetValue(lambda);
-            if (!(l >= 0) || double.IsInfinity(l)) throw new UserInputException($"--lambda {l}: must be ≥ 0");
-            IReadOnlyList<LabelledSplit>? given = null;
-            if (parse.GetValue(splitsFile) is { } file)
-            {
-                if (!file.Exists) throw new UserInputException($"--splits-file {file.FullName}: file not found");
-                try
-                {
-                    given = LowShotSplits.ReadJson(file.FullName);
-                }
-                catch (JsonException e)
-                {
-                    throw new UserInputException($"--splits-file {file.FullName}: not valid JSON ({e.Message})");
-                }
-            }
-            options = options with
-            {
-                LowShot = new LowShotOptions
-                {
-                    Shots = ParseShots(parse.GetValue(shots)!),
-                    Seeds = Enumerable.Range(0, n).ToArray(),
-                    GivenSplits = given,
-                    CrossValidateLambda = parse.GetValue(sweep),
-                    Solver = new LogisticRegressionOptions { Lambda = l },
-                },
-            };
+            var options = common.ToOptions(parse) with { LowShot = lowShot.ToOptions(parse) };
             var checkpoint = parse.GetValue(common.Checkpoint)!;
             var result = LowShotEvaluation.Run(checkpoint.FullName, options, Console.Error.WriteLine, cancellation);
-            Console.WriteLine();
-            Console.Write(LowShotTable.Format(result.Report));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"features: {result.Features}, transform: {result.Transform}; {result.TotalSeconds:F1} s in all{(result.Dropped > 0 ? $"; {result.Dropped} unreadable images dropped" : "")}"));
-            if (parse.GetValue(common.Json) is { } json)
-            {
-                AtomicFile.WriteAllText(json.FullName, result.ToJson());
-                Console.WriteLine($"JSON  → {json.FullName}");
-            }
-            if (parse.GetValue(chart) is { } png)
-            {
-                result.SaveChart(png.FullName);
-                Console.WriteLine($"chart → {png.FullName}");
-            }
+            PrintLowShot(result, parse.GetValue(common.Json), parse.GetValue(lowShot.Chart));
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    private static void PrintLowShot(LowShotEvaluationResult result, FileInfo? json, FileInfo? png)
+    {
+        Console.WriteLine();
+        Console.Write(LowShotTable.Format(result.Report));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"features: {result.Features}, transform: {result.Transform}; {result.TotalSeconds:F1} s in all{(result.Dropped > 0 ? $"; {result.Dropped} unreadable images dropped" : "")}"));
+        if (json is not null)
+        {
+            AtomicFile.WriteAllText(json.FullName, result.ToJson());
+            Console.WriteLine($"JSON  → {json.FullName}");
+        }
+        if (png is not null)
+        {
+            result.SaveChart(png.FullName);
+            Console.WriteLine($"chart → {png.FullName}");
+        }
     }
 
     private static Command CreateLinear()
