@@ -39,7 +39,7 @@ internal static class PretrainCommand
         {
             Description = "Stop after N global steps. The schedules' horizon still comes from the epochs, so a run stopped early and resumed matches an uninterrupted one.",
         };
-        var resume = new Option<bool>("--resume") { Description = "Continue from RUN_DIR/checkpoints/latest.safetensors (after Ctrl-C, a crash or kill -9)." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from RUN_DIR/checkpoints/TAG-latest.safetensors (TAG is logging.write_tag; after Ctrl-C, SIGTERM, a crash or kill -9)." };
         var initFrom = new Option<string?>("--init-from")
         {
             Description = "Start from weights: our checkpoint, an official *_training.pth.tar (optimizer state included) or released " +
