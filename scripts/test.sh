@@ -5,8 +5,14 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 ensure_fashion_mnist
 log=$(mktemp)
-dotnet test MaskedSiamese.slnx -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+# Blame mode: if the test host dies, the run names the test that was running and keeps a mini dump under
+# TestResults/ (a crash then says where it happened instead of only aborting); a test stuck for 15 min is dumped too.
+dotnet test MaskedSiamese.slnx -c Release --logger "console;verbosity=normal" \
+    --blame-crash-dump-type mini --blame-hang-timeout 15m --results-directory TestResults "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
+if [ "$rc" -ne 0 ]; then
+    find TestResults -name '*.dmp' -o -name 'Sequence_*.xml' 2>/dev/null | sed 's/^/crash evidence: /'
+fi
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
