@@ -50,7 +50,11 @@ internal static class BenchCommand
             var settings = cfg.ToTrainerSettings();
             var source = PretrainingData.Open(cfg);
             using var loader = new MultiViewLoader(source, cfg.ToAugmentationOptions(), cfg.ToLoaderOptions());
-            var r = TrainingBenchmark.Run(settings, loader, source, parse.GetValue(steps), log: m => Console.Error.WriteLine(m));
+            long scheduled = (long)loader.BatchesPerEpoch * cfg.Optimization.Epochs;
+            int timed = parse.GetValue(steps);
+            if (timed < 1 || scheduled < TrainingBenchmark.WarmupSteps + timed)
+                throw new UserInputException($"--steps {timed}: the schedule has {scheduled} steps, fewer than {TrainingBenchmark.WarmupSteps} warm-up + {timed} timed (or --steps < 1); raise optimization.epochs or lower --steps");
+            var r = TrainingBenchmark.Run(settings, loader, source, timed, log: m => Console.Error.WriteLine(m));
             var inv = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(inv, $"training  {r.ImagesPerSecond:F1} images/s; step {r.MeanStepMilliseconds:F0} ms mean, {r.MedianStepMilliseconds:F0} ms median (batch {r.BatchSize}, {r.Steps} steps after warm-up, {r.Threads} threads)"));
             Console.WriteLine(string.Create(inv, $"data      wait {r.MeanDataWaitMilliseconds:F1} ms/step ({100 * r.MeanDataWaitMilliseconds / Math.Max(1e-9, r.MeanStepMilliseconds):F2}% of the step); loader alone {r.LoaderImagesPerSecond:F0} images/s"));

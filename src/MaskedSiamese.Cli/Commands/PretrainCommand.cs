@@ -79,6 +79,7 @@ internal static class PretrainCommand
 
     private static int Run(MsnConfig cfg, PretrainRequest request, CancellationToken cancellation)
     {
+        if (request.Resume && request.Overwrite) throw new UserInputException("--resume and --overwrite: choose one (continue the run, or start over)");
         using var signals = new StopSignals(cancellation);
         var (resume, initFrom) = (request.Resume, request.InitFrom);
         string runFolder = Path.GetFullPath(cfg.Logging.Folder);
@@ -103,13 +104,17 @@ internal static class PretrainCommand
             $"{(outcome.Completed ? "Finished" : "Stopped")} at step {outcome.StepsDone} in {outcome.Seconds:F0} s " +
             $"({outcome.MeanStepMilliseconds:F0} ms/step, data wait {outcome.MeanDataWaitMilliseconds:F1} ms/step). Checkpoint: {outcome.LatestCheckpoint}"));
         if (!outcome.Completed) Console.WriteLine("Continue with the same command and --resume.");
-        if (signals.ExitCode is { } signalled) return signalled;
-        if (outcome.Completed && request.Evaluate)
+        if (!outcome.Completed || !request.Evaluate) return signals.ExitCode ?? 0;
+        NativeEnvironment.ReturnFreeMemory();
+        try
         {
-            NativeEnvironment.ReturnFreeMemory();
             Evaluate(cfg, runFolder, outcome.LatestCheckpoint!, signals.Token);
         }
-        return 0;
+        catch (OperationCanceledException) when (signals.ExitCode is not null)
+        {
+            Console.WriteLine("Evaluation stopped; the training checkpoint is complete.");
+        }
+        return signals.ExitCode ?? 0;
     }
 
     /// <summary>The low-shot table of the run's target encoder beside the raw-pixel and random-encoder baselines,

@@ -10,7 +10,8 @@ public sealed record LoggingOptions
     [YamlKey("folder")]
     public string Folder { get; init; } = "/checkpoint/msn_os_logs/";
 
-    /// <summary><c>write_tag</c>: prefix of every file the run writes, e.g. <c>{tag}-latest</c>
+    /// <summary><c>write_tag</c>: stem of the run's log and checkpoint names (<c>{tag}.csv</c>,
+    /// <c>checkpoints/{tag}-latest.safetensors</c>, <c>{tag}-epNNN</c>)
     /// (default <c>msn-experiment-1</c>). Not empty, no path separators.</summary>
     [YamlKey("write_tag")]
     public string WriteTag { get; init; } = "msn-experiment-1";
@@ -28,7 +29,7 @@ public sealed record LoggingOptions
     [YamlKey("tensorboard")]
     public bool Tensorboard { get; init; } = true;
 
-    /// <summary><c>keep_checkpoints</c> (ours): how many epoch checkpoints (<c>epoch-NNN</c>) to keep, oldest deleted
+    /// <summary><c>keep_checkpoints</c> (ours): how many epoch checkpoints (<c>{tag}-epNNN</c>) to keep, oldest deleted
     /// first (default 2); <c>latest</c>, rewritten every <c>checkpoint_every</c> steps, always stays.</summary>
     [YamlKey("keep_checkpoints")]
     public int KeepCheckpoints { get; init; } = 2;

@@ -12,9 +12,6 @@ namespace MaskedSiamese.Configuration;
 /// augmentations, the loader, the evaluation transform and the pretraining data.</summary>
 public static class MsnConfigMapping
 {
-    /// <summary>The value of <c>data.dataset</c> that selects the built-in Fashion-MNIST.</summary>
-    public const string FashionMnistName = DatasetLocation.FashionMnistName;
-
     /// <summary>The networks' architecture.</summary>
     public static EncoderArchitecture ToArchitecture(this MsnConfig config)
     {

@@ -43,6 +43,9 @@ internal static class MsnConfigSupport
                 : "here (the loader never pins host memory)") + "; ignored"));
         }
 
+        if (!config.Criterion.UseEnt && config.Criterion.EntWeight == 0)
+            warnings.Add(Warning("criterion.use_ent: false changes nothing while criterion.ent_weight is 0 (the entropy "
+                + "term is 0 either way)"));
         if (m.Bottleneck != MetaDefaults.Bottleneck)
             warnings.Add(Warning($"meta.bottleneck: {Number(m.Bottleneck)} is read by nothing in the official code "
                 + "either; ignored"));

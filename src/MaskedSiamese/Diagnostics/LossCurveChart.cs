@@ -3,7 +3,7 @@ using ScottPlot;
 
 namespace MaskedSiamese.Diagnostics;
 
-/// <summary>A PNG of a run's training curves from its <c>log.csv</c>: the total loss and its MSN and ME-MAX parts
+/// <summary>A PNG of a run's training curves from its <c>{tag}.csv</c>: the total loss and its MSN and ME-MAX parts
 /// against the step, and (right axis) the number of prototypes that are some target's argmax, whose fall to a few
 /// is the sign of collapse.</summary>
 public static class LossCurveChart

@@ -38,6 +38,9 @@ public sealed class RunLog : IDisposable
         {
             File.Delete(CsvPath);
             File.Delete(JsonlPath);
+            // Old events would interleave with the new run's at the same steps.
+            string events = Path.Combine(folder, "tensorboard");
+            if (tensorboard && Directory.Exists(events)) Directory.Delete(events, recursive: true);
         }
         if (File.Exists(CsvPath) && File.ReadLines(CsvPath).FirstOrDefault() is { Length: > 0 } header)
             _columns = header.Split(',');

@@ -43,7 +43,8 @@ public sealed class TrainingLoop
         {
             using var batches = task.ReadBatches(run.Step, cancellation).GetEnumerator();
             ManagedGarbage.Collect();   // what setting up (reading the dataset, restoring) left behind
-            while (run.Step < run.StopStep && !cancellation.IsCancellationRequested)
+            // Every rank stops at the same step: signals reach the ranks of a job at different moments.
+            while (run.Step < run.StopStep && !Context.Collective.AnyRank(cancellation.IsCancellationRequested))
             {
                 if (!TryNext(batches, cancellation, out double dataMs)) break;
                 using var batch = batches.Current;

@@ -22,6 +22,8 @@ internal sealed class TrainingRun<TBatch> where TBatch : IDisposable
 
     public TrainingRun(ITrainingTask<TBatch> task, TrainingLoopOptions options, StepContext context)
     {
+        if (options.Resume && options.Overwrite)
+            throw new ArgumentException("a run is either resumed or overwritten, not both", nameof(options));
         _task = task;
         _options = options;
         bool writes = options.RunFolder is not null && context.IsPrimary;
@@ -43,7 +45,9 @@ internal sealed class TrainingRun<TBatch> where TBatch : IDisposable
         if (_options.Resume)
         {
             var store = _store ?? new CheckpointStore(_options.RunFolder ?? ".", _options.Tag, _options.KeepCheckpoints);
-            if (!store.HasLatest) throw new FileNotFoundException($"--resume: no checkpoint at {store.LatestPath}");
+            if (!store.HasLatest && File.Exists(Path.Combine(store.Folder, LegacyLatest)))
+                throw new FileNotFoundException($"{Path.Combine(store.Folder, LegacyLatest)}: written before checkpoints were named after logging.write_tag; rename it to {Path.GetFileName(store.LatestPath)} to resume");
+            if (!store.HasLatest) throw new FileNotFoundException($"resume: no checkpoint at {store.LatestPath}");
             resumeFrom = store.LatestPath;
         }
         else if (_store is not null)
@@ -68,13 +72,16 @@ internal sealed class TrainingRun<TBatch> where TBatch : IDisposable
         return new RunLog(_options.RunFolder!, _options.Tag, _options.Resume ? Step : null, _options.TensorBoard);
     }
 
+    /// <summary>The latest checkpoint's name before files were named after the run's tag.</summary>
+    private const string LegacyLatest = "latest.safetensors";
+
     /// <summary>Refuses to replace a run already in the folder unless asked to start over.</summary>
     private void PrepareFreshFolder(CheckpointStore store)
     {
         string folder = _options.RunFolder!;
         string log = Path.Combine(folder, _options.Tag + ".csv");
-        string? evidence = store.HasLatest ? Path.GetRelativePath(folder, store.LatestPath)
-            : File.Exists(log) ? Path.GetFileName(log) : null;
+        string? evidence = new[] { store.LatestPath, log, Path.Combine(store.Folder, LegacyLatest), Path.Combine(folder, "log.csv") }
+            .Where(File.Exists).Select(f => Path.GetRelativePath(folder, f)).FirstOrDefault();
         if (evidence is not null && !_options.Overwrite) throw new RunFolderInUseException(folder, evidence);
         if (_options.Overwrite) store.DeleteAll();
     }

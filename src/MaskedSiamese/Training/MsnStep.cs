@@ -51,10 +51,12 @@ public sealed class MsnStep(MsnNetworks networks, AdamW optimizer, MsnLoss loss,
         var d = result.Diagnostics;
         StepMetrics Metrics(double gradNorm) => new(step, epoch, total, result.CrossEntropy, result.MeMax, result.Entropy,
             d.DistinctArgmax, d.MeanRowMax, d.MeanRowMin, settings.LearningRate, settings.WeightDecay, settings.Momentum, gradNorm);
-        if (!double.IsFinite(total))
+        // Skipped on every rank together: backward holds collectives (gradient sync, SyncBN) the others would wait in.
+        if (_context.Collective.AnyRank(!double.IsFinite(total)))
         {
             profile?.StepDone();
-            return Metrics(double.NaN);
+            // A rank whose own loss is finite reports NaN, so that the loop stops on every rank.
+            return Metrics(double.NaN) with { Loss = double.IsFinite(total) ? double.NaN : total };
         }
 
         // ============ backward, synchronise, clip (encoder only), AdamW, EMA ============

@@ -12,9 +12,13 @@ namespace MaskedSiamese.Training;
 /// </summary>
 public static class TrainingBenchmark
 {
+    /// <summary>Untimed steps before the timed ones, by default.</summary>
+    public const int WarmupSteps = 3;
+
     /// <summary>Runs the benchmark. Nothing is written to disk.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The schedule ends before the warm-up and timed steps are done.</exception>
     public static TrainingBenchmarkResult Run(TrainerSettings settings, MultiViewLoader loader, IImageSource source,
-        int steps = 20, int warmupSteps = 3, Action<string>? log = null)
+        int steps = 20, int warmupSteps = WarmupSteps, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loader);
@@ -26,6 +30,8 @@ public static class TrainingBenchmark
         long peakRss;
         using (var task = new MsnPretrainingTask(trainer.Settings, loader, trainer.Context))
         {
+            if (steps < 1 || task.TotalSteps < warmupSteps + steps)
+                throw new ArgumentOutOfRangeException(nameof(steps), $"{warmupSteps} warm-up + {steps} timed steps do not fit the schedule's {task.TotalSteps}");
             var loop = new TrainingLoop(trainer.LoopOptions(runFolder: null) with { Profile = profile }, trainer.Context);
             // Training first, and its peak alone: the loader benchmark and the matmul probe below have peaks of their
             // own, and memory they free stays with the allocators. (Building the networks is within it: they stay live.)

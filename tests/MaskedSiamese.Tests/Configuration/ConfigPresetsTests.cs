@@ -47,7 +47,7 @@ public sealed class ConfigPresetsTests
     public void The_default_main_job_trains_on_fashion_mnist_within_its_budget()
     {
         var config = ConfigPresets.Load(null);
-        Assert.Equal(MsnConfigMapping.FashionMnistName, config.Data.Dataset);
+        Assert.Equal(MaskedSiamese.Data.DatasetLocation.FashionMnistName, config.Data.Dataset);
         Assert.Equal(128, config.Criterion.BatchSize);
         Assert.Equal(192, config.Meta.ToVitOptions().EmbedDim);
         Assert.Equal(4, config.Meta.ToVitOptions().PatchSize);

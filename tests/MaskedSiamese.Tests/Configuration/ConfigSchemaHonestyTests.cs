@@ -174,6 +174,10 @@ public sealed class ConfigSchemaHonestyTests
         Assert.Equal(MappedSettings.Of(Parse([])), MappedSettings.Of(Parse(["criterion.use_ent=false"])));
         Assert.Equal(0.0, Parse(["criterion.use_ent=false", "criterion.ent_weight=0.1"]).ToTrainerSettings().Loss.EntropyWeight);
         Assert.Equal(0.1, Parse(["criterion.ent_weight=0.1"]).ToTrainerSettings().Loss.EntropyWeight);
+        // ... so asking for it there says so, rather than nothing.
+        Assert.Contains(Parse(["criterion.use_ent=false"]).Warnings(), w => w.Contains("criterion.use_ent", StringComparison.Ordinal));
+        Assert.DoesNotContain(Parse(["criterion.use_ent=false", "criterion.ent_weight=0.1"]).Warnings(),
+            w => w.Contains("criterion.use_ent", StringComparison.Ordinal));
     }
 
     [Fact]

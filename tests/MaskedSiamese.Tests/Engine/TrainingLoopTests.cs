@@ -129,6 +129,19 @@ public sealed class TrainingLoopTests : IDisposable
 
         var outcome = new TrainingLoop(Options("again") with { Overwrite = true }, StepContext.Cpu).Run(second);
         Assert.Equal(5, outcome.StepsDone);
+        Assert.Throws<ArgumentException>(() => new TrainingLoop(Options("again", resume: true) with { Overwrite = true }, StepContext.Cpu).Run(second));
+    }
+
+    [Fact]
+    public void A_folder_of_a_run_from_before_tagged_file_names_is_neither_replaced_nor_resumed_silently()
+    {
+        string checkpoints = Directory.CreateDirectory(Path.Combine(_dir, "old", "checkpoints")).FullName;
+        File.WriteAllText(Path.Combine(checkpoints, "latest.safetensors"), "old run");
+        using var task = new ToyRegressionTask(5, 1);
+        var fresh = Assert.Throws<RunFolderInUseException>(() => new TrainingLoop(Options("old"), StepContext.Cpu).Run(task));
+        Assert.Contains("latest.safetensors", fresh.Message);
+        var resumed = Assert.Throws<FileNotFoundException>(() => new TrainingLoop(Options("old", resume: true), StepContext.Cpu).Run(task));
+        Assert.Contains("rename it to toy-latest.safetensors", resumed.Message);
     }
 
     [Fact]
@@ -150,6 +163,24 @@ public sealed class TrainingLoopTests : IDisposable
     }
 
     [Fact]
+    public void A_stop_asked_of_one_rank_stops_every_rank_at_the_same_step()
+    {
+        // Under MPI a signal reaches the ranks at different moments; a rank that stopped alone would leave the others
+        // waiting in their next collective.
+        using var stopRankZero = new CancellationTokenSource();
+        var steps = InProcessCollective.Run(2, collective =>
+        {
+            using var task = new ToyRegressionTask(stepsPerEpoch: 5, epochs: 4);
+            var options = Options($"rank{collective.Rank}") with { RunFolder = collective.Rank == 0 ? Path.Combine(_dir, "ranks") : null };
+            var progress = collective.Rank == 0 ? new CancelAt(6, stopRankZero) : null;
+            var loop = new TrainingLoop(options, new StepContext(TorchSharp.torch.CPU, Precision.Fp32, collective));
+            return loop.Run(task, progress, collective.Rank == 0 ? stopRankZero.Token : CancellationToken.None).StepsDone;
+        });
+        Assert.Equal(steps[0], steps[1]);
+        Assert.InRange(steps[0], 6, 8);   // stopped soon after the request, not at the schedule's end (20)
+    }
+
+    [Fact]
     public void Epoch_checkpoints_are_kept_in_numeric_order_past_epoch_999()
     {
         var store = new CheckpointStore(Path.Combine(_dir, "many"), "run", keep: 2);
@@ -160,14 +191,15 @@ public sealed class TrainingLoopTests : IDisposable
         Assert.Equal(["run-ep1001.safetensors", "run-ep1002.safetensors", "run-latest.safetensors"], left);
     }
 
-    /// <summary>Rank 1 of 2; the toy task never calls a collective operation.</summary>
+    /// <summary>Rank 1 of 2 whose partner adds nothing to a sum (the loop's stop agreement); the toy task itself
+    /// never calls a collective operation.</summary>
     private sealed class SecondRank : ICollective
     {
         public int Rank => 1;
 
         public int WorldSize => 2;
 
-        public void AllReduceSum(TorchSharp.torch.Tensor tensor) => throw new InvalidOperationException();
+        public void AllReduceSum(TorchSharp.torch.Tensor tensor) { }
 
         public void AllReduceMean(TorchSharp.torch.Tensor tensor) => throw new InvalidOperationException();
 

@@ -22,13 +22,16 @@ public static class SynchronizedBatchNorm
         ArgumentNullException.ThrowIfNull(collective);
         using var scope = NewDisposeScope();
         long channels = x.shape[1];
-        var localCount = torch.full([1], x.shape[0], dtype: x.dtype, device: x.device);
-        var stats = CollectiveAutograd.Sum(torch.cat([x.sum(0L), x.square().sum(0L), localCount]), collective);
+        // Sums and the count are accumulated in at least fp32 (a bf16 count is exact only up to 256), and the
+        // variance E[x²] − E[x]² is clamped at 0, which rounding can cross when the mean is large against the spread.
+        var wide = x.dtype == ScalarType.Float64 ? x : x.to_type(ScalarType.Float32);
+        var localCount = torch.full([1], x.shape[0], dtype: wide.dtype, device: x.device);
+        var stats = CollectiveAutograd.Sum(torch.cat([wide.sum(0L), wide.square().sum(0L), localCount]), collective);
         var count = stats[^1];
         var mean = stats[..(int)channels].div(count);
-        var variance = stats[(int)channels..(int)(2 * channels)].div(count).sub(mean.square());
+        var variance = stats[(int)channels..(int)(2 * channels)].div(count).sub(mean.square()).clamp_min(0);
         UpdateRunningStatistics(norm, mean, variance, count);
-        var normalised = x.sub(mean).mul(variance.add(norm.eps).rsqrt());
+        var normalised = wide.sub(mean).mul(variance.add(norm.eps).rsqrt()).to_type(x.dtype);
         return normalised.mul(norm.weight!).add(norm.bias!).MoveToOuterDisposeScope();
     }
 
