@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MaskedSiamese.IO;
 using SkiaSharp;
 
 namespace MaskedSiamese.Data;
@@ -15,12 +16,16 @@ public static class ImageDecoder
     public static readonly IReadOnlySet<string> Extensions =
         new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif" };
 
+    // Opening a FIFO blocks until a writer comes, and a device may never end: only regular files are opened.
+    private const string NotRegular = "not a regular file (a FIFO, socket, device or dangling link is never opened)";
+
     /// <summary>
     /// Reads only the header of <paramref name="path"/>: cheap, and enough to reject empty, non-image and unsupported
     /// files. Returns null when the header is fine, else why not.
     /// </summary>
     public static string? Probe(string path)
     {
+        if (!FileKind.IsRegularFile(path)) return NotRegular;
         try
         {
             using var codec = SKCodec.Create(path, out var result);
@@ -41,6 +46,11 @@ public static class ImageDecoder
     /// <summary>Decodes the whole of <paramref name="path"/>; on failure returns null and says why in <paramref name="error"/>.</summary>
     public static RgbImage? TryDecode(string path, out string? error)
     {
+        if (!FileKind.IsRegularFile(path))
+        {
+            error = NotRegular;
+            return null;
+        }
         try
         {
             using var codec = SKCodec.Create(path, out var created);

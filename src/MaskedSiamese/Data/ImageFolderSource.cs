@@ -70,7 +70,7 @@ public sealed class ImageFolderSource : IImageSource
 
         var candidates = options.ListFile is { } list
             ? ImageListFile.Read(list, root, labeled)
-            : Enumerate(root, labeled ? classDirs : null);
+            : Enumerate(root, labeled ? classDirs : null, options.Log);
 
         var classIndex = classNames.Select((c, i) => (c, i)).ToDictionary(t => t.c, t => t.i, StringComparer.Ordinal);
         var problems = new string?[candidates.Count];
@@ -110,24 +110,47 @@ public sealed class ImageFolderSource : IImageSource
         return new ImageFolderSource(root, [.. paths], [.. kept], classNames, skipped, options.Log);
     }
 
-    private static List<(string Path, string? Class)> Enumerate(string root, string[]? classDirs)
+    private static List<(string Path, string? Class)> Enumerate(string root, string[]? classDirs, TextWriter? log)
     {
         var found = new List<(string, string?)>();
         if (classDirs is null)
         {
-            found.AddRange(ImageFiles(root, SearchOption.TopDirectoryOnly).Select(f => (f, (string?)null)));
+            found.AddRange(ImageFiles(root, recurse: false, log).Select(f => (f, (string?)null)));
             return found;
         }
         foreach (var cls in classDirs)
-            found.AddRange(ImageFiles(Path.Combine(root, cls), SearchOption.AllDirectories).Select(f => (f, (string?)cls)));
+            found.AddRange(ImageFiles(Path.Combine(root, cls), recurse: true, log).Select(f => (f, (string?)cls)));
         return found;
     }
 
     // Sorted so that item indices, and hence seeded batches, do not depend on the file system's listing order.
-    private static IEnumerable<string> ImageFiles(string dir, SearchOption depth) =>
-        Directory.EnumerateFiles(dir, "*", depth)
-            .Where(f => ImageDecoder.Extensions.Contains(Path.GetExtension(f)))
-            .Order(StringComparer.Ordinal);
+    // A class folder may itself be a symbolic link (one hop from the root), but symbolic links to folders inside it
+    // are not followed: a link back to an ancestor would otherwise repeat the tree without end, and a followed
+    // link can never lead anywhere that is then followed again. Links to files are kept (the file type is checked
+    // on the target).
+    private static List<string> ImageFiles(string dir, bool recurse, TextWriter? log)
+    {
+        var files = new List<string>();
+        var pending = new Stack<DirectoryInfo>();
+        pending.Push(new DirectoryInfo(dir));
+        while (pending.Count > 0)
+        {
+            foreach (var entry in pending.Pop().EnumerateFileSystemInfos())
+            {
+                if (entry is FileInfo file)
+                {
+                    if (ImageDecoder.Extensions.Contains(file.Extension)) files.Add(file.FullName);
+                }
+                else if (entry is DirectoryInfo sub && recurse)
+                {
+                    if (sub.LinkTarget is null) pending.Push(sub);
+                    else log?.WriteLine($"warning: not following the symbolic link {sub.FullName} (links to folders are followed only as class folders)");
+                }
+            }
+        }
+        files.Sort(StringComparer.Ordinal);
+        return files;
+    }
 
     private void Warn(string path, string? why)
     {
