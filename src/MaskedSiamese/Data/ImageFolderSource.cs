@@ -17,16 +17,18 @@ public sealed class ImageFolderSource : IImageSource
     private readonly ConcurrentDictionary<int, bool> _lateFailures = new();
     private readonly Lock _logLock = new();
     private readonly int _upFrontSkipped;
+    private readonly long _maxPixels;
 
     private ImageFolderSource(string root, string[] paths, int[] labels, IReadOnlyList<string> classNames,
-        int upFrontSkipped, TextWriter? log)
+        int upFrontSkipped, ImageFolderOptions options)
     {
         Root = root;
         _paths = paths;
         _labels = labels;
         ClassNames = classNames;
         _upFrontSkipped = upFrontSkipped;
-        _log = log;
+        _log = options.Log;
+        _maxPixels = options.MaxPixels;
     }
 
     /// <summary>The folder the images come from.</summary>
@@ -50,7 +52,7 @@ public sealed class ImageFolderSource : IImageSource
     /// <inheritdoc/>
     public RgbImage? TryGet(int index)
     {
-        var image = ImageDecoder.TryDecode(_paths[index], out string? error);
+        var image = ImageDecoder.TryDecode(_paths[index], _maxPixels, out string? error);
         if (image is null && _lateFailures.TryAdd(index, true)) Warn(_paths[index], error);
         return image;
     }
@@ -58,9 +60,13 @@ public sealed class ImageFolderSource : IImageSource
     /// <summary>Scans <paramref name="root"/> and checks its images.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">No image in the folder (or the list) could be read.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ImageFolderOptions.MaxPixels"/> is out of range.</exception>
     public static ImageFolderSource Open(string root, ImageFolderOptions? options = null)
     {
         options ??= new ImageFolderOptions();
+        if (options.MaxPixels <= 0 || options.MaxPixels > ImageDecoder.MaxPixelsLimit)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxPixels,
+                $"ImageFolderOptions.MaxPixels must be in 1..{ImageDecoder.MaxPixelsLimit}");
         root = Path.GetFullPath(root);
         if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"Image folder {root} does not exist");
         var classDirs = Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>()
@@ -85,8 +91,8 @@ public sealed class ImageFolderSource : IImageSource
                 problems[i] = "file not found";
             else
                 problems[i] = options.DecodeUpFront
-                    ? (ImageDecoder.TryDecode(path, out string? e) is null ? e : null)
-                    : ImageDecoder.Probe(path);
+                    ? (ImageDecoder.TryDecode(path, options.MaxPixels, out string? e) is null ? e : null)
+                    : ImageDecoder.Probe(path, options.MaxPixels);
         });
 
         var paths = new List<string>(candidates.Count);
@@ -107,7 +113,7 @@ public sealed class ImageFolderSource : IImageSource
             throw new InvalidDataException(
                 $"No readable images in {root}: {candidates.Count} candidate file(s), {skipped} unreadable" +
                 (options.ListFile is null ? "" : $" (list {options.ListFile})"));
-        return new ImageFolderSource(root, [.. paths], [.. kept], classNames, skipped, options.Log);
+        return new ImageFolderSource(root, [.. paths], [.. kept], classNames, skipped, options);
     }
 
     private static List<(string Path, string? Class)> Enumerate(string root, string[]? classDirs, TextWriter? log)
