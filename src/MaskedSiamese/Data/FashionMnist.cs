@@ -16,8 +16,9 @@ public sealed class FashionMnist
     public static readonly IReadOnlyList<string> ClassNames =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
-    private FashionMnist(byte[] pixels, byte[] labels, int count, int height, int width)
+    private FashionMnist(byte[] pixels, byte[] labels, int count, int height, int width, IReadOnlyList<string> sourceFiles)
     {
+        SourceFiles = sourceFiles;
         Pixels = pixels;
         Labels = labels;
         Count = count;
@@ -30,6 +31,9 @@ public sealed class FashionMnist
 
     /// <summary>One label (0–9) per image.</summary>
     public byte[] Labels { get; }
+
+    /// <summary>The images and labels files this split was read from (full paths).</summary>
+    public IReadOnlyList<string> SourceFiles { get; }
 
     /// <summary>Number of images.</summary>
     public int Count { get; }
@@ -63,7 +67,7 @@ public sealed class FashionMnist
         int bad = Array.FindIndex(lab, l => l >= ClassNames.Count);
         if (bad >= 0)
             throw new InvalidDataException($"{labels}: label {lab[bad]} of image {bad} is not a class (0–{ClassNames.Count - 1})");
-        return new FashionMnist(pix, lab, dims[0], dims[1], dims[2]);
+        return new FashionMnist(pix, lab, dims[0], dims[1], dims[2], [Path.GetFullPath(images), Path.GetFullPath(labels)]);
     }
 
     /// <summary>Whether the files are present in <paramref name="folder"/> (default as in <see cref="Load"/>).</summary>
