@@ -74,7 +74,7 @@ internal static class MsnConfigReader
         int eq = item.IndexOf('=', StringComparison.Ordinal);
         int dot = eq < 0 ? -1 : item.IndexOf('.', 0, eq);
         if (eq < 0 || dot <= 0 || dot == eq - 1)
-            throw new ConfigException($"config: --set '{item}' must look like section.key=value");
+            throw new ConfigException($"config: --set '{Shorten(item)}' must look like section.key=value");
         var section = FindSection(item[..dot].Trim());
         var key = FindKey(section, item[(dot + 1)..eq].Trim());
         string text = item[(eq + 1)..].Trim();
@@ -82,7 +82,7 @@ internal static class MsnConfigReader
         // An empty value is the empty string (e.g. data.dataset=); anything else is read as a YAML value.
         YamlNode node = text.Length == 0
             ? new YamlScalarNode("") { Style = ScalarStyle.DoubleQuoted }
-            : LoadSingle(text, $"--set '{item}' has a malformed value") ?? new YamlScalarNode("null");
+            : LoadSingle(text, $"--set '{Shorten(item)}' has a malformed value") ?? new YamlScalarNode("null");
         var keys = values.TryGetValue(section.Name, out var k) ? k : values[section.Name] = new(StringComparer.Ordinal);
         keys[key.Name] = node;
     }
@@ -265,6 +265,9 @@ internal static class MsnConfigReader
         YamlMappingNode => "a mapping",
         _ => node.ToString(),
     };
+
+    // A hostile --set value may be 100 kB long: the message shows its start only.
+    private static string Shorten(string item) => item.Length <= 80 ? item : item[..80] + "…";
 
     private static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

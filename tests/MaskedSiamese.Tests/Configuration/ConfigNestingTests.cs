@@ -36,7 +36,9 @@ public sealed class ConfigNestingTests
     public void A_deeply_nested_set_value_is_refused()
     {
         string value = new string('{', Deep / 2) + "a: 1" + new string('}', Deep / 2);
-        AssertNestingRefused(() => MsnConfig.Parse("", overrides: [$"data.mean={value}"]));
+        var e = Assert.Throws<ConfigException>(() => MsnConfig.Parse("", overrides: [$"data.mean={value}"]));
+        Assert.Contains($"nested deeper than {MsnConfigReader.MaxNesting} levels", e.Message, StringComparison.Ordinal);
+        Assert.True(e.Message.Length < 300, $"a {e.Message.Length}-character message");
     }
 
     [Fact]
