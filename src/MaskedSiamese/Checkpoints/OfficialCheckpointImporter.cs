@@ -65,11 +65,8 @@ public static class OfficialCheckpointImporter
         if (!File.Exists(path)) throw new CheckpointFormatException($"{path}: file not found");
         try
         {
-            using (var zip = ZipFile.OpenRead(path))
-            {
-                if (!zip.Entries.Any(e => e.FullName.EndsWith("data.pkl", StringComparison.Ordinal)))
-                    throw new CheckpointFormatException($"{path}: a zip file without data.pkl: not a PyTorch checkpoint");
-            }
+            // Bounds first: the unpickler allocates whatever the pickle asks for.
+            using (var zip = ZipFile.OpenRead(path)) TorchArchiveBounds.Check(zip, path);
             return TorchSharp.PyBridge.PyTorchUnpickler.UnpickleStateDict(path);
         }
         catch (InvalidDataException e)

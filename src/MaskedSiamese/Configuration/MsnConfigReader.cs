@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using MaskedSiamese.Masking;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace MaskedSiamese.Configuration;
@@ -11,6 +12,12 @@ namespace MaskedSiamese.Configuration;
 internal static class MsnConfigReader
 {
     private static readonly NullabilityInfoContext Nullability = new();
+
+    /// <summary>
+    /// Deepest nesting of mappings and sequences accepted. A config needs 3 (file, section, list value); YamlDotNet
+    /// builds nodes recursively, so a few ten thousand <c>[</c> overflow the stack and abort the process.
+    /// </summary>
+    public const int MaxNesting = 32;
 
     public static MsnConfig Read(string yaml, string source, IEnumerable<string> overrides)
     {
@@ -67,7 +74,7 @@ internal static class MsnConfigReader
         int eq = item.IndexOf('=', StringComparison.Ordinal);
         int dot = eq < 0 ? -1 : item.IndexOf('.', 0, eq);
         if (eq < 0 || dot <= 0 || dot == eq - 1)
-            throw new ConfigException($"config: --set '{item}' must look like section.key=value");
+            throw new ConfigException($"config: --set '{Shorten(item)}' must look like section.key=value");
         var section = FindSection(item[..dot].Trim());
         var key = FindKey(section, item[(dot + 1)..eq].Trim());
         string text = item[(eq + 1)..].Trim();
@@ -75,7 +82,7 @@ internal static class MsnConfigReader
         // An empty value is the empty string (e.g. data.dataset=); anything else is read as a YAML value.
         YamlNode node = text.Length == 0
             ? new YamlScalarNode("") { Style = ScalarStyle.DoubleQuoted }
-            : LoadSingle(text, $"--set '{item}' has a malformed value") ?? new YamlScalarNode("null");
+            : LoadSingle(text, $"--set '{Shorten(item)}' has a malformed value") ?? new YamlScalarNode("null");
         var keys = values.TryGetValue(section.Name, out var k) ? k : values[section.Name] = new(StringComparer.Ordinal);
         keys[key.Name] = node;
     }
@@ -85,6 +92,7 @@ internal static class MsnConfigReader
         var stream = new YamlStream();
         try
         {
+            CheckNesting(text, what);
             stream.Load(new StringReader(text));
         }
         catch (YamlException e)
@@ -104,6 +112,20 @@ internal static class MsnConfigReader
             1 => stream.Documents[0].RootNode,
             _ => throw new ConfigException($"config: {what}: {stream.Documents.Count} YAML documents, expected one"),
         };
+    }
+
+    // Walks the parser's events (an iterative state machine) and refuses before the recursive node builder runs.
+    private static void CheckNesting(string text, string what)
+    {
+        var parser = new Parser(new StringReader(text));
+        int depth = 0;
+        while (parser.MoveNext())
+        {
+            if (parser.Current is MappingStart or SequenceStart && ++depth > MaxNesting)
+                throw new ConfigException($"config: {what}: nested deeper than {MaxNesting} levels at line "
+                    + $"{parser.Current.Start.Line}, column {parser.Current.Start.Column}");
+            if (parser.Current is MappingEnd or SequenceEnd) depth--;
+        }
     }
 
     private static MsnConfigSchema.Section FindSection(string name)
@@ -243,6 +265,9 @@ internal static class MsnConfigReader
         YamlMappingNode => "a mapping",
         _ => node.ToString(),
     };
+
+    // A hostile --set value may be 100 kB long: the message shows its start only.
+    private static string Shorten(string item) => item.Length <= 80 ? item : item[..80] + "…";
 
     private static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -1,5 +1,3 @@
-using System.IO.Compression;
-
 namespace MaskedSiamese.Data;
 
 /// <summary>
@@ -18,8 +16,9 @@ public sealed class FashionMnist
     public static readonly IReadOnlyList<string> ClassNames =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
-    private FashionMnist(byte[] pixels, byte[] labels, int count, int height, int width)
+    private FashionMnist(byte[] pixels, byte[] labels, int count, int height, int width, IReadOnlyList<string> sourceFiles)
     {
+        SourceFiles = sourceFiles;
         Pixels = pixels;
         Labels = labels;
         Count = count;
@@ -32,6 +31,9 @@ public sealed class FashionMnist
 
     /// <summary>One label (0–9) per image.</summary>
     public byte[] Labels { get; }
+
+    /// <summary>The images and labels files this split was read from (full paths).</summary>
+    public IReadOnlyList<string> SourceFiles { get; }
 
     /// <summary>Number of images.</summary>
     public int Count { get; }
@@ -50,17 +52,22 @@ public sealed class FashionMnist
     /// (default: <c>MSN_FASHION_MNIST</c>, then <see cref="DebianFolder"/>). Plain and gzipped files both work.
     /// </summary>
     /// <exception cref="FileNotFoundException">The files are absent; the message says how to get them.</exception>
+    /// <exception cref="InvalidDataException">A file is not a valid IDX file (bad or short header, non-positive or
+    /// oversized dimensions, wrong length, labels outside 0–9); the message names the file.</exception>
     public static FashionMnist Load(string? folder = null, bool train = true)
     {
         folder ??= Environment.GetEnvironmentVariable("MSN_FASHION_MNIST") is { Length: > 0 } env ? env : DebianFolder;
         string prefix = train ? "train" : "t10k";
         string images = Find(folder, $"{prefix}-images-idx3-ubyte");
         string labels = Find(folder, $"{prefix}-labels-idx1-ubyte");
-        var (pix, dims) = ReadIdx(images, 3);
-        var (lab, ldims) = ReadIdx(labels, 1);
+        var (pix, dims) = IdxFile.Read(images, 3);
+        var (lab, ldims) = IdxFile.Read(labels, 1);
         if (ldims[0] != dims[0])
             throw new InvalidDataException($"{labels}: {ldims[0]} labels for {dims[0]} images in {images}");
-        return new FashionMnist(pix, lab, dims[0], dims[1], dims[2]);
+        int bad = Array.FindIndex(lab, l => l >= ClassNames.Count);
+        if (bad >= 0)
+            throw new InvalidDataException($"{labels}: label {lab[bad]} of image {bad} is not a class (0–{ClassNames.Count - 1})");
+        return new FashionMnist(pix, lab, dims[0], dims[1], dims[2], [Path.GetFullPath(images), Path.GetFullPath(labels)]);
     }
 
     /// <summary>Whether the files are present in <paramref name="folder"/> (default as in <see cref="Load"/>).</summary>
@@ -84,29 +91,5 @@ public sealed class FashionMnist
             if (File.Exists(p)) return p;
         }
         return null;
-    }
-
-    private static (byte[] Data, int[] Dims) ReadIdx(string path, int expectedRank)
-    {
-        using var file = File.OpenRead(path);
-        using Stream s = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
-            ? new GZipStream(file, CompressionMode.Decompress)
-            : file;
-        using var ms = new MemoryStream();
-        s.CopyTo(ms);
-        var b = ms.GetBuffer().AsSpan(0, (int)ms.Length);
-        if (b.Length < 4 || b[0] != 0 || b[1] != 0 || b[2] != 0x08 || b[3] != expectedRank)
-            throw new InvalidDataException($"{path}: not an IDX file of unsigned bytes with {expectedRank} dimension(s)");
-        var dims = new int[expectedRank];
-        long total = 1;
-        for (int i = 0; i < expectedRank; i++)
-        {
-            dims[i] = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(b.Slice(4 + 4 * i, 4));
-            total *= dims[i];
-        }
-        int offset = 4 + 4 * expectedRank;
-        if (b.Length - offset != total)
-            throw new InvalidDataException($"{path}: {b.Length - offset} data bytes, expected {total} (truncated?)");
-        return (b[offset..].ToArray(), dims);
     }
 }

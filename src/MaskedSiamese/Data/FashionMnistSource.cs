@@ -15,6 +15,9 @@ public sealed class FashionMnistSource : IImageSource
     /// <summary>Loads a split as <see cref="FashionMnist.Load"/> does.</summary>
     public static FashionMnistSource Load(string? folder = null, bool train = true) => new(FashionMnist.Load(folder, train));
 
+    /// <summary>The IDX files the images and labels came from.</summary>
+    public IReadOnlyList<string> SourceFiles => _data.SourceFiles;
+
     /// <inheritdoc/>
     public int Count => _data.Count;
 

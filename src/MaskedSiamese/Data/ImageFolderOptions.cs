@@ -25,4 +25,11 @@ public sealed record ImageFolderOptions
     /// also excludes files that are truncated after a valid header.
     /// </summary>
     public bool DecodeUpFront { get; init; }
+
+    /// <summary>
+    /// Largest image accepted, as width × height read from the file's header before decoding (default
+    /// <see cref="ImageDecoder.DefaultMaxPixels"/>, 50 megapixels; at most <see cref="ImageDecoder.MaxPixelsLimit"/>).
+    /// A larger image is skipped and counted like any unreadable file.
+    /// </summary>
+    public long MaxPixels { get; init; } = ImageDecoder.DefaultMaxPixels;
 }

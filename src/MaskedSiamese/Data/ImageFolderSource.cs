@@ -17,16 +17,18 @@ public sealed class ImageFolderSource : IImageSource
     private readonly ConcurrentDictionary<int, bool> _lateFailures = new();
     private readonly Lock _logLock = new();
     private readonly int _upFrontSkipped;
+    private readonly long _maxPixels;
 
     private ImageFolderSource(string root, string[] paths, int[] labels, IReadOnlyList<string> classNames,
-        int upFrontSkipped, TextWriter? log)
+        int upFrontSkipped, ImageFolderOptions options)
     {
         Root = root;
         _paths = paths;
         _labels = labels;
         ClassNames = classNames;
         _upFrontSkipped = upFrontSkipped;
-        _log = log;
+        _log = options.Log;
+        _maxPixels = options.MaxPixels;
     }
 
     /// <summary>The folder the images come from.</summary>
@@ -50,7 +52,7 @@ public sealed class ImageFolderSource : IImageSource
     /// <inheritdoc/>
     public RgbImage? TryGet(int index)
     {
-        var image = ImageDecoder.TryDecode(_paths[index], out string? error);
+        var image = ImageDecoder.TryDecode(_paths[index], _maxPixels, out string? error);
         if (image is null && _lateFailures.TryAdd(index, true)) Warn(_paths[index], error);
         return image;
     }
@@ -58,9 +60,13 @@ public sealed class ImageFolderSource : IImageSource
     /// <summary>Scans <paramref name="root"/> and checks its images.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">No image in the folder (or the list) could be read.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ImageFolderOptions.MaxPixels"/> is out of range.</exception>
     public static ImageFolderSource Open(string root, ImageFolderOptions? options = null)
     {
         options ??= new ImageFolderOptions();
+        if (options.MaxPixels <= 0 || options.MaxPixels > ImageDecoder.MaxPixelsLimit)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxPixels,
+                $"ImageFolderOptions.MaxPixels must be in 1..{ImageDecoder.MaxPixelsLimit}");
         root = Path.GetFullPath(root);
         if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"Image folder {root} does not exist");
         var classDirs = Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>()
@@ -70,7 +76,7 @@ public sealed class ImageFolderSource : IImageSource
 
         var candidates = options.ListFile is { } list
             ? ImageListFile.Read(list, root, labeled)
-            : Enumerate(root, labeled ? classDirs : null);
+            : Enumerate(root, labeled ? classDirs : null, options.Log);
 
         var classIndex = classNames.Select((c, i) => (c, i)).ToDictionary(t => t.c, t => t.i, StringComparer.Ordinal);
         var problems = new string?[candidates.Count];
@@ -85,8 +91,8 @@ public sealed class ImageFolderSource : IImageSource
                 problems[i] = "file not found";
             else
                 problems[i] = options.DecodeUpFront
-                    ? (ImageDecoder.TryDecode(path, out string? e) is null ? e : null)
-                    : ImageDecoder.Probe(path);
+                    ? (ImageDecoder.TryDecode(path, options.MaxPixels, out string? e) is null ? e : null)
+                    : ImageDecoder.Probe(path, options.MaxPixels);
         });
 
         var paths = new List<string>(candidates.Count);
@@ -107,27 +113,50 @@ public sealed class ImageFolderSource : IImageSource
             throw new InvalidDataException(
                 $"No readable images in {root}: {candidates.Count} candidate file(s), {skipped} unreadable" +
                 (options.ListFile is null ? "" : $" (list {options.ListFile})"));
-        return new ImageFolderSource(root, [.. paths], [.. kept], classNames, skipped, options.Log);
+        return new ImageFolderSource(root, [.. paths], [.. kept], classNames, skipped, options);
     }
 
-    private static List<(string Path, string? Class)> Enumerate(string root, string[]? classDirs)
+    private static List<(string Path, string? Class)> Enumerate(string root, string[]? classDirs, TextWriter? log)
     {
         var found = new List<(string, string?)>();
         if (classDirs is null)
         {
-            found.AddRange(ImageFiles(root, SearchOption.TopDirectoryOnly).Select(f => (f, (string?)null)));
+            found.AddRange(ImageFiles(root, recurse: false, log).Select(f => (f, (string?)null)));
             return found;
         }
         foreach (var cls in classDirs)
-            found.AddRange(ImageFiles(Path.Combine(root, cls), SearchOption.AllDirectories).Select(f => (f, (string?)cls)));
+            found.AddRange(ImageFiles(Path.Combine(root, cls), recurse: true, log).Select(f => (f, (string?)cls)));
         return found;
     }
 
     // Sorted so that item indices, and hence seeded batches, do not depend on the file system's listing order.
-    private static IEnumerable<string> ImageFiles(string dir, SearchOption depth) =>
-        Directory.EnumerateFiles(dir, "*", depth)
-            .Where(f => ImageDecoder.Extensions.Contains(Path.GetExtension(f)))
-            .Order(StringComparer.Ordinal);
+    // A class folder may itself be a symbolic link (one hop from the root), but symbolic links to folders inside it
+    // are not followed: a link back to an ancestor would otherwise repeat the tree without end, and a followed
+    // link can never lead anywhere that is then followed again. Links to files are kept (the file type is checked
+    // on the target).
+    private static List<string> ImageFiles(string dir, bool recurse, TextWriter? log)
+    {
+        var files = new List<string>();
+        var pending = new Stack<DirectoryInfo>();
+        pending.Push(new DirectoryInfo(dir));
+        while (pending.Count > 0)
+        {
+            foreach (var entry in pending.Pop().EnumerateFileSystemInfos())
+            {
+                if (entry is FileInfo file)
+                {
+                    if (ImageDecoder.Extensions.Contains(file.Extension)) files.Add(file.FullName);
+                }
+                else if (entry is DirectoryInfo sub && recurse)
+                {
+                    if (sub.LinkTarget is null) pending.Push(sub);
+                    else log?.WriteLine($"warning: not following the symbolic link {sub.FullName} (links to folders are followed only as class folders)");
+                }
+            }
+        }
+        files.Sort(StringComparer.Ordinal);
+        return files;
+    }
 
     private void Warn(string path, string? why)
     {

@@ -12,7 +12,8 @@ namespace MaskedSiamese.Evaluation;
 /// <param name="Train">Where the labelled subsets come from.</param>
 /// <param name="Test">What accuracy is measured on.</param>
 /// <param name="IsFashionMnist">Whether this is Fashion-MNIST (raw-pixel baseline on its 784 bytes).</param>
-/// <param name="TrainIdentity">Cache identity of the training images (location, split, count).</param>
+/// <param name="TrainIdentity">Cache identity of the training images (location, split, count, and a fingerprint of
+/// the files: paths, labels, sizes, modification times).</param>
 /// <param name="TestIdentity">Cache identity of the test images.</param>
 public sealed record EvaluationData(string Location, IImageSource Train, IImageSource Test, bool IsFashionMnist,
     string TrainIdentity, string TestIdentity)
@@ -27,12 +28,12 @@ public sealed record EvaluationData(string Location, IImageSource Train, IImageS
             var train = where.OpenFashionMnist(train: true);
             var test = where.OpenFashionMnist(train: false);
             string folder = "fashion-mnist:" + (where.FashionMnistFolder is { } f ? Path.GetFullPath(f) : FashionMnist.DebianFolder);
-            return new EvaluationData(location, train, test, true, Identity(folder, "train", train.Count),
-                Identity(folder, "test", test.Count));
+            return new EvaluationData(location, train, test, true, Identity(folder, "train", train),
+                Identity(folder, "test", test));
         }
         var (tr, val) = where.OpenTrainVal(log);
-        return new EvaluationData(location, tr, val, false, Identity(tr.Root, "train", tr.Count),
-            Identity(val.Root, "val", val.Count));
+        return new EvaluationData(location, tr, val, false, Identity(tr.Root, "train", tr),
+            Identity(val.Root, "val", val));
     }
 
     /// <summary>
@@ -47,6 +48,8 @@ public sealed record EvaluationData(string Location, IImageSource Train, IImageS
         ? EvalOptions.FashionMnistDefaults with { ResizeTo = imageSize, CropSize = imageSize }
         : EvalOptions.Official with { ResizeTo = (int)Math.Round(imageSize * 256.0 / 224.0), CropSize = imageSize };
 
-    private static string Identity(string where, string split, int count) =>
-        string.Create(CultureInfo.InvariantCulture, $"{where} split {split} count {count}");
+    // The content fingerprint makes a cached feature set stale as soon as the images behind it change.
+    private static string Identity(string where, string split, IImageSource images) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{where} split {split} count {images.Count} content {DataFingerprint.Of(images)}");
 }

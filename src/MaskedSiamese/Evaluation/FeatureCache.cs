@@ -12,7 +12,8 @@ namespace MaskedSiamese.Evaluation;
 /// A disk cache of <see cref="FeatureTable"/>, one safetensors file per key (<c>features</c> [N, F],
 /// <c>indices</c>, <c>labels</c>, <c>dropped</c>; the key's description in the metadata). A key is the SHA-256 of
 /// its parts: what produced the features (a checkpoint's content hash, "pixels", a random encoder's seed and
-/// architecture), the data set's identity (location, split, count), the transform and the feature choice, so a
+/// architecture), the data set's identity (location, split, count, and the files' paths, labels, sizes and
+/// modification times, so that changed images are never answered from the cache), the transform and the feature choice, so a
 /// sweep over the same checkpoint and data computes each set once.
 /// </summary>
 public sealed class FeatureCache
@@ -87,9 +88,10 @@ public sealed class FeatureCache
                 Hits++;
                 return cached;
             }
-            catch (CheckpointFormatException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // a damaged entry is recomputed and overwritten
+                // Any entry that cannot be read as a feature table (damaged, truncated, of another dtype or shape,
+                // unreadable) is a miss: it is recomputed and overwritten.
             }
         }
         Misses++;
@@ -107,16 +109,23 @@ public sealed class FeatureCache
     private static FeatureTable Read(string path)
     {
         var file = SafetensorsFile.Read(path);
+        FeatureTable? table = null;
         try
         {
-            static int[] Ints(Tensor t) => t.data<long>().Select(v => (int)v).ToArray();
+            static int[] Ints(Tensor t) => t.dtype == ScalarType.Int64 && t.ndim == 1
+                ? t.data<long>().Select(v => checked((int)v)).ToArray()
+                : throw new InvalidDataException($"a cached index tensor of {t.dtype} [{string.Join(", ", t.shape)}]");
             var features = file["features"];
-            return new FeatureTable(features, Ints(file["indices"]), Ints(file["labels"]), Ints(file["dropped"]));
+            if (features.dtype != ScalarType.Float32)
+                throw new InvalidDataException($"cached features of {features.dtype}");
+            table = new FeatureTable(features, Ints(file["indices"]), Ints(file["labels"]), Ints(file["dropped"]));
+            return table;
         }
         finally
         {
+            // The table owns its features; everything else, and everything on failure, is released here.
             foreach (var (name, t) in file.Tensors)
-                if (name != "features") t.Dispose();
+                if (table is null || name != "features") t.Dispose();
         }
     }
 }

@@ -79,6 +79,42 @@ internal static class TestImageFiles
         Chunk(file, "IEND", []);
     }
 
+    /// <summary>
+    /// A PNG whose header claims <paramref name="w"/>×<paramref name="h"/> RGB pixels but whose data holds one row:
+    /// a few dozen bytes that ask a decoder for gigabytes.
+    /// </summary>
+    public static void WritePngHeaderOnly(string path, int w, int h)
+    {
+        using var file = File.Create(path);
+        file.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, w);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), h);
+        header[8] = 8;
+        header[9] = 2;
+        Chunk(file, "IHDR", header);
+        using var raw = new MemoryStream();
+        using (var z = new ZLibStream(raw, CompressionLevel.Optimal, leaveOpen: true)) z.Write(new byte[1 + 3 * 16]);
+        Chunk(file, "IDAT", raw.ToArray());
+        Chunk(file, "IEND", []);
+    }
+
+    /// <summary>A 24-bit BMP whose header claims <paramref name="w"/>×<paramref name="h"/> but that holds 16 bytes of pixels.</summary>
+    public static void WriteBmpHeaderOnly(string path, int w, int h)
+    {
+        var bytes = new byte[54 + 16];
+        bytes[0] = (byte)'B';
+        bytes[1] = (byte)'M';
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(2), bytes.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(10), 54);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(14), 40);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(18), w);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(22), h);
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(26), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(28), 24);
+        File.WriteAllBytes(path, bytes);
+    }
+
     private static void Chunk(Stream s, string type, byte[] data)
     {
         var typeBytes = Encoding.ASCII.GetBytes(type);
