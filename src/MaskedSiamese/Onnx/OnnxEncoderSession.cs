@@ -12,10 +12,16 @@ public sealed class OnnxEncoderSession : IDisposable
 
     /// <summary>Loads <paramref name="model"/> (the bytes of an exported file) with <paramref name="threads"/>
     /// intra-op threads (0: ONNX Runtime's default).</summary>
-    public OnnxEncoderSession(byte[] model, int threads = 0)
+    /// <param name="model">The ONNX file's bytes.</param>
+    /// <param name="threads">Intra-op threads; 0 lets ONNX Runtime choose.</param>
+    /// <param name="allowSpinning">Whether idle worker threads busy-wait for work. Off by default, like
+    /// <c>OMP_WAIT_POLICY=PASSIVE</c> for libtorch: on a shared or small machine spinning threads take the cores
+    /// other work needs (on this 2-core machine it halved batch-1 throughput under load).</param>
+    public OnnxEncoderSession(byte[] model, int threads = 0, bool allowSpinning = false)
     {
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (threads > 0) options.IntraOpNumThreads = threads;
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", allowSpinning ? "1" : "0");
         _session = new InferenceSession(model, options);
         ImageSize = (int)_session.InputMetadata[OnnxEncoderFormat.InputName].Dimensions[^1];
         FeatureDim = (int)_session.OutputMetadata[OnnxEncoderFormat.FeaturesOutput].Dimensions[^1];

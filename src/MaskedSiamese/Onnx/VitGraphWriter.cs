@@ -90,13 +90,14 @@ internal sealed class VitGraphWriter
         return Linear(merged, prefix + "proj.");
     }
 
-    // fc1 → GELU(x) = x · ½ (1 + erf(x / √2)) (the exact form of torch's default gelu) → fc2.
+    // fc1 → GELU(x) = x · ½ (1 + erf(x / √2)) (the exact form of torch's default gelu) → fc2. Spelled in the order
+    // torch.onnx writes it, Div → Erf → Add → Mul(x) → Mul(½), the pattern ONNX Runtime fuses into one Gelu kernel.
     private string Mlp(string x, string prefix)
     {
         string h = Linear(x, prefix + "fc1.");
-        string erf = _g.Node("Erf", prefix + "erf", [_g.Node("Mul", prefix + "scaled", [h, Constant(prefix + "inv_sqrt2", (float)(1.0 / Math.Sqrt(2.0)))])]);
-        string gate = _g.Node("Mul", prefix + "gate", [_g.Node("Add", prefix + "one_plus", [erf, Constant(prefix + "one", 1f)]), Constant(prefix + "half", 0.5f)]);
-        string gelu = _g.Node("Mul", prefix + "gelu", [h, gate]);
+        string erf = _g.Node("Erf", prefix + "erf", [_g.Node("Div", prefix + "scaled", [h, Constant(prefix + "sqrt2", (float)Math.Sqrt(2.0))])]);
+        string onePlus = _g.Node("Add", prefix + "one_plus", [erf, Constant(prefix + "one", 1f)]);
+        string gelu = _g.Node("Mul", prefix + "gelu", [_g.Node("Mul", prefix + "x_gate", [h, onePlus]), Constant(prefix + "half", 0.5f)]);
         return Linear(gelu, prefix + "fc2.");
     }
 
