@@ -4,7 +4,7 @@ using MaskedSiamese.Tests.Evaluation;
 
 namespace MaskedSiamese.Tests.Onnx;
 
-/// <summary><c>msn export --format onnx</c> through the same command tree and runner as
+/// <summary><c>msn export --format onnx</c> and <c>msn bench infer</c> through the same command tree and runner as
 /// <c>msn</c>: exit codes, the runner's one-line errors and the files written.</summary>
 public sealed class OnnxCliTests : IDisposable
 {
@@ -53,5 +53,20 @@ public sealed class OnnxCliTests : IDisposable
         var (formatCode, formatError) = Msn("export", bad, "--format", "tflite", "-o", path);
         Assert.Equal(CliRunner.UserError, formatCode);
         Assert.Contains("tflite", formatError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bench_infer_reports_both_engines_at_each_batch_size()
+    {
+        string checkpoint = TinySetup.WriteCheckpoint(_dir);
+        string json = Path.Combine(_dir, "bench.json");
+        var (code, error) = Msn("bench", "infer", "-c", checkpoint, "--batch-sizes", "1,2", "--rounds", "2", "--seconds", "0.05", "--json", json);
+        Assert.True(code == 0, error);
+        string text = File.ReadAllText(json);
+        Assert.Contains("\"batch_size\": 2", text, StringComparison.Ordinal);
+        Assert.Contains("onnx_images_per_second", text, StringComparison.Ordinal);
+
+        Assert.Equal(CliRunner.UserError, Msn("bench", "infer", "-c", checkpoint, "--batch-sizes", "1,x").Code);
+        Assert.Equal(CliRunner.UserError, Msn("bench", "infer", "-c", checkpoint, "--config", "smoke").Code);
     }
 }
