@@ -22,7 +22,7 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Tiny_random_encoder_matches_at_batch_1_and_3()
     {
-        using var encoder = TinySetup.Encoder(seed: 3);
+        using var encoder = OnnxParity.Perturbed(TinySetup.Encoder(seed: 3), seed: 4);
         using var session = new OnnxEncoderSession(OnnxEncoderExport.ToBytes(encoder));
         OnnxParity.AssertMatches(encoder, session, output, "tiny (D 16, depth 2, 16 px)", 1, 3);
     }
@@ -32,9 +32,21 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
     {
         using var generator = new Generator(7);
         // The fmnist_default trunk: D 192, depth 3, heads 3, patch 4 at 32 px (64 patches + [CLS]).
-        using var encoder = new VisionTransformer(new VitOptions(32, 4, 192, 3, 3), generator: generator);
+        using var encoder = OnnxParity.Perturbed(new VisionTransformer(new VitOptions(32, 4, 192, 3, 3), generator: generator), seed: 8);
         using var session = new OnnxEncoderSession(OnnxEncoderExport.ToBytes(encoder));
         OnnxParity.AssertMatches(encoder, session, output, "fmnist-sized (D 192, depth 3, 32 px)", 1, 3);
+    }
+
+    [Fact]
+    public void Encoder_without_qkv_bias_at_a_size_not_divisible_by_the_patch_matches()
+    {
+        using var generator = new Generator(9);
+        // 18 px at patch 4: the convolution drops the last 2 pixels of each side (4 × 4 patches), as ours does;
+        // no qkv bias and an MLP ratio of 2 take the other branches of the writer.
+        using var encoder = OnnxParity.Perturbed(new VisionTransformer(new VitOptions(18, 4, 24, 1, 3, MlpRatio: 2, QkvBias: false), generator: generator), seed: 10);
+        using var session = new OnnxEncoderSession(OnnxEncoderExport.ToBytes(encoder));
+        Assert.Equal(18, session.ImageSize);
+        OnnxParity.AssertMatches(encoder, session, output, "no qkv bias, 18 px", 2);
     }
 
     [Fact]

@@ -19,6 +19,17 @@ internal static class OnnxParity
         return torch.randn([batch, 3, size, size], generator: generator);
     }
 
+    /// <summary>Adds seeded noise to every parameter: a fresh ViT has zero biases, unit LayerNorm scales and zero
+    /// shifts, which would hide a bias or affine wired to the wrong place in the graph.</summary>
+    public static VisionTransformer Perturbed(VisionTransformer encoder, int seed)
+    {
+        using var generator = new Generator((ulong)seed);
+        using var _ = torch.no_grad();
+        foreach (var (_, p) in encoder.named_parameters())
+            p.add_(torch.randn(p.shape, generator: generator).mul_(0.1));
+        return encoder;
+    }
+
     /// <summary>Checks both outputs of <paramref name="session"/> against <paramref name="encoder"/> at each batch size
     /// (all from the one loaded file) and returns the largest relative error seen.</summary>
     public static double AssertMatches(VisionTransformer encoder, OnnxEncoderSession session, ITestOutputHelper output,
