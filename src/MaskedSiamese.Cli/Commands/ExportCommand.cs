@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using MaskedSiamese.Data.Augmentation;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Evaluation;
 using MaskedSiamese.Onnx;
@@ -32,11 +34,12 @@ internal static class ExportCommand
         format.AcceptOnlyFromAmong("safetensors", "onnx");
         var normalization = new Option<string>("--normalization")
         {
-            Description = "onnx only: the preprocessing recorded in the model's metadata: imagenet (official: mean/std of ImageNet, " +
-                          "resize by 256/224, centre crop; default) or fashion-mnist (Fashion-MNIST mean/std, resized to the image size).",
-            DefaultValueFactory = _ => "imagenet",
+            Description = "onnx only: the preprocessing recorded in the model's metadata: auto (default: the eval transform of the " +
+                          "training config a checkpoint of msn pretrain stores, else imagenet), imagenet (official: ImageNet mean/std, " +
+                          "resize by 256/224, centre crop) or fashion-mnist (Fashion-MNIST mean/std, resized to the image size).",
+            DefaultValueFactory = _ => "auto",
         };
-        normalization.AcceptOnlyFromAmong("imagenet", "fashion-mnist");
+        normalization.AcceptOnlyFromAmong("auto", "imagenet", "fashion-mnist");
         var heads = SharedOptions.NumHeads();
         var command = new Command("export", "Export a checkpoint's target encoder: for PyTorch (official MSN state-dict keys, safetensors) or as ONNX.")
         {
@@ -50,10 +53,11 @@ internal static class ExportCommand
             string part = checkpoint.TargetEncoder is null ? "online" : "target";
             if (parse.GetValue(format) == "onnx")
             {
-                int size = checkpoint.Architecture.Vit.ImageSize;
-                var preprocessing = EvaluationData.DefaultEvalOptions(parse.GetValue(normalization) == "fashion-mnist", size);
+                var (preprocessing, origin) = Preprocessing(checkpoint, parse.GetValue(normalization)!);
                 long bytes = OnnxEncoderExport.Write(checkpoint, dst.FullName, new OnnxExportOptions { Preprocessing = preprocessing, SourceName = src.Name });
                 Console.WriteLine($"Exported the {part} encoder as ONNX (opset {OnnxEncoderFormat.Opset}, {bytes / 1024.0:F0} KiB) → {dst.FullName}");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  preprocessing resize {preprocessing.ResizeTo}, crop {preprocessing.CropSize}, mean [{string.Join(", ", preprocessing.Mean)}], std [{string.Join(", ", preprocessing.Std)}] ({origin})"));
             }
             else
             {
@@ -64,5 +68,14 @@ internal static class ExportCommand
             return 0;
         });
         return command;
+    }
+
+    private static (EvalOptions Options, string Origin) Preprocessing(MsnCheckpoint checkpoint, string choice)
+    {
+        int size = checkpoint.Architecture.Vit.ImageSize;
+        if (choice == "auto" && OnnxPreprocessing.FromTrainingConfig(checkpoint) is { } stored)
+            return (stored, "the checkpoint's training config");
+        bool fashionMnist = choice == "fashion-mnist";
+        return (EvaluationData.DefaultEvalOptions(fashionMnist, size), fashionMnist ? "fashion-mnist" : "imagenet, the official eval transform");
     }
 }

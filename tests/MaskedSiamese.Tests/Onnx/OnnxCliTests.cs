@@ -32,6 +32,12 @@ public sealed class OnnxCliTests : IDisposable
         Assert.Equal("16", session.Metadata[OnnxEncoderFormat.ResizeToKey]);   // Fashion-MNIST: resized straight to S
         Assert.Equal(16, session.Run(new float[2 * 3 * 16 * 16], 2).Length / 2);
 
+        // Without a stored training config, auto falls back to the official ImageNet transform: resize round(16·256/224).
+        string auto = Path.Combine(_dir, "auto.onnx");
+        Assert.Equal(0, Msn("export", checkpoint, "--format", "onnx", "-o", auto).Code);
+        using (var autoSession = new OnnxEncoderSession(File.ReadAllBytes(auto)))
+            Assert.Equal("18", autoSession.Metadata[OnnxEncoderFormat.ResizeToKey]);
+
         // The default format is still the official safetensors state dict.
         string safetensors = Path.Combine(_dir, "encoder.safetensors");
         Assert.Equal(0, Msn("export", checkpoint, "-o", safetensors).Code);

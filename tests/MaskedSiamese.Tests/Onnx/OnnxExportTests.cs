@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
+using MaskedSiamese.Configuration;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Models;
 using MaskedSiamese.Onnx;
@@ -109,6 +111,27 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(256, p.ResizeTo);
         Assert.Equal(224, p.CropSize);
         Assert.Equal(0.485f, p.Mean[0]);
+    }
+
+    [Fact]
+    public void Auto_preprocessing_is_the_eval_transform_of_the_stored_training_config()
+    {
+        var config = ConfigPresets.Load("fmnist_default", []);
+        var arch = config.ToArchitecture();
+        using var encoder = arch.CreateEncoder();
+        using var trained = new MsnCheckpoint(arch)
+        {
+            TargetEncoder = StateDictLoader.Snapshot(encoder),
+            Training = new JsonObject { ["config"] = config.ToYaml() },
+        };
+        var p = OnnxPreprocessing.FromTrainingConfig(trained);
+        Assert.NotNull(p);
+        Assert.Equal((32, 32), (p.ResizeTo, p.CropSize));
+        Assert.Equal([0.286f, 0.286f, 0.286f], p.Mean);   // the gray statistic, once per replicated channel
+        Assert.Equal([0.353f, 0.353f, 0.353f], p.Std);
+
+        using var imported = new MsnCheckpoint(arch) { TargetEncoder = trained.TargetEncoder, OwnsTensors = false };
+        Assert.Null(OnnxPreprocessing.FromTrainingConfig(imported));
     }
 
     [Fact]
