@@ -51,14 +51,18 @@ internal sealed class OnnxGraphBuilder
         NodeWithOutput(opType, Unique(hint), inputs, attributes);
 
     /// <summary>Adds a node whose single output has exactly the name <paramref name="output"/> (graph outputs).</summary>
-    public string NodeWithOutput(string opType, string output, string[] inputs, params AttributeProto[] attributes)
+    public string NodeWithOutput(string opType, string output, string[] inputs, params AttributeProto[] attributes) =>
+        NodeWithOutputs(opType, [output], inputs, attributes)[0];
+
+    /// <summary>Adds a node with several outputs (Split), named exactly <paramref name="outputs"/>.</summary>
+    public string[] NodeWithOutputs(string opType, string[] outputs, string[] inputs, params AttributeProto[] attributes)
     {
-        var node = new NodeProto { OpType = opType, Name = output + "/" + opType };
+        var node = new NodeProto { OpType = opType, Name = outputs[0] + "/" + opType };
         node.Input.AddRange(inputs);
-        node.Output.Add(output);
+        node.Output.AddRange(outputs);
         node.Attribute.AddRange(attributes);
         _graph.Node.Add(node);
-        return output;
+        return outputs;
     }
 
     /// <summary>Declares a float32 graph input or output whose dimensions are sizes or, when null, the symbolic

@@ -73,15 +73,13 @@ internal sealed class VitGraphWriter
         int d = _vit.EmbedDim, heads = _vit.NumHeads, hd = d / heads;
         string qkv = Linear(x, prefix + "qkv.");
         // The fused qkv rows are [q; k; v], head-major within each (deit.py): split the last axis into three D-wide parts.
-        var split = new global::Onnx.NodeProto { OpType = "Split", Name = prefix + "qkv_split" };
-        split.Input.AddRange([qkv, _g.Int64(prefix + "qkv_sizes", [d, d, d], 3)]);
-        split.Output.AddRange([prefix + "q", prefix + "k", prefix + "v"]);
-        split.Attribute.Add(Int("axis", -1));
-        _g.Graph.Node.Add(split);
+        var qkvParts = _g.NodeWithOutputs("Split", [prefix + "q", prefix + "k", prefix + "v"],
+            [qkv, _g.Int64(prefix + "qkv_sizes", [d, d, d], 3)], Int("axis", -1));
         string headShape = _g.Int64(prefix + "shape_heads", [0, 0, heads, hd], 4);
-        string q = _g.Node("Transpose", prefix + "q_heads", [_g.Node("Reshape", prefix + "q_split", [prefix + "q", headShape])], Ints("perm", 0, 2, 1, 3));
-        string kT = _g.Node("Transpose", prefix + "k_heads_t", [_g.Node("Reshape", prefix + "k_split", [prefix + "k", headShape])], Ints("perm", 0, 2, 3, 1));
-        string v = _g.Node("Transpose", prefix + "v_heads", [_g.Node("Reshape", prefix + "v_split", [prefix + "v", headShape])], Ints("perm", 0, 2, 1, 3));
+        // [B, T, D] → [B, H, T, hd] for q and v; k goes straight to [B, H, hd, T], the right operand of q kᵀ.
+        string q = _g.Node("Transpose", prefix + "q_heads", [_g.Node("Reshape", prefix + "q_split", [qkvParts[0], headShape])], Ints("perm", 0, 2, 1, 3));
+        string kT = _g.Node("Transpose", prefix + "k_heads_t", [_g.Node("Reshape", prefix + "k_split", [qkvParts[1], headShape])], Ints("perm", 0, 2, 3, 1));
+        string v = _g.Node("Transpose", prefix + "v_heads", [_g.Node("Reshape", prefix + "v_split", [qkvParts[2], headShape])], Ints("perm", 0, 2, 1, 3));
         string scale = _g.Float(prefix + "scale", [(float)(1.0 / Math.Sqrt(hd))]);
         string scores = _g.Node("Mul", prefix + "scores", [_g.Node("MatMul", prefix + "qk", [q, kT]), scale]);
         string weights = _g.Node("Softmax", prefix + "weights", [scores], Int("axis", -1));
