@@ -72,6 +72,19 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Official_training_layout_checkpoint_exports_its_target_encoder()
+    {
+        string set = OfficialFixtures.First("_forward.safetensors");
+        int heads;
+        using (NewDisposeScope()) heads = int.Parse(SafetensorsFile.Read(set).Metadata["num_heads"], CultureInfo.InvariantCulture);
+        using var checkpoint = MsnCheckpoint.LoadAny(OfficialFixtures.Sibling(Path.GetFileName(set), "_training.pth.tar"), heads);
+        Assert.NotNull(checkpoint.TargetEncoder);
+        using var encoder = checkpoint.CreateTargetEncoder();
+        using var session = new OnnxEncoderSession(OnnxEncoderExport.ToBytes(encoder));
+        OnnxParity.AssertMatches(encoder, session, output, "official tiny training layout", 2);
+    }
+
+    [Fact]
     public void File_declares_opset_names_dynamic_batch_and_preprocessing()
     {
         using var encoder = TinySetup.Encoder();
