@@ -118,6 +118,19 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Onnx_runtime_fuses_the_exact_gelu_with_its_bias()
+    {
+        // The README's claim: spelled as torch.onnx writes it, the GELU becomes ORT's BiasGelu, not five kernels.
+        using var encoder = TinySetup.Encoder();
+        string optimised = Path.Combine(_dir, "optimised.onnx");
+        using (var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, OptimizedModelFilePath = optimised })
+        using (new InferenceSession(OnnxEncoderExport.ToBytes(encoder), options)) { }
+        var ops = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(optimised)).Graph.Node.Select(n => n.OpType).ToList();
+        Assert.Equal(TinySetup.Architecture.Vit.Depth, ops.Count(op => op == "BiasGelu"));
+        Assert.DoesNotContain("Erf", ops);
+    }
+
+    [Fact]
     public void Default_preprocessing_is_the_official_imagenet_transform()
     {
         var p = OnnxEncoderExport.DefaultPreprocessing(224);
