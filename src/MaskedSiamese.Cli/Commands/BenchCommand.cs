@@ -6,11 +6,12 @@ using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using MaskedSiamese.Diagnostics;
+using MaskedSiamese.Onnx;
 using MaskedSiamese.Training;
 
 namespace MaskedSiamese.Cli.Commands;
 
-/// <summary><c>msn bench train|data</c>: throughput figures of a recipe on this machine.</summary>
+/// <summary><c>msn bench train|data|infer</c>: throughput figures of a recipe or checkpoint on this machine.</summary>
 internal static class BenchCommand
 {
     private const string DefaultRecipe = "fmnist_msn_small";
@@ -18,9 +19,10 @@ internal static class BenchCommand
 
     public static Command Create()
     {
-        var bench = new Command("bench", "Measure training or data-loading speed of a recipe on this machine (timings are noisy on shared machines: compare within one run).");
+        var bench = new Command("bench", "Measure training, data-loading or inference speed of a recipe on this machine (timings are noisy on shared machines: compare within one run).");
         bench.Subcommands.Add(Train());
         bench.Subcommands.Add(Data());
+        bench.Subcommands.Add(Infer());
         return bench;
     }
 
@@ -89,5 +91,70 @@ internal static class BenchCommand
             return 0;
         });
         return command;
+    }
+
+    private static Command Infer()
+    {
+        var checkpoint = new Option<FileInfo?>("--checkpoint", "-c") { Description = "The encoder to time: our checkpoint or an official .pth.tar (its target encoder)." };
+        var config = new Option<string?>("--config") { Description = $"Without --checkpoint: a randomly initialised (seed 0) encoder of this recipe's architecture. Default: {DefaultRecipe}." };
+        var sets = new Option<string[]>("--set") { Description = "Override a config key (repeatable)." };
+        var batches = new Option<string>("--batch-sizes") { Description = "Comma-separated batch sizes (default 1,64).", DefaultValueFactory = _ => "1,64" };
+        var rounds = new Option<int>("--rounds") { Description = "Alternating TorchSharp/ONNX Runtime rounds per batch size (default 5).", DefaultValueFactory = _ => 5 };
+        var seconds = new Option<double>("--seconds") { Description = "Seconds per engine per round (default 1).", DefaultValueFactory = _ => 1.0 };
+        var threads = new Option<int>("--threads") { Description = "Threads of both engines (default: TorchSharp's current count, given to ONNX Runtime too)." };
+        var heads = SharedOptions.NumHeads();
+        var json = new Option<string?>("--json") { Description = "Also write the figures to this JSON file." };
+        var command = new Command("infer", "Encoder inference images/s: TorchSharp against ONNX Runtime on the encoder's ONNX export, " +
+                                           "alternating within each round on the same input (official features, eval mode, CPU).")
+        { checkpoint, config, sets, batches, rounds, seconds, threads, heads, json };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(checkpoint) is not null && parse.GetValue(config) is not null)
+                throw new UserInputException("--checkpoint and --config: give one of them");
+            var options = new InferenceBenchmarkOptions
+            {
+                BatchSizes = ParseBatchSizes(parse.GetValue(batches)!),
+                Rounds = parse.GetValue(rounds),
+                SecondsPerRound = parse.GetValue(seconds),
+                Threads = parse.GetValue(threads),
+            };
+            try { options.Validate(); }
+            catch (ArgumentException e) { throw new UserInputException(e.Message); }
+            using var encoder = InferenceEncoder(parse.GetValue(checkpoint), parse.GetValue(config), parse.GetValue(sets), parse.GetValue(heads));
+            var rows = InferenceBenchmark.Run(encoder, options, log: m => Console.Error.WriteLine(m));
+            var inv = CultureInfo.InvariantCulture;
+            var v = encoder.Options;
+            Console.WriteLine(string.Create(inv, $"encoder   ViT D {v.EmbedDim}, depth {v.Depth}, heads {v.NumHeads}, patch {v.PatchSize}, {v.ImageSize} px; {TorchSharp.torch.get_num_threads()} threads"));
+            Console.WriteLine("batch   TorchSharp img/s   ONNX Runtime img/s   ORT/Torch   ms/batch (Torch, ORT)   max rel diff");
+            foreach (var r in rows)
+                Console.WriteLine(string.Create(inv,
+                    $"{r.BatchSize,5}   {r.TorchImagesPerSecond,16:F1}   {r.OnnxImagesPerSecond,18:F1}   {r.OnnxImagesPerSecond / r.TorchImagesPerSecond,9:F2}   {r.TorchMillisecondsPerBatch,9:F2}, {r.OnnxMillisecondsPerBatch,9:F2}   {r.MaxRelativeDifference,12:0.0E+0}"));
+            if (parse.GetValue(json) is { } path) AtomicFile.WriteAllText(path, JsonSerializer.Serialize(rows, Json));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Models.VisionTransformer InferenceEncoder(FileInfo? checkpoint, string? config, string[]? sets, int? heads)
+    {
+        if (checkpoint is not null)
+        {
+            using var ck = MsnCheckpoint.LoadAny(checkpoint.FullName, heads);
+            return ck.CreateTargetEncoder();
+        }
+        var cfg = ConfigLoading.Load(config ?? DefaultRecipe, sets);
+        using var generator = new TorchSharp.torch.Generator(0);
+        return cfg.ToArchitecture().CreateEncoder(generator);
+    }
+
+    private static int[] ParseBatchSizes(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1)
+                throw new UserInputException($"--batch-sizes '{text}': expected positive integers separated by commas");
+        if (sizes.Length == 0) throw new UserInputException($"--batch-sizes '{text}': no batch size");
+        return sizes;
     }
 }

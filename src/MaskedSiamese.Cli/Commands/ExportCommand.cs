@@ -1,9 +1,14 @@
 using System.CommandLine;
+using System.Globalization;
+using MaskedSiamese.Data.Augmentation;
 using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Evaluation;
+using MaskedSiamese.Onnx;
 
 namespace MaskedSiamese.Cli.Commands;
 
-/// <summary><c>msn export</c>: the target encoder as an official-keyed safetensors state dict.</summary>
+/// <summary><c>msn export</c>: the target encoder as an official-keyed safetensors state dict (for PyTorch) or as a
+/// self-contained ONNX model (for ONNX Runtime and ML.NET).</summary>
 internal static class ExportCommand
 {
     public static Command Create()
@@ -14,26 +19,63 @@ internal static class ExportCommand
         };
         var output = new Option<FileInfo>("--out", "-o")
         {
-            Description = "FILE.safetensors to write (atomically): the target encoder with the official deit.py key names and shapes " +
-                          "(no 'module.' prefix; head fc.* and BatchNorm buffers included). In PyTorch: " +
-                          "model.load_state_dict(safetensors.torch.load_file(FILE)) on the official model built with its head.",
+            Description = "File to write (atomically). safetensors: the target encoder with the official deit.py key names and shapes " +
+                          "(no 'module.' prefix; head fc.* and BatchNorm buffers included); in PyTorch: " +
+                          "model.load_state_dict(safetensors.torch.load_file(FILE)) on the official model built with its head. " +
+                          $"onnx: the ViT trunk, opset {OnnxEncoderFormat.Opset}, input '{OnnxEncoderFormat.InputName}' [batch, 3, S, S], outputs " +
+                          $"'{OnnxEncoderFormat.FeaturesOutput}' (last block's [CLS], before the final norm) and '{OnnxEncoderFormat.FinalNormOutput}'.",
             Required = true,
         };
-        var heads = SharedOptions.NumHeads();
-        var command = new Command("export", "Export a checkpoint's target encoder for PyTorch (official MSN state-dict keys, safetensors).")
+        var format = new Option<string>("--format")
         {
-            input, output, heads,
+            Description = "safetensors (default) or onnx.",
+            DefaultValueFactory = _ => "safetensors",
+        };
+        format.AcceptOnlyFromAmong("safetensors", "onnx");
+        var normalization = new Option<string>("--normalization")
+        {
+            Description = "onnx only: the preprocessing recorded in the model's metadata: auto (default: the eval transform of the " +
+                          "training config a checkpoint of msn pretrain stores, else imagenet), imagenet (official: ImageNet mean/std, " +
+                          "resize by 256/224, centre crop) or fashion-mnist (Fashion-MNIST mean/std, resized to the image size).",
+            DefaultValueFactory = _ => "auto",
+        };
+        normalization.AcceptOnlyFromAmong("auto", "imagenet", "fashion-mnist");
+        var heads = SharedOptions.NumHeads();
+        var command = new Command("export", "Export a checkpoint's target encoder: for PyTorch (official MSN state-dict keys, safetensors) or as ONNX.")
+        {
+            input, output, format, normalization, heads,
         };
         command.SetAction(parse =>
         {
             var src = parse.GetValue(input)!;
             var dst = parse.GetValue(output)!;
             using var checkpoint = MsnCheckpoint.LoadAny(src.FullName, parse.GetValue(heads));
-            int n = OfficialExport.Write(checkpoint, dst.FullName, src.Name);
-            Console.WriteLine($"Exported {n} tensors of the {(checkpoint.TargetEncoder is null ? "online" : "target")} encoder → {dst.FullName}");
+            string part = checkpoint.TargetEncoder is null ? "online" : "target";
+            if (parse.GetValue(format) == "onnx")
+            {
+                var (preprocessing, origin) = Preprocessing(checkpoint, parse.GetValue(normalization)!);
+                long bytes = OnnxEncoderExport.Write(checkpoint, dst.FullName, new OnnxExportOptions { Preprocessing = preprocessing, SourceName = src.Name });
+                Console.WriteLine($"Exported the {part} encoder as ONNX (opset {OnnxEncoderFormat.Opset}, {bytes / 1024.0:F0} KiB) → {dst.FullName}");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  preprocessing resize {preprocessing.ResizeTo}, crop {preprocessing.CropSize}, mean [{string.Join(", ", preprocessing.Mean)}], std [{string.Join(", ", preprocessing.Std)}] ({origin})"));
+            }
+            else
+            {
+                int n = OfficialExport.Write(checkpoint, dst.FullName, src.Name);
+                Console.WriteLine($"Exported {n} tensors of the {part} encoder → {dst.FullName}");
+            }
             CheckpointSummary.Print(checkpoint, Console.Out);
             return 0;
         });
         return command;
+    }
+
+    private static (EvalOptions Options, string Origin) Preprocessing(MsnCheckpoint checkpoint, string choice)
+    {
+        int size = checkpoint.Architecture.Vit.ImageSize;
+        if (choice == "auto" && OnnxPreprocessing.FromTrainingConfig(checkpoint) is { } stored)
+            return (stored, "the checkpoint's training config");
+        bool fashionMnist = choice == "fashion-mnist";
+        return (EvaluationData.DefaultEvalOptions(fashionMnist, size), fashionMnist ? "fashion-mnist" : "imagenet, the official eval transform");
     }
 }
