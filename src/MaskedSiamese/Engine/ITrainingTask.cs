@@ -26,7 +26,8 @@ public interface ITrainingTask<TBatch> where TBatch : IDisposable
     IEnumerable<TBatch> ReadBatches(long fromStep, CancellationToken cancellation);
 
     /// <summary>Runs global step <paramref name="globalStep"/> on <paramref name="batch"/>. A step whose loss is not finite
-    /// must leave the state as it was (the loop then stops without writing it).</summary>
+    /// must leave the parameters and optimiser state as they were (the loop then stops without writing them); running
+    /// statistics of train-mode layers may have moved.</summary>
     StepResult RunStep(TBatch batch, long globalStep, StepProfile? profile);
 
     /// <summary>Writes the task's whole state and <paramref name="state"/> to <paramref name="path"/>, atomically.</summary>

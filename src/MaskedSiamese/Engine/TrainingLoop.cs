@@ -9,7 +9,7 @@ namespace MaskedSiamese.Engine;
 /// The training loop of every task: starts fresh or resumes from the run's latest checkpoint, steps over the task's
 /// batches, logs and checkpoints at its cadence (rank 0 only), reports progress, stops cleanly after the current
 /// step on cancellation or at <see cref="TrainingLoopOptions.MaxSteps"/> (writing a checkpoint), stops on a loss
-/// that is not finite (keeping the last good checkpoint), and collects each step's managed garbage.
+/// that is not finite (keeping the latest checkpoint, named in the error), and collects each step's managed garbage.
 /// </summary>
 public sealed class TrainingLoop
 {
@@ -30,8 +30,8 @@ public sealed class TrainingLoop
     /// <param name="task">The task.</param>
     /// <param name="progress">Receives a report after every step.</param>
     /// <param name="cancellation">Stops after the current step, writing a checkpoint.</param>
-    /// <exception cref="NonFiniteLossException">A step's loss was NaN or infinite; the latest checkpoint on disk is the
-    /// last good state.</exception>
+    /// <exception cref="NonFiniteLossException">A step's loss was NaN or infinite; the step was not applied, and the
+    /// latest checkpoint on disk (named in the message) is where to resume.</exception>
     public TrainingOutcome Run<TBatch>(ITrainingTask<TBatch> task, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellation = default) where TBatch : IDisposable
     {
@@ -49,6 +49,7 @@ public sealed class TrainingLoop
                 if (!TryNext(batches, cancellation, out double dataMs)) break;
                 using var batch = batches.Current;
                 var (result, stepMs) = TimedStep(task, batch, run.Step);
+                if (!double.IsFinite(result.Loss)) throw new NonFiniteLossException(run.Step, result.Loss, run.LastSavedStep);
                 run.StepDone(result, stepMs, dataMs, log, progress);
             }
         }
@@ -78,9 +79,7 @@ public sealed class TrainingLoop
         var result = task.RunStep(batch, step, Options.Profile);
         // One full collection per step bounds the managed heap (see ManagedGarbage); it is timed with the step.
         ManagedGarbage.Collect();
-        double ms = clock.Elapsed.TotalMilliseconds;
-        if (!double.IsFinite(result.Loss)) throw new NonFiniteLossException(step, result.Loss);
-        return (result, ms);
+        return (result, clock.Elapsed.TotalMilliseconds);
     }
 
     /// <summary>Formats a duration as h:mm:ss.</summary>

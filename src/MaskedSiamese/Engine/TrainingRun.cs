@@ -109,6 +109,9 @@ internal sealed class TrainingRun<TBatch> where TBatch : IDisposable
             result.Samples * 1000.0 / Math.Max(1e-9, stepMs + dataMs), TimeSpan.FromMilliseconds(perStep * (StopStep - Step))));
     }
 
+    /// <summary>The step of the latest checkpoint written by this process (null when none is on disk).</summary>
+    public long? LastSavedStep => _store is not null && _store.HasLatest ? _lastSaved : null;
+
     /// <summary>Writes the final checkpoint (unless the last step's is current) and the task's reports.</summary>
     public TrainingOutcome Finish(RunLog? log)
     {

@@ -74,7 +74,7 @@ public sealed class TrainingLoopTests : IDisposable
         var e = Assert.Throws<NonFiniteLossException>(() => new TrainingLoop(Options("nan"), StepContext.Cpu).Run(task));
 
         Assert.Equal(7, e.Step);
-        Assert.Contains("last good checkpoint", e.Message);
+        Assert.Contains("the checkpoint of step 6 is kept", e.Message);
         using var reader = new BinaryReader(File.OpenRead(Path.Combine(_dir, "nan", "checkpoints", "toy-latest.safetensors")));
         Assert.Equal(6, reader.ReadInt64());   // checkpoints every 3 steps: 3, then 6; step 7 was never applied
     }
