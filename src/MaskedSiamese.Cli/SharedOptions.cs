@@ -1,6 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.RegularExpressions;
+using MaskedSiamese.Engine;
 using MaskedSiamese.Evaluation;
 using TorchSharp;
 
@@ -64,11 +63,7 @@ internal static partial class SharedOptions
     public static torch.Device ParseDevice(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!DevicePattern().IsMatch(text))
-            throw new UserInputException($"--device {text}: expected cpu, cuda or cuda:N");
-        if (text.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !torch.cuda.is_available())
-            throw new UserInputException($"--device {text}: CUDA is not available here (use cpu, or a CUDA build: README)");
-        return new torch.Device(text.ToLower(CultureInfo.InvariantCulture));
+        return DeviceName.TryParse(text, out string? problem) ?? throw new UserInputException($"--device {text}: {problem}");
     }
 
     /// <summary>Parses <c>--features</c>, as a one-line user error when wrong.</summary>
@@ -85,6 +80,4 @@ internal static partial class SharedOptions
         }
     }
 
-    [GeneratedRegex("^(cpu|cuda(:[0-9]+)?)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex DevicePattern();
 }

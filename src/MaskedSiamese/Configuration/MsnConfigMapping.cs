@@ -136,8 +136,7 @@ public static class MsnConfigMapping
     public static torch.Device ToDevice(string device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        if (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !torch.cuda.is_available())
-            throw new ConfigException($"config: meta.device is '{device}' but CUDA is not available here (use cpu, or run a CUDA build: docs in README)");
-        return new torch.Device(device);
+        return Engine.DeviceName.TryParse(device, out string? problem)
+            ?? throw new ConfigException($"config: meta.device is '{device}': {problem}");
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace MaskedSiamese.Configuration;
 
@@ -39,7 +38,7 @@ internal static partial class MsnConfigValidator
         Require(m.Bottleneck >= 0, "meta.bottleneck", "must be ≥ 0", m.Bottleneck);
         Require(m.Seed >= 0, "meta.seed", "must be ≥ 0", m.Seed);
         Require(m.Threads >= 0, "meta.threads", "must be ≥ 0 (0 = LibTorch's default)", m.Threads);
-        Require(DevicePattern().IsMatch(m.Device), "meta.device", "must be cpu, cuda or cuda:N", $"'{m.Device}'");
+        Require(Engine.DeviceName.IsWellFormed(m.Device), "meta.device", "must be cpu, cuda or cuda:N", $"'{m.Device}'");
         return vit;
     }
 
@@ -126,7 +125,4 @@ internal static partial class MsnConfigValidator
         if (!ok)
             throw new ConfigException(string.Create(CultureInfo.InvariantCulture, $"config: {key} {requirement} (got {value})"));
     }
-
-    [GeneratedRegex(@"^(cpu|cuda(:[0-9]+)?)$")]
-    private static partial Regex DevicePattern();
 }
