@@ -4,6 +4,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 ensure_fashion_mnist
+ensure_mpich
 log=$(mktemp)
 dotnet test MaskedSiamese.slnx -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}

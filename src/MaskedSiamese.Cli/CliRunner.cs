@@ -48,7 +48,7 @@ internal static class CliRunner
     }
 
     private static bool IsUserError(Exception e) =>
-        e is CheckpointFormatException or UserInputException or Configuration.ConfigException or NonFiniteLossException
+        e is CheckpointFormatException or UserInputException or CollectiveException or Configuration.ConfigException or NonFiniteLossException
             or FileNotFoundException or DirectoryNotFoundException
             or ArgumentException or InvalidDataException or UnauthorizedAccessException;
 
