@@ -3,6 +3,7 @@ using System.Globalization;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
+using MaskedSiamese.Engine;
 using MaskedSiamese.Evaluation;
 using MaskedSiamese.Features;
 using MaskedSiamese.IO;
@@ -75,12 +76,15 @@ internal static class PretrainCommand
     {
         string runFolder = Path.GetFullPath(cfg.Logging.Folder);
         var settings = cfg.ToTrainerSettings();   // refuses a bad config before anything starts
+        var collective = Collectives.Current;     // under an MPI launcher: MPI starts here, before any work
+        if (collective.Rank != 0) Console.SetOut(TextWriter.Null);   // rank 0 speaks for the job
         using var initial = initFrom is null || resume ? null : MsnCheckpoint.LoadAny(initFrom);
         if (initial is not null && initial.Architecture.Vit != settings.Architecture.Vit)
             throw new UserInputException($"--init-from {initFrom}: its encoder ({Describe(initial.Architecture)}) differs from the config's ({Describe(settings.Architecture)})");
         if (initial is not null) settings = settings with { Architecture = initial.Architecture };
         var source = MsnConfigMapping.OpenPretrainingSource(cfg.DataLocation(), Console.Error);
-        using var loader = new MultiViewLoader(source, cfg.ToAugmentationOptions(), cfg.ToLoaderOptions());
+        using var loader = new MultiViewLoader(source, cfg.ToAugmentationOptions(),
+            cfg.ToLoaderOptions() with { Rank = collective.Rank, WorldSize = collective.WorldSize });
         var a = settings.Architecture.Vit;
         Console.WriteLine($"MSN pretraining → {runFolder}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -88,15 +92,21 @@ internal static class PretrainCommand
         Console.WriteLine($"  model     {Describe(settings.Architecture)}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  views     1 target + 1 anchor at {cfg.Data.RandSize} px (patch_drop {cfg.Data.PatchDrop}), {cfg.Data.FocalViews} focal at {cfg.Data.FocalSize} px"));
+        if (collective.WorldSize > 1)
+            Console.WriteLine($"  processes {collective.WorldSize} (MPI), batch {cfg.Criterion.BatchSize} per process, {cfg.Criterion.BatchSize * collective.WorldSize} per step");
         if (resume) Console.WriteLine("  resuming  from the latest checkpoint");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var outcome = new MsnTrainer(settings).Run(loader, runFolder, resume, initial, new ProgressBar(), cancellation: stop.Token);
+        var outcome = new MsnTrainer(settings).Run(loader, runFolder, resume, initial,
+            collective.Rank == 0 ? new ProgressBar() : null, cancellation: stop.Token);
         if (source.SkippedCount > 0) Console.WriteLine($"  skipped   {source.SkippedCount} unreadable images");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(outcome.Completed ? "Finished" : "Stopped")} at step {outcome.StepsDone} in {outcome.Seconds:F0} s " +
             $"({outcome.MeanStepMilliseconds:F0} ms/step, data wait {outcome.MeanDataWaitMilliseconds:F1} ms/step). Checkpoint: {outcome.LatestCheckpoint}"));
+        if (collective is MpiCollective mpi)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  MPI       rank 0: {mpi.CommunicationTime.TotalMilliseconds / Math.Max(1, outcome.StepsDone):F1} ms/step in {mpi.Calls} collective calls (communication and waiting)"));
         if (!outcome.Completed) Console.WriteLine("Continue with the same command and --resume.");
-        else if (evaluate)
+        else if (evaluate && collective.Rank == 0)
         {
             NativeEnvironment.ReturnFreeMemory();
             Evaluate(cfg, runFolder, outcome.LatestCheckpoint!, cancellation);

@@ -41,17 +41,32 @@ public sealed class TrainingLoop
         using var log = run.Start();
         if (run.Step < run.StopStep)
         {
-            using var batches = task.ReadBatches(run.Step, cancellation).GetEnumerator();
+            // Several processes must stop at the same step, so their loaders are not interrupted mid-batch: only
+            // the agreed stop below ends them.
+            var readCancellation = Context.Collective.WorldSize == 1 ? cancellation : CancellationToken.None;
+            using var batches = task.ReadBatches(run.Step, readCancellation).GetEnumerator();
             ManagedGarbage.Collect();   // what setting up (reading the dataset, restoring) left behind
-            while (run.Step < run.StopStep && !cancellation.IsCancellationRequested)
+            while (run.Step < run.StopStep && !StopRequested(cancellation))
             {
-                if (!TryNext(batches, cancellation, out double dataMs)) break;
+                if (!TryNext(batches, readCancellation, out double dataMs)) break;
                 using var batch = batches.Current;
                 var (result, stepMs) = TimedStep(task, batch, run.Step);
                 run.StepDone(result, stepMs, dataMs, log, progress);
             }
         }
         return run.Finish(log);
+    }
+
+    // One process stops when asked. Several stop together once any of them was asked (Ctrl-C reaches the ranks at
+    // slightly different times): a rank that stopped alone would leave the others waiting in the next step's
+    // collectives. One tiny all-reduce per step.
+    private bool StopRequested(CancellationToken cancellation)
+    {
+        var collective = Context.Collective;
+        if (collective.WorldSize == 1) return cancellation.IsCancellationRequested;
+        using var asked = torch.tensor(new[] { cancellation.IsCancellationRequested ? 1L : 0L });
+        collective.AllReduceSum(asked);
+        return asked.item<long>() > 0;
     }
 
     private static bool TryNext<TBatch>(IEnumerator<TBatch> batches, CancellationToken cancellation, out double waitMs)
