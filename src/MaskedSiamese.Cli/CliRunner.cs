@@ -11,6 +11,10 @@ internal static class CliRunner
     public const int UserError = 1;
     public const int InternalError = 2;
 
+    /// <summary>The last failure was met by every MPI process at the same point (see
+    /// <see cref="CollectiveException.OnEveryRank"/>): they end together without aborting the job.</summary>
+    public static bool FailedOnEveryRank { get; private set; }
+
     public static int Run(RootCommand root, string[] args)
     {
         var parse = root.Parse(args);
@@ -30,7 +34,9 @@ internal static class CliRunner
         }
         catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"msn: {FirstLine(e.Message)}");
+            // A failure that every process met together is reported once, by rank 0.
+            FailedOnEveryRank = e is CollectiveException { OnEveryRank: true };
+            if (!FailedOnEveryRank || Collectives.Current.Rank == 0) Console.Error.WriteLine($"msn: {FirstLine(e.Message)}");
             return UserError;
         }
         catch (OperationCanceledException)

@@ -4,5 +4,5 @@ using MaskedSiamese.Engine;
 NativeEnvironment.PreferPassiveOpenMp();
 NativeEnvironment.LimitMallocArenas();
 int exitCode = CliRunner.Run(CliApp.CreateRoot(), args);
-Collectives.Shutdown(exitCode);   // under MPI: finalise, or end every rank when this one failed
+Collectives.Shutdown(exitCode, CliRunner.FailedOnEveryRank);   // under MPI: finalise, or end every rank when this one failed alone
 return exitCode;

@@ -33,12 +33,13 @@ public static class Collectives
 
     /// <summary>Finalises MPI when it was started; the collective must not be used afterwards. A non-zero
     /// <paramref name="exitCode"/> aborts every rank instead (MPI_Abort, which ends this process with that code), so
-    /// that a rank that failed does not leave the others waiting in their next collective.</summary>
-    public static void Shutdown(int exitCode = 0)
+    /// that a rank that failed does not leave the others waiting in their next collective, unless
+    /// <paramref name="failedTogether"/>: every rank failed at the same point and finalises normally.</summary>
+    public static void Shutdown(int exitCode = 0, bool failedTogether = false)
     {
         lock (s_lock)
         {
-            if (s_current is MpiCollective mpi && exitCode != 0) mpi.Abort(exitCode);
+            if (s_current is MpiCollective mpi && exitCode != 0 && !failedTogether) mpi.Abort(exitCode);
             (s_current as IDisposable)?.Dispose();
             s_current = null;
         }

@@ -20,12 +20,14 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
     private static readonly IntPtr InPlace = new(-1); // MPICH's MPI_IN_PLACE
     private static int s_resolverSet;
     private readonly Stopwatch _communication = new();
+    private readonly CollectiveWatchdog _watchdog;
     private bool _disposed;
 
     /// <summary>Initialises MPI (once per process) and reads this process's rank and the world size.</summary>
     /// <exception cref="CollectiveException">MPICH's library cannot be loaded or MPI fails to start.</exception>
     public MpiCollective()
     {
+        var timeout = CollectiveWatchdog.TimeoutFromEnvironment();   // a bad value is refused before MPI starts
         UseMpich();
         int argc = 0;
         byte** argv = null;
@@ -39,6 +41,7 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
         Check(Unsafe.MPI_Comm_size(Unsafe.MPI_COMM_WORLD, out size), "MPI_Comm_size");
         Rank = rank;
         WorldSize = size;
+        _watchdog = new CollectiveWatchdog(rank, timeout);
     }
 
     /// <inheritdoc />
@@ -65,14 +68,14 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
         ArgumentNullException.ThrowIfNull(tensor);
         ArgumentOutOfRangeException.ThrowIfNegative(root);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(root, WorldSize);
-        InPlaceOnContiguous(tensor, (data, count, type) =>
+        InPlaceOnContiguous(tensor, "MPI_Bcast", (data, count, type) =>
             Check(Unsafe.MPI_Bcast(data, count, type, root, Unsafe.MPI_COMM_WORLD), "MPI_Bcast"));
     }
 
     private void AllReduce(Tensor tensor, bool mean)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        InPlaceOnContiguous(tensor, (data, count, type) =>
+        InPlaceOnContiguous(tensor, "MPI_Allreduce", (data, count, type) =>
             Check(Unsafe.MPI_Allreduce(InPlace, data, count, type, Unsafe.MPI_SUM, Unsafe.MPI_COMM_WORLD), "MPI_Allreduce"));
         if (mean)
         {
@@ -82,7 +85,7 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
     }
 
     // MPI works on raw memory: a CPU contiguous buffer of a supported dtype, copied back when the tensor was a view.
-    private void InPlaceOnContiguous(Tensor tensor, Action<IntPtr, int, int> call)
+    private void InPlaceOnContiguous(Tensor tensor, string name, Action<IntPtr, int, int> call)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (tensor.device_type != DeviceType.CPU)
@@ -102,8 +105,13 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
         {
             Calls++;
             _communication.Start();
+            _watchdog.Enter(name);
             try { call(DataPointer(buffer, size), (int)buffer.numel(), type); }
-            finally { _communication.Stop(); }
+            finally
+            {
+                _watchdog.Exit();
+                _communication.Stop();
+            }
             if (copy) tensor.copy_(buffer);
         }
         finally
@@ -167,6 +175,7 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        _watchdog.Dispose();
         int finalized = 0;
         if (Unsafe.MPI_Finalized(out finalized) == 0 && finalized == 0) _ = Unsafe.MPI_Finalize();
     }
