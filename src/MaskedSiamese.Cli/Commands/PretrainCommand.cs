@@ -96,15 +96,16 @@ internal static class PretrainCommand
             Console.WriteLine($"  processes {collective.WorldSize} (MPI), batch {cfg.Criterion.BatchSize} per process, {cfg.Criterion.BatchSize * collective.WorldSize} per step");
         if (resume) Console.WriteLine("  resuming  from the latest checkpoint");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var outcome = new MsnTrainer(settings).Run(loader, runFolder, resume, initial,
-            collective.Rank == 0 ? new ProgressBar() : null, cancellation: stop.Token);
+        IProgress<TrainingProgress>? progress = collective.Rank == 0 ? new ProgressBar() : null;
+        var meter = collective is MpiCollective mpi ? new CommunicationMeter(mpi, progress) : null;
+        var outcome = new MsnTrainer(settings).Run(loader, runFolder, resume, initial, meter ?? progress, cancellation: stop.Token);
         if (source.SkippedCount > 0) Console.WriteLine($"  skipped   {source.SkippedCount} unreadable images");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(outcome.Completed ? "Finished" : "Stopped")} at step {outcome.StepsDone} in {outcome.Seconds:F0} s " +
             $"({outcome.MeanStepMilliseconds:F0} ms/step, data wait {outcome.MeanDataWaitMilliseconds:F1} ms/step). Checkpoint: {outcome.LatestCheckpoint}"));
-        if (collective is MpiCollective mpi)
+        if (meter is not null)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  MPI       rank 0: {mpi.CommunicationTime.TotalMilliseconds / Math.Max(1, outcome.StepsDone):F1} ms/step in {mpi.Calls} collective calls (communication and waiting)"));
+                $"  MPI       {meter.MillisecondsPerStep:F1} ms/step in MPI calls on rank 0 (communication and waiting for the other ranks)"));
         if (!outcome.Completed) Console.WriteLine("Continue with the same command and --resume.");
         else if (evaluate && collective.Rank == 0)
         {
