@@ -15,3 +15,14 @@ ensure_fashion_mnist() {
     $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq dataset-fashion-mnist >/dev/null
   fi
 }
+
+# Several processes (`mpiexec -n N msn pretrain`) need MPICH, the MPI that MPI.NET's bindings work with (Open MPI's
+# ABI differs); the tests run one training under `mpiexec -n 2`. Install Debian's package when its launcher or its
+# library is missing.
+ensure_mpich() {
+  if ! command -v mpiexec >/dev/null 2>&1 || ! ldconfig -p | grep -q 'libmpich\.so\.12 '; then
+    echo "Installing Debian package mpich ..." >&2
+    local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq mpich >/dev/null
+  fi
+}

@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 ensure_fashion_mnist
+ensure_mpich
 dotnet build src/MaskedSiamese.Cli -c Release -nologo -clp:ErrorsOnly
 exec dotnet src/MaskedSiamese.Cli/bin/Release/net10.0/msn.dll pretrain -o runs/fmnist_default "$@"

@@ -4,12 +4,23 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 ensure_fashion_mnist
+ensure_mpich
 log=$(mktemp)
 # Blame mode: if the test host dies, the run names the test that was running and keeps a mini dump under
 # TestResults/ (a crash then says where it happened instead of only aborting); a test stuck for 15 min is dumped too.
-dotnet test MaskedSiamese.slnx -c Release --logger "console;verbosity=normal" \
-    --blame-crash-dump-type mini --blame-hang-timeout 15m --results-directory TestResults "$@" 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
+run_tests() {
+    dotnet test MaskedSiamese.slnx -c Release --logger "console;verbosity=normal" \
+        --blame-crash-dump-type mini --blame-hang-timeout 15m --results-directory TestResults "$@" 2>&1 | tee -a "$log"
+    return "${PIPESTATUS[0]}"
+}
+if [ "$#" -gt 0 ]; then
+    run_tests "$@"; rc=$?
+else
+    # The MPI tests launch mpiexec; they get a test host of their own (see TestCategories.Mpi).
+    run_tests --filter "Category!=Mpi"; rc=$?
+    run_tests --no-build --filter "Category=Mpi"; rc2=$?
+    [ "$rc" -eq 0 ] && rc=$rc2
+fi
 if [ "$rc" -ne 0 ]; then
     find TestResults -name '*.dmp' -o -name 'Sequence_*.xml' 2>/dev/null | sed 's/^/crash evidence: /'
 fi

@@ -11,6 +11,10 @@ internal static class CliRunner
     public const int UserError = 1;
     public const int InternalError = 2;
 
+    /// <summary>The last failure was met by every MPI process at the same point (see
+    /// <see cref="CollectiveException.OnEveryRank"/>): they end together without aborting the job.</summary>
+    public static bool FailedOnEveryRank { get; private set; }
+
     public static int Run(RootCommand root, string[] args) => Run(root, args, Console.Error);
 
     /// <summary>Runs the command, writing the runner's own messages (errors, "stopped") to <paramref name="error"/>.</summary>
@@ -34,7 +38,9 @@ internal static class CliRunner
         }
         catch (Exception e) when (IsUserError(e))
         {
-            error.WriteLine($"msn: {FirstLine(e.Message)}");
+            // A failure that every process met together is reported once, by rank 0.
+            FailedOnEveryRank = e is CollectiveException { OnEveryRank: true };
+            if (!FailedOnEveryRank || Collectives.Current.Rank == 0) error.WriteLine($"msn: {FirstLine(e.Message)}");
             return UserError;
         }
         catch (OperationCanceledException)
@@ -56,7 +62,7 @@ internal static class CliRunner
     // InvalidDataException is kept: the library raises it for unreadable or unsuitable data and files the user named
     // (images, IDX files, a splits file); UnauthorizedAccessException for a user path that cannot be written.
     private static bool IsUserError(Exception e) =>
-        e is CheckpointFormatException or UserInputException or Configuration.ConfigException or NonFiniteLossException
+        e is CheckpointFormatException or UserInputException or CollectiveException or Configuration.ConfigException or NonFiniteLossException
             or RunFolderInUseException or Evaluation.FeatureChoiceException or FileNotFoundException or DirectoryNotFoundException
             or InvalidDataException or UnauthorizedAccessException;
 

@@ -6,6 +6,7 @@ using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using MaskedSiamese.Diagnostics;
+using MaskedSiamese.Engine;
 using MaskedSiamese.Onnx;
 using MaskedSiamese.Training;
 
@@ -48,6 +49,9 @@ internal static class BenchCommand
         { config, sets, steps, json };
         command.SetAction(parse =>
         {
+            // Its loader probe and matmul peak are one process's: several ranks would measure each other's load.
+            if (Collectives.LaunchedWorldSize() > 1)
+                throw new UserInputException("bench train measures one process, not an MPI job: under mpiexec time `msn pretrain --max-steps N` instead (it reports ms/step and the time in MPI calls)");
             var cfg = ConfigLoading.Load(parse.GetValue(config) ?? DefaultRecipe, parse.GetValue(sets));
             var settings = cfg.ToTrainerSettings();
             var source = PretrainingData.Open(cfg);

@@ -3,6 +3,7 @@ using System.Globalization;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
+using MaskedSiamese.Engine;
 using MaskedSiamese.Evaluation;
 using MaskedSiamese.IO;
 using MaskedSiamese.Models;
@@ -84,12 +85,15 @@ internal static class PretrainCommand
         var (resume, initFrom) = (request.Resume, request.InitFrom);
         string runFolder = Path.GetFullPath(cfg.Logging.Folder);
         var settings = cfg.ToTrainerSettings();   // refuses a bad config before anything starts
+        var collective = Collectives.Current;     // under an MPI launcher: MPI starts here, before any work
+        if (collective.Rank != 0) Console.SetOut(TextWriter.Null);   // rank 0 speaks for the job
         using var initial = initFrom is null || resume ? null : MsnCheckpoint.LoadAny(initFrom);
         if (initial is not null && initial.Architecture.Vit != settings.Architecture.Vit)
             throw new UserInputException($"--init-from {initFrom}: its encoder ({Describe(initial.Architecture)}) differs from the config's ({Describe(settings.Architecture)})");
         if (initial is not null) settings = settings with { Architecture = initial.Architecture };
         var source = PretrainingData.Open(cfg);
-        using var loader = new MultiViewLoader(source, cfg.ToAugmentationOptions(), cfg.ToLoaderOptions());
+        using var loader = new MultiViewLoader(source, cfg.ToAugmentationOptions(),
+            cfg.ToLoaderOptions() with { Rank = collective.Rank, WorldSize = collective.WorldSize });
         var a = settings.Architecture.Vit;
         Console.WriteLine($"MSN pretraining → {runFolder}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -97,14 +101,21 @@ internal static class PretrainCommand
         Console.WriteLine($"  model     {Describe(settings.Architecture)}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  views     1 target + 1 anchor at {cfg.Data.RandSize} px (patch_drop {cfg.Data.PatchDrop}), {cfg.Data.FocalViews} focal at {cfg.Data.FocalSize} px"));
+        if (collective.WorldSize > 1)
+            Console.WriteLine($"  processes {collective.WorldSize} (MPI), batch {cfg.Criterion.BatchSize} per process, {cfg.Criterion.BatchSize * collective.WorldSize} per step");
         if (resume) Console.WriteLine("  resuming  from the latest checkpoint");
-        var outcome = new MsnTrainer(settings).Run(loader, runFolder, resume, initial, new ProgressBar(), request.Overwrite, signals.Token);
+        IProgress<TrainingProgress>? progress = collective.Rank == 0 ? new ProgressBar() : null;
+        var meter = collective is MpiCollective mpi ? new CommunicationMeter(mpi, progress) : null;
+        var outcome = new MsnTrainer(settings).Run(loader, runFolder, resume, initial, meter ?? progress, request.Overwrite, signals.Token);
         if (source.SkippedCount > 0) Console.WriteLine($"  skipped   {source.SkippedCount} unreadable images");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(outcome.Completed ? "Finished" : "Stopped")} at step {outcome.StepsDone} in {outcome.Seconds:F0} s " +
             $"({outcome.MeanStepMilliseconds:F0} ms/step, data wait {outcome.MeanDataWaitMilliseconds:F1} ms/step). Checkpoint: {outcome.LatestCheckpoint}"));
+        if (meter is not null)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  MPI       {meter.MillisecondsPerStep:F1} ms/step in MPI calls on rank 0 (communication and waiting for the other ranks)"));
         if (!outcome.Completed) Console.WriteLine("Continue with the same command and --resume.");
-        if (!outcome.Completed || !request.Evaluate) return signals.ExitCode ?? 0;
+        if (!outcome.Completed || !request.Evaluate || collective.Rank != 0) return signals.ExitCode ?? 0;
         NativeEnvironment.ReturnFreeMemory();
         try
         {

@@ -21,12 +21,25 @@ public sealed record LoaderOptions
     /// <summary>Batches made ahead of the consumer (ready or in progress), which bounds memory.</summary>
     public int Prefetch { get; init; } = 3;
 
-    /// <summary>Throws unless batch size, workers and prefetch are all positive.</summary>
+    /// <summary>This process's index among <see cref="WorldSize"/> processes reading one global batch per step.</summary>
+    public int Rank { get; init; }
+
+    /// <summary>
+    /// Processes training together (1: this process reads whole batches). With W processes a global step takes
+    /// W·<see cref="BatchSize"/> items of the epoch's permutation, and rank r gets every W-th of them from r on, as
+    /// PyTorch's <c>DistributedSampler</c> (rank r reads perm[r::W]).
+    /// </summary>
+    public int WorldSize { get; init; } = 1;
+
+    /// <summary>Throws unless batch size, workers and prefetch are all positive and the rank is within the world.</summary>
     /// <exception cref="ArgumentOutOfRangeException">One of them is not.</exception>
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Workers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Prefetch);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(WorldSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(Rank);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(Rank, WorldSize);
     }
 }

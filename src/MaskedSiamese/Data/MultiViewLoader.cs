@@ -29,8 +29,8 @@ public sealed class MultiViewLoader : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(augmentation.FocalCount);
-        if (source.Count < options.BatchSize)
-            throw new ArgumentException($"{source.Count} images are fewer than one batch of {options.BatchSize}", nameof(source));
+        if (source.Count < options.BatchSize * options.WorldSize)
+            throw new ArgumentException($"{source.Count} images are fewer than one batch of {options.BatchSize * options.WorldSize}", nameof(source));
         _source = source;
         Augmentation = augmentation;
         Options = options;
@@ -42,8 +42,8 @@ public sealed class MultiViewLoader : IDisposable
     /// <summary>Batching and threading.</summary>
     public LoaderOptions Options { get; }
 
-    /// <summary>Full batches per epoch.</summary>
-    public int BatchesPerEpoch => _source.Count / Options.BatchSize;
+    /// <summary>Full global batches per epoch (each of <see cref="LoaderOptions.WorldSize"/> × batch size items).</summary>
+    public int BatchesPerEpoch => _source.Count / (Options.BatchSize * Options.WorldSize);
 
     /// <summary>Worker threads currently alive across this loader's enumerations.</summary>
     public int RunningWorkers
@@ -113,7 +113,7 @@ public sealed class MultiViewLoader : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(step, BatchesPerEpoch);
         int[] order = Order(epoch);
-        int b = Options.BatchSize;
+        int b = Options.BatchSize, world = Options.WorldSize;
         var g = Augmentation.Global;
         var f = Augmentation.Focal;
         int globalLen = 3 * g.Size * g.Size, focalLen = 3 * f.Size * f.Size;
@@ -125,7 +125,8 @@ public sealed class MultiViewLoader : IDisposable
         var labels = new int[b];
         for (int row = 0; row < b; row++)
         {
-            int drawn = order[step * b + row];
+            // This rank's interleaved share of the global batch (DistributedSampler's order); one process: order[step·b + row].
+            int drawn = order[(step * b + row) * world + Options.Rank];
             var (index, image) = Decode(drawn);
             indices[row] = index;
             labels[row] = _source.Label(index);

@@ -22,13 +22,22 @@ public static class CollectiveGradients
         ArgumentNullException.ThrowIfNull(collective);
         ArgumentNullException.ThrowIfNull(parameters);
         if (collective.WorldSize == 1) return;
-        foreach (var p in parameters)
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var list = parameters.ToList();
+        // Every rank must reduce the same shapes in the same order, so a missing gradient takes part as zeros.
+        foreach (var p in list)
+            if (p.grad is null) p.grad = zeros_like(p).DetachFromDisposeScope();
+        // One flat buffer, one collective call: per-tensor calls would pay the latency once per parameter.
+        var flat = cat(list.Select(p => p.grad!.reshape(-1)).ToList());
+        if (average) collective.AllReduceMean(flat);
+        else collective.AllReduceSum(flat);
+        long offset = 0;
+        foreach (var p in list)
         {
-            // Every rank must call in the same order with the same shapes, so a missing gradient reduces zeros.
-            using var grad = p.grad ?? zeros_like(p);
-            if (average) collective.AllReduceMean(grad);
-            else collective.AllReduceSum(grad);
-            if (p.grad is null) p.grad = grad.clone();
+            var grad = p.grad!;
+            grad.copy_(flat.narrow(0, offset, grad.numel()).view_as(grad));
+            offset += grad.numel();
         }
     }
 }

@@ -41,12 +41,15 @@ public sealed class TrainingLoop
         using var log = run.Start();
         if (run.Step < run.StopStep)
         {
-            using var batches = task.ReadBatches(run.Step, cancellation).GetEnumerator();
+            // Several processes must stop at the same step, so their loaders are not interrupted mid-batch: only
+            // the agreed stop below ends them.
+            var readCancellation = Context.Collective.WorldSize == 1 ? cancellation : CancellationToken.None;
+            using var batches = task.ReadBatches(run.Step, readCancellation).GetEnumerator();
             ManagedGarbage.Collect();   // what setting up (reading the dataset, restoring) left behind
             // Every rank stops at the same step: signals reach the ranks of a job at different moments.
             while (run.Step < run.StopStep && !Context.Collective.AnyRank(cancellation.IsCancellationRequested))
             {
-                if (!TryNext(batches, cancellation, out double dataMs)) break;
+                if (!TryNext(batches, readCancellation, out double dataMs)) break;
                 using var batch = batches.Current;
                 var (result, stepMs) = TimedStep(task, batch, run.Step);
                 if (!double.IsFinite(result.Loss)) throw new NonFiniteLossException(run.Step, result.Loss, run.LastSavedStep);
@@ -56,6 +59,9 @@ public sealed class TrainingLoop
         return run.Finish(log);
     }
 
+    // One process stops when asked. Several stop together once any of them was asked (Ctrl-C reaches the ranks at
+    // slightly different times): a rank that stopped alone would leave the others waiting in the next step's
+    // collectives. One tiny all-reduce per step.
     private static bool TryNext<TBatch>(IEnumerator<TBatch> batches, CancellationToken cancellation, out double waitMs)
     {
         var wait = Stopwatch.StartNew();

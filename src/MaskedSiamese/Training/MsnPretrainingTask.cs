@@ -58,12 +58,19 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
     public TrainingState Start(string? checkpoint)
     {
         var s = _settings;
+        var collective = _context.Collective;
+        CollectiveStart.RequireSameOnAllRanks(collective, s.ConfigText ?? "", "configuration");
+        if (collective.WorldSize > 1 && s.Architecture.Vit.DropPathRate > 0)
+            throw new CollectiveException("meta.drop_path_rate > 0 under several processes: drop-path is drawn per process batch, so the result would depend on the split");
         var state = new TrainingState(0, torch.get_num_threads());
         if (checkpoint is not null)
         {
             using var latest = MsnCheckpoint.Load(checkpoint);
             if (latest.Architecture != s.Architecture)
                 throw new CheckpointFormatException($"{checkpoint}: its architecture differs from the configuration's");
+            int savedWorld = (int)(latest.Training?["world_size"]?.GetValue<double>() ?? 1);
+            if (savedWorld != collective.WorldSize)
+                throw new CheckpointFormatException($"{checkpoint} was written by {savedWorld} process(es): resume with the same number, not {collective.WorldSize}");
             state = new TrainingState((long)(latest.Training?["step"]?.GetValue<double>() ?? 0),
                 (int)(latest.Training?["threads"]?.GetValue<double>() ?? state.Threads));
             Restore(latest);
@@ -77,7 +84,10 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
             Networks = MsnNetworks.Create(s.Architecture, _context.Device, s.Seed);
             _optimizer = Networks.CreateOptimizer(s.Adam.Beta1, s.Adam.Beta2, s.Adam.Eps);
         }
-        Networks.UseCollective(_context.Collective);
+        // Every rank builds from the same seed or file; rank 0's values are made everyone's all the same.
+        CollectiveStart.BroadcastFromRankZero(collective, Networks.Encoder, Networks.TargetEncoder);
+        CollectiveStart.BroadcastFromRankZero(collective, [Networks.Prototypes]);
+        Networks.UseCollective(collective);
         _numPatches = Networks.Encoder.NumPatchesFor(_loader.Augmentation.Global.Size);
         _step = new MsnStep(Networks, _optimizer!, new MsnLoss(s.Loss, _context.Collective), _context);
         return state;
@@ -99,7 +109,7 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
     {
         ArgumentNullException.ThrowIfNull(batch);
         var metrics = Metrics(batch, globalStep, profile);
-        return new StepResult(metrics.Loss, batch.Count, metrics.ToNamedValues());
+        return new StepResult(metrics.Loss, batch.Count * _context.Collective.WorldSize, metrics.ToNamedValues());
     }
 
     /// <summary>Runs global step <paramref name="step"/> and returns the MSN metrics.</summary>
@@ -115,13 +125,39 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
         if (s.PatchDrop > 0)
         {
             using var g = new Generator(StepRandomness.Seed(s.Seed, step, StepRandomness.MaskStream));
-            keep = RandomPatchMasker.Draw(_numPatches, s.PatchDrop, s.MaskSharing, batch.Count, g, device);
+            keep = DrawMask(batch.Count, g);
         }
         var inputs = new StepInputs(batch.Target.to(device), batch.Anchor.to(device),
             batch.Focal.Select(f => f.to(device)).ToList(), keep);
         var values = new StepSettings(Schedules.LearningRate(step, _schedule), Schedules.WeightDecay(step, _schedule),
             Schedules.Momentum(step, _schedule), Schedules.SharpenTemperature(step, _schedule), s.ClipGrad);
-        return step1.Run(inputs, values, step, (int)(step / StepsPerEpoch), profile);
+        var metrics = step1.Run(inputs, values, step, (int)(step / StepsPerEpoch), profile);
+        return GlobalMetrics(metrics);
+    }
+
+    // Per-sample masks are drawn for the whole global batch and this rank keeps its rows (the loader's interleaved
+    // share), so the masks do not depend on how the batch is split; a batch-shared mask is the same on every rank.
+    private Tensor DrawMask(long localBatch, Generator g)
+    {
+        var s = _settings;
+        var c = _context.Collective;
+        if (c.WorldSize == 1 || s.MaskSharing == MaskSharing.SharedPerBatch)
+            return RandomPatchMasker.Draw(_numPatches, s.PatchDrop, s.MaskSharing, localBatch, g, _context.Device);
+        using var all = RandomPatchMasker.Draw(_numPatches, s.PatchDrop, s.MaskSharing, localBatch * c.WorldSize, g, _context.Device);
+        return all[TensorIndex.Slice(c.Rank, null, c.WorldSize)].contiguous();
+    }
+
+    // The logged loss, its terms and the target statistics are means over the rows of the global batch: with equal
+    // shares that is the mean of the ranks' means. np stays rank 0's, as the official log (a count of distinct
+    // argmaxes is not a mean). A rank's NaN reaches every rank through the sum, so all stop at the same step.
+    private StepMetrics GlobalMetrics(StepMetrics m)
+    {
+        var c = _context.Collective;
+        if (c.WorldSize == 1) return m;
+        using var values = torch.tensor(new[] { m.Loss, m.Msn, m.MeMax, m.Entropy, m.MaxT, m.MinT });
+        c.AllReduceMean(values);
+        var v = values.data<double>().ToArray();
+        return m with { Loss = v[0], Msn = v[1], MeMax = v[2], Entropy = v[3], MaxT = v[4], MinT = v[5] };
     }
 
     /// <inheritdoc />
@@ -135,7 +171,15 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
             if (key.EndsWith(".step", StringComparison.Ordinal)) t.Dispose();
     }
 
-    private JsonObject TrainingJson(TrainingState state) => new()
+    private JsonObject TrainingJson(TrainingState state)
+    {
+        var json = TrainingJsonOfOneProcess(state);
+        // Written only for several processes, so one process's checkpoints stay as they were; absent means 1.
+        if (_context.Collective.WorldSize > 1) json["world_size"] = _context.Collective.WorldSize;
+        return json;
+    }
+
+    private JsonObject TrainingJsonOfOneProcess(TrainingState state) => new()
     {
         ["step"] = state.Step,
         ["epoch"] = state.Step / StepsPerEpoch,

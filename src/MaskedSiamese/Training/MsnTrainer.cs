@@ -18,8 +18,9 @@ public sealed class MsnTrainer
     /// <summary>The resolved settings.</summary>
     public TrainerSettings Settings { get; }
 
-    /// <summary>The step context of these settings on one process.</summary>
-    public StepContext Context => new(Settings.Device, Settings.Precision, SingleProcessCollective.Instance);
+    /// <summary>The step context of these settings on this process's collective (several processes under an MPI
+    /// launcher, see <see cref="Collectives"/>; otherwise one).</summary>
+    public StepContext Context => new(Settings.Device, Settings.Precision, Collectives.Current);
 
     /// <summary>Trains on <paramref name="loader"/>, writing into <paramref name="runFolder"/>.</summary>
     /// <param name="loader">The multi-view batches.</param>

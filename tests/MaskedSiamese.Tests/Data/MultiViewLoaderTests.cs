@@ -55,6 +55,32 @@ public class MultiViewLoaderTests
     }
 
     [Fact]
+    public void Two_ranks_at_half_the_batch_read_the_one_process_batch_interleaved_with_the_same_views()
+    {
+        // DistributedSampler: rank r takes every W-th item of the step's share of the permutation, from r on; the
+        // views of an image depend on (seed, epoch, index) only, so they are those of the one-process batch.
+        using var one = Loader();
+        using var rank0 = Loader(options: Small with { BatchSize = 4, Rank = 0, WorldSize = 2 });
+        using var rank1 = Loader(options: Small with { BatchSize = 4, Rank = 1, WorldSize = 2 });
+        Assert.Equal(one.BatchesPerEpoch, rank0.BatchesPerEpoch);
+        foreach (var (epoch, step) in new[] { (0, 0), (1, 3) })
+        {
+            var whole = Take(one.MakeBatch(epoch, step));
+            var parts = new[] { Take(rank0.MakeBatch(epoch, step)), Take(rank1.MakeBatch(epoch, step)) };
+            for (int row = 0; row < whole.Indices.Length; row++)
+            {
+                var part = parts[row % 2];
+                Assert.Equal(whole.Indices[row], part.Indices[row / 2]);
+                for (int v = 0; v < whole.Views.Length; v++)
+                {
+                    int size = whole.Views[v].Length / whole.Indices.Length;
+                    Assert.Equal(whole.Views[v].AsSpan(row * size, size).ToArray(), part.Views[v].AsSpan(row / 2 * size, size).ToArray());
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Same_seed_gives_identical_batches_whatever_the_worker_count()
     {
         using var a = Loader();

@@ -94,6 +94,23 @@ public sealed class TrainingLoopTests : IDisposable
     }
 
     [Fact]
+    public void A_stop_asked_of_one_rank_stops_every_rank_after_the_same_step()
+    {
+        // Ctrl-C reaches the processes of a job at different moments: the one asked decides for all, or the others
+        // would wait forever in the next step's collectives.
+        var steps = InProcessCollective.Run(2, collective =>
+        {
+            using var task = new ToyRegressionTask(5, 4);
+            using var stop = new CancellationTokenSource();
+            var progress = collective.Rank == 1 ? new CancelAt(3, stop) : null;
+            var context = StepContext.Cpu with { Collective = collective };
+            return new TrainingLoop(Options("agreed"), context).Run(task, progress, stop.Token).StepsDone;
+        });
+
+        Assert.Equal([3L, 3L], steps);
+    }
+
+    [Fact]
     public void Only_the_primary_rank_writes_files()
     {
         using var task = new ToyRegressionTask(5, 1);
@@ -163,24 +180,6 @@ public sealed class TrainingLoopTests : IDisposable
     }
 
     [Fact]
-    public void A_stop_asked_of_one_rank_stops_every_rank_at_the_same_step()
-    {
-        // Under MPI a signal reaches the ranks at different moments; a rank that stopped alone would leave the others
-        // waiting in their next collective.
-        using var stopRankZero = new CancellationTokenSource();
-        var steps = InProcessCollective.Run(2, collective =>
-        {
-            using var task = new ToyRegressionTask(stepsPerEpoch: 5, epochs: 4);
-            var options = Options($"rank{collective.Rank}") with { RunFolder = collective.Rank == 0 ? Path.Combine(_dir, "ranks") : null };
-            var progress = collective.Rank == 0 ? new CancelAt(6, stopRankZero) : null;
-            var loop = new TrainingLoop(options, new StepContext(TorchSharp.torch.CPU, Precision.Fp32, collective));
-            return loop.Run(task, progress, collective.Rank == 0 ? stopRankZero.Token : CancellationToken.None).StepsDone;
-        });
-        Assert.Equal(steps[0], steps[1]);
-        Assert.InRange(steps[0], 6, 8);   // stopped soon after the request, not at the schedule's end (20)
-    }
-
-    [Fact]
     public void Epoch_checkpoints_are_kept_in_numeric_order_past_epoch_999()
     {
         var store = new CheckpointStore(Path.Combine(_dir, "many"), "run", keep: 2);
@@ -191,15 +190,15 @@ public sealed class TrainingLoopTests : IDisposable
         Assert.Equal(["run-ep1001.safetensors", "run-ep1002.safetensors", "run-latest.safetensors"], left);
     }
 
-    /// <summary>Rank 1 of 2 whose partner adds nothing to a sum (the loop's stop agreement); the toy task itself
-    /// never calls a collective operation.</summary>
+    /// <summary>Rank 1 of 2 whose partner asks nothing: the toy task calls no collective operation, and the loop's
+    /// per-step "anyone asked to stop?" sum is this rank's own flag.</summary>
     private sealed class SecondRank : ICollective
     {
         public int Rank => 1;
 
         public int WorldSize => 2;
 
-        public void AllReduceSum(TorchSharp.torch.Tensor tensor) { }
+        public void AllReduceSum(TorchSharp.torch.Tensor tensor) => ArgumentNullException.ThrowIfNull(tensor);
 
         public void AllReduceMean(TorchSharp.torch.Tensor tensor) => throw new InvalidOperationException();
 

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace MaskedSiamese.Engine;
+
+/// <summary>
+/// Ends this process when one collective call has waited longer than <see cref="Timeout"/>: the other processes
+/// stopped answering (one died or hangs). MPICH's <c>mpiexec</c> already kills the survivors when a rank dies, but
+/// other launchers, or a rank that hangs instead of dying, would leave them blocked in MPI forever. A background
+/// thread checks once a second and, past the limit, writes one line on stderr and exits with
+/// <see cref="ExitCode"/> at once: the blocked MPI call cannot be interrupted, and a normal exit would wait for it.
+/// Checkpoints are written atomically, so the latest one on disk stays intact.
+/// </summary>
+public sealed class CollectiveWatchdog : IDisposable
+{
+    /// <summary>The exit code of a process that the watchdog ended.</summary>
+    public const int ExitCode = 3;
+
+    /// <summary>The environment variable that sets the limit in seconds (0 turns the watchdog off).</summary>
+    public const string TimeoutVariable = "MSN_MPI_TIMEOUT";
+
+    /// <summary>The limit when <see cref="TimeoutVariable"/> is unset: a kill is noticed within a minute, while a
+    /// rank that waits for rank 0's checkpoint write or a slower step has ample time.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(45);
+
+    private readonly int _rank;
+    private readonly Thread? _thread;
+    private readonly CancellationTokenSource _stop = new();
+    private long _callStarted;      // Stopwatch timestamp of the call in progress, 0 when none
+    private string _callName = "";
+
+    /// <summary>Starts watching for rank <paramref name="rank"/> (nothing is started when the limit is 0).</summary>
+    public CollectiveWatchdog(int rank, TimeSpan timeout)
+    {
+        _rank = rank;
+        Timeout = timeout;
+        if (timeout <= TimeSpan.Zero) return;
+        _thread = new Thread(Watch) { IsBackground = true, Name = "MPI watchdog" };
+        _thread.Start();
+    }
+
+    /// <summary>How long one collective call may wait.</summary>
+    public TimeSpan Timeout { get; }
+
+    /// <summary>The limit of <see cref="TimeoutVariable"/>, or <see cref="DefaultTimeout"/>.</summary>
+    /// <exception cref="CollectiveException">The variable is not a number of seconds ≥ 0.</exception>
+    public static TimeSpan TimeoutFromEnvironment()
+    {
+        string? text = Environment.GetEnvironmentVariable(TimeoutVariable);
+        if (string.IsNullOrWhiteSpace(text)) return DefaultTimeout;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || seconds < 0 || !double.IsFinite(seconds))
+            throw new CollectiveException($"{TimeoutVariable}={text}: expected a number of seconds ≥ 0 (0 turns the watchdog off)");
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>Marks the start of collective call <paramref name="name"/>.</summary>
+    public void Enter(string name)
+    {
+        _callName = name;
+        Volatile.Write(ref _callStarted, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>Marks the end of the call in progress.</summary>
+    public void Exit() => Volatile.Write(ref _callStarted, 0);
+
+    private void Watch()
+    {
+        while (!_stop.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1)))
+        {
+            long started = Volatile.Read(ref _callStarted);
+            if (started == 0 || Stopwatch.GetElapsedTime(started) <= Timeout) continue;
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"msn: rank {_rank}: no answer from the other processes for {Timeout.TotalSeconds:F0} s in {_callName} (a process died or hangs); stopping. The latest checkpoint is intact: restart with --resume"));
+            Console.Error.Flush();
+            Console.Out.Flush();
+            QuickExit(ExitCode);
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "_exit")]
+    private static extern void QuickExit(int status);
+
+    /// <summary>Stops watching.</summary>
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _thread?.Join();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using MaskedSiamese.Checkpoints;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace MaskedSiamese.Tests.Engine;
+
+/// <summary>
+/// <c>mpiexec -n 2 msn pretrain</c> at batch B/2 per process against one process at batch B, same seed, on the smoke
+/// recipe: the loss of every step and every tensor of the final checkpoint agree within the derived tolerance.
+/// Needs MPICH's <c>mpiexec</c> (scripts/test.sh installs it); without one on the PATH the tests are skipped, saying why.
+/// </summary>
+[Trait("Category", Support.TestCategories.Mpi)]
+public sealed class MpiEquivalenceTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Steps = 4;
+    private const double Eps = 1e-8;   // AdamW's ε (the smoke recipe keeps the default)
+    private readonly string _dir = Directory.CreateTempSubdirectory("msn-mpi-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static string[] Recipe(int batch, string folder) =>
+    [
+        "pretrain", "--config", "smoke", "--no-eval", "-o", folder, "--max-steps", Steps.ToString(CultureInfo.InvariantCulture),
+        "--set", $"criterion.batch_size={batch}", "--set", "meta.threads=1",
+    ];
+
+    [MpiexecFact]
+    public void Two_processes_at_half_the_batch_reproduce_one_process()
+    {
+        string one = Path.Combine(_dir, "one"), two = Path.Combine(_dir, "two");
+        // The one-process run is a process of its own too: a second in-process training in the test host (beside
+        // PretrainCliTests') was seen to crash the host from a TorchSharp tensor finaliser (see scripts/test.sh).
+        RunUnderMpi(1, Recipe(8, one));
+        RunUnderMpi(2, Recipe(4, two));
+
+        var lossOne = Losses(Path.Combine(one, "smoke.csv"));
+        var lossTwo = Losses(Path.Combine(two, "smoke.csv"));
+        Assert.Equal(Steps, lossOne.Count);
+        Assert.Equal(Steps, lossTwo.Count);
+        for (int s = 0; s < Steps; s++)
+            Assert.True(Math.Abs(lossOne[s] - lossTwo[s]) <= 1e-5 * Math.Abs(lossOne[s]),
+                $"step {s}: loss {lossTwo[s]:R} on 2 processes, {lossOne[s]:R} on 1");
+
+        using var scope = NewDisposeScope();
+        var a = SafetensorsFile.Read(Path.Combine(one, "checkpoints", "smoke-latest.safetensors"));
+        var b = SafetensorsFile.Read(Path.Combine(two, "checkpoints", "smoke-latest.safetensors"));
+        foreach (var t in a.Tensors.Values.Concat(b.Tensors.Values)) t.MoveToOtherDisposeScope(scope);
+        Assert.Equal(a.Names.Order(), b.Names.Order());
+        double lrSum = SumOfLearningRates(Path.Combine(one, "smoke.csv"));
+        var failures = a.Names.Where(n => !n.EndsWith(".step", StringComparison.Ordinal))
+            .Select(name => Compare(name, a[name], b[name], lrSum, a)).OfType<string>().ToList();
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>
+    /// Element-wise tolerance of one tensor, derived from what differs between the runs.
+    /// (1) Rounding: the same numbers are summed in another order (Sinkhorn's sums, the synchronised BatchNorm
+    /// statistics, the mean of two half-batch gradients), so each gradient element carries a relative error δ plus an
+    /// absolute one ρ·G at the scale G of the largest gradients it is summed from (G: the largest RMS gradient of the
+    /// model; the logged grad norms differ by up to 1.7e-5 relative over the 4 steps: δ = ρ = 1e-4 with margin). AdamW divides by the running RMS √v̂, so the update's error is that error over √v̂, and an update is
+    /// at most lr in size, so the per-step difference is at most lr·min(2, δ + ρ·G/√v̂ᵢ). Elements whose true
+    /// gradient is zero (the attention's key bias, to which softmax is blind; the biases and final LayerNorm shift
+    /// that the head's BatchNorm removes) get pure rounding noise, which AdamW blows up to ±lr steps in both runs: for
+    /// them only the 2·Σlr bound holds, and it carries over to the running mean of the BatchNorm that follows them.
+    /// (2) AdamW's ε: the prototypes' gradients are summed over the N processes, N× the one-process ones; AdamW is
+    /// scale invariant except for ε: m̂/(√v̂ + ε) becomes m̂/(√v̂ + ε/N), a difference of at most ε(1 − 1/N)/√v̂ᵢ per
+    /// step. (3) Each step rounds the float32 parameter, so a tiny difference may flip its last bit: k·2⁻²³·max|p|.
+    /// √v̂ comes from the one-process run's optimizer state (bias-corrected), with a factor 2 of margin. The target
+    /// encoder, an average of the online encoder's past values, takes its online tensor's tolerance; AdamW's moments
+    /// (the prototypes' N× and N²× larger) take the rounding error alone: δ·|m| + ρ·G and 2δ·v + 2ρ·G².
+    /// </summary>
+    private string? Compare(string name, Tensor one, Tensor two, double lrSum, SafetensorsFile oneFile)
+    {
+        double g = oneFile.Names.Where(k => k.EndsWith(".exp_avg_sq", StringComparison.Ordinal))
+            .Max(k => Math.Sqrt(oneFile[k].max().item<float>() / (1 - Math.Pow(0.999, Steps))));
+        const double delta = 1e-4, rho = 1e-4;
+        const int n = 2;
+        using var scope = NewDisposeScope();
+        var a = one.to_type(ScalarType.Float64);
+        var b = two.to_type(ScalarType.Float64);
+        double ulps = Steps * Math.Pow(2, -23) * a.abs().max().item<double>();
+        Tensor tolerance;
+        string online = name.StartsWith("target_encoder.", StringComparison.Ordinal) ? "encoder." + name["target_encoder.".Length..] : name;
+        string moment = $"optimizer.{online}.exp_avg_sq";
+        if (name.StartsWith("optimizer.", StringComparison.Ordinal))
+        {
+            bool second = name.EndsWith("exp_avg_sq", StringComparison.Ordinal);
+            double scale = name.Contains("prototypes", StringComparison.Ordinal) ? n : 1;
+            a = a * (second ? scale * scale : scale);
+            tolerance = second ? 2 * delta * a.abs() + 2 * rho * g * g * scale * scale : delta * a.abs() + rho * g * scale;
+        }
+        else if (oneFile.Contains(moment))
+        {
+            var rms = (oneFile[moment].to_type(ScalarType.Float64) / (1 - Math.Pow(0.999, Steps))).sqrt();
+            var relative = delta + rho * g / rms;
+            if (online == "prototypes") relative += Eps * (1 - 1.0 / n) / rms;
+            tolerance = lrSum * (2 * relative).clamp_max(2) + ulps;
+        }
+        else
+        {
+            // BatchNorm's running statistics: the mean follows the zero-gradient bias before it.
+            double drift = name.EndsWith("running_mean", StringComparison.Ordinal) ? 2 * lrSum : 0;
+            tolerance = full_like(a, 2 * delta * a.abs().max().item<double>() + ulps + drift);
+        }
+        var excess = (b - a).abs() - tolerance;
+        double worst = excess.max().item<double>();
+        double diff = (b - a).abs().max().item<double>();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: max |Δ| {diff:E2}, worst margin {-worst:E2}"));
+        return worst <= 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{name}: exceeds its tolerance by {worst:E3} (max |Δ| {diff:E3})");
+    }
+
+    [MpiexecFact]
+    public void Ranks_started_with_different_configurations_are_refused_with_one_line()
+    {
+        string folder = Path.Combine(_dir, "mismatch");
+        var (code, _, errors) = Mpiexec.RunMsn([Recipe(4, folder), [.. Recipe(4, folder), "--set", "optimization.lr=2.0e-3"]],
+            TimeSpan.FromSeconds(60));
+        Assert.Equal(1, code);
+        var lines = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, $"expected one line on stderr:\n{errors}");
+        Assert.StartsWith("msn: The configuration differs between processes: rank(s) 1 differ from rank 0", lines[0], StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "smoke.csv")), "a refused run wrote its log");
+    }
+
+    private static void RunUnderMpi(int processes, string[] args)
+    {
+        var (code, output, errors) = Mpiexec.RunMsn(Enumerable.Repeat(args, processes).ToList(), TimeSpan.FromSeconds(120));
+        Assert.True(code == 0, $"mpiexec exited {code}:\n{output}\n{errors}");
+    }
+
+    private static List<double> Losses(string csv) => Column(csv, "loss");
+
+    private static double SumOfLearningRates(string csv) => Column(csv, "lr").Sum();
+
+    private static List<double> Column(string csv, string column)
+    {
+        var lines = File.ReadAllLines(csv);
+        int index = Array.IndexOf(lines[0].Split(','), column);
+        return lines.Skip(1).Select(l => double.Parse(l.Split(',')[index], CultureInfo.InvariantCulture)).ToList();
+    }
+}
