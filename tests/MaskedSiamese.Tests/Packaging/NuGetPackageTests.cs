@@ -87,7 +87,12 @@ public sealed class NuGetPackageTests : IClassFixture<PackedPackages>
             Assert.Contains("tools/net10.0/linux-x64/msn.dll", files);
             Assert.Contains("tools/net10.0/linux-x64/libtorch_cpu.so", files);   // TorchSharp-cpu's libtorch travels with it
             Assert.Contains("tools/net10.0/linux-x64/libLibTorchSharp.so", files);
-            Assert.DoesNotContain(files, f => f.Contains("/win-", StringComparison.Ordinal) || f.Contains("/osx-", StringComparison.Ordinal));
+            Assert.DoesNotContain(files, f => f.Contains("/win-", StringComparison.Ordinal) || f.Contains("/osx-", StringComparison.Ordinal)
+                                              || f.EndsWith(".dll", StringComparison.Ordinal) && Path.GetFileName(f).StartsWith("onnxruntime", StringComparison.Ordinal));
+            // libtorch's Python binding and test libraries are left out (msn never loads them; the pretrain test below
+            // shows that libtorch still loads).
+            Assert.DoesNotContain("tools/net10.0/linux-x64/libtorch_python.so", files);
+            Assert.DoesNotContain("tools/net10.0/linux-x64/libtorchbind_test.so", files);
         }
         using (var toolSymbols = ZipFile.OpenRead(_packages.Package("MaskedSiamese.Tool.linux-x64", "snupkg")))
             Assert.Contains(toolSymbols.Entries, e => e.FullName.EndsWith("/msn.pdb", StringComparison.Ordinal));
