@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Xml.Linq;
 using MaskedSiamese.Diagnostics;
 using MaskedSiamese.Models;
+using MaskedSiamese.Tests.Support;
 using TorchSharp;
 using Xunit.Abstractions;
 
@@ -13,6 +14,7 @@ namespace MaskedSiamese.Tests.Packaging;
 /// project restored from the folder feed that runs a ViT forward pass through the library package, and the tool
 /// installed from the feed into a temporary tool path that prints its version and pretrains two steps.
 /// </summary>
+[Trait("Category", TestCategories.Packaging)]
 public sealed class NuGetPackageTests : IClassFixture<PackedPackages>
 {
     private static readonly TimeSpan RestoreBuildTimeout = TimeSpan.FromMinutes(5);
@@ -149,6 +151,8 @@ public sealed class NuGetPackageTests : IClassFixture<PackedPackages>
             </configuration>
             """);
 
+        // On Debian 12 (libstdc++ up to GLIBCXX_3.4.30) the forward pass below loads libLibTorchSharp.so only if the
+        // package's buildTransitive targets patched the copy in this build's output.
         var build = ChildProcess.Run("dotnet", ["build", "-c", "Release", "-nodeReuse:false"], consumer, RestoreBuildTimeout,
             ChildEnvironment()).EnsureSuccess();
         _log.WriteLine($"consumer restore + build: {build.Elapsed.TotalSeconds:F1} s");

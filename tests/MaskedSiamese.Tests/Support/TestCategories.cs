@@ -6,4 +6,8 @@ public static class TestCategories
     /// <summary>Runs over the whole Fashion-MNIST set (all 60k training and 10k test images): minutes, not seconds.
     /// A quick local run skips them with <c>--filter "Category!=FullDataset"</c>; CI runs everything.</summary>
     public const string FullDataset = "FullDataset";
+
+    /// <summary>Packs the NuGet packages and installs them (a consumer project, the tool): about two minutes. Skip
+    /// with <c>--filter "Category!=Packaging"</c>; CI runs them.</summary>
+    public const string Packaging = "Packaging";
 }
