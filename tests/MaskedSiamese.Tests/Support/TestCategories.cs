@@ -12,4 +12,8 @@ public static class TestCategories
     /// ObjectDisposedException from TorchSharp's DisposeScope in a tensor finaliser, in 1 to 3 of 3 runs), which
     /// neither class alone nor a CPU load or outside mpiexec runs beside PretrainCliTests did.</summary>
     public const string Mpi = "Mpi";
+
+    /// <summary>Packs the NuGet packages and installs them (a consumer project, the tool): about two minutes. Skip
+    /// with <c>--filter "Category!=Packaging"</c>; CI runs them.</summary>
+    public const string Packaging = "Packaging";
 }
