@@ -97,6 +97,7 @@ internal static class PretrainCommand
         Console.WriteLine($"  model     {Describe(settings.Architecture)}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  views     1 target + 1 anchor at {cfg.Data.RandSize} px (patch_drop {cfg.Data.PatchDrop}), {cfg.Data.FocalViews} focal at {cfg.Data.FocalSize} px"));
+        Console.WriteLine($"  precision {settings.PrecisionReason}");
         if (resume) Console.WriteLine("  resuming  from the latest checkpoint");
         var outcome = new MsnTrainer(settings).Run(loader, runFolder, resume, initial, new ProgressBar(), request.Overwrite, signals.Token);
         if (source.SkippedCount > 0) Console.WriteLine($"  skipped   {source.SkippedCount} unreadable images");
