@@ -91,7 +91,8 @@ internal static class BenchCommand
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"training  {r.ImagesPerSecond:F1} images/s; step {r.MeanStepMilliseconds:F0} ms mean, {r.MedianStepMilliseconds:F0} ms median (batch {r.BatchSize}, {r.Steps} steps after warm-up, {r.Threads} threads)"));
         Console.WriteLine($"precision {r.PrecisionReason}; CPU {r.Cpu}");
-        Console.WriteLine(string.Create(inv, $"data      wait {r.MeanDataWaitMilliseconds:F1} ms/step ({100 * r.MeanDataWaitMilliseconds / Math.Max(1e-9, r.MeanStepMilliseconds):F2}% of the step); loader alone {r.LoaderImagesPerSecond:F0} images/s"));
+        string loaderAlone = r.LoaderImagesPerSecond is { } rate ? string.Create(inv, $"; loader alone {rate:F0} images/s") : "";
+        Console.WriteLine(string.Create(inv, $"data      wait {r.MeanDataWaitMilliseconds:F1} ms/step ({100 * r.MeanDataWaitMilliseconds / Math.Max(1e-9, r.MeanStepMilliseconds):F2}% of the step){loaderAlone}"));
         Console.WriteLine(string.Create(inv, $"compute   {r.FlopsPerImage / 1e9:F3} GFLOP per image (multiply-add = 2: anchor paths forward + backward, target forward, prototype products)"));
         Console.WriteLine(string.Create(inv, $"          {r.AchievedGflops:F1} GFLOP/s achieved = {100 * r.FractionOfPeak:F1}% of the {r.MatmulPeakGflops:F0} GFLOP/s {r.Precision} matmul peak measured now"));
         Console.WriteLine(string.Create(inv, $"memory    peak RSS {r.PeakRssBytes / 1e9:F2} GB over the training steps"));

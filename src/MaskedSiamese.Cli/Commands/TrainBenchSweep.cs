@@ -53,13 +53,13 @@ internal static class TrainBenchSweep
         var inv = CultureInfo.InvariantCulture;
         var first = points[0].Result;
         Console.WriteLine($"sweep of {key} ({first.Threads} threads, batch {first.BatchSize}; CPU {first.Cpu})");
-        Console.WriteLine("round  value      precision  images/s  ms/step  GFLOP/img  % of peak  speed-up  ideal  (speed-up−1)/(ideal−1)");
+        Console.WriteLine("round  value      precision  images/s  ms/step  GFLOP/img  GFLOP/s  peak GFLOP/s  % of peak  speed-up  ideal  (speed-up−1)/(ideal−1)");
         foreach (var p in points)
         {
             var r = p.Result;
             string share = p.IdealSpeedup - 1 > 1e-6 ? ((p.Speedup - 1) / (p.IdealSpeedup - 1)).ToString("F2", inv) : "—";
             Console.WriteLine(string.Create(inv,
-                $"{p.Round,5}  {p.Value,-9}  {r.Precision,-9}  {r.ImagesPerSecond,8:F1}  {r.MeanStepMilliseconds,7:F0}  {r.FlopsPerImage / 1e9,9:F3}  {100 * r.FractionOfPeak,8:F1}%  {p.Speedup,8:F2}  {p.IdealSpeedup,5:F2}  {share}"));
+                $"{p.Round,5}  {p.Value,-9}  {r.Precision,-9}  {r.ImagesPerSecond,8:F1}  {r.MeanStepMilliseconds,7:F0}  {r.FlopsPerImage / 1e9,9:F3}  {r.AchievedGflops,7:F1}  {r.MatmulPeakGflops,12:F0}  {100 * r.FractionOfPeak,8:F1}%  {p.Speedup,8:F2}  {p.IdealSpeedup,5:F2}  {share}"));
         }
     }
 }

@@ -48,7 +48,7 @@ public static class TrainingBenchmark
             peakRss = ProcessMemory.PeakResidentBytes();
         }
         int threads = torch.get_num_threads();
-        double loaderRate = double.NaN;
+        double? loaderRate = null;
         if (measureLoader)
         {
             log?.Invoke("loader alone ...");

@@ -13,12 +13,12 @@ namespace MaskedSiamese.Training;
 /// <param name="MatmulPeakGflops">Square matmul throughput in the run's precision, measured in the same run.</param>
 /// <param name="PeakRssBytes">Peak resident memory of the process over the training steps (on Linux the peak is
 /// restarted before them, so the loader benchmark and the matmul probe do not count).</param>
-/// <param name="LoaderImagesPerSecond">What the loader alone produces (images with all their views per second; NaN
+/// <param name="LoaderImagesPerSecond">What the loader alone produces (images with all their views per second; null
 /// when not measured).</param>
 /// <param name="PhaseMilliseconds">Mean milliseconds per step of each phase.</param>
 public sealed record TrainingBenchmarkResult(int BatchSize, int Steps, int Threads, double MeanStepMilliseconds,
     double MedianStepMilliseconds, double MeanDataWaitMilliseconds, double ImagesPerSecond, double FlopsPerImage,
-    double AchievedGflops, double MatmulPeakGflops, long PeakRssBytes, double LoaderImagesPerSecond,
+    double AchievedGflops, double MatmulPeakGflops, long PeakRssBytes, double? LoaderImagesPerSecond,
     IReadOnlyDictionary<string, double> PhaseMilliseconds)
 {
     /// <summary>The precision timed (<c>fp32</c>, <c>bf16</c>).</summary>
