@@ -44,36 +44,65 @@ internal static class BenchCommand
     private static Command Train()
     {
         var (config, sets, steps, json) = CommonOptions(20);
+        var sweep = new Option<string?>("--sweep")
+        {
+            Description = "Time one config key at several values, KEY=V1,V2,... (e.g. data.patch_drop=0,0.15,0.3,0.5,0.7 or " +
+                          "meta.precision=fp32,bf16): images/s, speed-up over the first value and the FLOP-count ideal speed-up.",
+        };
+        var rounds = new Option<int>("--rounds") { Description = "With --sweep: run the whole list this many times, alternating (default 1).", DefaultValueFactory = _ => 1 };
         var command = new Command("train", "Steady-state training throughput (images/s, ms/step without warm-up), model FLOPs per image, " +
-                                           "achieved FLOP/s against the matmul peak measured in the same run, peak RSS, the loader's rate and a per-phase breakdown.")
-        { config, sets, steps, json };
+                                           "achieved FLOP/s against the matmul peak of the precision in use measured in the same run, the CPU's bf16 support, " +
+                                           "peak RSS, the loader's rate and a per-phase breakdown.")
+        { config, sets, steps, json, sweep, rounds };
         command.SetAction(parse =>
         {
             // Its loader probe and matmul peak are one process's: several ranks would measure each other's load.
             if (Collectives.LaunchedWorldSize() > 1)
                 throw new UserInputException("bench train measures one process, not an MPI job: under mpiexec time `msn pretrain --max-steps N` instead (it reports ms/step and the time in MPI calls)");
-            var cfg = ConfigLoading.Load(parse.GetValue(config) ?? DefaultRecipe, parse.GetValue(sets));
-            var settings = cfg.ToTrainerSettings();
-            var source = PretrainingData.Open(cfg);
-            using var loader = new MultiViewLoader(source, cfg.ToAugmentationOptions(), cfg.ToLoaderOptions());
-            long scheduled = (long)loader.BatchesPerEpoch * cfg.Optimization.Epochs;
+            string recipe = parse.GetValue(config) ?? DefaultRecipe;
+            var overrides = parse.GetValue(sets) ?? [];
             int timed = parse.GetValue(steps);
-            if (timed < 1 || scheduled < TrainingBenchmark.WarmupSteps + timed)
-                throw new UserInputException($"--steps {timed}: the schedule has {scheduled} steps, fewer than {TrainingBenchmark.WarmupSteps} warm-up + {timed} timed (or --steps < 1); raise optimization.epochs or lower --steps");
-            var r = TrainingBenchmark.Run(settings, loader, source, timed, log: m => Console.Error.WriteLine(m));
-            var inv = CultureInfo.InvariantCulture;
-            Console.WriteLine(string.Create(inv, $"training  {r.ImagesPerSecond:F1} images/s; step {r.MeanStepMilliseconds:F0} ms mean, {r.MedianStepMilliseconds:F0} ms median (batch {r.BatchSize}, {r.Steps} steps after warm-up, {r.Threads} threads)"));
-            Console.WriteLine(string.Create(inv, $"data      wait {r.MeanDataWaitMilliseconds:F1} ms/step ({100 * r.MeanDataWaitMilliseconds / Math.Max(1e-9, r.MeanStepMilliseconds):F2}% of the step); loader alone {r.LoaderImagesPerSecond:F0} images/s"));
-            Console.WriteLine(string.Create(inv, $"compute   {r.FlopsPerImage / 1e9:F3} GFLOP per image (multiply-add = 2: anchor paths forward + backward, target forward, prototype products)"));
-            Console.WriteLine(string.Create(inv, $"          {r.AchievedGflops:F1} GFLOP/s achieved = {100 * r.FractionOfPeak:F1}% of the {r.MatmulPeakGflops:F0} GFLOP/s fp32 matmul peak measured now"));
-            Console.WriteLine(string.Create(inv, $"memory    peak RSS {r.PeakRssBytes / 1e9:F2} GB over the training steps"));
-            Console.WriteLine("breakdown (ms per step):");
-            foreach (var (phase, ms) in r.PhaseMilliseconds)
-                Console.WriteLine(string.Create(inv, $"  {phase,-15} {ms,8:F1}  {100 * ms / Math.Max(1e-9, r.MeanStepMilliseconds),5:F1}%"));
+            if (parse.GetValue(sweep) is { } sweepText)
+            {
+                var points = TrainBenchSweep.Run(recipe, overrides, sweepText, parse.GetValue(rounds), timed);
+                if (parse.GetValue(json) is { } sweepPath) AtomicFile.WriteAllText(sweepPath, JsonSerializer.Serialize(points, Json));
+                return 0;
+            }
+            var r = RunOne(recipe, overrides, timed, measureLoader: true);
+            Print(r);
             if (parse.GetValue(json) is { } path) AtomicFile.WriteAllText(path, JsonSerializer.Serialize(r, Json));
             return 0;
         });
         return command;
+    }
+
+    /// <summary>One benchmark of <paramref name="recipe"/> with <paramref name="overrides"/>.</summary>
+    internal static TrainingBenchmarkResult RunOne(string recipe, IReadOnlyList<string> overrides, int timed, bool measureLoader)
+    {
+        var cfg = ConfigLoading.Load(recipe, [.. overrides]);
+        var settings = cfg.ToTrainerSettings();
+        var source = PretrainingData.Open(cfg);
+        using var loader = new MultiViewLoader(source, cfg.ToAugmentationOptions(), cfg.ToLoaderOptions());
+        long scheduled = (long)loader.BatchesPerEpoch * cfg.Optimization.Epochs;
+        if (timed < 1 || scheduled < TrainingBenchmark.WarmupSteps + timed)
+            throw new UserInputException($"--steps {timed}: the schedule has {scheduled} steps, fewer than {TrainingBenchmark.WarmupSteps} warm-up + {timed} timed (or --steps < 1); raise optimization.epochs or lower --steps");
+        Console.Error.WriteLine($"precision {settings.PrecisionReason}");
+        return TrainingBenchmark.Run(settings, loader, source, timed, log: m => Console.Error.WriteLine(m), measureLoader: measureLoader);
+    }
+
+    private static void Print(TrainingBenchmarkResult r)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(inv, $"training  {r.ImagesPerSecond:F1} images/s; step {r.MeanStepMilliseconds:F0} ms mean, {r.MedianStepMilliseconds:F0} ms median (batch {r.BatchSize}, {r.Steps} steps after warm-up, {r.Threads} threads)"));
+        Console.WriteLine($"precision {r.PrecisionReason}; CPU {r.Cpu}");
+        string loaderAlone = r.LoaderImagesPerSecond is { } rate ? string.Create(inv, $"; loader alone {rate:F0} images/s") : "";
+        Console.WriteLine(string.Create(inv, $"data      wait {r.MeanDataWaitMilliseconds:F1} ms/step ({100 * r.MeanDataWaitMilliseconds / Math.Max(1e-9, r.MeanStepMilliseconds):F2}% of the step){loaderAlone}"));
+        Console.WriteLine(string.Create(inv, $"compute   {r.FlopsPerImage / 1e9:F3} GFLOP per image (multiply-add = 2: anchor paths forward + backward, target forward, prototype products)"));
+        Console.WriteLine(string.Create(inv, $"          {r.AchievedGflops:F1} GFLOP/s achieved = {100 * r.FractionOfPeak:F1}% of the {r.MatmulPeakGflops:F0} GFLOP/s {r.Precision} matmul peak measured now"));
+        Console.WriteLine(string.Create(inv, $"memory    peak RSS {r.PeakRssBytes / 1e9:F2} GB over the training steps"));
+        Console.WriteLine("breakdown (ms per step):");
+        foreach (var (phase, ms) in r.PhaseMilliseconds)
+            Console.WriteLine(string.Create(inv, $"  {phase,-15} {ms,8:F1}  {100 * ms / Math.Max(1e-9, r.MeanStepMilliseconds),5:F1}%"));
     }
 
     private static Command Data()

@@ -103,6 +103,7 @@ internal static class PretrainCommand
             $"  views     1 target + 1 anchor at {cfg.Data.RandSize} px (patch_drop {cfg.Data.PatchDrop}), {cfg.Data.FocalViews} focal at {cfg.Data.FocalSize} px"));
         if (collective.WorldSize > 1)
             Console.WriteLine($"  processes {collective.WorldSize} (MPI), batch {cfg.Criterion.BatchSize} per process, {cfg.Criterion.BatchSize * collective.WorldSize} per step");
+        Console.WriteLine($"  precision {settings.PrecisionReason}");
         if (resume) Console.WriteLine("  resuming  from the latest checkpoint");
         IProgress<TrainingProgress>? progress = collective.Rank == 0 ? new ProgressBar() : null;
         var meter = collective is MpiCollective mpi ? new CommunicationMeter(mpi, progress) : null;

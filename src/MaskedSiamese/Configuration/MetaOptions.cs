@@ -70,8 +70,9 @@ public sealed record MetaOptions
     [YamlKey("use_bn")]
     public bool UseBn { get; init; } = true;
 
-    /// <summary><c>use_fp16</c>: never read by the official code, which trains in fp32 (default false). Only false is
-    /// accepted: reduced precision comes with <see cref="Precision"/>.</summary>
+    /// <summary><c>use_fp16</c>: never read by the official code, which trains in fp32 (default false). true means
+    /// bf16 here (this CPU implementation has bf16, not fp16, products), unless <see cref="Precision"/> names another
+    /// precision than fp32; the config then says so in one line (<see cref="MsnConfig.Warnings"/>).</summary>
     [YamlKey("use_fp16")]
     public bool UseFp16 { get; init; }
 
@@ -141,8 +142,9 @@ public sealed record MetaOptions
     public MaskSharing MaskSharing { get; init; } = MaskSharing.SharedPerBatch;
 
     /// <summary>
-    /// <c>precision</c> (ours): the arithmetic precision of the run, a <see cref="Engine.Precision"/> name in lower case
-    /// (default <c>fp32</c>, as the official code). Only <c>fp32</c> is available so far; other values are refused.
+    /// <c>precision</c> (ours): the arithmetic precision of the run's matrix products: <c>fp32</c> (default, as the
+    /// official code), <c>bf16</c> (the encoder's and head's products in bfloat16 over float32 master weights), or
+    /// <c>auto</c> (a probe of the model's matrix shapes at start picks bf16 only where it is faster).
     /// </summary>
     [YamlKey("precision")]
     public string Precision { get; init; } = "fp32";
@@ -190,19 +192,28 @@ public sealed record MetaOptions
         };
     }
 
-    /// <summary>The <see cref="Precision"/> key as the engine's enum: the member whose name matches, ignoring case.</summary>
+    /// <summary>The value of <see cref="Precision"/> that probes the machine at start.</summary>
+    public const string AutoPrecision = "auto";
+
+    /// <summary>
+    /// The precision these options ask for: the engine member whose name matches <see cref="Precision"/> (ignoring
+    /// case), bf16 when <see cref="UseFp16"/> is true and the precision is the default fp32, or null for
+    /// <c>auto</c> (resolved by a probe at start).
+    /// </summary>
     /// <exception cref="ConfigException">A precision the engine does not have.</exception>
-    public Engine.Precision ToPrecision()
+    public Engine.Precision? ToPrecision()
     {
+        if (string.Equals(Precision, AutoPrecision, StringComparison.OrdinalIgnoreCase)) return null;
         // Matched by name, not Enum.TryParse, which would also take numbers such as "0"; a precision added to the
         // enum becomes available here without a change.
         foreach (var value in Enum.GetValues<Engine.Precision>())
         {
-            if (string.Equals(value.ToString(), Precision, StringComparison.OrdinalIgnoreCase)) return value;
+            if (!string.Equals(value.ToString(), Precision, StringComparison.OrdinalIgnoreCase)) continue;
+            return UseFp16 && value == Engine.Precision.Fp32 ? Engine.Precision.Bf16 : value;
         }
 
         string known = string.Join(", ", Enum.GetNames<Engine.Precision>().Select(n => n.ToLowerInvariant()));
-        throw new ConfigException($"config: meta.precision: '{Precision}' is not available yet (only {known})");
+        throw new ConfigException($"config: meta.precision: '{Precision}' is not available (only {known} or {AutoPrecision})");
     }
 
     /// <summary>The projection head these options describe (<see cref="HiddenDim"/>, <see cref="OutputDim"/>).</summary>

@@ -1,6 +1,7 @@
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Data.Augmentation;
 using MaskedSiamese.Data;
+using MaskedSiamese.Engine;
 using MaskedSiamese.Loss;
 using MaskedSiamese.Models;
 using MaskedSiamese.Training;
@@ -25,6 +26,9 @@ public static class MsnConfigMapping
         ArgumentNullException.ThrowIfNull(config);
         var o = config.Optimization;
         var c = config.Criterion;
+        var precision = config.ToPrecisionChoice();
+        // A precision chosen by the probe or by use_fp16 is not what the key says: the run's config.yaml tells why.
+        bool implicitChoice = !string.Equals(config.Meta.Precision, precision.Precision.ConfigName(), StringComparison.OrdinalIgnoreCase);
         return new TrainerSettings
         {
             Architecture = config.ToArchitecture(),
@@ -61,13 +65,14 @@ public static class MsnConfigMapping
             Threads = config.Meta.Threads,
             Device = ToDevice(config.Meta.Device),
             Tag = config.Logging.WriteTag,
-            Precision = config.Meta.ToPrecision(),
+            Precision = precision.Precision,
+            PrecisionReason = precision.Reason,
             CheckpointEvery = config.Logging.CheckpointEvery,
             LogEvery = config.Logging.LogEvery,
             KeepCheckpoints = config.Logging.KeepCheckpoints,
             TensorBoard = config.Logging.Tensorboard,
             MaxSteps = o.MaxSteps,
-            ConfigText = config.ToYaml(),
+            ConfigText = implicitChoice ? config.ToYaml() + $"# precision in use: {precision.Reason}\n" : config.ToYaml(),
         };
     }
 

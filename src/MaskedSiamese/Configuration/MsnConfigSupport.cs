@@ -14,7 +14,6 @@ internal static class MsnConfigSupport
     public static void RefuseUnsupported(MsnConfig config)
     {
         var m = config.Meta;
-        Refuse(m.UseFp16, "meta.use_fp16: true is not supported: bf16 comes with meta.precision; set use_fp16: false");
         m.ToPrecision();
         Refuse(!m.UseBn, "meta.use_bn: false is not supported: the projection head always has BatchNorm, as the "
             + "official head; set use_bn: true");
@@ -51,6 +50,15 @@ internal static class MsnConfigSupport
                 + "either; ignored"));
         if (m.UsePredHead) warnings.Add(Warning("meta.use_pred_head: true is read by nothing in the official code either; ignored"));
         if (m.TwoLayer) warnings.Add(Warning("meta.two_layer: true is read by nothing in the official code either; ignored"));
+        if (m.UseFp16)
+        {
+            // Acts (unless meta.precision names another precision), but not as its name says: one line says how.
+            warnings.Add(Note(string.Equals(m.Precision, "fp32", StringComparison.OrdinalIgnoreCase)
+                ? "meta.use_fp16: true means bf16 here (this CPU implementation has bf16, not fp16, products: "
+                  + "meta.precision: bf16)"
+                : $"meta.use_fp16: true is overridden by meta.precision: {m.Precision}"));
+        }
+
         if (m.CopyData)
             warnings.Add(Warning("meta.copy_data: true (the official code copies the data set to local disk first) does "
                 + "nothing here; ignored"));
@@ -62,6 +70,8 @@ internal static class MsnConfigSupport
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Warning(string text) => "config: warning: " + text;
+
+    private static string Note(string text) => "config: note: " + text;
 
     private static void Refuse(bool unsupported, string message)
     {

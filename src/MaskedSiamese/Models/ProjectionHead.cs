@@ -39,14 +39,22 @@ public sealed class ProjectionHead : nn.Module<Tensor, Tensor>
     /// <summary>The processes whose batches the training-mode BatchNorm statistics span (one by default).</summary>
     public ICollective Collective { get; set; } = SingleProcessCollective.Instance;
 
-    /// <summary>[B, D] → [B, OutputDim].</summary>
+    /// <summary>The precision of the three linear layers (float32 by default); BatchNorm and GELU stay in the
+    /// input's dtype. Set by the encoder.</summary>
+    public Precision Precision { get; set; }
+
+    /// <summary>[B, D] → [B, OutputDim], in the input's dtype.</summary>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = nn.functional.gelu(Normalize(bn1, fc1.call(x)));
-        h = nn.functional.gelu(Normalize(bn2, fc2.call(h)));
-        return fc3.call(h).MoveToOuterDisposeScope();
+        var h = nn.functional.gelu(Normalize(bn1, Product(fc1, x)));
+        h = nn.functional.gelu(Normalize(bn2, Product(fc2, h)));
+        return Product(fc3, h).MoveToOuterDisposeScope();
     }
+
+    private Tensor Product(Linear layer, Tensor x) => Precision == Precision.Fp32
+        ? layer.call(x)
+        : LowPrecision.LinearTo(x, layer.weight!, layer.bias, Precision.ComputeType(), x.dtype);
 
     private Tensor Normalize(BatchNorm1d norm, Tensor x) =>
         training && Collective.WorldSize > 1 ? SynchronizedBatchNorm.Forward(x, norm, Collective) : norm.call(x);

@@ -1,3 +1,4 @@
+using MaskedSiamese.Engine;
 using MaskedSiamese.Masking;
 using MaskedSiamese.Models.Layers;
 using TorchSharp;
@@ -52,6 +53,22 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
 
     /// <summary>The projection head's shape, or null for a trunk without head.</summary>
     public ProjectionHeadOptions? HeadOptions { get; }
+
+    /// <summary>
+    /// The precision of the matrix products of the trunk and head: patch embedding, qkv, attention, projection, MLP
+    /// and the head's linear layers. Float32 by default (evaluation, export); the training step sets it from its
+    /// <see cref="StepContext"/>. Parameters stay float32 whatever it is.
+    /// </summary>
+    public Precision Precision
+    {
+        get => patch_embed.Precision;
+        set
+        {
+            patch_embed.Precision = value;
+            foreach (var blk in blocks) blk.Precision = value;
+            if (fc is not null) fc.Precision = value;
+        }
+    }
 
     /// <summary>The [CLS] token parameter [1, 1, D].</summary>
     public Parameter ClsToken => cls_token;

@@ -46,4 +46,17 @@ public static class FlopCount
         double protos = architecture.Head is { } h && architecture.NumPrototypes is { } k ? 2.0 * h.OutputDim * k : 0;
         return 3 * anchor + target + protos * (3 * (1 + focalViews) + 1);
     }
+
+    /// <summary>
+    /// The speed-up a config change would give if step time followed model FLOPs: the matrix-product part of the
+    /// baseline step (<paramref name="baselineMilliseconds"/> less <paramref name="fixedMilliseconds"/>, the parts
+    /// FLOPs do not drive: AdamW, EMA, clipping, data wait) scales by <paramref name="flops"/> /
+    /// <paramref name="baselineFlops"/>, the fixed part stays as measured at the baseline.
+    /// </summary>
+    public static double IdealSpeedup(double baselineMilliseconds, double fixedMilliseconds, double baselineFlops, double flops)
+    {
+        if (baselineMilliseconds <= 0 || baselineFlops <= 0) throw new ArgumentOutOfRangeException(nameof(baselineMilliseconds));
+        double fixedPart = Math.Clamp(fixedMilliseconds, 0, baselineMilliseconds);
+        return baselineMilliseconds / (fixedPart + (baselineMilliseconds - fixedPart) * flops / baselineFlops);
+    }
 }

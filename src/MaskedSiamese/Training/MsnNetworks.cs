@@ -102,6 +102,15 @@ public sealed class MsnNetworks : IDisposable
         if (TargetEncoder.Head is { } targetHead) targetHead.Collective = collective;
     }
 
+    /// <summary>Runs both encoders' matrix products in <paramref name="precision"/> (their parameters, the
+    /// prototypes and everything else stay float32); returns these networks.</summary>
+    public MsnNetworks UsePrecision(Precision precision)
+    {
+        Encoder.Precision = precision;
+        TargetEncoder.Precision = precision;
+        return this;
+    }
+
     /// <summary>
     /// AdamW with the official three groups: decayed encoder weights (the weight-decay schedule applies), encoder
     /// biases / <c>bn</c> / 1-D parameters (no decay), prototypes (no decay). State is keyed <c>encoder.{name}</c>

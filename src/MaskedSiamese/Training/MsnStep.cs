@@ -17,7 +17,9 @@ namespace MaskedSiamese.Training;
 /// <param name="context">Device, precision and collective.</param>
 public sealed class MsnStep(MsnNetworks networks, AdamW optimizer, MsnLoss loss, StepContext context)
 {
-    private readonly MsnNetworks _networks = networks ?? throw new ArgumentNullException(nameof(networks));
+    // The step's context decides the precision of the networks it drives (the encoders default to float32).
+    private readonly MsnNetworks _networks = (networks ?? throw new ArgumentNullException(nameof(networks)))
+        .UsePrecision((context ?? throw new ArgumentNullException(nameof(context))).Precision);
     private readonly AdamW _optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
     private readonly MsnLoss _loss = loss ?? throw new ArgumentNullException(nameof(loss));
     private readonly StepContext _context = context ?? throw new ArgumentNullException(nameof(context));

@@ -44,6 +44,9 @@ public sealed record TrainerSettings
     /// <summary>The arithmetic precision of the step (config <c>meta.precision</c>).</summary>
     public Precision Precision { get; init; } = Precision.Fp32;
 
+    /// <summary>Why <see cref="Precision"/> (the key that asked for it, or the <c>auto</c> probe's figures).</summary>
+    public string PrecisionReason { get; init; } = "fp32 (meta.precision: fp32)";
+
     /// <summary>Names the run's files (the official <c>write_tag</c>): <c>{tag}.csv</c>,
     /// <c>checkpoints/{tag}-latest.safetensors</c>, <c>checkpoints/{tag}-ep{NNN}.safetensors</c>.</summary>
     public string Tag { get; init; } = "msn-experiment-1";

@@ -17,8 +17,15 @@ public static class TrainingBenchmark
 
     /// <summary>Runs the benchmark. Nothing is written to disk.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The schedule ends before the warm-up and timed steps are done.</exception>
+    /// <param name="settings">The run settings (their precision is the one timed and whose matmul peak is measured).</param>
+    /// <param name="loader">The multi-view batches.</param>
+    /// <param name="source">The images (for the loader's own rate).</param>
+    /// <param name="steps">Timed steps.</param>
+    /// <param name="warmupSteps">Untimed steps before them.</param>
+    /// <param name="log">Progress lines.</param>
+    /// <param name="measureLoader">Also time the loader alone (a sweep skips it after its first point).</param>
     public static TrainingBenchmarkResult Run(TrainerSettings settings, MultiViewLoader loader, IImageSource source,
-        int steps = 20, int warmupSteps = WarmupSteps, Action<string>? log = null)
+        int steps = 20, int warmupSteps = WarmupSteps, Action<string>? log = null, bool measureLoader = true)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loader);
@@ -41,10 +48,14 @@ public static class TrainingBenchmark
             peakRss = ProcessMemory.PeakResidentBytes();
         }
         int threads = torch.get_num_threads();
-        log?.Invoke("loader alone ...");
-        var data = DataLoaderBenchmark.Run(source, aug, loader.Options, batches: 20);
-        log?.Invoke("matmul peak ...");
-        double peak = MatmulPeak.MeasureGflops(settings.Device);
+        double? loaderRate = null;
+        if (measureLoader)
+        {
+            log?.Invoke("loader alone ...");
+            loaderRate = DataLoaderBenchmark.Run(source, aug, loader.Options, batches: 20).ImagesPerSecond;
+        }
+        log?.Invoke($"{settings.Precision.ConfigName()} matmul peak ...");
+        double peak = MatmulPeak.MeasureGflops(settings.Device, settings.Precision.ComputeType());
 
         double flops = FlopCount.TrainingPerImage(settings.Architecture, aug.Global.Size, aug.Focal.Size, aug.FocalCount, settings.PatchDrop);
         int batchSize = loader.Options.BatchSize;
@@ -56,7 +67,12 @@ public static class TrainingBenchmark
         var phases = profile.Milliseconds.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, profile.Steps));
         return new TrainingBenchmarkResult(batchSize, stepMs.Count, threads, mean, median, meanWait,
             batchSize * 1000.0 / Math.Max(1e-9, mean + meanWait), flops, flops * batchSize / (mean / 1000.0) / 1e9, peak,
-            peakRss, data.ImagesPerSecond, phases);
+            peakRss, loaderRate, phases)
+        {
+            Precision = settings.Precision.ConfigName(),
+            PrecisionReason = settings.PrecisionReason,
+            Cpu = CpuFeatures.Current().ToString(),
+        };
     }
 
     /// <summary>Collects the timed steps' figures from the loop's progress reports, dropping the warm-up steps.</summary>

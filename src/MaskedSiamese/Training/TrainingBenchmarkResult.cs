@@ -10,16 +10,26 @@ namespace MaskedSiamese.Training;
 /// <param name="ImagesPerSecond">Batch size over (step + data wait).</param>
 /// <param name="FlopsPerImage">Model FLOPs of training one image (<see cref="FlopCount"/>).</param>
 /// <param name="AchievedGflops">Model FLOPs per second of the steps.</param>
-/// <param name="MatmulPeakGflops">Square fp32 matmul throughput measured in the same run.</param>
+/// <param name="MatmulPeakGflops">Square matmul throughput in the run's precision, measured in the same run.</param>
 /// <param name="PeakRssBytes">Peak resident memory of the process over the training steps (on Linux the peak is
 /// restarted before them, so the loader benchmark and the matmul probe do not count).</param>
-/// <param name="LoaderImagesPerSecond">What the loader alone produces (images with all their views per second).</param>
+/// <param name="LoaderImagesPerSecond">What the loader alone produces (images with all their views per second; null
+/// when not measured).</param>
 /// <param name="PhaseMilliseconds">Mean milliseconds per step of each phase.</param>
 public sealed record TrainingBenchmarkResult(int BatchSize, int Steps, int Threads, double MeanStepMilliseconds,
     double MedianStepMilliseconds, double MeanDataWaitMilliseconds, double ImagesPerSecond, double FlopsPerImage,
-    double AchievedGflops, double MatmulPeakGflops, long PeakRssBytes, double LoaderImagesPerSecond,
+    double AchievedGflops, double MatmulPeakGflops, long PeakRssBytes, double? LoaderImagesPerSecond,
     IReadOnlyDictionary<string, double> PhaseMilliseconds)
 {
+    /// <summary>The precision timed (<c>fp32</c>, <c>bf16</c>).</summary>
+    public string Precision { get; init; } = "fp32";
+
+    /// <summary>Why that precision (the config key, or the <c>auto</c> probe's figures).</summary>
+    public string PrecisionReason { get; init; } = "";
+
+    /// <summary>The CPU's bf16 support (<c>/proc/cpuinfo</c> flags).</summary>
+    public string Cpu { get; init; } = "";
+
     /// <summary>Achieved FLOP/s as a fraction of the matmul peak.</summary>
     public double FractionOfPeak => MatmulPeakGflops > 0 ? AchievedGflops / MatmulPeakGflops : 0;
 }

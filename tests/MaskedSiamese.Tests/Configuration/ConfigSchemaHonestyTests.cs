@@ -15,6 +15,10 @@ public sealed class ConfigSchemaHonestyTests
     private const string Warns = "warns";
     private const string Refused = "refused";
 
+    /// <summary>Acts, but not as its official name says: the settings change and one <c>config: note:</c> line names
+    /// the key and says what it does here.</summary>
+    private const string ActsWithNote = "acts, with a note";
+
     /// <summary>Acts only on a machine where the loader may run more than one worker: below that, every value is capped
     /// to the single worker.</summary>
     private const string CappedHere = "capped here";
@@ -34,7 +38,8 @@ public sealed class ConfigSchemaHonestyTests
         ["meta.output_dim"] = ("128", Acts, []),
         ["meta.read_checkpoint"] = ("runs/x.safetensors", Refused, []),
         ["meta.use_bn"] = ("false", Refused, []),
-        ["meta.use_fp16"] = ("true", Refused, []),
+        // The official key is read by nothing officially; here it asks for reduced precision, which on a CPU is bf16.
+        ["meta.use_fp16"] = ("true", ActsWithNote, []),
         ["meta.use_pred_head"] = ("true", Warns, []),
         ["meta.two_layer"] = ("true", Warns, []),
         ["meta.seed"] = ("1", Acts, []),
@@ -48,7 +53,7 @@ public sealed class ConfigSchemaHonestyTests
         ["meta.num_heads"] = ("3", Acts, []),
         ["meta.mlp_ratio"] = ("2.0", Acts, []),
         ["meta.mask_sharing"] = ("sample", Acts, []),
-        ["meta.precision"] = ("bf16", Refused, []),
+        ["meta.precision"] = ("bf16", Acts, []),
         ["criterion.ent_weight"] = ("0.1", Acts, []),
         ["criterion.final_sharpen"] = ("0.3", Acts, []),
         ["criterion.me_max"] = ("false", Acts, []),
@@ -150,6 +155,11 @@ public sealed class ConfigSchemaHonestyTests
             case Warns:
                 IsWarnedAndIgnored(key, before, Parse([.. t.Base, set]));
                 break;
+            case ActsWithNote:
+                var noted = Parse([.. t.Base, set]);
+                Assert.NotEqual(MappedSettings.Of(before), MappedSettings.Of(noted));
+                Assert.Single(noted.Warnings(), w => w.StartsWith("config: note: " + key, StringComparison.Ordinal));
+                break;
             case Refused:
                 // Refused while loading, or at the latest when the settings are resolved (a device that is missing).
                 var e = Assert.Throws<ConfigException>(() => MappedSettings.Of(Parse([.. t.Base, set])));
@@ -181,20 +191,52 @@ public sealed class ConfigSchemaHonestyTests
     }
 
     [Fact]
-    public void Precision_fp32_maps_to_the_engine_and_other_values_are_refused_naming_the_value()
+    public void Precision_maps_to_the_engine_with_its_reason_and_unknown_values_are_refused_naming_the_value()
     {
-        Assert.Equal(MaskedSiamese.Engine.Precision.Fp32, Parse(["meta.precision=FP32"]).ToTrainerSettings().Precision);
-        Assert.Equal("config: meta.precision: 'auto' is not available yet (only fp32)",
-            Assert.Throws<ConfigException>(() => Parse(["meta.precision=auto"])).Message);
+        var fp32 = Parse(["meta.precision=FP32"]).ToTrainerSettings();
+        Assert.Equal(MaskedSiamese.Engine.Precision.Fp32, fp32.Precision);
+        Assert.Equal("fp32 (meta.precision: fp32)", fp32.PrecisionReason);
+        Assert.Equal(MaskedSiamese.Engine.Precision.Bf16, Parse(["meta.precision=bf16"]).ToTrainerSettings().Precision);
+        Assert.Equal("config: meta.precision: 'fp16' is not available (only fp32, bf16 or auto)",
+            Assert.Throws<ConfigException>(() => Parse(["meta.precision=fp16"])).Message);
+    }
+
+    [Fact]
+    public void Use_fp16_means_bf16_says_so_in_the_run_config_and_yields_to_an_explicit_precision()
+    {
+        var settings = Parse(["meta.use_fp16=true"]).ToTrainerSettings();
+        Assert.Equal(MaskedSiamese.Engine.Precision.Bf16, settings.Precision);
+        Assert.Equal("bf16 (meta.use_fp16: true, which means bf16 here)", settings.PrecisionReason);
+        Assert.EndsWith("# precision in use: bf16 (meta.use_fp16: true, which means bf16 here)\n", settings.ConfigText, StringComparison.Ordinal);
+        // The schema default writes no such line: an fp32 run's config.yaml is what it was.
+        Assert.DoesNotContain("precision in use", Parse([]).ToTrainerSettings().ConfigText, StringComparison.Ordinal);
+        // With the default fp32 no config names its precision; an explicit other precision wins, and says so.
+        var mixed = Parse(["meta.use_fp16=true", "meta.precision=auto"]);
+        Assert.Contains(mixed.Warnings(), w => w == "config: note: meta.use_fp16: true is overridden by meta.precision: auto");
+    }
+
+    [Fact]
+    public void Auto_probes_the_models_shapes_and_says_which_precision_and_why()
+    {
+        var config = Parse(["meta.precision=auto", "meta.model_name=custom", "meta.image_size=32", "meta.patch_size=8",
+            "meta.embed_dim=32", "meta.depth=1", "meta.num_heads=2", "meta.mlp_ratio=4", "data.rand_size=32", "criterion.batch_size=8"]);
+        Assert.Equal([(8L * 17, 32L, 96L), (8L * 17, 32L, 128L), (8L * 17, 128L, 32L)], MsnConfigPrecision.ProbeShapes(config));
+        var settings = config.ToTrainerSettings();
+        var choice = config.ToPrecisionChoice();
+        Assert.StartsWith($"{settings.Precision.ToString().ToLowerInvariant()} (auto: bf16 products at this model's shapes 136×32×96",
+            settings.PrecisionReason, StringComparison.Ordinal);
+        Assert.True(choice.Fp32Gflops > 0 && choice.Bf16Gflops > 0);
+        // The choice follows the probe's own figures: bf16 only from 1.2× fp32.
+        Assert.Equal(choice.Bf16Gflops >= 1.2 * choice.Fp32Gflops, choice.Precision == MaskedSiamese.Engine.Precision.Bf16);
+        Assert.Contains("# precision in use: ", settings.ConfigText, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Refusals_also_hold_for_a_config_changed_in_code()
     {
-        var config = MsnConfig.Default with { Meta = MsnConfig.Default.Meta with { UseFp16 = true } };
+        var config = MsnConfig.Default with { Meta = MsnConfig.Default.Meta with { UseBn = false } };
         var e = Assert.Throws<ConfigException>(config.Validate);
-        Assert.Equal("config: meta.use_fp16: true is not supported: bf16 comes with meta.precision; set use_fp16: false",
-            e.Message);
+        Assert.StartsWith("config: meta.use_bn: false is not supported", e.Message, StringComparison.Ordinal);
     }
 
     private static MsnConfig Parse(string[] overrides) => MsnConfig.Parse("", "<schema walk>", overrides);

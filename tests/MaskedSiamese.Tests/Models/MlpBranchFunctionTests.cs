@@ -26,7 +26,7 @@ public sealed class MlpBranchFunctionTests
         // Twice, so that the second call runs after the first one's deferred releases.
         for (int round = 0; round < 2; round++)
         {
-            var lean = MlpBranchFunction.Apply(x, gamma, beta, Eps, w1, b1, w2, b2);
+            var lean = MlpBranchFunction.Apply(x, gamma, beta, Eps, w1, b1, w2, b2, ScalarType.Float64);
             Assert.True(lean.requires_grad);
             Assert.True(lean.allclose(plain, rtol: 0, atol: 1e-12));
             var leanGrads = autograd.grad([(lean * weight).sum()], inputs);
@@ -39,12 +39,45 @@ public sealed class MlpBranchFunctionTests
         }
     }
 
+    /// <summary>In bf16 the node equals plain autograd through the same casts, up to one bf16 rounding: autograd sums
+    /// fc1's bias gradient in bf16, the node in float32.</summary>
     [Fact]
-    public void Encoder_features_are_the_same_with_and_without_gradients()
+    public void In_bf16_output_and_gradients_equal_plain_autograd_through_the_same_casts()
+    {
+        using var scope = NewDisposeScope();
+        var g = new Generator(5);
+        Tensor Leaf(params long[] shape) => torch.randn(shape, ScalarType.Float32, generator: g).requires_grad_(true);
+        var (x, gamma, beta) = (Leaf(4, 16, 8), Leaf(8), Leaf(8));
+        var (w1, b1, w2, b2) = (Leaf(32, 8), Leaf(32), Leaf(8, 32), Leaf(8));
+        var weight = torch.randn([4, 16, 8], ScalarType.Float32, generator: g);
+        Tensor[] inputs = [x, gamma, beta, w1, b1, w2, b2];
+        const ScalarType bf16 = ScalarType.BFloat16;
+        var hidden = F.linear(F.layer_norm(x, [8], gamma, beta, Eps).to(bf16), w1.to(bf16), b1.to(bf16));
+        var plain = F.linear(F.gelu(hidden), w2.to(bf16), b2.to(bf16)).to(ScalarType.Float32);
+        var plainGrads = autograd.grad([(plain * weight).sum()], inputs);
+
+        var lean = MlpBranchFunction.Apply(x, gamma, beta, Eps, w1, b1, w2, b2, bf16);
+        Assert.Equal(ScalarType.Float32, lean.dtype);
+        Assert.True(lean.equal(plain).all().item<bool>(), "the forward differs from the same casts in plain autograd");
+        var leanGrads = autograd.grad([(lean * weight).sum()], inputs);
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            Assert.Equal(ScalarType.Float32, leanGrads[i].dtype);
+            double diff = (leanGrads[i] - plainGrads[i]).abs().max().item<float>();
+            double scale = plainGrads[i].abs().max().item<float>();
+            Assert.True(diff <= 2.0 / 256 * scale, $"gradient {i} differs by {diff:E2} (max {scale:E2})");
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Encoder_features_are_the_same_with_and_without_gradients_in_each_precision(bool bf16)
     {
         using var scope = NewDisposeScope();
         using var vit = new VisionTransformer(new VitOptions(ImageSize: 16, PatchSize: 4, EmbedDim: 32, Depth: 2, NumHeads: 2),
             null, new Generator(0));
+        if (bf16) vit.Precision = MaskedSiamese.Engine.Precision.Bf16;
         var images = torch.randn([4, 3, 16, 16], generator: new Generator(1));
         Tensor without;
         using (torch.no_grad()) without = vit.ForwardFeatures(images);

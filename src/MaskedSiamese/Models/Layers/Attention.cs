@@ -1,3 +1,4 @@
+using MaskedSiamese.Engine;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,17 +24,29 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>[B, N, D] → [B, N, D].</summary>
+    /// <summary>The precision of the projections and the attention products (float32 by default); set by the
+    /// encoder.</summary>
+    public Precision Precision { get; set; }
+
+    /// <summary>[B, N, D] → [B, N, D], in the input's dtype.</summary>
     public override Tensor forward(Tensor x)
     {
+        ArgumentNullException.ThrowIfNull(x);
         using var scope = NewDisposeScope();
         long b = x.shape[0], n = x.shape[1], d = x.shape[2];
-        var parts = qkv.call(x).reshape(b, n, 3, _numHeads, d / _numHeads).permute(2, 0, 3, 1, 4);
+        bool low = Precision != Precision.Fp32;
+        var ct = Precision.ComputeType();
+        // In bf16, q, k and v stay bf16 into the fused attention, whose CPU kernel keeps its softmax and sums in
+        // float32; only the output projection's result returns to the float32 residual stream.
+        var packed = low ? LowPrecision.Linear(x, qkv.weight!, qkv.bias, ct) : qkv.call(x);
+        var parts = packed.reshape(b, n, 3, _numHeads, d / _numHeads).permute(2, 0, 3, 1, 4);
         var q = parts[0];
         var k = parts[1];
         var v = parts[2];
         // Default scale 1/sqrt(head_dim), as the official softmax(q kᵀ · hd^-0.5).
         var o = nn.functional.scaled_dot_product_attention(q, k, v);
-        return proj.call(o.transpose(1, 2).reshape(b, n, d)).MoveToOuterDisposeScope();
+        var merged = o.transpose(1, 2).reshape(b, n, d);
+        var y = low ? LowPrecision.LinearTo(merged, proj.weight!, proj.bias, ct, x.dtype) : proj.call(merged);
+        return y.MoveToOuterDisposeScope();
     }
 }

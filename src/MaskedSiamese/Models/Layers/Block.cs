@@ -1,3 +1,4 @@
+using MaskedSiamese.Engine;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -26,6 +27,17 @@ public sealed class Block : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The precision of the block's matrix products (float32 by default); set by the encoder.</summary>
+    public Precision Precision
+    {
+        get => attn.Precision;
+        set
+        {
+            attn.Precision = value;
+            mlp.Precision = value;
+        }
+    }
+
     /// <summary>[B, N, D] → [B, N, D].</summary>
     public override Tensor forward(Tensor x)
     {
@@ -38,7 +50,9 @@ public sealed class Block : nn.Module<Tensor, Tensor>
     private Tensor MlpBranch(Tensor h)
     {
         if (!torch.is_grad_enabled()) return mlp.call(norm2.call(h));
+        // The branch's compute dtype: the stream's own in fp32 (no cast at all), else the precision's.
+        var compute = Precision == Precision.Fp32 ? h.dtype : Precision.ComputeType();
         return MlpBranchFunction.Apply(h, norm2.weight!, norm2.bias!, _eps, mlp.Fc1.weight!, mlp.Fc1.bias!,
-            mlp.Fc2.weight!, mlp.Fc2.bias!);
+            mlp.Fc2.weight!, mlp.Fc2.bias!, compute);
     }
 }

@@ -1,3 +1,4 @@
+using MaskedSiamese.Engine;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,10 +10,12 @@ namespace MaskedSiamese.Models.Layers;
 public sealed class PatchEmbed : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d proj;
+    private readonly int _patchSize;
 
     /// <summary>Creates the embedding for patches of <paramref name="patchSize"/> pixels.</summary>
     public PatchEmbed(int patchSize, int embedDim, int inChannels = 3) : base(nameof(PatchEmbed))
     {
+        _patchSize = patchSize;
         proj = nn.Conv2d(inChannels, embedDim, kernel_size: patchSize, stride: patchSize);
         RegisterComponents();
     }
@@ -20,10 +23,24 @@ public sealed class PatchEmbed : nn.Module<Tensor, Tensor>
     /// <summary>The projection (state-dict name <c>proj</c>).</summary>
     public Conv2d Projection => proj;
 
-    /// <summary>[B, 3, H, W] → [B, (H/p)·(W/p), D].</summary>
+    /// <summary>The precision of the projection (float32 by default); set by the encoder.</summary>
+    public Precision Precision { get; set; }
+
+    /// <summary>[B, 3, H, W] → [B, (H/p)·(W/p), D], in the input's dtype.</summary>
     public override Tensor forward(Tensor x)
     {
-        using var y = proj.call(x);
-        return y.flatten(2).transpose(1, 2);
+        ArgumentNullException.ThrowIfNull(x);
+        if (Precision == Precision.Fp32)
+        {
+            using var y = proj.call(x);
+            return y.flatten(2).transpose(1, 2);
+        }
+
+        // A patch convolution is a matrix product over 3·p² inputs: in the compute dtype, then back to the stream's.
+        using var scope = NewDisposeScope();
+        var ct = Precision.ComputeType();
+        var low = nn.functional.conv2d(LowPrecision.Cast(x, ct), LowPrecision.Cast(proj.weight!, ct),
+            proj.bias is null ? null : LowPrecision.Cast(proj.bias, ct), strides: [_patchSize, _patchSize]);
+        return low.to(x.dtype).flatten(2).transpose(1, 2).MoveToOuterDisposeScope();
     }
 }

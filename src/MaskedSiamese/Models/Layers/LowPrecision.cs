@@ -1,0 +1,33 @@
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace MaskedSiamese.Models.Layers;
+
+/// <summary>
+/// Matrix products in a lower compute dtype over float32 master weights: TorchSharp has no autocast, so each layer
+/// casts its input and weights at the product. The casts are differentiable: the weight's gradient flows back through
+/// the cast and accumulates in float32 in the master weight's <c>.grad</c>. Only called in bf16 runs: the float32
+/// path calls the layers' own modules, unchanged.
+/// </summary>
+internal static class LowPrecision
+{
+    /// <summary><c>x Wᵀ + b</c> with x, W and b cast to <paramref name="compute"/>; the output stays in that dtype
+    /// (the product accumulates in float32 inside the kernel and is rounded once on store).</summary>
+    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias, ScalarType compute)
+    {
+        using var scope = NewDisposeScope();
+        var y = F.linear(Cast(x, compute), Cast(weight, compute), bias is null ? null : Cast(bias, compute));
+        return y.MoveToOuterDisposeScope();
+    }
+
+    /// <summary><see cref="Linear"/>, then back to <paramref name="output"/> (the residual stream's float32) for what
+    /// follows: LayerNorm, BatchNorm and residual sums stay float32.</summary>
+    public static Tensor LinearTo(Tensor x, Tensor weight, Tensor? bias, ScalarType compute, ScalarType output)
+    {
+        using var scope = NewDisposeScope();
+        return Linear(x, weight, bias, compute).to(output).MoveToOuterDisposeScope();
+    }
+
+    /// <summary><paramref name="t"/> in <paramref name="dtype"/>: itself (an alias) when it already is.</summary>
+    public static Tensor Cast(Tensor t, ScalarType dtype) => t.dtype == dtype ? t.alias() : t.to(dtype);
+}
