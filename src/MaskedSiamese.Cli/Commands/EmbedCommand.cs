@@ -78,9 +78,4 @@ internal static class EmbedCommand
         });
         return command;
     }
-
-    private sealed class StageProgress(string stage, FeatureProgress inner) : IProgress<(int Done, int Total)>
-    {
-        public void Report((int Done, int Total) value) => inner.Report((stage, value.Done, value.Total));
-    }
 }
