@@ -150,9 +150,19 @@ public sealed class FewShotClassifier : IDisposable
     {
         ArgumentNullException.ThrowIfNull(images);
         if (images.Count == 0) return new ClassPredictions(ClassNames, [], [], [], []);
-        using var table = FeatureExtractor.Extract(_encoder, images, Transform,
-            new FeatureExtractorOptions { BatchSize = batchSize, Choice = Features, Progress = progress }, cancellation);
-        return new ClassPredictions(ClassNames, table.Indices, table.Labels, table.Dropped, Probabilities(table.Features));
+        FeatureTable table;
+        try
+        {
+            table = FeatureExtractor.Extract(_encoder, images, Transform,
+                new FeatureExtractorOptions { BatchSize = batchSize, Choice = Features, Progress = progress }, cancellation);
+        }
+        catch (InvalidDataException) when (images.SkippedCount >= images.Count)
+        {
+            // Not one file could be read: that is a result to report (every file with its reason), not a failure.
+            return new ClassPredictions(ClassNames, [], [], Enumerable.Range(0, images.Count).ToArray(), []);
+        }
+        using (table)
+            return new ClassPredictions(ClassNames, table.Indices, table.Labels, table.Dropped, Probabilities(table.Features));
     }
 
     /// <summary>Probabilities [N, C] (row-major) for encoder features [N, D] of this classifier's feature choice.</summary>

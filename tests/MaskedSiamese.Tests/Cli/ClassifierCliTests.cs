@@ -122,6 +122,13 @@ public sealed class ClassifierCliTests : IDisposable
         Assert.All(rows.Where(r => r[^1].Length == 0), r => Assert.True(r[1].Length > 0 && double.Parse(r[2], CultureInfo.InvariantCulture) > 0));
         Assert.Equal("c0", rows.Single(r => r[0].EndsWith(Path.Combine("val", "c0", "0.png"), StringComparison.Ordinal))[4]);
         Assert.True(new FileInfo(png).Length > 0);
+
+        // Nothing readable at all is still a result: three rows with their reasons, exit 0.
+        string onlyBad = Path.Combine(_dir, "only-bad.csv");
+        (code, error) = Msn("predict", file, Path.Combine(bad, "empty.png"), Path.Combine(bad, "notes.png"), Path.Combine(bad, "cut.jpg"), "-o", onlyBad);
+        Assert.True(code == 0, error);
+        Assert.All(ReadCsv(onlyBad), r => Assert.True(r[^1].Length > 0));
+        Assert.Equal(3, ReadCsv(onlyBad).Count);
     }
 
     [Fact]
