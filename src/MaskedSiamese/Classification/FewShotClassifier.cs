@@ -125,12 +125,11 @@ public sealed class FewShotClassifier : IDisposable
     private static (double Lambda, string Choice, double? Accuracy, int Folds) ChooseLambda(Tensor x, int[] labels,
         int[] counts, string[] classNames, FewShotFitOptions options)
     {
-        string fallback = $"{options.FallbackLambda:G4} (the official low-shot default)";
         if (!options.CrossValidate) return (options.FallbackLambda, "as given (cross-validation off)", null, 0);
         int smallest = counts.Min();
         if (smallest < 2)
             return (options.FallbackLambda,
-                $"{fallback}: cross-validation needs 2 images of every class, '{classNames[Array.IndexOf(counts, smallest)]}' has 1",
+                $"the stated default (the official low-shot λ): cross-validation needs 2 images of every class, '{classNames[Array.IndexOf(counts, smallest)]}' has 1",
                 null, 0);
         var search = LambdaSearch.CrossValidate(x, labels, classNames.Length, options.LambdaGrid, options.Folds, options.Seed,
             options.Solver);
