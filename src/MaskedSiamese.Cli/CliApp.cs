@@ -13,6 +13,8 @@ internal static class CliApp
         PretrainCommand.Create(),
         EvalCommand.Create(),
         EmbedCommand.Create(),
+        FitCommand.Create(),
+        PredictCommand.Create(),
         ImportCommand.Create(),
         ExportCommand.Create(),
         InfoCommand.Create(),

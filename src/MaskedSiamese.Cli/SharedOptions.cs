@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MaskedSiamese.Configuration;
 using MaskedSiamese.Engine;
 using MaskedSiamese.Evaluation;
 using TorchSharp;
@@ -58,6 +59,23 @@ internal static partial class SharedOptions
         });
         return option;
     }
+
+    /// <summary><c>--normalization</c>: where the evaluation transform comes from (default auto: the checkpoint).</summary>
+    public static Option<string> Normalization(string? description = null)
+    {
+        var option = new Option<string>("--normalization")
+        {
+            Description = description ?? "Evaluation transform (resize, crop, mean, std): auto (the checkpoint's recorded training config " +
+                          "data.eval_resize/eval_crop/mean/std; ImageNet's official transform for imported or official weights), " +
+                          "imagenet, or fashion-mnist.",
+            DefaultValueFactory = _ => "auto",
+        };
+        option.AcceptOnlyFromAmong("auto", "imagenet", "fashion-mnist");
+        return option;
+    }
+
+    /// <summary>The <c>--normalization</c> value as a library choice.</summary>
+    public static EvalNormalization ParseNormalization(string text) => CheckpointEvalTransform.Parse(text);
 
     /// <summary>The <c>--device</c> value as a device; a malformed name or CUDA where there is none is a user error.</summary>
     public static torch.Device ParseDevice(string text)

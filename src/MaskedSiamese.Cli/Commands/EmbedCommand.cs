@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MaskedSiamese.Checkpoints;
-using MaskedSiamese.Data;
+using MaskedSiamese.Configuration;
 using MaskedSiamese.Evaluation;
 
 namespace MaskedSiamese.Cli.Commands;
@@ -35,9 +35,10 @@ internal static class EmbedCommand
         var heads = SharedOptions.NumHeads();
         var batch = SharedOptions.BatchSize();
         var device = SharedOptions.Device();
+        var normalization = SharedOptions.Normalization();
         var command = new Command("embed", "Write the frozen encoder's feature of every image (with its path and label) to CSV or safetensors.")
         {
-            checkpoint, data, split, output, features, heads, batch, device,
+            checkpoint, data, split, output, features, heads, batch, device, normalization,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -52,7 +53,9 @@ internal static class EmbedCommand
             var file = parse.GetValue(checkpoint)!;
             using var ck = MsnCheckpoint.LoadAny(file.FullName, parse.GetValue(heads));
             using var encoder = ck.CreateTargetEncoder(onDevice);
-            var eval = EvaluationData.DefaultEvalOptions(DatasetLocation.Parse(location).IsFashionMnist, ck.Architecture.Vit.ImageSize);
+            var transform = CheckpointEvalTransform.Resolve(ck, SharedOptions.ParseNormalization(parse.GetValue(normalization)!));
+            Console.Error.WriteLine("transform: " + transform.Describe());
+            var eval = transform.Options;
             var progress = new FeatureProgress();
             var watch = System.Diagnostics.Stopwatch.StartNew();
             using var result = FeatureExtractor.Extract(encoder, source, eval, new FeatureExtractorOptions
@@ -74,10 +77,5 @@ internal static class EmbedCommand
             return Task.FromResult(0);
         });
         return command;
-    }
-
-    private sealed class StageProgress(string stage, FeatureProgress inner) : IProgress<(int Done, int Total)>
-    {
-        public void Report((int Done, int Total) value) => inner.Report((stage, value.Done, value.Total));
     }
 }

@@ -55,7 +55,9 @@ internal static class EvalCommand
 
         public Option<string> Device { get; } = SharedOptions.Device();
 
-        public IEnumerable<Option> All => [Checkpoint, Data, Features, NumHeads, NoBaselines, Json, BatchSize, CacheDir, NoCache, Device];
+        public Option<string> Normalization { get; } = SharedOptions.Normalization();
+
+        public IEnumerable<Option> All => [Checkpoint, Data, Features, NumHeads, NoBaselines, Json, BatchSize, CacheDir, NoCache, Device, Normalization];
 
         public LowShotEvaluationOptions ToOptions(ParseResult parse)
         {
@@ -68,6 +70,7 @@ internal static class EvalCommand
                 NumHeads = parse.GetValue(NumHeads),
                 BatchSize = parse.GetValue(BatchSize),
                 Device = SharedOptions.ParseDevice(parse.GetValue(Device)!),
+                Normalization = SharedOptions.ParseNormalization(parse.GetValue(Normalization)!),
                 Cache = parse.GetValue(NoCache) ? null
                     : new FeatureCache(parse.GetValue(CacheDir) ?? FeatureCache.DefaultDirectory),
                 Progress = new FeatureProgress(),

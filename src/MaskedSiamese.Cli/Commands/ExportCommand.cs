@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using MaskedSiamese.Data.Augmentation;
+using MaskedSiamese.Configuration;
 using MaskedSiamese.Checkpoints;
-using MaskedSiamese.Evaluation;
 using MaskedSiamese.Onnx;
 
 namespace MaskedSiamese.Cli.Commands;
@@ -32,14 +31,10 @@ internal static class ExportCommand
             DefaultValueFactory = _ => "safetensors",
         };
         format.AcceptOnlyFromAmong("safetensors", "onnx");
-        var normalization = new Option<string>("--normalization")
-        {
-            Description = "onnx only: the preprocessing recorded in the model's metadata: auto (default: the eval transform of the " +
-                          "training config a checkpoint of msn pretrain stores, else imagenet), imagenet (official: ImageNet mean/std, " +
-                          "resize by 256/224, centre crop) or fashion-mnist (Fashion-MNIST mean/std, resized to the image size).",
-            DefaultValueFactory = _ => "auto",
-        };
-        normalization.AcceptOnlyFromAmong("auto", "imagenet", "fashion-mnist");
+        var normalization = SharedOptions.Normalization(
+            "onnx only: the preprocessing recorded in the model's metadata: auto (default: the eval transform of the " +
+            "training config a checkpoint of msn pretrain stores, else imagenet), imagenet (official: ImageNet mean/std, " +
+            "resize by 256/224, centre crop) or fashion-mnist (Fashion-MNIST mean/std, resized to the image size).");
         var heads = SharedOptions.NumHeads();
         var command = new Command("export", "Export a checkpoint's target encoder: for PyTorch (official MSN state-dict keys, safetensors) or as ONNX.")
         {
@@ -53,7 +48,8 @@ internal static class ExportCommand
             string part = checkpoint.TargetEncoder is null ? "online" : "target";
             if (parse.GetValue(format) == "onnx")
             {
-                var (preprocessing, origin) = Preprocessing(checkpoint, parse.GetValue(normalization)!);
+                var transform = CheckpointEvalTransform.Resolve(checkpoint, SharedOptions.ParseNormalization(parse.GetValue(normalization)!));
+                var (preprocessing, origin) = (transform.Options, transform.Origin);
                 long bytes = OnnxEncoderExport.Write(checkpoint, dst.FullName, new OnnxExportOptions { Preprocessing = preprocessing, SourceName = src.Name });
                 Console.WriteLine($"Exported the {part} encoder as ONNX (opset {OnnxEncoderFormat.Opset}, {bytes / 1024.0:F0} KiB) → {dst.FullName}");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -68,14 +64,5 @@ internal static class ExportCommand
             return 0;
         });
         return command;
-    }
-
-    private static (EvalOptions Options, string Origin) Preprocessing(MsnCheckpoint checkpoint, string choice)
-    {
-        int size = checkpoint.Architecture.Vit.ImageSize;
-        if (choice == "auto" && OnnxPreprocessing.FromTrainingConfig(checkpoint) is { } stored)
-            return (stored, "the checkpoint's training config");
-        bool fashionMnist = choice == "fashion-mnist";
-        return (EvaluationData.DefaultEvalOptions(fashionMnist, size), fashionMnist ? "fashion-mnist" : "imagenet, the official eval transform");
     }
 }

@@ -18,7 +18,9 @@ internal static class AllLabelsEvaluation
         var data = EvaluationData.Open(options.Data, log is null ? null : new LineLogWriter(log));
         using var checkpoint = MsnCheckpoint.LoadAny(checkpointPath, options.NumHeads);
         string hash = FeatureCache.HashFile(checkpointPath);
-        var eval = options.Eval ?? data.DefaultEvalOptions(checkpoint.Architecture.Vit.ImageSize);
+        var transform = options.ResolveTransform(checkpoint);
+        log?.Invoke("transform: " + transform.Describe());
+        var eval = transform.Options;
         var sets = LowShotEvaluation.ExtractAll(checkpoint, hash, data, eval, options, options.Baselines, log, cancellation);
         try
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using MaskedSiamese.Data;
-using MaskedSiamese.Data.Augmentation;
 
 namespace MaskedSiamese.Evaluation;
 
@@ -35,18 +34,6 @@ public sealed record EvaluationData(string Location, IImageSource Train, IImageS
         return new EvaluationData(location, tr, val, false, Identity(tr.Root, "train", tr),
             Identity(val.Root, "val", val));
     }
-
-    /// <summary>
-    /// The default evaluation transform for an encoder learned at <paramref name="imageSize"/> pixels: Fashion-MNIST's
-    /// statistics, resized straight to the image size; for folders, ImageNet statistics with the official
-    /// resize/crop ratio 256/224 (256 → 224 for a 224-pixel encoder).
-    /// </summary>
-    public EvalOptions DefaultEvalOptions(int imageSize) => DefaultEvalOptions(IsFashionMnist, imageSize);
-
-    /// <summary><see cref="DefaultEvalOptions(int)"/> for data that is, or is not, Fashion-MNIST.</summary>
-    public static EvalOptions DefaultEvalOptions(bool fashionMnist, int imageSize) => fashionMnist
-        ? EvalOptions.FashionMnistDefaults with { ResizeTo = imageSize, CropSize = imageSize }
-        : EvalOptions.Official with { ResizeTo = (int)Math.Round(imageSize * 256.0 / 224.0), CropSize = imageSize };
 
     // The content fingerprint makes a cached feature set stale as soon as the images behind it change.
     private static string Identity(string where, string split, IImageSource images) =>

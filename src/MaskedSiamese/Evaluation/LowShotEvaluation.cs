@@ -40,7 +40,9 @@ public static class LowShotEvaluation
         var data = EvaluationData.Open(options.Data, log is null ? null : new LineLogWriter(log));
         using var checkpoint = MsnCheckpoint.LoadAny(checkpointPath, options.NumHeads);
         string hash = FeatureCache.HashFile(checkpointPath);
-        var eval = options.Eval ?? data.DefaultEvalOptions(checkpoint.Architecture.Vit.ImageSize);
+        var transform = options.ResolveTransform(checkpoint);
+        log?.Invoke("transform: " + transform.Describe());
+        var eval = transform.Options;
         var lowShot = options.LowShot;
         int trainCount = data.Train.Count;
         CheckSplitsFit(data.Train, lowShot, options.Data);

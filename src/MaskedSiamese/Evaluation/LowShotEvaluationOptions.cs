@@ -1,3 +1,5 @@
+using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Configuration;
 using MaskedSiamese.Data.Augmentation;
 using static TorchSharp.torch;
 
@@ -24,8 +26,17 @@ public sealed record LowShotEvaluationOptions
     /// <summary>Attention heads of an official checkpoint whose shape matches no official model.</summary>
     public int? NumHeads { get; init; }
 
-    /// <summary>The transform; null takes <see cref="EvaluationData.DefaultEvalOptions(int)"/> for the encoder's image size.</summary>
+    /// <summary>The transform; null takes the one <see cref="Normalization"/> resolves for the checkpoint.</summary>
     public EvalOptions? Eval { get; init; }
+
+    /// <summary>Where the transform comes from when <see cref="Eval"/> is null (default: the checkpoint's recorded
+    /// training config, ImageNet's for files that record none).</summary>
+    public EvalNormalization Normalization { get; init; } = EvalNormalization.Auto;
+
+    /// <summary>The transform these options give for <paramref name="checkpoint"/>.</summary>
+    public ResolvedEvalTransform ResolveTransform(MsnCheckpoint checkpoint) => Eval is { } given
+        ? new ResolvedEvalTransform(given, "given")
+        : CheckpointEvalTransform.Resolve(checkpoint, Normalization);
 
     /// <summary>Images per encoder forward.</summary>
     public int BatchSize { get; init; } = 256;

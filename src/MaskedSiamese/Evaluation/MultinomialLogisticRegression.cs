@@ -60,6 +60,24 @@ public sealed class MultinomialLogisticRegression
         return new MultinomialLogisticRegression(w, objective.Dimension, numClasses, fit);
     }
 
+    /// <summary>
+    /// A fitted model from stored weights W [D, C] (row-major, entry (d, c) at d·C + c), e.g. read back from a file.
+    /// </summary>
+    /// <exception cref="ArgumentException">The weights are not D·C finite values, or C &lt; 2.</exception>
+    public static MultinomialLogisticRegression FromWeights(double[] weights, int dimension, int classes,
+        LogisticRegressionFitInfo fit)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(fit);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        if (weights.Length != (long)dimension * classes)
+            throw new ArgumentException($"{weights.Length} weights for [{dimension}, {classes}]", nameof(weights));
+        if (weights.Any(w => !double.IsFinite(w)))
+            throw new ArgumentException("the weights hold NaN or infinite values", nameof(weights));
+        return new MultinomialLogisticRegression((double[])weights.Clone(), dimension, classes, fit);
+    }
+
     /// <summary>Logits xᵀW [N, C] in the features' dtype and device.</summary>
     public Tensor Logits(Tensor features)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Google.Protobuf;
 using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Configuration;
 using MaskedSiamese.Data.Augmentation;
 using MaskedSiamese.IO;
 using MaskedSiamese.Models;
@@ -74,8 +75,7 @@ public static class OnnxEncoderExport
 
     /// <summary>The official evaluation transform for an encoder of <paramref name="imageSize"/> pixels: ImageNet
     /// mean/std, shorter side resized by 256/224, centre crop.</summary>
-    public static EvalOptions DefaultPreprocessing(int imageSize) =>
-        EvalOptions.Official with { ResizeTo = (int)Math.Round(imageSize * 256.0 / 224.0), CropSize = imageSize };
+    public static EvalOptions DefaultPreprocessing(int imageSize) => CheckpointEvalTransform.ImageNet(imageSize);
 
     private static IEnumerable<(string, string)> Metadata(VisionTransformer encoder, EvalOptions p, string? source)
     {

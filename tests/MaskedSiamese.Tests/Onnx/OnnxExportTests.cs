@@ -90,7 +90,7 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         using var encoder = TinySetup.Encoder();
         var options = new OnnxExportOptions
         {
-            Preprocessing = MaskedSiamese.Evaluation.EvaluationData.DefaultEvalOptions(fashionMnist: true, 16),
+            Preprocessing = CheckpointEvalTransform.FashionMnist(16),
             SourceName = "tiny.safetensors",
         };
         byte[] bytes = OnnxEncoderExport.ToBytes(encoder, options);
@@ -150,14 +150,14 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
             TargetEncoder = StateDictLoader.Snapshot(encoder),
             Training = new JsonObject { ["config"] = config.ToYaml() },
         };
-        var p = OnnxPreprocessing.FromTrainingConfig(trained);
+        var p = CheckpointEvalTransform.FromTrainingConfig(trained);
         Assert.NotNull(p);
         Assert.Equal((32, 32), (p.ResizeTo, p.CropSize));
         Assert.Equal([0.286f, 0.286f, 0.286f], p.Mean);   // the gray statistic, once per replicated channel
         Assert.Equal([0.353f, 0.353f, 0.353f], p.Std);
 
         using var imported = new MsnCheckpoint(arch) { TargetEncoder = trained.TargetEncoder, OwnsTensors = false };
-        Assert.Null(OnnxPreprocessing.FromTrainingConfig(imported));
+        Assert.Null(CheckpointEvalTransform.FromTrainingConfig(imported));
     }
 
     [Fact]

@@ -1,0 +1,76 @@
+using System.Text.Json.Nodes;
+using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Data.Augmentation;
+
+namespace MaskedSiamese.Configuration;
+
+/// <summary>
+/// The one place that decides how an encoder's input is preprocessed for evaluation, embedding, classification and
+/// ONNX export. It follows the checkpoint, not the data: a checkpoint written by <c>msn pretrain</c> stores its
+/// resolved config, whose <c>data</c> section names the evaluation transform (<c>eval_resize</c>, <c>eval_crop</c>,
+/// <c>mean</c>, <c>std</c>); an official or imported file records none and gets ImageNet's official transform.
+/// Choosing by the data instead gave a Fashion-MNIST checkpoint ImageNet statistics on a folder of its own images.
+/// </summary>
+public static class CheckpointEvalTransform
+{
+    /// <summary>The transform for <paramref name="checkpoint"/> under <paramref name="choice"/>.</summary>
+    public static ResolvedEvalTransform Resolve(MsnCheckpoint checkpoint, EvalNormalization choice = EvalNormalization.Auto)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        int size = checkpoint.Architecture.Vit.ImageSize;
+        return choice switch
+        {
+            EvalNormalization.ImageNet => new(ImageNet(size), "imagenet, chosen"),
+            EvalNormalization.FashionMnist => new(FashionMnist(size), "fashion-mnist, chosen"),
+            _ => FromTrainingConfig(checkpoint) is { } stored
+                ? new(stored, "the checkpoint's training config")
+                : new(ImageNet(size), "imagenet, the official eval transform: the checkpoint records no training config"),
+        };
+    }
+
+    /// <summary>Parses <c>auto</c>, <c>imagenet</c> or <c>fashion-mnist</c>.</summary>
+    /// <exception cref="ArgumentException">Anything else.</exception>
+    public static EvalNormalization Parse(string text) => text?.Trim().ToLowerInvariant() switch
+    {
+        "auto" => EvalNormalization.Auto,
+        "imagenet" => EvalNormalization.ImageNet,
+        "fashion-mnist" => EvalNormalization.FashionMnist,
+        _ => throw new ArgumentException($"normalization '{text}': expected auto, imagenet or fashion-mnist"),
+    };
+
+    /// <summary>The official evaluation transform for an encoder of <paramref name="imageSize"/> pixels: ImageNet
+    /// mean/std, shorter side resized by 256/224, centre crop.</summary>
+    public static EvalOptions ImageNet(int imageSize) =>
+        EvalOptions.Official with { ResizeTo = (int)Math.Round(imageSize * 256.0 / 224.0), CropSize = imageSize };
+
+    /// <summary>Fashion-MNIST statistics on every channel, resized straight to <paramref name="imageSize"/>.</summary>
+    public static EvalOptions FashionMnist(int imageSize) =>
+        EvalOptions.FashionMnistDefaults with { ResizeTo = imageSize, CropSize = imageSize };
+
+    /// <summary>The evaluation transform of the training config stored in <paramref name="checkpoint"/>, with
+    /// one-value statistics repeated for the three channels; null when the checkpoint holds no config or the config
+    /// no longer parses. A recorded crop other than the encoder's image size (the position embeddings are learned at
+    /// that size) keeps the recorded statistics with the official 256/224 resize ratio at the image size.</summary>
+    public static EvalOptions? FromTrainingConfig(MsnCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        if (checkpoint.Training?["config"] is not JsonValue value || !value.TryGetValue(out string? yaml) || yaml.Length == 0)
+            return null;
+        EvalOptions eval;
+        try
+        {
+            eval = MsnConfig.Parse(yaml, "the checkpoint's training config").ToEvalOptions();
+        }
+        catch (ConfigException)
+        {
+            // A config written by an older schema: the caller falls back to the official transform.
+            return null;
+        }
+        int size = checkpoint.Architecture.Vit.ImageSize;
+        if (eval.CropSize != size) eval = eval with { ResizeTo = ImageNet(size).ResizeTo, CropSize = size };
+        return eval with { Mean = PerChannel(eval.Mean), Std = PerChannel(eval.Std) };
+    }
+
+    // Gray data sets give one statistic for the three replicated channels; the transform always takes three.
+    private static float[] PerChannel(IReadOnlyList<float> v) => v.Count == 1 ? [v[0], v[0], v[0]] : [.. v];
+}

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using MaskedSiamese.Classification;
+using MaskedSiamese.Cli;
+using MaskedSiamese.Data;
+using MaskedSiamese.Tests.Data;
+using MaskedSiamese.Tests.Evaluation;
+
+namespace MaskedSiamese.Tests.Cli;
+
+/// <summary><c>msn fit</c> and <c>msn predict</c> on a tiny generated image set: the classifier file reloads in a
+/// new process to identical probabilities, unreadable images are reported without stopping, and damaged classifier
+/// files are refused in one line.</summary>
+public sealed class ClassifierCliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("msn-classifier-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static (int Code, string Error) Msn(params string[] args)
+    {
+        using var error = new StringWriter();
+        int code = CliRunner.Run(CliApp.CreateRoot(), args, error);
+        return (code, error.ToString());
+    }
+
+    /// <summary>Runs <c>dotnet msn.dll</c> as a separate process; returns exit code, stdout, stderr.</summary>
+    private static async Task<(int Code, string Out, string Error)> MsnProcess(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "msn.dll"));
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start msn");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>(path, probability of the predicted class, top-k text, error) of every data row.</summary>
+    private static List<string[]> ReadCsv(string path) =>
+        File.ReadAllLines(path).Skip(1).Select(line => line.Split(',')).ToList();
+
+    private string Fit(string train, string name = "classifier.msnc")
+    {
+        string checkpoint = TinySetup.WriteCheckpoint(_dir);
+        string file = Path.Combine(_dir, name);
+        var (code, error) = Msn("fit", "-c", checkpoint, "--data", train, "-o", file);
+        Assert.True(code == 0, error);
+        return file;
+    }
+
+    [Fact]
+    public async Task Fit_saves_a_classifier_that_a_new_process_reloads_to_identical_probabilities()
+    {
+        string images = TinySetup.WriteImageFolder(_dir, trainPerClass: 3, valPerClass: 2);
+        string checkpoint = TinySetup.WriteCheckpoint(_dir);
+        string file = Path.Combine(_dir, "classifier.msnc");
+        string val = Path.Combine(images, "val");
+        var source = ImagePathSource.Open([val]);
+        ClassPredictions expected;
+        using (var fitted = FewShotClassifier.Fit(checkpoint, Path.Combine(images, "train")))
+        {
+            Assert.Equal(["c0", "c1", "c2"], fitted.ClassNames);
+            Assert.Equal([3, 3, 3], fitted.Report.ClassCounts);
+            Assert.Equal(3, fitted.Report.Folds);
+            Assert.NotNull(fitted.Report.CrossValidatedAccuracy);
+            expected = fitted.Predict(source);
+            fitted.Save(file);
+        }
+        using (var reloaded = FewShotClassifier.Load(file))
+            Assert.Equal(expected.Probabilities(0).ToArray(), reloaded.Predict(source).Probabilities(0).ToArray());
+
+        string csv = Path.Combine(_dir, "p.csv");
+        var (code, _, error) = await MsnProcess("predict", file, val, "-o", csv, "--top-k", "2");
+        Assert.True(code == 0, error);
+        var rows = ReadCsv(csv);
+        Assert.Equal(source.Count, rows.Count);
+        for (int r = 0; r < expected.Count; r++)
+        {
+            var row = rows[expected.Indices[r]];
+            Assert.Equal(source.PathOf(expected.Indices[r]), row[0]);
+            var top = expected.TopK(r, 2);
+            Assert.Equal(expected.ClassNames[top[0].Class], row[1]);
+            // Round-trip formatting: the new process's doubles, bit for bit.
+            Assert.Equal(top[0].Probability, double.Parse(row[2], CultureInfo.InvariantCulture));
+            Assert.Equal(string.Join(";", top.Select(t => $"{expected.ClassNames[t.Class]}:{t.Probability.ToString("R", CultureInfo.InvariantCulture)}")), row[3]);
+        }
+    }
+
+    [Fact]
+    public void One_image_per_class_falls_back_to_the_stated_default_lambda()
+    {
+        string images = TinySetup.WriteImageFolder(_dir, trainPerClass: 1, valPerClass: 1);
+        using var classifier = FewShotClassifier.Load(Fit(Path.Combine(images, "train")));
+        Assert.Null(classifier.Report.CrossValidatedAccuracy);
+        Assert.Equal(0.0025, classifier.Report.Lambda);
+        Assert.Contains("has 1", classifier.Report.LambdaChoice);
+    }
+
+    [Fact]
+    public void Predict_reports_every_unreadable_file_and_predicts_every_readable_one()
+    {
+        string images = TinySetup.WriteImageFolder(_dir, trainPerClass: 2, valPerClass: 2);
+        string file = Fit(Path.Combine(images, "train"));
+        string val = Path.Combine(images, "val");
+        string bad = Path.Combine(val, "c0");
+        File.WriteAllBytes(Path.Combine(bad, "empty.png"), []);
+        File.WriteAllText(Path.Combine(bad, "notes.png"), "not an image");
+        var jpeg = TestImageFiles.NoiseJpeg(24, 20);
+        File.WriteAllBytes(Path.Combine(bad, "cut.jpg"), jpeg[..(jpeg.Length / 2)]);
+        string single = Path.Combine(images, "train", "c1", "0.png");
+
+        string csv = Path.Combine(_dir, "p.csv"), png = Path.Combine(_dir, "confusion.png");
+        var (code, error) = Msn("predict", file, val, single, "-o", csv, "--eval", "--confusion", png);
+        Assert.True(code == 0, error);
+        var rows = ReadCsv(csv);
+        Assert.Equal(6 + 3 + 1, rows.Count);
+        var failed = rows.Where(r => r[^1].Length > 0).Select(r => Path.GetFileName(r[0])).Order().ToArray();
+        Assert.Equal(["cut.jpg", "empty.png", "notes.png"], failed);
+        Assert.All(rows.Where(r => r[^1].Length == 0), r => Assert.True(r[1].Length > 0 && double.Parse(r[2], CultureInfo.InvariantCulture) > 0));
+        Assert.Equal("c0", rows.Single(r => r[0].EndsWith(Path.Combine("val", "c0", "0.png"), StringComparison.Ordinal))[4]);
+        Assert.True(new FileInfo(png).Length > 0);
+
+        // Nothing readable at all is still a result: three rows with their reasons, exit 0.
+        string onlyBad = Path.Combine(_dir, "only-bad.csv");
+        (code, error) = Msn("predict", file, Path.Combine(bad, "empty.png"), Path.Combine(bad, "notes.png"), Path.Combine(bad, "cut.jpg"), "-o", onlyBad);
+        Assert.True(code == 0, error);
+        Assert.All(ReadCsv(onlyBad), r => Assert.True(r[^1].Length > 0));
+        Assert.Equal(3, ReadCsv(onlyBad).Count);
+    }
+
+    [Fact]
+    public void Damaged_or_truncated_classifier_files_are_refused_in_one_line()
+    {
+        string images = TinySetup.WriteImageFolder(_dir, trainPerClass: 2, valPerClass: 1);
+        string file = Fit(Path.Combine(images, "train"));
+        byte[] bytes = File.ReadAllBytes(file);
+
+        string truncated = Path.Combine(_dir, "truncated.msnc");
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length * 2 / 3)]);
+        string flipped = Path.Combine(_dir, "flipped.msnc");
+        var copy = (byte[])bytes.Clone();
+        copy[^40] ^= 0x10;   // inside the head's weights: the sizes stay right, only the digest can tell
+        File.WriteAllBytes(flipped, copy);
+        string other = Path.Combine(_dir, "other.msnc");
+        File.WriteAllText(other, "not a classifier at all");
+
+        foreach (var (path, why) in new[] { (truncated, ""), (flipped, "damaged"), (other, "") })
+        {
+            var (code, error) = Msn("predict", path, Path.Combine(images, "val"));
+            Assert.Equal(1, code);
+            Assert.Single(error.TrimEnd().Split('\n'));
+            Assert.Contains(path, error);
+            Assert.Contains(why, error);
+        }
+    }
+}
