@@ -34,15 +34,7 @@ internal static class TestImageFiles
     {
         int stride = (3 * w + 3) & ~3;
         var bytes = new byte[54 + stride * h];
-        bytes[0] = (byte)'B';
-        bytes[1] = (byte)'M';
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(2), bytes.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(10), 54);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(14), 40);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(18), w);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(22), h);
-        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(26), 1);
-        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(28), 24);
+        WriteBmpHeader(bytes, w, h);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(34), stride * h);
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
@@ -99,10 +91,9 @@ internal static class TestImageFiles
         Chunk(file, "IEND", []);
     }
 
-    /// <summary>A 24-bit BMP whose header claims <paramref name="w"/>×<paramref name="h"/> but that holds 16 bytes of pixels.</summary>
-    public static void WriteBmpHeaderOnly(string path, int w, int h)
+    /// <summary>The 54-byte header of a 24-bit BMP of <paramref name="w"/>×<paramref name="h"/> (file size from the array).</summary>
+    private static void WriteBmpHeader(byte[] bytes, int w, int h)
     {
-        var bytes = new byte[54 + 16];
         bytes[0] = (byte)'B';
         bytes[1] = (byte)'M';
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(2), bytes.Length);
@@ -112,6 +103,13 @@ internal static class TestImageFiles
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(22), h);
         BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(26), 1);
         BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(28), 24);
+    }
+
+    /// <summary>A 24-bit BMP whose header claims <paramref name="w"/>×<paramref name="h"/> but that holds 16 bytes of pixels.</summary>
+    public static void WriteBmpHeaderOnly(string path, int w, int h)
+    {
+        var bytes = new byte[54 + 16];
+        WriteBmpHeader(bytes, w, h);
         File.WriteAllBytes(path, bytes);
     }
 
