@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Classification;
 using MaskedSiamese.Onnx;
 
 namespace MaskedSiamese.Cli.Commands;
@@ -14,7 +15,7 @@ internal static class ExportCommand
     {
         var input = new Argument<FileInfo>("checkpoint")
         {
-            Description = "Our checkpoint (.safetensors) or an official MSN .pth.tar.",
+            Description = "Our checkpoint (.safetensors), an official MSN .pth.tar, or a classifier file of msn fit (.msnc; onnx only).",
         };
         var output = new Option<FileInfo>("--out", "-o")
         {
@@ -44,6 +45,8 @@ internal static class ExportCommand
         {
             var src = parse.GetValue(input)!;
             var dst = parse.GetValue(output)!;
+            if (FewShotClassifier.IsClassifierFile(src.FullName))
+                return ExportClassifier(src, dst, parse.GetValue(format)!, parse.GetResult(normalization) is { Implicit: false });
             using var checkpoint = MsnCheckpoint.LoadAny(src.FullName, parse.GetValue(heads));
             string part = checkpoint.TargetEncoder is null ? "online" : "target";
             if (parse.GetValue(format) == "onnx")
@@ -64,5 +67,24 @@ internal static class ExportCommand
             return 0;
         });
         return command;
+    }
+
+    // The classifier carries its own preprocessing and encoder: only the format is the user's to choose.
+    private static int ExportClassifier(FileInfo src, FileInfo dst, string format, bool normalizationGiven)
+    {
+        if (format != "onnx")
+            throw new UserInputException($"{src.FullName}: a classifier file exports only with --format onnx (its encoder alone: export the checkpoint it was fitted on)");
+        if (normalizationGiven)
+            throw new UserInputException("--normalization: a classifier file records its own preprocessing; leave the option out");
+        using var classifier = FewShotClassifier.Load(src.FullName);
+        long bytes = OnnxClassifierExport.Write(classifier, dst.FullName, src.Name);
+        var p = classifier.Transform;
+        Console.WriteLine($"Exported the classifier ({classifier.ClassNames.Count} classes, features {classifier.Features}) as ONNX " +
+                          $"(opset {OnnxEncoderFormat.Opset}, {bytes / 1024.0:F0} KiB) → {dst.FullName}");
+        Console.WriteLine($"  outputs '{OnnxClassifierFormat.ProbabilitiesOutput}' and '{OnnxClassifierFormat.LogitsOutput}' [batch, {classifier.ClassNames.Count}]; " +
+                          $"classes in metadata '{OnnxClassifierFormat.ClassNamesKey}'");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  preprocessing resize {p.ResizeTo}, crop {p.CropSize}, mean [{string.Join(", ", p.Mean)}], std [{string.Join(", ", p.Std)}] (recorded in the classifier)"));
+        return 0;
     }
 }

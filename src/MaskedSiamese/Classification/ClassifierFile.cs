@@ -72,6 +72,18 @@ internal static class ClassifierFile
         ["head_fit"] = JsonSerializer.SerializeToNode(c.Head.FitInfo),
     };
 
+    public static bool IsClassifier(string path)
+    {
+        try
+        {
+            return SafetensorsFile.ReadHeader(path).Metadata.TryGetValue("format", out var format) && format == FormatName;
+        }
+        catch (Exception e) when (e is CheckpointFormatException or InvalidDataException)
+        {
+            return false;
+        }
+    }
+
     public static FewShotClassifier Read(string path, Device? device)
     {
         var file = SafetensorsFile.Read(path);

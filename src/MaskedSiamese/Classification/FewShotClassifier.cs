@@ -49,6 +49,9 @@ public sealed class FewShotClassifier : IDisposable
     /// <summary>The encoder's architecture.</summary>
     public VitOptions Encoder => _encoder.Options;
 
+    /// <summary>The encoder itself, for writers that need its weights (ONNX export).</summary>
+    internal VisionTransformer EncoderModel => _encoder;
+
     /// <summary>
     /// Fits on the labelled images of <paramref name="labelledFolder"/> (class subfolders) with the target encoder of
     /// <paramref name="checkpointPath"/> (ours or an official <c>.pth.tar</c>); unreadable images are reported to
@@ -187,6 +190,10 @@ public sealed class FewShotClassifier : IDisposable
     /// <summary>Reads a classifier written by <see cref="Save"/>; its encoder is placed on <paramref name="device"/>.</summary>
     /// <exception cref="CheckpointFormatException">Not a classifier file, truncated, or damaged (checksum, shapes, values).</exception>
     public static FewShotClassifier Load(string path, Device? device = null) => ClassifierFile.Read(path, device);
+
+    /// <summary>Whether <paramref name="path"/> is a classifier file (by its safetensors header alone; nothing else is
+    /// read or checked). False for any other file, including one that is not safetensors.</summary>
+    public static bool IsClassifierFile(string path) => ClassifierFile.IsClassifier(path);
 
     /// <inheritdoc />
     public void Dispose() => _encoder.Dispose();

@@ -26,19 +26,34 @@ internal sealed class VitGraphWriter
     }
 
     /// <summary>Adds the trunk of <paramref name="model"/> to <paramref name="g"/>, reading from the graph input
-    /// <see cref="OnnxEncoderFormat.InputName"/> and writing both graph outputs.</summary>
-    public static void Write(OnnxGraphBuilder g, VisionTransformer model)
+    /// <see cref="OnnxEncoderFormat.InputName"/> and writing the values <see cref="OnnxEncoderFormat.FeaturesOutput"/>
+    /// and <see cref="OnnxEncoderFormat.FinalNormOutput"/>. Returns the [CLS] values [B, D] of the last
+    /// <paramref name="clsBlocks"/> blocks in block order (the last one is <see cref="OnnxEncoderFormat.FeaturesOutput"/>),
+    /// as <see cref="VisionTransformer.ForwardBlocks"/> concatenates them.</summary>
+    public static IReadOnlyList<string> Write(OnnxGraphBuilder g, VisionTransformer model, int clsBlocks = 1)
     {
+        int depth = model.Options.Depth;
+        ArgumentOutOfRangeException.ThrowIfLessThan(clsBlocks, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(clsBlocks, depth);
         using var scope = NewDisposeScope();
         var weights = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().to(float32).contiguous(),
             StringComparer.Ordinal);
         var writer = new VitGraphWriter(g, weights, model.Options);
         string h = writer.Tokens(OnnxEncoderFormat.InputName);
-        for (int i = 0; i < model.Options.Depth; i++) h = writer.Block(h, $"blocks.{i}.");
-        // The [CLS] row of the last block: Gather with a scalar index drops the token axis, [B, T, D] → [B, D].
-        string cls = g.NodeWithOutput("Gather", OnnxEncoderFormat.FeaturesOutput, [h, writer.Scalar("token0", 0)], Int("axis", 1));
-        writer.LayerNorm(cls, "norm.", OnnxEncoderFormat.FinalNormOutput);
+        var cls = new List<string>();
+        for (int i = 0; i < depth; i++)
+        {
+            h = writer.Block(h, $"blocks.{i}.");
+            if (i >= depth - clsBlocks)
+                cls.Add(writer.Cls(h, i == depth - 1 ? OnnxEncoderFormat.FeaturesOutput : $"blocks.{i}.cls"));
+        }
+        writer.LayerNorm(cls[^1], "norm.", OnnxEncoderFormat.FinalNormOutput);
+        return cls;
     }
+
+    // The [CLS] row: Gather with a scalar index drops the token axis, [B, T, D] → [B, D].
+    private string Cls(string h, string output) =>
+        _g.NodeWithOutput("Gather", output, [h, _g.Int64(output + "/token0", [0])], Int("axis", 1));
 
     // Patch embedding, [CLS] and position embedding: [B, 3, S, S] → [B, 1 + N, D].
     private string Tokens(string images)
@@ -126,6 +141,4 @@ internal sealed class VitGraphWriter
     }
 
     private string Constant(string name, float value) => _g.Float(name, [value]);
-
-    private string Scalar(string name, long value) => _g.Int64(name, [value]);
 }

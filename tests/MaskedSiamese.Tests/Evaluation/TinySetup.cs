@@ -1,4 +1,5 @@
 using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Classification;
 using MaskedSiamese.Models;
 using MaskedSiamese.Tests.Data;
 using SkiaSharp;
@@ -32,6 +33,14 @@ internal static class TinySetup
         };
         ck.Save(path);
         return path;
+    }
+
+    /// <summary>A classifier fitted by <c>msn fit</c>'s library call on the tiny encoder and a tiny image folder in
+    /// <paramref name="dir"/>, reading <paramref name="features"/>.</summary>
+    public static FewShotClassifier FitClassifier(string dir, FeatureChoice features)
+    {
+        string images = WriteImageFolder(dir, trainPerClass: 3, valPerClass: 1);
+        return FewShotClassifier.Fit(WriteCheckpoint(dir), Path.Combine(images, "train"), new FewShotFitOptions { Features = features });
     }
 
     /// <summary>root/train/cK/*.png and root/val/cK/*.png: 3 classes of distinct colours with per-image shading.</summary>

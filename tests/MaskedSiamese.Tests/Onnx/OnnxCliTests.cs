@@ -1,5 +1,7 @@
 using MaskedSiamese.Cli;
+using MaskedSiamese.Evaluation;
 using MaskedSiamese.Onnx;
+using Microsoft.ML.OnnxRuntime;
 using MaskedSiamese.Tests.Evaluation;
 
 namespace MaskedSiamese.Tests.Onnx;
@@ -42,6 +44,31 @@ public sealed class OnnxCliTests : IDisposable
         string safetensors = Path.Combine(_dir, "encoder.safetensors");
         Assert.Equal(0, Msn("export", checkpoint, "-o", safetensors).Code);
         Assert.Equal((byte)'{', File.ReadAllBytes(safetensors)[8]);
+    }
+
+    [Fact]
+    public void Export_of_a_classifier_file_writes_its_probabilities_model_and_refuses_other_formats()
+    {
+        string file = Path.Combine(_dir, "classifier.msnc");
+        using (var classifier = TinySetup.FitClassifier(_dir, FeatureChoice.LastBlock)) classifier.Save(file);
+        string path = Path.Combine(_dir, "classifier.onnx");
+        var (code, error) = Msn("export", file, "--format", "onnx", "-o", path);
+        Assert.True(code == 0, error);
+        using (var session = new InferenceSession(File.ReadAllBytes(path)))
+        {
+            Assert.Equal([-1, 3], session.OutputMetadata[OnnxClassifierFormat.ProbabilitiesOutput].Dimensions);
+            Assert.Equal("[\"c0\",\"c1\",\"c2\"]", session.ModelMetadata.CustomMetadataMap[OnnxClassifierFormat.ClassNamesKey]);
+        }
+
+        foreach (var args in new[] { new[] { "--format", "safetensors" }, ["--format", "onnx", "--normalization", "imagenet"] })
+        {
+            string refused = Path.Combine(_dir, "refused.out");
+            var (refusedCode, refusedError) = Msn(["export", file, .. args, "-o", refused]);
+            Assert.Equal(CliRunner.UserError, refusedCode);
+            Assert.Single(refusedError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains(args[^1] == "imagenet" ? "--normalization" : "classifier.msnc", refusedError, StringComparison.Ordinal);
+            Assert.False(File.Exists(refused));
+        }
     }
 
     [Fact]

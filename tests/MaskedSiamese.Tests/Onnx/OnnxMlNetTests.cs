@@ -1,3 +1,4 @@
+using MaskedSiamese.Evaluation;
 using MaskedSiamese.Onnx;
 using MaskedSiamese.Tests.Evaluation;
 using Microsoft.ML;
@@ -43,5 +44,33 @@ public sealed class OnnxMlNetTests(ITestOutputHelper output) : IDisposable
         using var _ = torch.no_grad();
         var ours = encoder.ForwardBlocks(images, 1);
         OnnxParity.Compare(ours, features.SelectMany(f => f.Features).ToArray(), "ML.NET ApplyOnnxModel features, 4 images", output);
+    }
+
+    [Fact]
+    public void Apply_onnx_model_pipeline_gives_the_classifiers_probabilities()
+    {
+        using var classifier = TinySetup.FitClassifier(_dir, FeatureChoice.LastBlock);
+        string path = Path.Combine(_dir, "classifier.onnx");
+        OnnxClassifierExport.Write(classifier, path);
+        const int count = 3;
+        using var scope = NewDisposeScope();
+        var images = OnnxParity.Images(count, 16, seed: 12);
+        var rows = Enumerable.Range(0, count)
+            .Select(i => new OnnxImageRow { Images = images[i].contiguous().data<float>().ToArray() }).ToList();
+
+        var ml = new MLContext(seed: 0);
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var pipeline = ml.Transforms.ApplyOnnxModel(
+            outputColumnNames: [OnnxClassifierFormat.ProbabilitiesOutput], inputColumnNames: [OnnxEncoderFormat.InputName],
+            modelFile: path, shapeDictionary: new Dictionary<string, int[]> { [OnnxEncoderFormat.InputName] = [1, 3, 16, 16] },
+            gpuDeviceId: null, fallbackToCpu: true);
+        using var model = pipeline.Fit(data);
+        var predicted = ml.Data.CreateEnumerable<OnnxProbabilityRow>(model.Transform(data), reuseRowObject: false).ToList();
+
+        Assert.Equal(count, predicted.Count);
+        using var _ = torch.no_grad();
+        using var features = classifier.Features.Forward(classifier.EncoderModel, images);
+        var ours = torch.tensor(classifier.Probabilities(features)).reshape(count, classifier.ClassNames.Count);
+        OnnxParity.Compare(ours, predicted.SelectMany(p => p.Probabilities).ToArray(), "ML.NET ApplyOnnxModel probabilities, 3 images", output);
     }
 }
