@@ -1,18 +1,19 @@
 namespace MaskedSiamese.Evaluation;
 
-/// <summary>Settings of <see cref="LinearProbe.Train"/>.</summary>
+/// <summary>Settings of <see cref="LinearProbe.Train"/>: the official optimiser (SGD, Nesterov momentum 0.9, batch 256,
+/// no weight decay) trained to convergence on fixed features: the learning rate is divided by 10 whenever the loss on all
+/// training features stops falling, and training ends, converged, at the plateau after the last reduction.</summary>
 public sealed record LinearProbeOptions
 {
-    /// <summary>Passes over the labelled features (the official run does 100 over augmented images).</summary>
-    public int Epochs { get; init; } = 10;
+    /// <summary>Step cap; a probe that reaches it without converging says so (<see cref="LinearProbe.Converged"/>).</summary>
+    public int MaxSteps { get; init; } = 20_000;
 
     /// <summary>Mini-batch size.</summary>
     public int BatchSize { get; init; } = 256;
 
     /// <summary>
-    /// Peak learning rate, decayed to 0 along a per-step cosine. The official 6.4 is for batch 16,384; the head sees
-    /// unit-norm inputs and starts with tiny weights, so it needs a large step, and 1.0 at batch 256 trains fastest in
-    /// a few epochs here.
+    /// Starting learning rate. The official 6.4 is for batch 16,384; the head sees unit-norm inputs and starts with tiny
+    /// weights, so it needs a large step, and 1.0 at batch 256 trains fastest here.
     /// </summary>
     public double LearningRate { get; init; } = 1.0;
 
@@ -28,12 +29,30 @@ public sealed record LinearProbeOptions
     /// <summary>L2-normalise after the LayerNorm (official <c>normalize=True</c>).</summary>
     public bool Normalize { get; init; } = true;
 
+    /// <summary>The loss on all training features is measured at the end of the first epoch after at least this many
+    /// steps since the last measurement (on small sets an epoch is a few steps, too few to see progress).</summary>
+    public int CheckEvery { get; init; } = 100;
+
+    /// <summary>A measurement is progress when it is below the best so far by more than this fraction of it.</summary>
+    public double Tolerance { get; init; } = 1e-3;
+
+    /// <summary>Measurements without progress before the learning rate is divided by 10.</summary>
+    public int Patience { get; init; } = 3;
+
+    /// <summary>Reductions of the learning rate (÷10 each) after which the next plateau ends training as converged.</summary>
+    public int Reductions { get; init; } = 3;
+
     internal void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Epochs);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxSteps);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
-        if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be > 0");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be > 0");
         ArgumentOutOfRangeException.ThrowIfNegative(Momentum);
         ArgumentOutOfRangeException.ThrowIfNegative(WeightDecay);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(CheckEvery);
+        if (!(Tolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "must be ≥ 0");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Patience);
+        ArgumentOutOfRangeException.ThrowIfNegative(Reductions);
     }
 }

@@ -40,7 +40,7 @@ public sealed class EvalCliTests : IDisposable
         Assert.Equal(0, Msn("eval", "knn", "-c", checkpoint, "--data", images, "--no-baselines", "--json", knn, "--cache-dir", cache));
         using (var doc = JsonDocument.Parse(File.ReadAllText(knn)))
             Assert.Equal(1, doc.RootElement.GetProperty("results").GetArrayLength());
-        Assert.Equal(0, Msn("eval", "linear", "-c", checkpoint, "--data", images, "--epochs", "2", "--no-cache"));
+        Assert.Equal(0, Msn("eval", "linear", "-c", checkpoint, "--data", images, "--max-steps", "20", "--no-cache"));
 
         string csv = Path.Combine(_dir, "e.csv");
         Assert.Equal(0, Msn("embed", "-c", checkpoint, "--data", images, "-o", csv));
@@ -65,7 +65,7 @@ public sealed class EvalCliTests : IDisposable
     [InlineData("--num-heads 0", "eval", "knn", "--num-heads", "0")]
     [InlineData("--device gpu", "eval", "linear", "--device", "gpu")]
     [InlineData("--lr 0", "eval", "linear", "--lr", "0")]
-    [InlineData("--epochs 0", "eval", "linear", "--epochs", "0")]
+    [InlineData("--max-steps 0", "eval", "linear", "--max-steps", "0")]
     [InlineData("--k 0", "eval", "knn", "--k", "0")]
     [InlineData("data folder '/nonexistent/folder' does not exist", "eval", "knn", "--data", "/nonexistent/folder")]
     [InlineData("data folder '/nonexistent/folder' does not exist", "embed", "--data", "/nonexistent/folder", "-o", "x.csv")]
