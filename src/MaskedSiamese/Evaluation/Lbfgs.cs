@@ -13,11 +13,13 @@ internal static class Lbfgs
     internal readonly record struct Outcome(double Value, int Iterations, double GradientNorm, bool Converged);
 
     /// <summary>
-    /// Minimises <paramref name="f"/> from <paramref name="x"/> (updated in place) until ‖∇f‖∞ ≤
-    /// <paramref name="tolerance"/> or <paramref name="maxIterations"/> iterations.
+    /// Minimises <paramref name="f"/> from <paramref name="x"/> (updated in place) until ‖∇f‖∞ (or
+    /// <paramref name="gradientNorm"/> of the gradient) ≤ <paramref name="tolerance"/> or <paramref name="maxIterations"/> iterations.
     /// </summary>
-    internal static Outcome Minimize(Objective f, double[] x, int maxIterations, double tolerance, int history)
+    internal static Outcome Minimize(Objective f, double[] x, int maxIterations, double tolerance, int history,
+        Func<double[], double>? gradientNorm = null)
     {
+        gradientNorm ??= NormInf;
         int n = x.Length;
         var g = new double[n];
         var gNew = new double[n];
@@ -33,7 +35,7 @@ internal static class Lbfgs
         int iteration = 0, stalled = 0;
         while (true)
         {
-            double gInf = NormInf(g);
+            double gInf = gradientNorm(g);
             if (gInf <= tolerance) return new Outcome(fx, iteration, gInf, true);
             if (iteration >= maxIterations || !double.IsFinite(fx)) return new Outcome(fx, iteration, gInf, false);
             iteration++;
@@ -89,7 +91,7 @@ internal static class Lbfgs
             Array.Copy(xNew, x, n);
             Array.Copy(gNew, g, n);
             fx = fNew;
-            if (stalled >= 10) return new Outcome(fx, iteration, NormInf(g), false);
+            if (stalled >= 10) return new Outcome(fx, iteration, gradientNorm(g), false);
         }
     }
 

@@ -22,6 +22,12 @@ public sealed record LogisticRegressionOptions
     /// </summary>
     public double GradientTolerance { get; init; } = 1e-5;
 
+    /// <summary>
+    /// Precondition L-BFGS by whitening the features (<c>FeatureWhitening</c>: W = L⁻ᵀV with LLᵀ their second moment).
+    /// Same optimum and the same stopping test on ∇_W; it is what makes the all-label fit on encoder features converge.
+    /// </summary>
+    public bool Whiten { get; init; } = true;
+
     /// <summary>Number of correction pairs L-BFGS keeps.</summary>
     public int HistorySize { get; init; } = 10;
 

@@ -51,10 +51,11 @@ public sealed class MultinomialLogisticRegression
         options.Validate();
         var y = CheckLabels(features, labels, numClasses);
         var watch = Stopwatch.StartNew();
-        using var objective = new SoftmaxObjective(features, y, numClasses, options.Lambda);
-        var w = new double[objective.Dimension * numClasses];
-        var outcome = Lbfgs.Minimize(objective.Evaluate, w, options.MaxIterations, options.GradientTolerance,
-            options.HistorySize);
+        using var objective = new SoftmaxObjective(features, y, numClasses, options.Lambda, options.Whiten);
+        var v = new double[objective.Dimension * numClasses];
+        var outcome = Lbfgs.Minimize(objective.Evaluate, v, options.MaxIterations, options.GradientTolerance,
+            options.HistorySize, objective.GradientNormInf);
+        var w = objective.Weights(v);
         var fit = new LogisticRegressionFitInfo(options.Lambda, outcome.Value * objective.Count, outcome.Iterations,
             outcome.GradientNorm, outcome.Converged, watch.Elapsed.TotalSeconds);
         return new MultinomialLogisticRegression(w, objective.Dimension, numClasses, fit);

@@ -43,6 +43,32 @@ public sealed class MultinomialLogisticRegressionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Whitening_reaches_the_same_optimum_in_far_fewer_iterations_on_anisotropic_features()
+    {
+        // Like encoder features: a few directions carry most of the variance and the classes differ in weak ones.
+        const int classes = 5, dim = 64;
+        var (raw, y) = SyntheticData.Clusters(perClass: 400, classes, dim, separation: 1.5, seed: 9, ScalarType.Float64);
+        using var _ = raw;
+        using var scales = torch.pow(10.0, torch.linspace(0, -2.5, dim, dtype: float64));
+        using var x = FeaturePreprocessing.CenterAndNormalize(raw * scales);
+        var options = new LogisticRegressionOptions { Lambda = 1e-3, MaxIterations = 20_000 };
+
+        var plain = MultinomialLogisticRegression.Fit(x, y, classes, options with { Whiten = false });
+        var whitened = MultinomialLogisticRegression.Fit(x, y, classes, options);
+
+        output.WriteLine($"plain: {plain.FitInfo}\nwhitened: {whitened.FitInfo}");
+        Assert.True(plain.FitInfo.Converged && whitened.FitInfo.Converged);
+        Assert.True(whitened.FitInfo.Iterations * 4 < plain.FitInfo.Iterations,
+            $"whitening took {whitened.FitInfo.Iterations} iterations, plain L-BFGS {plain.FitInfo.Iterations}");
+        // The same gradient test passes closer to the optimum in the whitened variable: the weak directions that plain
+        // L-BFGS leaves short still hold a little objective (measured 2e-5 relative).
+        Assert.True(whitened.FitInfo.Objective <= plain.FitInfo.Objective * (1 + 1e-12));
+        TensorAssert.CloseRelative(plain.FitInfo.Objective, whitened.FitInfo.Objective, 1e-4, "objective");
+        double agreement = plain.Predict(x).Zip(whitened.Predict(x)).Count(p => p.First == p.Second) / (double)y.Length;
+        Assert.True(agreement >= 0.99, $"predictions agree on {agreement:P1}");
+    }
+
+    [Fact]
     public void Unreachable_tolerance_stops_at_the_rounding_floor_without_claiming_convergence()
     {
         var (x, y) = SyntheticData.Clusters(perClass: 10, classes: 3, dim: 4, separation: 1, seed: 5, ScalarType.Float64);
