@@ -113,4 +113,21 @@ public sealed class SafetensorsFileTests : IDisposable
     }
 
     public static TheoryData<string> ForwardSets() => OfficialFixtures.Sets("_forward.safetensors");
+
+    [Theory]
+    [InlineData("{\"__metadata__\":{\"k\":\"\xC7\"}}")]   // an invalid byte in a metadata value
+    [InlineData("{\"\xC7\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}")]   // ... in a tensor name
+    public void A_header_that_is_not_UTF8_is_refused_in_one_line(string header)
+    {
+        // Found by the fuzzing harness (fuzz/, target safetensors): System.Text.Json parses such a header and throws
+        // InvalidOperationException only when the string is read, which escaped as an internal error (exit 2).
+        var json = header.Select(c => (byte)c).ToArray();
+        string path = Path.Combine(_dir, "latin1.safetensors");
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)json.Length), .. json]);
+
+        var e = Assert.Throws<CheckpointFormatException>(() => SafetensorsFile.ReadHeader(path));
+        Assert.Contains("latin1.safetensors", e.Message, StringComparison.Ordinal);
+        Assert.Contains("UTF-8", e.Message, StringComparison.Ordinal);
+        Assert.Throws<CheckpointFormatException>(() => SafetensorsFile.Read(path));
+    }
 }
