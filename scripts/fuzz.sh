@@ -33,7 +33,10 @@ case "$target" in
     pickle*) libraries+=(TorchSharp.PyBridge.dll Razorvine.Pickle.dll) ;;
     config) libraries+=(YamlDotNet.dll) ;;
 esac
-for dll in "${libraries[@]}"; do "$tools/sharpfuzz" "$bin/$dll" >/dev/null; done
+# The uninstrumented copies come back for the replay below: instrumented code outside SharpFuzz's loop has no
+# coverage map to write to and crashes.
+mkdir -p "$bin/plain"
+for dll in "${libraries[@]}"; do cp "$bin/$dll" "$bin/plain/"; "$tools/sharpfuzz" "$bin/$dll" >/dev/null; done
 
 out="artifacts/fuzz/afl/$target"
 rm -rf "$out"; mkdir -p "$out"
@@ -49,6 +52,7 @@ grep -E '^(run_time|execs_done|execs_per_sec|corpus_count|corpus_found|bitmap_cv
 findings=$(find "$out/default/crashes" "$out/default/hangs" -type f -name 'id:*' 2>/dev/null || true)
 if [ -n "$findings" ]; then
     echo "replaying the findings:"
+    cp "$bin"/plain/*.dll "$bin/"
     # shellcheck disable=SC2086
     dotnet "$bin/msn-fuzz.dll" replay "$target" $findings || true
 fi

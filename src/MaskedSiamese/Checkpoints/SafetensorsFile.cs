@@ -157,7 +157,8 @@ public sealed class SafetensorsFile
         JsonObject header;
         try
         {
-            header = JsonNode.Parse(headerBytes) as JsonObject
+            // Duplicate names would survive parsing and throw ArgumentException when the object is enumerated.
+            header = JsonNode.Parse(headerBytes, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
                 ?? throw new CheckpointFormatException($"{path}: safetensors header is not a JSON object");
         }
         catch (JsonException e)
