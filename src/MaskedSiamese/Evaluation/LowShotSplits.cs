@@ -76,7 +76,9 @@ public static partial class LowShotSplits
         // invalid UTF-8 and is read: refuse such text before parsing.
         if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw new InvalidDataException($"{path}: not valid UTF-8 text");
         using var doc = JsonDocument.Parse(bytes);
-        if (!doc.RootElement.TryGetProperty("splits", out var splits) || splits.ValueKind != JsonValueKind.Object)
+        // TryGetProperty throws InvalidOperationException on a root that is not an object (a number, an array).
+        if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("splits", out var splits)
+            || splits.ValueKind != JsonValueKind.Object)
             throw new InvalidDataException($"{path}: no \"splits\" object");
         var result = new List<LabelledSplit>();
         foreach (var entry in splits.EnumerateObject())
