@@ -125,7 +125,8 @@ public sealed class MsnCheckpoint : IDisposable
         if (!metadata.TryGetValue("training", out var text)) return null;
         try
         {
-            return JsonNode.Parse(text) as JsonObject
+            // Duplicate keys would survive parsing and throw ArgumentException wherever the object is first read.
+            return JsonNode.Parse(text, documentOptions: new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
                 ?? throw new CheckpointFormatException($"{path}: the 'training' metadata is not a JSON object");
         }
         catch (System.Text.Json.JsonException e)

@@ -150,10 +150,15 @@ public sealed class SafetensorsFile
             throw new CheckpointFormatException($"{path}: not a safetensors file (header length {headerLen} invalid for a {length}-byte file)");
         var headerBytes = new byte[headerLen];
         stream.ReadExactly(headerBytes);
+        // System.Text.Json parses invalid UTF-8 inside strings and throws InvalidOperationException only when such a
+        // string is read, deep in the loops below: check the whole header once here instead.
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes))
+            throw new CheckpointFormatException($"{path}: not a safetensors file (the header is not valid UTF-8)");
         JsonObject header;
         try
         {
-            header = JsonNode.Parse(headerBytes) as JsonObject
+            // Duplicate names would survive parsing and throw ArgumentException when the object is enumerated.
+            header = JsonNode.Parse(headerBytes, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
                 ?? throw new CheckpointFormatException($"{path}: safetensors header is not a JSON object");
         }
         catch (JsonException e)

@@ -158,8 +158,9 @@ internal static class ClassifierFile
     private static string Required(string path, IReadOnlyDictionary<string, string> meta, string key) =>
         meta.TryGetValue(key, out var v) ? v : throw new CheckpointFormatException($"{path}: no '{key}' in the metadata");
 
-    // Covers the metadata that matters and every tensor (name, dtype, shape, bytes) in name order.
-    private static string Digest(string architecture, string description, IEnumerable<KeyValuePair<string, Tensor>> tensors)
+    // Covers the metadata that matters and every tensor (name, dtype, shape, bytes) in name order. Internal, not
+    // private: the fuzzing harness re-signs mutated files with it so that mutations reach the checks behind the digest.
+    internal static string Digest(string architecture, string description, IEnumerable<KeyValuePair<string, Tensor>> tensors)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(architecture + "\n" + description + "\n"));

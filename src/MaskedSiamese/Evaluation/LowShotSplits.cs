@@ -71,8 +71,14 @@ public static partial class LowShotSplits
     /// </summary>
     public static IReadOnlyList<LabelledSplit> ReadJson(string path)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-        if (!doc.RootElement.TryGetProperty("splits", out var splits) || splits.ValueKind != JsonValueKind.Object)
+        byte[] bytes = File.ReadAllBytes(path);
+        // System.Text.Json throws InvalidOperationException, not JsonException, when a name it has parsed holds
+        // invalid UTF-8 and is read: refuse such text before parsing.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw new InvalidDataException($"{path}: not valid UTF-8 text");
+        using var doc = JsonDocument.Parse(bytes);
+        // TryGetProperty throws InvalidOperationException on a root that is not an object (a number, an array).
+        if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("splits", out var splits)
+            || splits.ValueKind != JsonValueKind.Object)
             throw new InvalidDataException($"{path}: no \"splits\" object");
         var result = new List<LabelledSplit>();
         foreach (var entry in splits.EnumerateObject())
@@ -82,19 +88,28 @@ public static partial class LowShotSplits
             var indices = entry.Value.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int i) && i >= 0
                 ? i
                 : throw new InvalidDataException($"{path}: splits.{entry.Name} holds {e}, not a training index")).Order().ToArray();
-            var m = KeyPattern().Match(entry.Name);
-            if (!m.Success)
-            {
-                result.Add(new LabelledSplit(entry.Name, 0, null, null, indices));
-                continue;
-            }
-            int seed = int.Parse(m.Groups["seed"].Value, CultureInfo.InvariantCulture);
-            double amount = double.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
-            result.Add(m.Groups["kind"].Value == "k"
-                ? new LabelledSplit(LabelledSplit.ShotsRegime((int)amount), seed, (int)amount, null, indices)
-                : new LabelledSplit(LabelledSplit.PercentRegime(amount), seed, null, amount, indices));
+            result.Add(FromKey(path, entry.Name, indices));
         }
         return result;
+    }
+
+    // seed{S}_k{K} and seed{S}_pct{P} as the split they name; any other key is a regime of its own with seed 0.
+    private static LabelledSplit FromKey(string path, string key, int[] indices)
+    {
+        var m = KeyPattern().Match(key);
+        if (!m.Success) return new LabelledSplit(key, 0, null, null, indices);
+        if (!int.TryParse(m.Groups["seed"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int seed))
+            throw new InvalidDataException($"{path}: splits.{key}: seed {m.Groups["seed"].Value} is out of range (at most {int.MaxValue})");
+        double amount = double.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
+        if (m.Groups["kind"].Value == "k")
+        {
+            return amount >= 1 && amount <= int.MaxValue && amount == Math.Floor(amount)
+                ? new LabelledSplit(LabelledSplit.ShotsRegime((int)amount), seed, (int)amount, null, indices)
+                : throw new InvalidDataException($"{path}: splits.{key}: shots per class must be a whole number ≥ 1");
+        }
+        return amount > 0 && amount <= 100
+            ? new LabelledSplit(LabelledSplit.PercentRegime(amount), seed, null, amount, indices)
+            : throw new InvalidDataException($"{path}: splits.{key}: the percentage must be in (0, 100]");
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using MaskedSiamese.Checkpoints;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaskedSiamese.Onnx;
@@ -17,14 +18,36 @@ public sealed class OnnxEncoderSession : IDisposable
     /// <param name="allowSpinning">Whether idle worker threads busy-wait for work. Off by default, like
     /// <c>OMP_WAIT_POLICY=PASSIVE</c> for libtorch: on a shared or small machine spinning threads take the cores
     /// other work needs (on this 2-core machine it halved batch-1 throughput under load).</param>
+    /// <exception cref="CheckpointFormatException">ONNX Runtime cannot load <paramref name="model"/>, or it is not an
+    /// exported encoder (no input <c>images</c> [batch, 3, S, S] or no output <c>features</c> [batch, D]).</exception>
     public OnnxEncoderSession(byte[] model, int threads = 0, bool allowSpinning = false)
     {
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (threads > 0) options.IntraOpNumThreads = threads;
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", allowSpinning ? "1" : "0");
-        _session = new InferenceSession(model, options);
-        ImageSize = (int)_session.InputMetadata[OnnxEncoderFormat.InputName].Dimensions[^1];
-        FeatureDim = (int)_session.OutputMetadata[OnnxEncoderFormat.FeaturesOutput].Dimensions[^1];
+        try
+        {
+            _session = new InferenceSession(model, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            // ONNX Runtime's own type would leave callers to tell a damaged file from a fault of theirs.
+            throw new CheckpointFormatException($"the ONNX model cannot be loaded: {e.Message.Split('\n')[0]}", e);
+        }
+        (ImageSize, FeatureDim) = Sizes(_session);
+    }
+
+    // The exported layout (OnnxEncoderFormat): a missing name was a KeyNotFoundException, a symbolic size a negative one.
+    private static (int ImageSize, int FeatureDim) Sizes(InferenceSession session)
+    {
+        if (session.InputMetadata.TryGetValue(OnnxEncoderFormat.InputName, out var input) && input.Dimensions is [_, 3, var h, var w]
+            && h == w && w > 0
+            && session.OutputMetadata.TryGetValue(OnnxEncoderFormat.FeaturesOutput, out var output) && output.Dimensions is [_, var d] && d > 0)
+            return (w, d);
+        session.Dispose();
+        throw new CheckpointFormatException(
+            $"the ONNX model is not an exported encoder: it needs an input '{OnnxEncoderFormat.InputName}' [batch, 3, S, S] " +
+            $"and an output '{OnnxEncoderFormat.FeaturesOutput}' [batch, D]");
     }
 
     /// <summary>Side of the square input.</summary>

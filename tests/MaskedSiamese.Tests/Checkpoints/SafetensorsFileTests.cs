@@ -113,4 +113,52 @@ public sealed class SafetensorsFileTests : IDisposable
     }
 
     public static TheoryData<string> ForwardSets() => OfficialFixtures.Sets("_forward.safetensors");
+
+    [Theory]
+    [InlineData("{\"__metadata__\":{\"k\":\"\xC7\"}}")]   // an invalid byte in a metadata value
+    [InlineData("{\"\xC7\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}")]   // ... in a tensor name
+    public void A_header_that_is_not_UTF8_is_refused_in_one_line(string header)
+    {
+        // Found by the fuzzing harness (fuzz/, target safetensors): System.Text.Json parses such a header and throws
+        // InvalidOperationException only when the string is read, which escaped as an internal error (exit 2).
+        var json = header.Select(c => (byte)c).ToArray();
+        string path = Path.Combine(_dir, "latin1.safetensors");
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)json.Length), .. json]);
+
+        var e = Assert.Throws<CheckpointFormatException>(() => SafetensorsFile.ReadHeader(path));
+        Assert.Contains("latin1.safetensors", e.Message, StringComparison.Ordinal);
+        Assert.Contains("UTF-8", e.Message, StringComparison.Ordinal);
+        Assert.Throws<CheckpointFormatException>(() => SafetensorsFile.Read(path));
+    }
+
+    [Fact]
+    public void A_header_naming_a_tensor_twice_is_refused_in_one_line()
+    {
+        // Found by AFL++ (scripts/fuzz.sh safetensors): System.Text.Json keeps duplicate names until the object is
+        // enumerated, which then threw ArgumentException ("same key has already been added"): exit 2, not 1.
+        var json = """{"t":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"t":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"""u8.ToArray();
+        string path = Path.Combine(_dir, "twice.safetensors");
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)json.Length), .. json, 0, 0, 0, 0]);
+
+        var e = Assert.Throws<CheckpointFormatException>(() => SafetensorsFile.ReadHeader(path));
+        Assert.Contains("twice.safetensors", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Duplicate", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Training_metadata_with_a_key_twice_is_refused_in_one_line()
+    {
+        using var encoder = Evaluation.TinySetup.Encoder();
+        string path = Path.Combine(_dir, "training-twice.safetensors");
+        SafetensorsFile.Write(path, StateDictLoader.Snapshot(encoder).Select(kv => new KeyValuePair<string, Tensor>("target_encoder." + kv.Key, kv.Value)),
+            new Dictionary<string, string>
+            {
+                ["format"] = MsnCheckpoint.FormatName,
+                ["architecture"] = Evaluation.TinySetup.Architecture.ToJson(),
+                ["training"] = """{"step": 1, "step": 2}""",
+            });
+
+        var e = Assert.Throws<CheckpointFormatException>(() => MsnCheckpoint.Load(path));
+        Assert.Contains("training", e.Message, StringComparison.Ordinal);
+    }
 }

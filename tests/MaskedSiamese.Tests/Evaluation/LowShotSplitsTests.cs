@@ -70,6 +70,35 @@ public sealed class LowShotSplitsTests
         }
     }
 
+    [Theory]
+    [InlineData("{\"splits\": {\"seed0_k\xC7\": [1]}}", "not valid UTF-8")]   // found by the fuzzing harness
+    [InlineData("5", "no \"splits\" object")]   // found by msn-fuzz mutate splits: a root that is not an object
+    [InlineData("[{\"splits\": {}}]", "no \"splits\" object")]
+    [InlineData("{\"splits\": {\"seed99999999999_k1\": [1]}}", "seed 99999999999")]
+    [InlineData("{\"splits\": {\"seed0_k99999999999\": [1]}}", "shots")]
+    [InlineData("{\"splits\": {\"seed0_k1.5\": [1]}}", "shots")]
+    [InlineData("{\"splits\": {\"seed0_k0\": [1]}}", "shots")]
+    [InlineData("{\"splits\": {\"seed0_pct0\": [1]}}", "percentage")]
+    [InlineData("{\"splits\": {\"seed0_pct250\": [1]}}", "percentage")]
+    public void A_split_key_or_text_that_cannot_be_read_is_refused_naming_the_file(string json, string fragment)
+    {
+        // Before: invalid UTF-8 and a root that is no object escaped as InvalidOperationException and a seed past int
+        // as OverflowException (exit 2 in msn eval --splits-file); a huge or fractional k was cast to a wrong int and
+        // 0 or 250 % were taken as given.
+        string path = Path.Combine(Path.GetTempPath(), $"msn-splits-{Guid.NewGuid():N}.json");
+        File.WriteAllBytes(path, json.Select(c => (byte)c).ToArray());
+        try
+        {
+            var e = Assert.Throws<InvalidDataException>(() => LowShotSplits.ReadJson(path));
+            Assert.Contains(path, e.Message, StringComparison.Ordinal);
+            Assert.Contains(fragment, e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void Official_subset_list_maps_file_names_to_indices()
     {
