@@ -29,7 +29,7 @@ internal sealed class FinetuneArguments
 
     public Option<double> MinLearningRate { get; } = Value("--min-lr", D.MinLearningRate, "Learning rate at the end of the cosine decay.");
 
-    public Option<double> WarmupEpochs { get; } = Value("--warmup-epochs", D.WarmupEpochs, "Epochs of linear warm-up from 0 (fractions allowed).");
+    public Option<double?> WarmupEpochs { get; } = new("--warmup-epochs") { Description = "Epochs of linear warm-up from 0 (fractions allowed). Default: a tenth of the epochs (5 of 50)." };
 
     public Option<double> LayerDecay { get; } = Value("--layer-decay", D.LayerDecay, "Layer-wise learning-rate decay (1: no decay).");
 

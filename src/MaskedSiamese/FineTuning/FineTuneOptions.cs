@@ -8,8 +8,8 @@ namespace MaskedSiamese.FineTuning;
 /// <summary>
 /// The fine-tuning recipe (msn-spec §5.3: the paper's MAE-style recipe for ViT-B/16 on ImageNet, 100 epochs at batch
 /// 1024, lr 0.002, layer decay 0.65, drop-path 0.2, label smoothing 0.1, 5 warm-up epochs then cosine), scaled for a
-/// few labelled images on a CPU: 50 epochs at batch 32, lr 5e-4 for the head (layer-decayed below it), 5 warm-up
-/// epochs, drop-path 0.1 (the paper's transfer value), weight decay 0.05 (MAE's), crops of 25–100% of the image
+/// few labelled images on a CPU: 50 epochs at batch 32, lr 5e-4 for the head (layer-decayed below it), a tenth of
+/// the epochs as warm-up, drop-path 0.1 (the paper's transfer value), weight decay 0.05 (MAE's), crops of 25–100% of the image
 /// (small images do not survive MAE's 8% crops). No RandAugment, mixup or cutmix.
 /// </summary>
 public sealed record FineTuneOptions
@@ -27,8 +27,12 @@ public sealed record FineTuneOptions
     /// <summary>Learning rate at the end of the cosine decay (default 1e-6).</summary>
     public double MinLearningRate { get; init; } = 1e-6;
 
-    /// <summary>Epochs of linear warm-up from 0 (default 5; may be fractional).</summary>
-    public double WarmupEpochs { get; init; } = 5;
+    /// <summary>Epochs of linear warm-up from 0 (may be fractional); null (the default) takes a tenth of
+    /// <see cref="Epochs"/>, 5 of the default 50 (the paper: 5 of 100).</summary>
+    public double? WarmupEpochs { get; init; }
+
+    /// <summary>The warm-up in epochs: <see cref="WarmupEpochs"/>, or a tenth of <see cref="Epochs"/>.</summary>
+    public double ResolvedWarmupEpochs => WarmupEpochs ?? Epochs / 10.0;
 
     /// <summary>Layer-wise learning-rate decay (default 0.65; 1 gives every layer the head's rate).</summary>
     public double LayerDecay { get; init; } = 0.65;
@@ -112,7 +116,7 @@ public sealed record FineTuneOptions
         Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be ≥ 1");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be > 0");
         Require(MinLearningRate >= 0 && MinLearningRate <= LearningRate, nameof(MinLearningRate), MinLearningRate, "must be in [0, the learning rate]");
-        Require(WarmupEpochs >= 0 && WarmupEpochs <= Epochs, nameof(WarmupEpochs), WarmupEpochs, "must be in [0, epochs]");
+        Require(ResolvedWarmupEpochs >= 0 && ResolvedWarmupEpochs <= Epochs, nameof(WarmupEpochs), ResolvedWarmupEpochs, "must be in [0, epochs]");
         Require(LayerDecay > 0 && LayerDecay <= 1, nameof(LayerDecay), LayerDecay, "must be in (0, 1]");
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "must be ≥ 0");
         Require(DropPath is >= 0 and < 1, nameof(DropPath), DropPath, "must be in [0, 1)");
@@ -131,5 +135,5 @@ public sealed record FineTuneOptions
 
     /// <summary>The recipe in one line (what a resumed run must match, and what the report records).</summary>
     public string Recipe() => System.FormattableString.Invariant(
-        $"epochs {Epochs}, batch {BatchSize}, lr {LearningRate:G6} → {MinLearningRate:G6} (cosine, {WarmupEpochs:G6} warm-up epochs), layer decay {LayerDecay:G6}, weight decay {WeightDecay:G6}, drop-path {DropPath:G6}, label smoothing {LabelSmoothing:G6}, crop scale {CropScale.Min:G6}–{CropScale.Max:G6} + flip, logit scale {LogitScale:G6}, betas {Betas.Beta1:G6}/{Betas.Beta2:G6}, seed {Seed}, features {Features}");
+        $"epochs {Epochs}, batch {BatchSize}, lr {LearningRate:G6} → {MinLearningRate:G6} (cosine, {ResolvedWarmupEpochs:G6} warm-up epochs), layer decay {LayerDecay:G6}, weight decay {WeightDecay:G6}, drop-path {DropPath:G6}, label smoothing {LabelSmoothing:G6}, crop scale {CropScale.Min:G6}–{CropScale.Max:G6} + flip, logit scale {LogitScale:G6}, betas {Betas.Beta1:G6}/{Betas.Beta2:G6}, seed {Seed}, features {Features}");
 }

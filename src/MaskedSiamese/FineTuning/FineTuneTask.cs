@@ -52,7 +52,7 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
         // The nominal end of the cosine is reached at the last step (horizon = the run), starting from 0.
         _schedule = new ScheduleSettings(options.Epochs, _loader.BatchesPerEpoch)
         {
-            WarmupEpochs = options.WarmupEpochs, StartLearningRate = 0, ReferenceLearningRate = options.LearningRate,
+            WarmupEpochs = options.ResolvedWarmupEpochs, StartLearningRate = 0, ReferenceLearningRate = options.LearningRate,
             FinalLearningRate = options.MinLearningRate, HorizonMultiplier = 1.0,
         };
     }

@@ -1,4 +1,5 @@
 using MaskedSiamese.Models.Layers;
+using MaskedSiamese.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,6 +8,7 @@ namespace MaskedSiamese.Tests.Models;
 /// <summary>Stochastic depth: rate 0 is the identity and draws no random number (so pretraining, whose default is 0,
 /// is unchanged by it), evaluation is the identity, training drops whole samples at rate p and scales the rest by
 /// 1/(1 − p).</summary>
+[Collection(nameof(SerialGlobalRandom))]
 public sealed class DropPathTests
 {
     [Fact]
