@@ -43,6 +43,10 @@ internal sealed class FinetuneArguments
 
     public Option<double> LogitScale { get; } = Value("--logit-scale", D.LogitScale, "Fixed factor on the logits of the normalised features during training (folded into the saved head).");
 
+    public Option<string> HeadInit { get; } = HeadInitOption();
+
+    public Option<double> ProbeLambda { get; } = Value("--probe-lambda", D.ProbeLambda, "λ of the starting linear probe (as msn fit --lambda).");
+
     public Option<int> Seed { get; } = Value("--seed", D.Seed, "Seed of the epoch order, crops, flips and drop-path.");
 
     public Option<string> Features { get; } = SharedOptions.Features("last-block (as msn fit), final-norm, or blocks:N.");
@@ -66,7 +70,7 @@ internal sealed class FinetuneArguments
     public IEnumerable<Option> All =>
     [
         Checkpoint, Data, Output, RunDir, Epochs, BatchSize, LearningRate, MinLearningRate, WarmupEpochs, LayerDecay, WeightDecay,
-        DropPath, LabelSmoothing, MinCropScale, LogitScale, Seed, Features, Normalization, NumHeads, Threads, CheckpointEvery,
+        DropPath, LabelSmoothing, MinCropScale, LogitScale, HeadInit, ProbeLambda, Seed, Features, Normalization, NumHeads, Threads, CheckpointEvery,
         MaxSteps, Resume, Overwrite, Device,
     ];
 
@@ -83,6 +87,8 @@ internal sealed class FinetuneArguments
         LabelSmoothing = parse.GetValue(LabelSmoothing),
         CropScale = (parse.GetValue(MinCropScale), 1.0),
         LogitScale = parse.GetValue(LogitScale),
+        ProbeHead = parse.GetValue(HeadInit) == "probe",
+        ProbeLambda = parse.GetValue(ProbeLambda),
         Seed = parse.GetValue(Seed),
         Features = SharedOptions.ParseFeatures(parse.GetValue(Features)!),
         Normalization = SharedOptions.ParseNormalization(parse.GetValue(Normalization)!),
@@ -94,6 +100,17 @@ internal sealed class FinetuneArguments
         Overwrite = parse.GetValue(Overwrite),
         Device = SharedOptions.ParseDevice(parse.GetValue(Device)!),
     };
+
+    private static Option<string> HeadInitOption()
+    {
+        var option = new Option<string>("--head-init")
+        {
+            Description = "probe: start the head from msn fit's logistic regression on the starting features (LP-FT); zero: from zero (MAE).",
+            DefaultValueFactory = _ => "probe",
+        };
+        option.AcceptOnlyFromAmong("probe", "zero");
+        return option;
+    }
 
     private static Option<T> Value<T>(string name, T value, string description) where T : IFormattable => new(name)
     {

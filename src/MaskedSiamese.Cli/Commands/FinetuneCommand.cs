@@ -18,7 +18,7 @@ internal static class FinetuneCommand
         ["Epochs"] = "--epochs", ["BatchSize"] = "--batch-size", ["LearningRate"] = "--lr", ["MinLearningRate"] = "--min-lr",
         ["WarmupEpochs"] = "--warmup-epochs", ["LayerDecay"] = "--layer-decay", ["WeightDecay"] = "--weight-decay",
         ["DropPath"] = "--drop-path", ["LabelSmoothing"] = "--label-smoothing", ["CropScale"] = "--min-crop-scale",
-        ["LogitScale"] = "--logit-scale", ["CheckpointEvery"] = "--checkpoint-every", ["MaxSteps"] = "--max-steps",
+        ["LogitScale"] = "--logit-scale", ["ProbeLambda"] = "--probe-lambda", ["CheckpointEvery"] = "--checkpoint-every", ["MaxSteps"] = "--max-steps",
         ["Threads"] = "--threads", ["Resume"] = "--resume",
     };
 

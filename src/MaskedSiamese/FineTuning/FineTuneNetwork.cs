@@ -18,7 +18,7 @@ public sealed class FineTuneNetwork : nn.Module<Tensor, Tensor>
     private readonly Parameter head;
 
     /// <summary>Wraps <paramref name="trunk"/> (owned from now on) with a zero head of <paramref name="classes"/> columns
-    /// (zero, as MAE's near-zero head: the first steps move the head before the encoder).</summary>
+    /// (MAE's head starts near zero; <see cref="SetFoldedHead"/> starts it from a linear probe instead).</summary>
     public FineTuneNetwork(VisionTransformer trunk, FeatureChoice features, int classes, double logitScale)
         : base(nameof(FineTuneNetwork))
     {
@@ -50,6 +50,17 @@ public sealed class FineTuneNetwork : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var features = FeaturePreprocessing.CenterAndNormalize(Features.Forward(encoder, x));
         return features.matmul(head).mul(LogitScale).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Sets the head so that its logits s·x·W equal x·<paramref name="folded"/> (a classifier head [F, C],
+    /// row-major, e.g. a logistic regression's).</summary>
+    public void SetFoldedHead(double[] folded)
+    {
+        ArgumentNullException.ThrowIfNull(folded);
+        using var scope = NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var w = torch.tensor(folded, head.shape, float64).div(LogitScale).to(head.dtype, head.device);
+        head.copy_(w);
     }
 
     /// <summary>s·W as float64 [F, C] in row-major order: the classifier file's head.</summary>

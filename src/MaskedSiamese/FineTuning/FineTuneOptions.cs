@@ -58,6 +58,17 @@ public sealed record FineTuneOptions
     /// </summary>
     public double LogitScale { get; init; } = 10;
 
+    /// <summary>
+    /// Whether the head starts from a linear probe (default: the logistic regression of <c>msn fit</c> on the frozen
+    /// starting features, λ <see cref="ProbeLambda"/>, divided by <see cref="LogitScale"/>: "LP-FT", Kumar et al. 2022)
+    /// or from zero (MAE's near-zero head). From zero, a few hundred steps of AdamW move each head weight by at most
+    /// lr per step, too little for a confident head on a few images.
+    /// </summary>
+    public bool ProbeHead { get; init; } = true;
+
+    /// <summary>λ of the starting probe (default 0.0025, the official low-shot value; objective Σ CE + λ/2‖W‖²).</summary>
+    public double ProbeLambda { get; init; } = LogisticRegressionOptions.DefaultLambda;
+
     /// <summary>AdamW β₁, β₂ (default 0.9, 0.999).</summary>
     public (double Beta1, double Beta2) Betas { get; init; } = (0.9, 0.999);
 
@@ -123,6 +134,7 @@ public sealed record FineTuneOptions
         Require(LabelSmoothing is >= 0 and < 1, nameof(LabelSmoothing), LabelSmoothing, "must be in [0, 1)");
         Require(CropScale.Min > 0 && CropScale.Min <= CropScale.Max && CropScale.Max <= 1, nameof(CropScale),
             $"{CropScale.Min},{CropScale.Max}", "must satisfy 0 < min ≤ max ≤ 1");
+        Require(ProbeLambda > 0 && double.IsFinite(ProbeLambda), nameof(ProbeLambda), ProbeLambda, "must be > 0");
         Require(LogitScale > 0 && double.IsFinite(LogitScale), nameof(LogitScale), LogitScale, "must be > 0");
         Require(Betas.Beta1 is >= 0 and < 1 && Betas.Beta2 is >= 0 and < 1, nameof(Betas), $"{Betas.Beta1},{Betas.Beta2}", "must be in [0, 1)");
         Require(CheckpointEvery >= 0, nameof(CheckpointEvery), CheckpointEvery, "must be ≥ 0");
@@ -134,6 +146,6 @@ public sealed record FineTuneOptions
     }
 
     /// <summary>The recipe in one line (what a resumed run must match, and what the report records).</summary>
-    public string Recipe() => System.FormattableString.Invariant(
-        $"epochs {Epochs}, batch {BatchSize}, lr {LearningRate:G6} → {MinLearningRate:G6} (cosine, {ResolvedWarmupEpochs:G6} warm-up epochs), layer decay {LayerDecay:G6}, weight decay {WeightDecay:G6}, drop-path {DropPath:G6}, label smoothing {LabelSmoothing:G6}, crop scale {CropScale.Min:G6}–{CropScale.Max:G6} + flip, logit scale {LogitScale:G6}, betas {Betas.Beta1:G6}/{Betas.Beta2:G6}, seed {Seed}, features {Features}");
+    public string Recipe() => FormattableString.Invariant(
+        $"epochs {Epochs}, batch {BatchSize}, lr {LearningRate:G6} → {MinLearningRate:G6} (cosine, {ResolvedWarmupEpochs:G6} warm-up epochs), layer decay {LayerDecay:G6}, weight decay {WeightDecay:G6}, drop-path {DropPath:G6}, label smoothing {LabelSmoothing:G6}, crop scale {CropScale.Min:G6}–{CropScale.Max:G6} + flip, logit scale {LogitScale:G6}, head from {(ProbeHead ? FormattableString.Invariant($"a linear probe (λ {ProbeLambda:G6})") : "zero")}, betas {Betas.Beta1:G6}/{Betas.Beta2:G6}, seed {Seed}, features {Features}");
 }

@@ -3,6 +3,7 @@ using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Data;
 using MaskedSiamese.Data.Augmentation;
 using MaskedSiamese.Engine;
+using MaskedSiamese.Evaluation;
 using MaskedSiamese.Models;
 using MaskedSiamese.Optimization;
 using MaskedSiamese.Training;
@@ -13,7 +14,7 @@ namespace MaskedSiamese.FineTuning;
 
 /// <summary>
 /// Full fine-tuning as a task of <see cref="TrainingLoop"/>: the source checkpoint's target encoder (with drop-path)
-/// and a zero linear head on the classifier's feature path (<see cref="FineTuneNetwork"/>), AdamW over layer-decayed
+/// and a linear head (a linear probe's, or zero) on the classifier's feature path (<see cref="FineTuneNetwork"/>), AdamW over layer-decayed
 /// groups (<see cref="LayerDecay"/>), the label-smoothed cross-entropy, and a linear warm-up then cosine learning
 /// rate as a pure function of the step. Each step seeds drop-path from (seed, step) and reads the batch of that step
 /// (<see cref="LabelledBatchLoader"/>), so a run stopped anywhere and resumed ends with the same weights.
@@ -93,11 +94,32 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
         var named = Network.named_parameters().Select(p => (p.name, p.parameter)).ToList();
         _groups = LayerDecay.Groups(named, Trunk.Vit.Depth, _options.LayerDecay);
         _optimizer = new AdamW(_groups.Select(g => g.Group).ToList(), _options.Betas.Beta1, _options.Betas.Beta2);
-        if (checkpoint is null) return new TrainingState(0, torch.get_num_threads());
+        if (checkpoint is null)
+        {
+            if (_options.ProbeHead) StartFromProbe();
+            return new TrainingState(0, torch.get_num_threads());
+        }
         var training = FineTuneCheckpoint.Restore(checkpoint, Network, _optimizer, Trunk);
         RequireSameRun(checkpoint, training);
         LastLoss = training["last_loss"]?.GetValue<double>() ?? double.NaN;
         return new TrainingState((long)training["step"]!.GetValue<double>(), (int)training["threads"]!.GetValue<double>());
+    }
+
+    /// <summary>Training accuracy of the starting probe (null with a zero head or after a resume).</summary>
+    public double? ProbeAccuracy { get; private set; }
+
+    // LP-FT: the head starts as msn fit's logistic regression on the starting encoder's features (evaluation transform,
+    // eval mode), so fine-tuning begins from a classifier as good as fit's instead of from chance.
+    private void StartFromProbe()
+    {
+        using var table = FeatureExtractor.Extract(Network.Encoder, _labelled, Transform,
+            new FeatureExtractorOptions { Choice = _options.Features, BatchSize = 64, Workers = _options.Workers });
+        using var wide = table.Features.to(float64).cpu();
+        using var x = FeaturePreprocessing.CenterAndNormalize(wide);
+        var probe = MultinomialLogisticRegression.Fit(x, table.Labels, _labelled.ClassNames.Count,
+            new LogisticRegressionOptions { Lambda = _options.ProbeLambda });
+        Network.SetFoldedHead(probe.Weights.ToArray());
+        ProbeAccuracy = probe.Accuracy(x, table.Labels);
     }
 
     // The source's trunk with this recipe's drop-path; the pretraining projection head plays no part.

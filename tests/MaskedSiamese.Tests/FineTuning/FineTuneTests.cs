@@ -2,6 +2,7 @@ using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Classification;
 using MaskedSiamese.Data;
 using MaskedSiamese.Diagnostics;
+using MaskedSiamese.Engine;
 using MaskedSiamese.FineTuning;
 using MaskedSiamese.Tests.Evaluation;
 
@@ -30,7 +31,8 @@ public sealed class FineTuneTests : IDisposable
         string run = Path.Combine(_dir, "run"), file = Path.Combine(_dir, "tuned.msnc");
         var val = ImagePathSource.Open([Path.Combine(images, "val")]);
         ClassPredictions expected;
-        using (var result = FineTuner.Run(checkpoint, Path.Combine(images, "train"), run, Quick(epochs: 30)))
+        // From a zero head, so that all the learning is this run's.
+        using (var result = FineTuner.Run(checkpoint, Path.Combine(images, "train"), run, Quick(epochs: 30) with { ProbeHead = false }))
         {
             Assert.True(result.Outcome.Completed);
             Assert.Equal(60, result.Outcome.StepsDone);
@@ -57,6 +59,22 @@ public sealed class FineTuneTests : IDisposable
         Assert.Equal(expected.Count, predicted.Count);
         for (int r = 0; r < expected.Count; r++)
             Assert.Equal(expected.Probabilities(r).ToArray(), predicted.Probabilities(r).ToArray());
+    }
+
+    [Fact]
+    public void By_default_the_head_starts_from_the_linear_probe_of_msn_fit()
+    {
+        string images = Path.Combine(TinySetup.WriteImageFolder(_dir, trainPerClass: 3, valPerClass: 1), "train");
+        using var checkpoint = MsnCheckpoint.LoadAny(TinySetup.WriteCheckpoint(_dir));
+        var source = ImageFolderSource.Open(images);
+        using var fitted = FewShotClassifier.Fit(checkpoint, source, new FewShotFitOptions { CrossValidate = false });
+        using var task = new FineTuneTask(checkpoint, source, fitted.Transform, new FineTuneOptions(), StepContext.Cpu);
+        task.Start(null);
+        double[] expected = fitted.Head.Weights.ToArray(), actual = task.Network.FoldedHead();
+        double scale = expected.Max(Math.Abs), worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(scale > 1, $"the probe's weights are tiny ({scale}): nothing would be compared");
+        Assert.True(worst <= 1e-5 * scale, $"head differs from fit's by {worst} (scale {scale})");
+        Assert.Equal(fitted.Report.TrainingAccuracy, task.ProbeAccuracy);
     }
 
     [Fact]
