@@ -19,7 +19,7 @@ internal static class FinetuneCommand
         ["WarmupEpochs"] = "--warmup-epochs", ["LayerDecay"] = "--layer-decay", ["WeightDecay"] = "--weight-decay",
         ["DropPath"] = "--drop-path", ["LabelSmoothing"] = "--label-smoothing", ["CropScale"] = "--min-crop-scale",
         ["LogitScale"] = "--logit-scale", ["ProbeLambda"] = "--probe-lambda", ["CheckpointEvery"] = "--checkpoint-every", ["MaxSteps"] = "--max-steps",
-        ["Threads"] = "--threads", ["Resume"] = "--resume",
+        ["Threads"] = "--threads",
     };
 
     public static Command Create()
@@ -41,6 +41,8 @@ internal static class FinetuneCommand
         using var signals = new StopSignals(cancellation);
         var output = parse.GetValue(o.Output)!.FullName;
         string runFolder = Path.GetFullPath(parse.GetValue(o.RunDir) ?? Path.ChangeExtension(output, null) + ".finetune");
+        if (parse.GetValue(o.Resume) && parse.GetValue(o.Overwrite))
+            throw new UserInputException("--resume and --overwrite: choose one (continue the run, or start over)");
         var options = o.ToLibrary(parse) with { Log = Console.Error, Progress = new ProgressBar() };
         try
         {
