@@ -14,6 +14,7 @@ internal static class CliApp
         EvalCommand.Create(),
         EmbedCommand.Create(),
         FitCommand.Create(),
+        FinetuneCommand.Create(),
         PredictCommand.Create(),
         ImportCommand.Create(),
         ExportCommand.Create(),

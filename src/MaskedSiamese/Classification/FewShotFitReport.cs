@@ -17,6 +17,9 @@ namespace MaskedSiamese.Classification;
 /// <param name="Source">File name of the checkpoint the encoder came from.</param>
 /// <param name="SourceSha256">SHA-256 of that checkpoint file, or null when not known.</param>
 /// <param name="Seconds">Wall time of the fit, feature extraction included.</param>
+/// <param name="FineTune">For a fine-tuned classifier (<c>msn finetune</c>), how it was trained; null for a head fitted on
+/// frozen features. Absent from the files of frozen-feature fits, so those stay as they were and older readers, which
+/// ignore unknown keys, read fine-tuned files too.</param>
 public sealed record FewShotFitReport(
     [property: JsonPropertyName("lambda")] double Lambda,
     [property: JsonPropertyName("lambda_choice")] string LambdaChoice,
@@ -30,4 +33,6 @@ public sealed record FewShotFitReport(
     [property: JsonPropertyName("unreadable")] int Unreadable,
     [property: JsonPropertyName("source")] string Source,
     [property: JsonPropertyName("source_sha256")] string? SourceSha256,
-    [property: JsonPropertyName("seconds")] double Seconds);
+    [property: JsonPropertyName("seconds")] double Seconds,
+    [property: JsonPropertyName("fine_tune"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    FineTuneReport? FineTune = null);

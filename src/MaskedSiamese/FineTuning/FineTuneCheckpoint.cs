@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Models;
+using MaskedSiamese.Optimization;
+using static TorchSharp.torch;
+
+namespace MaskedSiamese.FineTuning;
+
+/// <summary>
+/// A fine-tuning checkpoint: safetensors with the network (<c>model.encoder.*</c>, <c>model.head</c>) and the AdamW
+/// state (<c>optimizer.*</c>), and in the metadata <c>format</c> = <c>maskedsiamese-finetune-checkpoint</c>, the
+/// source encoder's architecture and the training state (step, threads, recipe, class names). Written atomically
+/// (safetensors' writer renames a finished temporary file); what it needs to continue bit for bit is all in it, since
+/// every random draw derives from (seed, step) or (seed, epoch, image).
+/// </summary>
+internal static class FineTuneCheckpoint
+{
+    public const string FormatName = "maskedsiamese-finetune-checkpoint";
+    private const string ModelPrefix = "model.", OptimizerPrefix = "optimizer.";
+
+    public static void Write(string path, FineTuneNetwork network, AdamW optimizer, EncoderArchitecture architecture,
+        JsonObject training)
+    {
+        var model = network.state_dict();
+        var state = optimizer.StateDict(copy: false);
+        try
+        {
+            var tensors = model.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => new KeyValuePair<string, Tensor>(ModelPrefix + kv.Key, kv.Value))
+                .Concat(state.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+                    .Select(kv => new KeyValuePair<string, Tensor>(OptimizerPrefix + kv.Key, kv.Value)));
+            SafetensorsFile.Write(path, tensors, new Dictionary<string, string>
+            {
+                ["format"] = FormatName,
+                ["format_version"] = "1",
+                ["architecture"] = architecture.ToJson(),
+                ["training"] = training.ToJsonString(),
+            });
+        }
+        finally
+        {
+            // The moments are the live tensors; only the step counters are new.
+            foreach (var (key, t) in state)
+                if (key.EndsWith(".step", StringComparison.Ordinal)) t.Dispose();
+        }
+    }
+
+    /// <summary>Restores <paramref name="network"/> and <paramref name="optimizer"/> from <paramref name="path"/> after
+    /// checking that it was written for <paramref name="architecture"/>; returns its training state.</summary>
+    /// <exception cref="CheckpointFormatException">Not a fine-tuning checkpoint, damaged, or of another encoder.</exception>
+    public static JsonObject Restore(string path, FineTuneNetwork network, AdamW optimizer, EncoderArchitecture architecture)
+    {
+        var file = SafetensorsFile.Read(path);
+        try
+        {
+            var meta = file.Metadata;
+            if (!meta.TryGetValue("format", out var format) || format != FormatName)
+                throw new CheckpointFormatException($"{path}: not a fine-tuning checkpoint (no format '{FormatName}' in its metadata)");
+            if (!meta.TryGetValue("architecture", out var arch) || EncoderArchitecture.FromJson(arch) != architecture)
+                throw new CheckpointFormatException($"{path}: written for another encoder than the checkpoint given");
+            var training = meta.TryGetValue("training", out var text) ? JsonNode.Parse(text) as JsonObject : null;
+            if (training is null) throw new CheckpointFormatException($"{path}: no training state in the metadata");
+            StateDictLoader.Load(network, Part(file, ModelPrefix), $"{path}: model");
+            optimizer.LoadStateDict(Part(file, OptimizerPrefix));
+            return training;
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            throw new CheckpointFormatException($"{path}: invalid fine-tuning checkpoint ({e.Message})", e);
+        }
+        finally
+        {
+            foreach (var t in file.Tensors.Values) t.Dispose();
+        }
+    }
+
+    private static Dictionary<string, Tensor> Part(SafetensorsFile file, string prefix) =>
+        file.Tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value, StringComparer.Ordinal);
+}
