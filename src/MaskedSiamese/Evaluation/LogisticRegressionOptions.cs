@@ -23,10 +23,19 @@ public sealed record LogisticRegressionOptions
     public double GradientTolerance { get; init; } = 1e-5;
 
     /// <summary>
-    /// Precondition L-BFGS by whitening the features (<c>FeatureWhitening</c>: W = L⁻ᵀV with LLᵀ their second moment).
-    /// Same optimum and the same stopping test on ∇_W; it is what makes the all-label fit on encoder features converge.
+    /// Precondition L-BFGS by whitening the features (<c>FeatureWhitening</c>: W = L⁻ᵀV with LLᵀ their second moment):
+    /// the same optimum and the same stopping test on ∇_W, reached in far fewer iterations on anisotropic features (it
+    /// is what makes the all-label fit on 60k encoder features converge). Null (default): whiten when there are at
+    /// least <see cref="WhitenFromSamplesPerDimension"/> samples per dimension; below that the second moment is
+    /// rank-deficient or poorly estimated and L-BFGS converges in tens of iterations anyway (the low-shot fits).
     /// </summary>
-    public bool Whiten { get; init; } = true;
+    public bool? Whiten { get; init; }
+
+    /// <summary>Samples per feature dimension from which <see cref="Whiten"/> = null whitens.</summary>
+    public const int WhitenFromSamplesPerDimension = 2;
+
+    internal bool WhitenFor(long samples, long dimension) =>
+        Whiten ?? samples >= WhitenFromSamplesPerDimension * dimension;
 
     /// <summary>Number of correction pairs L-BFGS keeps.</summary>
     public int HistorySize { get; init; } = 10;

@@ -51,7 +51,8 @@ public sealed class MultinomialLogisticRegression
         options.Validate();
         var y = CheckLabels(features, labels, numClasses);
         var watch = Stopwatch.StartNew();
-        using var objective = new SoftmaxObjective(features, y, numClasses, options.Lambda, options.Whiten);
+        using var objective = new SoftmaxObjective(features, y, numClasses, options.Lambda,
+            options.WhitenFor(features.shape[0], features.shape[1]));
         var v = new double[objective.Dimension * numClasses];
         var outcome = Lbfgs.Minimize(objective.Evaluate, v, options.MaxIterations, options.GradientTolerance,
             options.HistorySize, objective.GradientNormInf);
