@@ -1,6 +1,4 @@
 using MaskedSiamese.Diagnostics;
-using MaskedSiamese.IO;
-using ScottPlot;
 
 namespace MaskedSiamese.FineTuning;
 
@@ -8,26 +6,7 @@ namespace MaskedSiamese.FineTuning;
 /// accuracy against the step.</summary>
 internal static class FineTuneChart
 {
-    public static void SavePng(string csvPath, string pngPath, string title)
-    {
-        var rows = RunLog.ReadCsv(csvPath);
-        using var plot = new Plot();
-        double[] steps = rows.Select(r => r["step"]).ToArray();
-        var loss = plot.Add.Scatter(steps, rows.Select(r => r["loss"]).ToArray());
-        loss.LegendText = "loss (label-smoothed cross-entropy)";
-        loss.MarkerSize = 0;
-        loss.LineWidth = 2;
-        var accuracy = plot.Add.Scatter(steps, rows.Select(r => r["acc"]).ToArray());
-        accuracy.LegendText = "batch accuracy (right axis)";
-        accuracy.MarkerSize = 0;
-        accuracy.LinePattern = LinePattern.Dashed;
-        accuracy.Axes.YAxis = plot.Axes.Right;
-        plot.XLabel("step");
-        plot.YLabel("loss");
-        plot.Axes.Right.Label.Text = "accuracy";
-        plot.Title(title);
-        plot.ShowLegend(Alignment.UpperRight);
-        byte[] png = plot.GetImageBytes(900, 500, ImageFormat.Png);
-        AtomicFile.Write(pngPath, s => s.Write(png));
-    }
+    public static void SavePng(string csvPath, string pngPath, string title) =>
+        RunCurveChart.Save(pngPath, RunCurveChart.RenderPng(csvPath, [("loss", "loss (label-smoothed cross-entropy)")], "loss",
+            ("acc", "batch accuracy (right axis)", "accuracy"), title));
 }
