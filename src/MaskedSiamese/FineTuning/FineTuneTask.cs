@@ -173,7 +173,6 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
         double lr = Schedules.LearningRate(globalStep, _schedule);
         LayerDecay.Apply(_groups, lr, _options.WeightDecay);
         optimizer.Step();
-        optimizer.ZeroGrad();
         double accuracy = logits.argmax(1).eq(labels).to(float64).mean().item<double>();
         LastLoss = value;
         return new StepResult(value, batch.Count,
