@@ -28,6 +28,7 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
     private readonly LabelledBatchLoader _loader;
     private readonly ScheduleSettings _schedule;
     private AdamW? _optimizer;
+    private Generator? _dropPathDraws;
     private IReadOnlyList<LayerDecayGroup> _groups = [];
 
     /// <summary>Creates the task; nothing is built before <see cref="Start"/>.</summary>
@@ -91,6 +92,9 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
         Network?.Dispose();
         _optimizer?.Dispose();
         Network = new FineTuneNetwork(BuildEncoder(), _options.Features, _labelled.ClassNames.Count, _options.LogitScale);
+        _dropPathDraws?.Dispose();
+        _dropPathDraws = new Generator(0, _context.Device);
+        Network.Encoder.DropPathGenerator = _dropPathDraws;
         var named = Network.named_parameters().Select(p => (p.name, p.parameter)).ToList();
         _groups = LayerDecay.Groups(named, Trunk.Vit.Depth, _options.LayerDecay);
         _optimizer = new AdamW(_groups.Select(g => g.Group).ToList(), _options.Betas.Beta1, _options.Betas.Beta2);
@@ -159,8 +163,8 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
         ArgumentNullException.ThrowIfNull(batch);
         var optimizer = _optimizer ?? throw new InvalidOperationException("Start the task before stepping it");
         using var scope = NewDisposeScope();
-        // Drop-path draws from the global generator: seeded by (seed, step), it needs no saved state to resume.
-        torch.manual_seed((long)(StepRandomness.Seed(_options.Seed, globalStep, StepRandomness.DropPathStream) >> 1));
+        // Drop-path draws from the task's own generator, reseeded by (seed, step): no saved state to resume.
+        StepRandomness.SeedDropPath(_dropPathDraws!, _options.Seed, globalStep);
         Network.train();
         var labels = batch.Labels.to(_context.Device);
         var logits = Network.call(batch.Images.to(_context.Device));
@@ -209,5 +213,6 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
     {
         _optimizer?.Dispose();
         Network?.Dispose();
+        _dropPathDraws?.Dispose();
     }
 }

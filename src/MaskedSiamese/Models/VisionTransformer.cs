@@ -70,6 +70,20 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>
+    /// The generator that stochastic depth draws from in training; null (the default) draws from LibTorch's global
+    /// generator. The training tasks give one reseeded from (seed, step) every step, so the draws are a pure function
+    /// of the step that nothing else in the process can move, and a resumed run needs no saved generator state.
+    /// </summary>
+    public Generator? DropPathGenerator
+    {
+        get => blocks.Count > 0 ? blocks[0].DropPathGenerator : null;
+        set
+        {
+            foreach (var blk in blocks) blk.DropPathGenerator = value;
+        }
+    }
+
     /// <summary>The [CLS] token parameter [1, 1, D].</summary>
     public Parameter ClsToken => cls_token;
 

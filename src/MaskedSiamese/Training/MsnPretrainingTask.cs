@@ -26,6 +26,7 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
     private AdamW? _optimizer;
     private MsnStep? _step;
     private int _numPatches;
+    private Generator? _dropPathDraws;
 
     /// <summary>Creates the task; nothing is built before <see cref="Start"/>.</summary>
     /// <param name="settings">The resolved run settings.</param>
@@ -88,6 +89,10 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
         CollectiveStart.BroadcastFromRankZero(collective, Networks.Encoder, Networks.TargetEncoder);
         CollectiveStart.BroadcastFromRankZero(collective, [Networks.Prototypes]);
         Networks.UseCollective(collective);
+        _dropPathDraws?.Dispose();
+        _dropPathDraws = new Generator(0, _context.Device);
+        Networks.Encoder.DropPathGenerator = _dropPathDraws;
+        Networks.TargetEncoder.DropPathGenerator = _dropPathDraws;
         _numPatches = Networks.Encoder.NumPatchesFor(_loader.Augmentation.Global.Size);
         _step = new MsnStep(Networks, _optimizer!, new MsnLoss(s.Loss, _context.Collective), _context);
         return state;
@@ -120,7 +125,7 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
         var s = _settings;
         var device = _context.Device;
         using var scope = NewDisposeScope();
-        torch.manual_seed((long)(StepRandomness.Seed(s.Seed, step, StepRandomness.DropPathStream) >> 1));
+        StepRandomness.SeedDropPath(_dropPathDraws!, s.Seed, step);
         Tensor? keep = null;
         if (s.PatchDrop > 0)
         {
@@ -199,5 +204,6 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
     {
         _optimizer?.Dispose();
         Networks?.Dispose();
+        _dropPathDraws?.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using MaskedSiamese.Randomness;
+using static TorchSharp.torch;
 
 namespace MaskedSiamese.Training;
 
@@ -16,5 +17,12 @@ public static class StepRandomness
     {
         ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL ^ (ulong)step * 0xBF58476D1CE4E5B9UL ^ (ulong)stream * 0x94D049BB133111EBUL);
         return SplitMix64.Mix(z);
+    }
+
+    /// <summary>Reseeds <paramref name="generator"/> for the stochastic depth of (seed, step).</summary>
+    public static void SeedDropPath(Generator generator, long seed, long step)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        generator.manual_seed((long)(Seed(seed, step, DropPathStream) >> 1));
     }
 }

@@ -12,9 +12,6 @@ namespace MaskedSiamese.Tests.FineTuning;
 /// <summary>Fine-tuning a tiny encoder on a generated three-colour image set: the training loss falls, the training
 /// images are learnt, the classifier file loads and predicts as the in-memory classifier; a run stopped mid-epoch and
 /// resumed ends with exactly the weights and optimizer state of an uninterrupted run.</summary>
-// Drop-path draws from LibTorch's global generator, seeded at each step: a test training in parallel would move it
-// between the seed and the draw (the resume test then failed about one full run in five), so these run alone.
-[Collection(nameof(SerialGlobalRandom))]
 public sealed class FineTuneTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("msn-finetune-").FullName;

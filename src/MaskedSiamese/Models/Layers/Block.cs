@@ -38,6 +38,13 @@ public sealed class Block : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>The generator of the block's stochastic depth (null: LibTorch's global one).</summary>
+    internal Generator? DropPathGenerator
+    {
+        get => drop_path.Generator;
+        set => drop_path.Generator = value;
+    }
+
     /// <summary>[B, N, D] → [B, N, D].</summary>
     public override Tensor forward(Tensor x)
     {

@@ -12,6 +12,10 @@ public sealed class DropPath : nn.Module<Tensor, Tensor>
     /// <summary>Creates the layer with drop probability <paramref name="p"/>.</summary>
     public DropPath(double p) : base(nameof(DropPath)) => _p = p;
 
+    /// <summary>The generator the drop is drawn from; null draws from LibTorch's process-wide one, which anything else
+    /// in the process (another thread, another model) can move.</summary>
+    internal Generator? Generator { get; set; }
+
     /// <summary>Applies the per-sample drop.</summary>
     public override Tensor forward(Tensor x)
     {
@@ -20,7 +24,7 @@ public sealed class DropPath : nn.Module<Tensor, Tensor>
         var shape = new long[x.dim()];
         Array.Fill(shape, 1L);
         shape[0] = x.shape[0];
-        var keep = torch.empty(shape, x.dtype, x.device).bernoulli_(1 - _p).div_(1 - _p);
+        var keep = torch.empty(shape, x.dtype, x.device).bernoulli_(1 - _p, Generator).div_(1 - _p);
         return (x * keep).MoveToOuterDisposeScope();
     }
 }
