@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Fashion-MNIST as labelled PNG folders (the README's fit/finetune figures): the official low-shot split
-seed{S}_k{K} of fmnist-lowshot-splits.json from the training set, and the first N test images of each class.
+seed{S}_k{K} of fmnist-lowshot-splits.json from the training set (K "all": all 60,000 training images, as
+OUT/train-all), and the first N test images of each class.
 Standard library only (gzip, zlib): writes 28-px 8-bit gray PNGs as OUT/train-kK-sS/CLASS/INDEX.png and
 OUT/test-N/CLASS/INDEX.png.
 Usage: fmnist_to_png.py SPLITS.json OUT K[,K...] SEED N [FASHION_MNIST_DIR]"""
@@ -37,7 +38,10 @@ def main():
     test, test_labels = idx(f"{src}/t10k-images-idx3-ubyte.gz"), idx(f"{src}/t10k-labels-idx1-ubyte.gz")[1]
     table = json.load(open(splits))["splits"]
     for k in shots.split(","):
-        write(os.path.join(out, f"train-k{k}-s{seed}"), train, train_labels, table[f"seed{seed}_k{k}"])
+        if k == "all":
+            write(os.path.join(out, "train-all"), train, train_labels, range(len(train_labels)))
+        else:
+            write(os.path.join(out, f"train-k{k}-s{seed}"), train, train_labels, table[f"seed{seed}_k{k}"])
     first = [i for c in range(10) for i in [j for j in range(len(test_labels)) if test_labels[j] == c][:per_class]]
     write(os.path.join(out, f"test-{per_class}"), test, test_labels, first)
 
