@@ -15,7 +15,12 @@ namespace MaskedSiamese.Models.Layers;
 internal sealed class MlpBranchFunction : autograd.SingleTensorFunction<MlpBranchFunction>
 {
     private const string ActivationsKey = "activations";
-    private readonly List<Tensor> _returned = [];
+    // TorchSharp keeps one instance of the function for every call on every thread, so the handles of the gradients
+    // returned last are kept per thread: the autograd engine copies them on the thread that ran the backward, right
+    // after it returns, and they can go at that thread's next backward. Shared across threads, a training on another
+    // thread disposed them before the engine had copied them (two trainings in one process then got wrong gradients).
+    [ThreadStatic]
+    private static List<Tensor>? t_returned;
 
     /// <inheritdoc />
     public override string Name => "MsnMlpBranch";
@@ -98,12 +103,10 @@ internal sealed class MlpBranchFunction : autograd.SingleTensorFunction<MlpBranc
         // The engine copies what we return (a new reference each) when this call returns, so our handles can go at
         // the next call; left to the caller's scope, they and the incoming gradients lived to the end of the step.
         List<Tensor> result = [gradX, gradGamma, gradBeta, gradW1, gradB1, gradW2, gradB2];
-        lock (_returned)
-        {
-            foreach (var t in _returned) t.Dispose();
-            _returned.Clear();
-            foreach (var t in result) _returned.Add(t.DetachFromDisposeScope());
-        }
+        var returned = t_returned ??= [];
+        foreach (var t in returned) t.Dispose();
+        returned.Clear();
+        foreach (var t in result) returned.Add(t.DetachFromDisposeScope());
         grad_output.Dispose();
         return [.. result, null!, null!];
     }
