@@ -125,7 +125,7 @@ internal static class EvalCommand
             int n = parse.GetValue(Splits);
             if (n < 1) throw new UserInputException($"--splits {n}: must be ≥ 1");
             double l = parse.GetValue(Lambda);
-            if (!(l >= 0) || double.IsInfinity(l)) throw new UserInputException($"--lambda {l}: must be ≥ 0");
+            if (!(l > 0) || double.IsInfinity(l)) throw new UserInputException($"--lambda {l}: must be > 0");
             return new LowShotOptions
             {
                 Shots = ParseShots(parse.GetValue(Shots)!),

@@ -59,6 +59,7 @@ public sealed class EvalCliTests : IDisposable
     [InlineData("fewer than 50 shots per class", "eval", "lowshot", "--data", "IMAGES", "--shots", "50", "--no-cache")]
     [InlineData("--splits 0", "eval", "lowshot", "--splits", "0")]
     [InlineData("--lambda -1", "eval", "lowshot", "--lambda", "-1")]
+    [InlineData("--lambda 0: must be > 0", "eval", "lowshot", "--lambda", "0")]
     [InlineData("--features 'blocks:x'", "eval", "lowshot", "--features", "blocks:x")]
     [InlineData("features blocks:9: the encoder has only", "eval", "knn", "--data", "IMAGES", "--features", "blocks:9", "--no-cache")]
     [InlineData("--batch-size 0", "eval", "knn", "--batch-size", "0")]
