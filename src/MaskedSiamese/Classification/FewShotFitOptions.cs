@@ -17,7 +17,7 @@ public sealed record FewShotFitOptions
     /// <summary>Where the transform comes from when <see cref="Transform"/> is null (default: the checkpoint).</summary>
     public EvalNormalization Normalization { get; init; } = EvalNormalization.Auto;
 
-    /// <summary>Candidate λ values for cross-validation (default <see cref="LambdaSearch.DefaultGrid"/>).</summary>
+    /// <summary>Candidate λ values for cross-validation (default <see cref="LambdaSearch.GridFor"/> the number of labelled images).</summary>
     public IReadOnlyList<double>? LambdaGrid { get; init; }
 
     /// <summary>Folds of the stratified cross-validation; reduced to the smallest class size.</summary>

@@ -30,7 +30,7 @@ public sealed record LowShotOptions
     /// </summary>
     public bool CrossValidateLambda { get; init; }
 
-    /// <summary>λ grid of the cross-validation (default <see cref="LambdaSearch.DefaultGrid"/>).</summary>
+    /// <summary>λ grid of the cross-validation (default <see cref="LambdaSearch.GridFor"/> the split's size).</summary>
     public IReadOnlyList<double>? LambdaGrid { get; init; }
 
     /// <summary>Folds of the cross-validation (reduced to the shots per class when fewer).</summary>

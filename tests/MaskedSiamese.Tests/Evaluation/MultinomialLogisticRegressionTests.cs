@@ -98,6 +98,29 @@ public sealed class MultinomialLogisticRegressionTests(ITestOutputHelper output)
         foreach (var s in search.Scores) output.WriteLine($"{s}");
     }
 
+    [Fact]
+    public void The_default_lambda_grid_is_the_low_shot_one_up_to_100_samples_and_reaches_lower_for_more()
+    {
+        Assert.Equal(11, LambdaSearch.DefaultGrid.Count);
+        Assert.Equal(1e-4, LambdaSearch.DefaultGrid[0], 12);
+        Assert.Equal(10, LambdaSearch.DefaultGrid[^1], 12);
+        Assert.Same(LambdaSearch.DefaultGrid, LambdaSearch.GridFor(2));
+        Assert.Same(LambdaSearch.DefaultGrid, LambdaSearch.GridFor(100));
+
+        var large = LambdaSearch.GridFor(60_000);
+        Assert.Equal(17, large.Count);
+        Assert.Equal(1e-7, large[0], 15);
+        Assert.Equal(10, large[^1], 12);
+        // The low-shot grid's values are kept exactly, so small and large sets share their candidates.
+        Assert.Equal(LambdaSearch.DefaultGrid, large.Skip(6));
+        foreach (int n in new[] { 101, 1_000, 12_345, 60_000 })
+        {
+            var grid = LambdaSearch.GridFor(n);
+            Assert.InRange(grid[0], 1e-4 * 100 / n / Math.Sqrt(10) * 0.999, 1e-4 * 100 / n);
+            Assert.True(grid.Zip(grid.Skip(1)).All(p => Math.Abs(p.Second / p.First - Math.Sqrt(10)) < 1e-9));
+        }
+    }
+
     /// <summary>Σ CE + (λ/2)‖W‖² for W [D, C] row-major; fills the gradient when asked.</summary>
     private static double Objective(double[] x, int[] y, int dim, int classes, double lambda, double[] w, double[]? g)
     {
