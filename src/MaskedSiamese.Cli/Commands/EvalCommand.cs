@@ -189,20 +189,26 @@ internal static class EvalCommand
     private static Command CreateLinear()
     {
         var common = new Common();
+        var solver = new Option<string>("--solver")
+        {
+            Description = "lbfgs: the probe head's optimum (LayerNorm → L2 → Linear as linear_eval.py; its linear layer by whitened L-BFGS, converged in seconds); " +
+                          "sgd: the official optimiser (SGD, Nesterov momentum 0.9, batch 256), trained until the loss on all training features stops falling (lr ÷10 at each plateau, 3 times).",
+            DefaultValueFactory = _ => "lbfgs",
+        };
+        solver.AcceptOnlyFromAmong("lbfgs", "sgd");
         var maxSteps = new Option<int>("--max-steps")
         {
-            Description = "Step cap of the linear probe (SGD, Nesterov momentum 0.9, batch 256; LayerNorm → L2 → Linear head as linear_eval.py), " +
-                          "trained until the loss on all training features stops falling (lr ÷10 at each plateau, 3 times); the report says whether it converged.",
+            Description = "Step cap of --solver sgd; the report says whether it converged.",
             DefaultValueFactory = _ => new LinearProbeOptions().MaxSteps,
         };
         var lr = new Option<double>("--lr")
         {
-            Description = "Starting learning rate of the probe (features are normalised, so a large rate is fine).",
+            Description = "Starting learning rate of --solver sgd (features are normalised, so a large rate is fine).",
             DefaultValueFactory = _ => new LinearProbeOptions().LearningRate,
         };
         var command = new Command("linear", "Linear probe on all training labels of frozen features; top-1 accuracy on the test set.")
         {
-            maxSteps, lr,
+            solver, maxSteps, lr,
         };
         foreach (var o in common.All) command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
@@ -211,7 +217,11 @@ internal static class EvalCommand
             if (steps < 1) throw new UserInputException($"--max-steps {steps}: must be ≥ 1");
             double rate = parse.GetValue(lr);
             if (!(rate > 0) || double.IsInfinity(rate)) throw new UserInputException($"--lr {rate}: must be > 0");
-            var probe = new LinearProbeOptions { MaxSteps = steps, LearningRate = rate };
+            var probe = new LinearProbeOptions
+            {
+                Solver = parse.GetValue(solver) == "sgd" ? LinearProbeSolver.Sgd : LinearProbeSolver.Lbfgs,
+                MaxSteps = steps, LearningRate = rate,
+            };
             var options = common.ToOptions(parse);
             var path = parse.GetValue(common.Checkpoint)!.FullName;
             Report(parse, common, LinearProbeEvaluation.Run(path, options, probe, Console.Error.WriteLine, cancellation));

@@ -5,11 +5,14 @@ using static TorchSharp.torch;
 namespace MaskedSiamese.Evaluation;
 
 /// <summary>
-/// Linear evaluation on fixed features: a <see cref="LinearProbeHead"/> trained with SGD (Nesterov momentum 0.9, no
-/// weight decay) until the loss on all training features stops falling (<see cref="LinearProbeOptions"/>: the learning
-/// rate drops ÷10 at each plateau, and the plateau after the last drop ends training). The official run trains 100
-/// epochs on augmented images through the frozen encoder; here the features are precomputed, so no augmentation is
-/// applied, and a fixed number of epochs under-fits small sets (a 1,302-image folder trains only 60 steps in 10 epochs).
+/// Linear evaluation on fixed features: a <see cref="LinearProbeHead"/> fitted to convergence. By default
+/// (<see cref="LinearProbeSolver.Lbfgs"/>) its linear layer is the whitened L-BFGS logistic regression on the head's own
+/// normalised input; with <see cref="LinearProbeSolver.Sgd"/> the whole head is trained with SGD (Nesterov momentum
+/// 0.9, no weight decay) until the loss on all training features stops falling (<see cref="LinearProbeOptions"/>: the
+/// learning rate drops ÷10 at each plateau, and the plateau after the last drop ends training). The official run trains
+/// 100 epochs on augmented images through the frozen encoder; here the features are precomputed, so no augmentation is
+/// applied, and a fixed number of epochs under-fits small sets (a 1,302-image folder trains only 60 steps in 10 epochs),
+/// while on 60k anisotropic features SGD stops far above the optimum's loss.
 /// </summary>
 /// <remarks>
 /// TorchSharp's SGD keeps the momentum buffer in gradient units and multiplies by the current lr, while the official
@@ -18,8 +21,10 @@ namespace MaskedSiamese.Evaluation;
 /// </remarks>
 public sealed class LinearProbe : IDisposable
 {
-    private LinearProbe(LinearProbeHead head, IReadOnlyList<double> losses, bool converged, int steps, double seconds)
+    private LinearProbe(LinearProbeSolver solver, LinearProbeHead head, IReadOnlyList<double> losses, bool converged,
+        int steps, double seconds)
     {
+        Solver = solver;
         Head = head;
         Losses = losses;
         Converged = converged;
@@ -27,16 +32,20 @@ public sealed class LinearProbe : IDisposable
         Seconds = seconds;
     }
 
+    /// <summary>How the head was fitted.</summary>
+    public LinearProbeSolver Solver { get; }
+
     /// <summary>The trained head (owned by this probe; in eval mode).</summary>
     public LinearProbeHead Head { get; }
 
     /// <summary>Every measurement of the cross-entropy on all training features, in order (the last is the final loss).</summary>
     public IReadOnlyList<double> Losses { get; }
 
-    /// <summary>Whether the loss stopped falling at the smallest learning rate before <see cref="LinearProbeOptions.MaxSteps"/>.</summary>
+    /// <summary>SGD: whether the loss stopped falling at the smallest learning rate before
+    /// <see cref="LinearProbeOptions.MaxSteps"/>; L-BFGS: whether its gradient test was met.</summary>
     public bool Converged { get; }
 
-    /// <summary>Optimisation steps taken.</summary>
+    /// <summary>Optimisation steps taken (L-BFGS: iterations).</summary>
     public int Steps { get; }
 
     /// <summary>Wall time of the training.</summary>
@@ -59,8 +68,38 @@ public sealed class LinearProbe : IDisposable
         var generator = new Generator((ulong)options.Seed);
         var head = new LinearProbeHead(features.shape[1], numClasses, options.Normalize, generator);
         head.to(features.device);
-        head.train();
         using var targets = torch.tensor(y.Select(l => (long)l).ToArray(), device: features.device);
+        return options.Solver == LinearProbeSolver.Lbfgs
+            ? FitByRegression(head, x, y, targets, numClasses, options, watch)
+            : TrainBySgd(head, x, targets, generator, options, watch);
+    }
+
+    // The head's loss is that of a logistic regression on its linear layer's input, which at the LayerNorm's initial
+    // identity is fixed: its whitened L-BFGS converges where SGD crawls. Freeing the LayerNorm and the bias afterwards
+    // (L-BFGS on the head's exact loss, 100 iterations on 60k features) lowered the loss by 3e-5 and moved accuracy by
+    // 0.04 points, so they stay at their initial values.
+    private static LinearProbe FitByRegression(LinearProbeHead head, Tensor x, int[] y, Tensor targets, int numClasses,
+        LinearProbeOptions options, Stopwatch watch)
+    {
+        head.eval();
+        double lambda = options.Lambda ?? LambdaSearch.GridFor(y.Length)[0];
+        MultinomialLogisticRegression regression;
+        using (torch.no_grad())
+        using (var input = head.LinearInput(x))
+        using (var wide = input.to(float64))
+            regression = MultinomialLogisticRegression.Fit(wide, y, numClasses, new LogisticRegressionOptions { Lambda = lambda });
+        using (var weights = torch.tensor(regression.Weights.ToArray(), [regression.Dimension, numClasses], float64))
+        using (var transposed = weights.t().to(float32, x.device))
+            head.SetLinear(transposed);
+        var losses = new[] { Loss(head, x, targets) };
+        return new LinearProbe(LinearProbeSolver.Lbfgs, head, losses, regression.FitInfo.Converged,
+            regression.FitInfo.Iterations, watch.Elapsed.TotalSeconds);
+    }
+
+    private static LinearProbe TrainBySgd(LinearProbeHead head, Tensor x, Tensor targets, Generator generator,
+        LinearProbeOptions options, Stopwatch watch)
+    {
+        head.train();
         using var optimizer = torch.optim.SGD(head.parameters(), options.LearningRate, options.Momentum,
             weight_decay: options.WeightDecay, nesterov: true);
         var schedule = new PlateauSchedule(options.LearningRate, options.Tolerance, options.Patience, options.Reductions);
@@ -78,7 +117,7 @@ public sealed class LinearProbe : IDisposable
             schedule.Observe(losses[^1]);
         }
         head.eval();
-        return new LinearProbe(head, losses, schedule.Converged, steps, watch.Elapsed.TotalSeconds);
+        return new LinearProbe(LinearProbeSolver.Sgd, head, losses, schedule.Converged, steps, watch.Elapsed.TotalSeconds);
     }
 
     // One pass over a fresh permutation (or the first `budget` steps of it); returns the steps taken.

@@ -25,12 +25,15 @@ public static class LinearProbeEvaluation
         }, log, cancellation);
     }
 
-    /// <summary>One line on how a probe's training ended: steps, convergence, final training loss, time.</summary>
+    /// <summary>One line on how a probe's training ended: solver, steps, convergence, final training loss, time.</summary>
     public static string Describe(string features, LinearProbe probe)
     {
         ArgumentNullException.ThrowIfNull(probe);
-        string ending = probe.Converged ? "converged" : "NOT converged (step cap reached; raise --max-steps)";
+        bool sgd = probe.Solver == LinearProbeSolver.Sgd;
+        string ending = probe.Converged ? "converged"
+            : sgd ? "NOT converged (step cap reached; raise --max-steps)" : "NOT converged (L-BFGS iteration cap reached)";
+        string steps = sgd ? "SGD steps" : "L-BFGS iterations";
         return string.Create(CultureInfo.InvariantCulture,
-            $"linear probe on {features}: {ending} after {probe.Steps} steps, training loss {probe.Losses[^1]:F4}, {probe.Seconds:F1} s");
+            $"linear probe on {features}: {ending} after {probe.Steps} {steps}, training loss {probe.Losses[^1]:F4}, {probe.Seconds:F1} s");
     }
 }

@@ -44,8 +44,21 @@ public sealed class LinearProbeHead : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = torch.NewDisposeScope();
+        return _linear.call(LinearInput(input)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>What the linear layer reads: the LayerNorm's output, L2-normalised when the head normalises.</summary>
+    internal Tensor LinearInput(Tensor input)
+    {
         var x = _norm.call(input);
-        if (_normalize) x = nn.functional.normalize(x, p: 2, dim: 1);
-        return _linear.call(x).MoveToOuterDisposeScope();
+        return _normalize ? nn.functional.normalize(x, p: 2, dim: 1) : x;
+    }
+
+    /// <summary>Sets the linear layer to <paramref name="weight"/> [C, D] and a zero bias.</summary>
+    internal void SetLinear(Tensor weight)
+    {
+        using var noGrad = torch.no_grad();
+        _linear.weight!.copy_(weight);
+        _linear.bias!.zero_();
     }
 }

@@ -1,10 +1,20 @@
 namespace MaskedSiamese.Evaluation;
 
-/// <summary>Settings of <see cref="LinearProbe.Train"/>: the official optimiser (SGD, Nesterov momentum 0.9, batch 256,
-/// no weight decay) trained to convergence on fixed features: the learning rate is divided by 10 whenever the loss on all
-/// training features stops falling, and training ends, converged, at the plateau after the last reduction.</summary>
+/// <summary>Settings of <see cref="LinearProbe.Train"/>: by default the head's optimum by L-BFGS
+/// (<see cref="LinearProbeSolver.Lbfgs"/>); or the official optimiser (SGD, Nesterov momentum 0.9, batch 256, no weight
+/// decay) trained to convergence on fixed features: the learning rate is divided by 10 whenever the loss on all training
+/// features stops falling, and training ends, converged, at the plateau after the last reduction.</summary>
 public sealed record LinearProbeOptions
 {
+    /// <summary>How the head is fitted (default <see cref="LinearProbeSolver.Lbfgs"/>). The settings below, but
+    /// <see cref="Lambda"/>, <see cref="Seed"/> and <see cref="Normalize"/>, are those of <see cref="LinearProbeSolver.Sgd"/>.</summary>
+    public LinearProbeSolver Solver { get; init; } = LinearProbeSolver.Lbfgs;
+
+    /// <summary>L2 strength of <see cref="LinearProbeSolver.Lbfgs"/> (Σ CE + λ/2‖W‖²): the official probe has none, and
+    /// a vanishing one keeps the optimum finite on separable sets. Null: the lowest of
+    /// <see cref="LambdaSearch.GridFor"/> the number of samples (1e-7 at 60k, 1e-4 up to 100).</summary>
+    public double? Lambda { get; init; }
+
     /// <summary>Step cap; a probe that reaches it without converging says so (<see cref="LinearProbe.Converged"/>).</summary>
     public int MaxSteps { get; init; } = 20_000;
 
@@ -44,6 +54,9 @@ public sealed record LinearProbeOptions
 
     internal void Validate()
     {
+        if (!Enum.IsDefined(Solver)) throw new ArgumentOutOfRangeException(nameof(Solver), Solver, "unknown solver");
+        if (Lambda is { } l && (!(l > 0) || double.IsInfinity(l)))
+            throw new ArgumentOutOfRangeException(nameof(Lambda), l, "must be > 0");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxSteps);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
