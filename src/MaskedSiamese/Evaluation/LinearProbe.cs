@@ -84,10 +84,10 @@ public sealed class LinearProbe : IDisposable
         head.eval();
         double lambda = options.Lambda ?? LambdaSearch.GridFor(y.Length)[0];
         MultinomialLogisticRegression regression;
+        using (torch.NewDisposeScope())
         using (torch.no_grad())
-        using (var input = head.LinearInput(x))
-        using (var wide = input.to(float64))
-            regression = MultinomialLogisticRegression.Fit(wide, y, numClasses, new LogisticRegressionOptions { Lambda = lambda });
+            regression = MultinomialLogisticRegression.Fit(head.LinearInput(x).to(float64), y, numClasses,
+                new LogisticRegressionOptions { Lambda = lambda });
         using (var weights = torch.tensor(regression.Weights.ToArray(), [regression.Dimension, numClasses], float64))
         using (var transposed = weights.t().to(float32, x.device))
             head.SetLinear(transposed);
