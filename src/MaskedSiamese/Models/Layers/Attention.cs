@@ -36,15 +36,15 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
         long b = x.shape[0], n = x.shape[1], d = x.shape[2];
         bool low = Precision != Precision.Fp32;
         var ct = Precision.ComputeType();
-        // In bf16, q, k and v stay bf16 into the fused attention, whose CPU kernel keeps its softmax and sums in
-        // float32; only the output projection's result returns to the float32 residual stream.
+        // In bf16, q, k and v stay bf16 into the attention products; only the output projection's result returns to
+        // the float32 residual stream.
         var packed = low ? LowPrecision.Linear(x, qkv.weight!, qkv.bias, ct) : qkv.call(x);
         var parts = packed.reshape(b, n, 3, _numHeads, d / _numHeads).permute(2, 0, 3, 1, 4);
         var q = parts[0];
         var k = parts[1];
         var v = parts[2];
         // Default scale 1/sqrt(head_dim), as the official softmax(q kᵀ · hd^-0.5).
-        var o = nn.functional.scaled_dot_product_attention(q, k, v);
+        var o = low ? LowPrecision.Attention(q, k, v) : nn.functional.scaled_dot_product_attention(q, k, v);
         var merged = o.transpose(1, 2).reshape(b, n, d);
         var y = low ? LowPrecision.LinearTo(merged, proj.weight!, proj.bias, ct, x.dtype) : proj.call(merged);
         return y.MoveToOuterDisposeScope();
