@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MaskedSiamese.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,6 +26,7 @@ public static class MatmulPeak
     /// untimed warm-up product.</summary>
     public static double MeasureShapeGflops(long m, long k, long n, ScalarType dtype, int reps, Device? device = null)
     {
+        SignalStack.EnsureRoomForMatrixTiles(dtype);
         using var scope = NewDisposeScope();
         var a = torch.randn(m, k, dtype: dtype, device: device);
         var b = torch.randn(k, n, dtype: dtype, device: device);

@@ -1,3 +1,4 @@
+using MaskedSiamese.Platform;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -42,6 +43,12 @@ internal static class LowPrecision
         return weights.matmul(v).MoveToOuterDisposeScope();
     }
 
-    /// <summary><paramref name="t"/> in <paramref name="dtype"/>: itself (an alias) when it already is.</summary>
-    public static Tensor Cast(Tensor t, ScalarType dtype) => t.dtype == dtype ? t.alias() : t.to(dtype);
+    /// <summary><paramref name="t"/> in <paramref name="dtype"/>: itself (an alias) when it already is. Every bf16
+    /// product of the model starts from a cast here (or in <see cref="MlpBranchFunction"/>), so this is where the
+    /// thread gets its room for AMX signal frames (<see cref="SignalStack"/>).</summary>
+    public static Tensor Cast(Tensor t, ScalarType dtype)
+    {
+        SignalStack.EnsureRoomForMatrixTiles(dtype);
+        return t.dtype == dtype ? t.alias() : t.to(dtype);
+    }
 }

@@ -1,3 +1,4 @@
+using MaskedSiamese.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -42,6 +43,7 @@ internal sealed class MlpBranchFunction : autograd.SingleTensorFunction<MlpBranc
             (Tensor)vars[4], (Tensor)vars[5], (Tensor)vars[6]);
         double eps = (double)vars[7];
         var cast = new Casts(x.dtype, (ScalarType)vars[8]);
+        SignalStack.EnsureRoomForMatrixTiles(cast.Compute);
         using var scope = NewDisposeScope();
         var hidden = F.linear(cast.Low(F.layer_norm(x, [x.shape[^1]], gamma, beta, eps)), cast.Low(w1), cast.Low(b1));
         var output = cast.High(F.linear(F.gelu(hidden), cast.Low(w2), cast.Low(b2)));
@@ -64,6 +66,7 @@ internal sealed class MlpBranchFunction : autograd.SingleTensorFunction<MlpBranc
         var saved = ctx.get_saved_variables();
         var (gamma, beta, w1, w2) = (saved[0], saved[1], saved[2], saved[3]);
         var (x, hidden, eps, cast) = (activations.Input, activations.Hidden, activations.Eps, activations.Cast);
+        SignalStack.EnsureRoomForMatrixTiles(cast.Compute);   // the backward may run on another thread than the forward
         long dim = x.shape[^1], width = hidden.shape[^1];
         var gradOut = grad_output.reshape(-1, dim);
         var gradOutLow = cast.Low(gradOut);
