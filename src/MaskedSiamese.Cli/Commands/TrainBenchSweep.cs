@@ -17,6 +17,12 @@ internal static class TrainBenchSweep
     /// <summary>One timed value.</summary>
     internal sealed record Point(int Round, string Value, TrainingBenchmarkResult Result, double Speedup, double IdealSpeedup);
 
+    /// <summary>One value over all rounds: the medians of its images/s, speed-up, ideal and share of the ideal gain
+    /// ((speed-up − 1)/(ideal − 1), null where the ideal is 1). A median, because one round that a drifting machine
+    /// slowed (25% between rounds on this machine kind) moves a mean but not the median of three or more.</summary>
+    internal sealed record ValueMedian(string Value, int Rounds, double ImagesPerSecond, double Speedup,
+        double IdealSpeedup, double? ShareOfIdealGain);
+
     public static IReadOnlyList<Point> Run(string recipe, IReadOnlyList<string> overrides, string sweep, int rounds, int timed)
     {
         int eq = sweep.IndexOf('=', StringComparison.Ordinal);
@@ -40,6 +46,20 @@ internal static class TrainBenchSweep
         return points;
     }
 
+    /// <summary>Each value's medians over the rounds, in the sweep's order of values.</summary>
+    public static IReadOnlyList<ValueMedian> Medians(IReadOnlyList<Point> points) =>
+        [.. points.GroupBy(p => p.Value).Select(g => new ValueMedian(g.Key, g.Count(),
+            Median(g.Select(p => p.Result.ImagesPerSecond)), Median(g.Select(p => p.Speedup)),
+            Median(g.Select(p => p.IdealSpeedup)),
+            g.All(p => p.IdealSpeedup - 1 > 1e-6) ? Median(g.Select(p => (p.Speedup - 1) / (p.IdealSpeedup - 1))) : null))];
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
     private static double Ideal(TrainingBenchmarkResult baseline, TrainingBenchmarkResult point)
     {
         double fixedMs = baseline.MeanDataWaitMilliseconds
@@ -61,5 +81,11 @@ internal static class TrainBenchSweep
             Console.WriteLine(string.Create(inv,
                 $"{p.Round,5}  {p.Value,-9}  {r.Precision,-9}  {r.ImagesPerSecond,8:F1}  {r.MeanStepMilliseconds,7:F0}  {r.FlopsPerImage / 1e9,9:F3}  {r.AchievedGflops,7:F1}  {r.MatmulPeakGflops,12:F0}  {100 * r.FractionOfPeak,8:F1}%  {p.Speedup,8:F2}  {p.IdealSpeedup,5:F2}  {share}"));
         }
+        if (points[^1].Round < 2) return;
+        Console.WriteLine($"median over {points[^1].Round} rounds");
+        Console.WriteLine("value      images/s  speed-up  ideal  (speed-up−1)/(ideal−1)");
+        foreach (var m in Medians(points))
+            Console.WriteLine(string.Create(inv,
+                $"{m.Value,-9}  {m.ImagesPerSecond,8:F1}  {m.Speedup,8:F2}  {m.IdealSpeedup,5:F2}  {(m.ShareOfIdealGain is { } g ? g.ToString("F2", inv) : "—")}"));
     }
 }

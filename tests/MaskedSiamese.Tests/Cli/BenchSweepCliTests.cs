@@ -1,5 +1,7 @@
 using System.Text.Json;
 using MaskedSiamese.Cli;
+using MaskedSiamese.Cli.Commands;
+using MaskedSiamese.Training;
 using MaskedSiamese.Tests.Data;
 
 namespace MaskedSiamese.Tests.Cli;
@@ -56,6 +58,27 @@ public sealed class BenchSweepCliTests : IDisposable
         });
         // Precision does not change the model's FLOPs: the ideal speed-up of a precision sweep is 1.
         Assert.All(points, p => Assert.Equal(1.0, p.GetProperty("ideal_speedup").GetDouble(), 9));
+    }
+
+    /// <summary>The summary over rounds takes medians: one round a drifting machine slowed does not move it.</summary>
+    [Fact]
+    public void Medians_over_rounds_are_not_moved_by_one_slowed_round()
+    {
+        static TrainingBenchmarkResult Result(double imagesPerSecond) =>
+            new(8, 1, 2, 100, 100, 0, imagesPerSecond, 1e9, 10, 20, 0, null, new Dictionary<string, double>());
+        List<TrainBenchSweep.Point> points =
+        [
+            new(1, "0", Result(100), 1, 1), new(1, "0.5", Result(130), 1.30, 1.4),
+            new(2, "0", Result(100), 1, 1), new(2, "0.5", Result(60), 0.60, 1.4),   // the slowed round
+            new(3, "0", Result(100), 1, 1), new(3, "0.5", Result(136), 1.36, 1.4),
+        ];
+        var medians = TrainBenchSweep.Medians(points);
+        Assert.Equal(["0", "0.5"], medians.Select(m => m.Value));
+        Assert.Null(medians[0].ShareOfIdealGain);   // the reference value has no gain to share
+        Assert.Equal(3, medians[1].Rounds);
+        Assert.Equal(130, medians[1].ImagesPerSecond, 9);
+        Assert.Equal(1.30, medians[1].Speedup, 9);
+        Assert.Equal(0.75, medians[1].ShareOfIdealGain!.Value, 9);   // shares 0.75, −1.0, 0.9
     }
 
     [Fact]
