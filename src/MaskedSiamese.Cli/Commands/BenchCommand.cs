@@ -16,6 +16,9 @@ namespace MaskedSiamese.Cli.Commands;
 internal static class BenchCommand
 {
     private const string DefaultRecipe = "fmnist_msn_small";
+    /// <summary>Stolen CPU time above which a benchmark's figures are flagged as the host's (5%).</summary>
+    internal const double StealWarningFraction = 0.05;
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public static Command Create()
@@ -100,6 +103,8 @@ internal static class BenchCommand
         Console.WriteLine(string.Create(inv, $"compute   {r.FlopsPerImage / 1e9:F3} GFLOP per image (multiply-add = 2: anchor paths forward + backward, target forward, prototype products)"));
         Console.WriteLine(string.Create(inv, $"          {r.AchievedGflops:F1} GFLOP/s achieved = {100 * r.FractionOfPeak:F1}% of the {r.MatmulPeakGflops:F0} GFLOP/s {r.Precision} matmul peak measured now"));
         Console.WriteLine(string.Create(inv, $"memory    peak RSS {r.PeakRssBytes / 1e9:F2} GB over the training steps"));
+        if (r.StolenCpuFraction is { } stolen)
+            Console.WriteLine(string.Create(inv, $"host      {100 * stolen:F1}% of CPU time stolen by the hypervisor during the steps{(stolen > StealWarningFraction ? ": the figures above are the host's, not the build's; measure again" : "")}"));
         Console.WriteLine("breakdown (ms per step):");
         foreach (var (phase, ms) in r.PhaseMilliseconds)
             Console.WriteLine(string.Create(inv, $"  {phase,-15} {ms,8:F1}  {100 * ms / Math.Max(1e-9, r.MeanStepMilliseconds),5:F1}%"));

@@ -60,6 +60,9 @@ internal static class TrainBenchSweep
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
+    private static string Stolen(TrainingBenchmarkResult r) =>
+        r.StolenCpuFraction is { } f ? (100 * f).ToString("F1", CultureInfo.InvariantCulture) + "%" : "—";
+
     private static double Ideal(TrainingBenchmarkResult baseline, TrainingBenchmarkResult point)
     {
         double fixedMs = baseline.MeanDataWaitMilliseconds
@@ -73,14 +76,16 @@ internal static class TrainBenchSweep
         var inv = CultureInfo.InvariantCulture;
         var first = points[0].Result;
         Console.WriteLine($"sweep of {key} ({first.Threads} threads, batch {first.BatchSize}; CPU {first.Cpu})");
-        Console.WriteLine("round  value      precision  images/s  ms/step  GFLOP/img  GFLOP/s  peak GFLOP/s  % of peak  speed-up  ideal  (speed-up−1)/(ideal−1)");
+        Console.WriteLine("round  value      precision  images/s  ms/step  GFLOP/img  GFLOP/s  peak GFLOP/s  % of peak  speed-up  ideal  (speed-up−1)/(ideal−1)  stolen");
         foreach (var p in points)
         {
             var r = p.Result;
             string share = p.IdealSpeedup - 1 > 1e-6 ? ((p.Speedup - 1) / (p.IdealSpeedup - 1)).ToString("F2", inv) : "—";
             Console.WriteLine(string.Create(inv,
-                $"{p.Round,5}  {p.Value,-9}  {r.Precision,-9}  {r.ImagesPerSecond,8:F1}  {r.MeanStepMilliseconds,7:F0}  {r.FlopsPerImage / 1e9,9:F3}  {r.AchievedGflops,7:F1}  {r.MatmulPeakGflops,12:F0}  {100 * r.FractionOfPeak,8:F1}%  {p.Speedup,8:F2}  {p.IdealSpeedup,5:F2}  {share}"));
+                $"{p.Round,5}  {p.Value,-9}  {r.Precision,-9}  {r.ImagesPerSecond,8:F1}  {r.MeanStepMilliseconds,7:F0}  {r.FlopsPerImage / 1e9,9:F3}  {r.AchievedGflops,7:F1}  {r.MatmulPeakGflops,12:F0}  {100 * r.FractionOfPeak,8:F1}%  {p.Speedup,8:F2}  {p.IdealSpeedup,5:F2}  {share,-22}  {Stolen(r)}"));
         }
+        if (points.Any(p => p.Result.StolenCpuFraction > BenchCommand.StealWarningFraction))
+            Console.WriteLine($"rounds with over {100 * BenchCommand.StealWarningFraction:F0}% of CPU time stolen by the hypervisor measured the host, not the build");
         if (points[^1].Round < 2) return;
         Console.WriteLine($"median over {points[^1].Round} rounds");
         Console.WriteLine("value      images/s  speed-up  ideal  (speed-up−1)/(ideal−1)");

@@ -35,6 +35,7 @@ public static class TrainingBenchmark
         var profile = new StepProfile();
         var timings = new StepTimings(warmupSteps, profile);
         long peakRss;
+        double? stolen;
         using (var task = new MsnPretrainingTask(trainer.Settings, loader, trainer.Context))
         {
             if (steps < 1 || task.TotalSteps < warmupSteps + steps)
@@ -44,7 +45,9 @@ public static class TrainingBenchmark
             // own, and memory they free stays with the allocators. (Building the networks is within it: they stay live.)
             ManagedGarbage.Collect();
             ProcessMemory.ResetPeak();
+            var stealBefore = CpuSteal.Read();
             loop.Run(task, timings);
+            stolen = CpuSteal.StolenFraction(stealBefore, CpuSteal.Read());
             peakRss = ProcessMemory.PeakResidentBytes();
         }
         int threads = torch.get_num_threads();
@@ -72,6 +75,7 @@ public static class TrainingBenchmark
             Precision = settings.Precision.ConfigName(),
             PrecisionReason = settings.PrecisionReason,
             Cpu = CpuFeatures.Current().ToString(),
+            StolenCpuFraction = stolen,
         };
     }
 

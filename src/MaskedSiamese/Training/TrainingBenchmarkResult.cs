@@ -30,6 +30,10 @@ public sealed record TrainingBenchmarkResult(int BatchSize, int Steps, int Threa
     /// <summary>The CPU's bf16 support (<c>/proc/cpuinfo</c> flags).</summary>
     public string Cpu { get; init; } = "";
 
+    /// <summary>The share of the machine's CPU time stolen by the hypervisor during the training steps (warm-up
+    /// included); null where not measurable. Above a few per cent the speed figures are not the build's.</summary>
+    public double? StolenCpuFraction { get; init; }
+
     /// <summary>Achieved FLOP/s as a fraction of the matmul peak.</summary>
     public double FractionOfPeak => MatmulPeakGflops > 0 ? AchievedGflops / MatmulPeakGflops : 0;
 }
