@@ -48,8 +48,8 @@ internal static partial class SignalStack
     /// Replaces the current thread's alternate signal stack with one of <see cref="RequiredBytes"/> (plus a guard
     /// page) where it is smaller. Once per thread, then a field read: cheap enough for every bf16 cast. Threads
     /// without an alternate stack (not .NET's) handle signals on their own stacks and are left alone. The stack given
-    /// stays mapped for the life of the process (.NET frees only its own at thread exit): 68 KiB per thread that ever
-    /// ran bf16 products, a handful in a run.
+    /// stays mapped for the life of the process, and so does .NET's own (at thread exit .NET frees its stack only while
+    /// it is the current one): 84 KiB per thread that ever ran bf16 products, a handful in a run.
     /// </summary>
     public static void EnsureRoomForMatrixTiles()
     {
