@@ -35,6 +35,26 @@ public sealed class SignalStackTests(ITestOutputHelper output)
         var (_, _) = OnNewThread(ScalarType.BFloat16, nullReferences: 100);
     }
 
+    /// <summary>The attention's products take tensors already in bf16, without a cast of their own: it too gives the
+    /// thread its stack (a test calling it alone, then a fuzz replay catching NullReferenceExceptions on the same xUnit
+    /// thread, crashed the suite's host on the AMX host).</summary>
+    [Fact]
+    public void Bf16_attention_alone_gives_its_thread_the_stack()
+    {
+        if (!OperatingSystem.IsLinux() || !Environment.Is64BitProcess) return;
+        long after = 0;
+        var thread = new Thread(() =>
+        {
+            using var scope = NewDisposeScope();
+            var q = torch.randn(2, 3, 65, 64).to(ScalarType.BFloat16);
+            LowPrecision.Attention(q, q, q);
+            after = SignalStack.CurrentSizeBytes();
+        });
+        thread.Start();
+        thread.Join();
+        Assert.True(after >= SignalStack.RequiredBytes, $"thread's stack {after} B after bf16 attention");
+    }
+
     private static (long Before, long After) OnNewThread(ScalarType compute, int nullReferences)
     {
         long before = 0, after = 0;

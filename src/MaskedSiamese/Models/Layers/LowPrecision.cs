@@ -36,6 +36,7 @@ internal static class LowPrecision
     /// 35 ms), which made a bf16 step no faster than fp32 although its products ran 3× faster.</summary>
     public static Tensor Attention(Tensor q, Tensor k, Tensor v)
     {
+        SignalStack.EnsureRoomForMatrixTiles(q.dtype);   // its inputs arrive in bf16 already, not through Cast
         using var scope = NewDisposeScope();
         double scale = 1.0 / Math.Sqrt(q.shape[^1]);
         var scores = q.matmul(k.transpose(-2, -1)).to(ScalarType.Float32) * scale;
@@ -44,8 +45,9 @@ internal static class LowPrecision
     }
 
     /// <summary><paramref name="t"/> in <paramref name="dtype"/>: itself (an alias) when it already is. Every bf16
-    /// product of the model starts from a cast here (or in <see cref="MlpBranchFunction"/>), so this is where the
-    /// thread gets its room for AMX signal frames (<see cref="SignalStack"/>).</summary>
+    /// product of the model starts from a cast here (or in <see cref="MlpBranchFunction"/> or <see cref="Attention"/>,
+    /// whose inputs are bf16 already), so this is where the thread gets its room for AMX signal frames
+    /// (<see cref="SignalStack"/>).</summary>
     public static Tensor Cast(Tensor t, ScalarType dtype)
     {
         SignalStack.EnsureRoomForMatrixTiles(dtype);
