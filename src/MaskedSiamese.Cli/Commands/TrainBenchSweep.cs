@@ -1,4 +1,5 @@
 using System.Globalization;
+using MaskedSiamese.Diagnostics;
 using MaskedSiamese.Training;
 
 namespace MaskedSiamese.Cli.Commands;
@@ -49,16 +50,9 @@ internal static class TrainBenchSweep
     /// <summary>Each value's medians over the rounds, in the sweep's order of values.</summary>
     public static IReadOnlyList<ValueMedian> Medians(IReadOnlyList<Point> points) =>
         [.. points.GroupBy(p => p.Value).Select(g => new ValueMedian(g.Key, g.Count(),
-            Median(g.Select(p => p.Result.ImagesPerSecond)), Median(g.Select(p => p.Speedup)),
-            Median(g.Select(p => p.IdealSpeedup)),
-            g.All(p => p.IdealSpeedup - 1 > 1e-6) ? Median(g.Select(p => (p.Speedup - 1) / (p.IdealSpeedup - 1))) : null))];
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
+            Median.Of(g.Select(p => p.Result.ImagesPerSecond)), Median.Of(g.Select(p => p.Speedup)),
+            Median.Of(g.Select(p => p.IdealSpeedup)),
+            g.All(p => p.IdealSpeedup - 1 > 1e-6) ? Median.Of(g.Select(p => (p.Speedup - 1) / (p.IdealSpeedup - 1))) : null))];
 
     private static string Stolen(TrainingBenchmarkResult r) =>
         r.StolenCpuFraction is { } f ? (100 * f).ToString("F1", CultureInfo.InvariantCulture) + "%" : "—";

@@ -32,13 +32,13 @@ public static class CpuSteal
     {
         var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length < 9 || fields[0] != "cpu") return null;
-        long total = 0;
+        long total = 0, ticks = 0;
         for (int i = 1; i <= 8; i++)
         {
-            if (!long.TryParse(fields[i], NumberStyles.None, CultureInfo.InvariantCulture, out long ticks)) return null;
+            if (!long.TryParse(fields[i], NumberStyles.None, CultureInfo.InvariantCulture, out ticks)) return null;
             total += ticks;
         }
-        return new Sample(long.Parse(fields[8], CultureInfo.InvariantCulture), total);
+        return new Sample(ticks, total);   // the eighth field, steal, is the last one read
     }
 
     /// <summary>The share of CPU time stolen between two samples; null when either is missing or no time passed.</summary>

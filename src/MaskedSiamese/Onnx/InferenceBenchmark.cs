@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MaskedSiamese.Diagnostics;
 using MaskedSiamese.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -54,7 +55,7 @@ public static class InferenceBenchmark
             torchMs.Add(MillisecondsPerCall(Torch, options.SecondsPerRound));
             ortMs.Add(MillisecondsPerCall(Ort, options.SecondsPerRound));
         }
-        double tMs = Median(torchMs), oMs = Median(ortMs);
+        double tMs = Median.Of(torchMs), oMs = Median.Of(ortMs);
         return new InferenceBenchmarkRow(batch, 1000.0 * batch / tMs, 1000.0 * batch / oMs, tMs, oMs,
             RelativeDifference(encoder, images, session.Run(flat, batch)), options.Rounds);
     }
@@ -78,12 +79,5 @@ public static class InferenceBenchmark
         var ours = encoder.ForwardBlocks(images, 1).to(float64);
         var theirs = torch.tensor(ort).reshape(ours.shape).to(float64);
         return (theirs - ours).abs().max().item<double>() / ours.abs().max().item<double>();
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int m = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
     }
 }

@@ -32,7 +32,7 @@ public sealed class SignalStackTests(ITestOutputHelper output)
     [Fact]
     public void Null_references_caught_after_bf16_products_on_the_same_thread_do_not_kill_the_process()
     {
-        var (_, _) = OnNewThread(ScalarType.BFloat16, nullReferences: 100);
+        OnNewThread(ScalarType.BFloat16, nullReferences: 100);   // asserts all 100 were caught
     }
 
     /// <summary>The attention's products take tensors already in bf16, without a cast of their own: it too gives the
