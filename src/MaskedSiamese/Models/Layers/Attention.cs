@@ -39,10 +39,10 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
         // In bf16, q, k and v stay bf16 into the attention products; only the output projection's result returns to
         // the float32 residual stream.
         var packed = low ? LowPrecision.Linear(x, qkv.weight!, qkv.bias, ct) : qkv.call(x);
-        var parts = packed.reshape(b, n, 3, _numHeads, d / _numHeads).permute(2, 0, 3, 1, 4);
-        var q = parts[0];
-        var k = parts[1];
-        var v = parts[2];
+        // unbind, not three indexings: its backward stacks the three gradients in one pass, where each indexing's
+        // backward filled a zero tensor of the whole qkv size and autograd then added the three (~5% of a step).
+        var parts = packed.reshape(b, n, 3, _numHeads, d / _numHeads).permute(2, 0, 3, 1, 4).unbind(0);
+        var (q, k, v) = (parts[0], parts[1], parts[2]);
         // Default scale 1/sqrt(head_dim), as the official softmax(q kᵀ · hd^-0.5).
         var o = low ? LowPrecision.Attention(q, k, v) : nn.functional.scaled_dot_product_attention(q, k, v);
         var merged = o.transpose(1, 2).reshape(b, n, d);

@@ -16,10 +16,13 @@ public sealed class DropPath : nn.Module<Tensor, Tensor>
     /// in the process (another thread, another model) can move.</summary>
     internal Generator? Generator { get; set; }
 
+    /// <summary>Whether the layer passes its input through unchanged (p = 0, or evaluation).</summary>
+    internal bool IsIdentity => _p == 0 || !training;
+
     /// <summary>Applies the per-sample drop.</summary>
     public override Tensor forward(Tensor x)
     {
-        if (_p == 0 || !training) return x.alias();
+        if (IsIdentity) return x.alias();
         using var scope = NewDisposeScope();
         var shape = new long[x.dim()];
         Array.Fill(shape, 1L);
