@@ -17,7 +17,7 @@ public sealed class BlockTests
     {
         using var scope = NewDisposeScope();
         using var init = new Generator(11);
-        var block = new Block(16, 2, 32, qkvBias: true, eps: 1e-6, dropPath: dropPath);
+        using var block = new Block(16, 2, 32, qkvBias: true, eps: 1e-6, dropPath: dropPath);
         block.to(ScalarType.Float64);
         block.train();
         var x = torch.randn([6, 5, 16], ScalarType.Float64, generator: init).requires_grad_(true);

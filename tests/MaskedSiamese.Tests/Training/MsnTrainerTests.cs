@@ -69,7 +69,7 @@ public sealed class MsnTrainerTests : IDisposable
         Assert.True(a.Prototypes!.equal(b.Prototypes!).all().item<bool>());
         // The resumed log reads as one run: every step once, in order.
         Assert.Equal(Enumerable.Range(0, 6).Select(i => (double)i),
-            Diagnostics.RunLog.ReadCsv(Path.Combine(resumed, "tiny.csv")).Select(r => r["step"]));
+            MaskedSiamese.Diagnostics.RunLog.ReadCsv(Path.Combine(resumed, "tiny.csv")).Select(r => r["step"]));
         Assert.Equal(File.ReadAllLines(Path.Combine(straight, "tiny.csv")).Length, File.ReadAllLines(Path.Combine(resumed, "tiny.csv")).Length);
     }
 
@@ -83,7 +83,7 @@ public sealed class MsnTrainerTests : IDisposable
         Assert.True(File.Exists(Path.Combine(run, "checkpoints", "tiny-ep001.safetensors")));
         Assert.True(File.Exists(Path.Combine(run, "checkpoints", "tiny-ep002.safetensors")));
         Assert.Equal(6, File.ReadAllLines(Path.Combine(run, "tiny.jsonl")).Length);
-        var rows = Diagnostics.RunLog.ReadCsv(Path.Combine(run, "tiny.csv"));
+        var rows = MaskedSiamese.Diagnostics.RunLog.ReadCsv(Path.Combine(run, "tiny.csv"));
         Assert.All(rows, r => Assert.True(double.IsFinite(r["loss"]) && r["np"] >= 1 && r["lr"] > 0));
         using var ck = MsnCheckpoint.Load(outcome.LatestCheckpoint!);
         Assert.Equal(["encoder", "target_encoder", "prototypes", "optimizer", "training_state"], ck.Parts);

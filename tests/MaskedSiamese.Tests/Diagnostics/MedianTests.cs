@@ -1,6 +1,6 @@
 using MaskedSiamese.Diagnostics;
 
-namespace MaskedSiamese.Tests.Training;
+namespace MaskedSiamese.Tests.Diagnostics;
 
 public sealed class MedianTests
 {
