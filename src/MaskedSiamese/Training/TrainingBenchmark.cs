@@ -65,8 +65,7 @@ public static class TrainingBenchmark
         var stepMs = timings.StepMilliseconds;
         double mean = stepMs.Count > 0 ? stepMs.Average() : 0;
         double meanWait = stepMs.Count > 0 ? timings.DataWaitMilliseconds / stepMs.Count : 0;
-        var sorted = stepMs.Order().ToList();
-        double median = sorted.Count > 0 ? sorted[sorted.Count / 2] : 0;
+        double median = stepMs.Count > 0 ? Median.Of(stepMs) : 0;
         var phases = profile.Milliseconds.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, profile.Steps));
         return new TrainingBenchmarkResult(batchSize, stepMs.Count, threads, mean, median, meanWait,
             batchSize * 1000.0 / Math.Max(1e-9, mean + meanWait), flops, flops * batchSize / (mean / 1000.0) / 1e9, peak,
