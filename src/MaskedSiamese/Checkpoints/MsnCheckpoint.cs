@@ -172,8 +172,11 @@ public sealed class MsnCheckpoint : IDisposable
         string part = TargetEncoder is null ? "encoder" : "target_encoder";
         // Features of non-finite weights are NaN and every accuracy computed from them is chance: refuse instead.
         foreach (var (key, t) in weights)
+        {
+            using var scope = NewDisposeScope();
             if (t.is_floating_point() && !t.isfinite().all().item<bool>())
                 throw new CheckpointFormatException($"the checkpoint's {part} tensor '{key}' holds NaN or infinite values");
+        }
         var model = Architecture.CreateEncoder();
         if (device is not null) model.to(device);
         StateDictLoader.Load(model, weights, part);

@@ -23,6 +23,20 @@ public static class OfficialCheckpointImporter
     /// not an MSN checkpoint; the message names the file and the first problem.</exception>
     public static MsnCheckpoint Import(string path, int? numHeads = null)
     {
+        // The unpickler makes tensors that the checkpoint does not keep (storages, views, entries it ignores): they
+        // go with this scope, and only the kept ones move out to the caller's.
+        using var scope = torch.NewDisposeScope();
+        var checkpoint = ImportInScope(path, numHeads);
+        var kept = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var part in new[] { checkpoint.Encoder, checkpoint.TargetEncoder, checkpoint.Optimizer })
+            if (part is not null) kept.UnionWith(part.Values);
+        if (checkpoint.Prototypes is not null) kept.Add(checkpoint.Prototypes);
+        foreach (var t in kept) t.MoveToOuterDisposeScope();
+        return checkpoint;
+    }
+
+    private static MsnCheckpoint ImportInScope(string path, int? numHeads)
+    {
         var root = Unpickle(path);
         var target = StateDict(root, "target_encoder", path);
         var encoder = StateDict(root, "encoder", path);

@@ -124,8 +124,8 @@ public sealed class SafetensorsFile
             s.Write(headerBytes);
             foreach (var (_, tensor) in list)
             {
-                using var cpu = tensor.detach().cpu().contiguous();
-                s.Write(cpu.bytes);
+                using var scope = NewDisposeScope();   // detach() and cpu() make wrappers of their own
+                s.Write(tensor.detach().cpu().contiguous().bytes);
             }
         });
     }

@@ -1,3 +1,4 @@
+using MaskedSiamese.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,6 +22,7 @@ public static class StateDictLoader
         ArgumentNullException.ThrowIfNull(stateDict);
         var own = Check(module, stateDict, source);
         using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();   // copy_ returns a new wrapper of its destination
         foreach (var (key, dst) in own)
         {
             using var converted = stateDict[key].to(dst.dtype, dst.device);
@@ -77,6 +79,6 @@ public static class StateDictLoader
     public static Dictionary<string, Tensor> Snapshot(nn.Module module)
     {
         ArgumentNullException.ThrowIfNull(module);
-        return module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone(), StringComparer.Ordinal);
+        return module.state_dict().ToDictionary(kv => kv.Key, kv => CpuCopy.Of(kv.Value), StringComparer.Ordinal);
     }
 }

@@ -166,7 +166,8 @@ internal static class ClassifierFile
         hash.AppendData(Encoding.UTF8.GetBytes(architecture + "\n" + description + "\n"));
         foreach (var (name, t) in tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            using var cpu = t.cpu().contiguous();
+            using var scope = torch.NewDisposeScope();   // cpu() makes a wrapper of its own
+            var cpu = t.cpu().contiguous();
             hash.AppendData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
                 $"{name} {cpu.dtype} [{string.Join(",", cpu.shape)}]\n")));
             hash.AppendData(cpu.bytes);

@@ -80,6 +80,7 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
         if (mean)
         {
             using var noGrad = no_grad();
+            using var scope = NewDisposeScope();   // div_ returns a new wrapper of the tensor
             tensor.div_(WorldSize);
         }
     }
@@ -112,7 +113,11 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
                 _watchdog.Exit();
                 _communication.Stop();
             }
-            if (copy) tensor.copy_(buffer);
+            if (copy)
+            {
+                using var scope = NewDisposeScope();   // copy_ returns a new wrapper of the tensor
+                tensor.copy_(buffer);
+            }
         }
         finally
         {
@@ -123,6 +128,8 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
     // The first element of a contiguous CPU tensor: its storage's start plus its offset into the storage.
     private static IntPtr DataPointer(Tensor t, int elementSize)
     {
+        // storage<T>() makes a tensor wrapper of its own; the pointer stays valid through t.
+        using var scope = NewDisposeScope();
         IntPtr start = t.dtype switch
         {
             ScalarType.Float32 => t.storage<float>().data_ptr(),

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using MaskedSiamese.Diagnostics;
+using MaskedSiamese.Platform;
 using TorchSharp;
 
 namespace MaskedSiamese.Engine;
@@ -36,7 +37,8 @@ public sealed class TrainingLoop
         CancellationToken cancellation = default) where TBatch : IDisposable
     {
         ArgumentNullException.ThrowIfNull(task);
-        if (Options.Threads > 0) torch.set_num_threads(Options.Threads);
+        // The run's thread count (its own, or a resumed run's recorded one) ends with the run.
+        using var threads = IntraOpThreads.Use(Options.Threads);
         var run = new TrainingRun<TBatch>(task, Options, Context);
         using var log = run.Start();
         if (run.Step < run.StopStep)

@@ -47,8 +47,9 @@ public static class EmbeddingFiles
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(pathOf);
         int n = features.Count, d = features.Dimension;
-        using var cpu = features.Features.to(torch.float32).cpu().contiguous();
-        var values = cpu.data<float>().ToArray();
+        float[] values;
+        using (torch.NewDisposeScope())
+            values = features.Features.to(torch.float32).cpu().contiguous().data<float>().ToArray();
         AtomicFile.Write(path, stream =>
         {
             using var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);

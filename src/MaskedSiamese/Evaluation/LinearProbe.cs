@@ -88,9 +88,9 @@ public sealed class LinearProbe : IDisposable
         using (torch.no_grad())
             regression = MultinomialLogisticRegression.Fit(head.LinearInput(x).to(float64), y, numClasses,
                 new LogisticRegressionOptions { Lambda = lambda });
-        using (var weights = torch.tensor(regression.Weights.ToArray(), [regression.Dimension, numClasses], float64))
-        using (var transposed = weights.t().to(float32, x.device))
-            head.SetLinear(transposed);
+        using (torch.NewDisposeScope())
+            head.SetLinear(torch.tensor(regression.Weights.ToArray(), [regression.Dimension, numClasses], float64)
+                .t().to(float32, x.device));
         var losses = new[] { Loss(head, x, targets) };
         return new LinearProbe(LinearProbeSolver.Lbfgs, head, losses, regression.FitInfo.Converged,
             regression.FitInfo.Iterations, watch.Elapsed.TotalSeconds);

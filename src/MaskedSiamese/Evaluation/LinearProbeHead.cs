@@ -31,6 +31,7 @@ public sealed class LinearProbeHead : nn.Module<Tensor, Tensor>
         _linear = nn.Linear(dimension, classes);
         _normalize = normalize;
         using (torch.no_grad())
+        using (torch.NewDisposeScope())   // in-place operations return new wrappers of the tensor
         {
             using var w = torch.randn(classes, dimension, generator: generator);
             using var std = torch.tensor(0.01f);
@@ -58,6 +59,7 @@ public sealed class LinearProbeHead : nn.Module<Tensor, Tensor>
     internal void SetLinear(Tensor weight)
     {
         using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
         _linear.weight!.copy_(weight);
         _linear.bias!.zero_();
     }

@@ -118,8 +118,9 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
     {
         using var table = FeatureExtractor.Extract(Network.Encoder, _labelled, Transform,
             new FeatureExtractorOptions { Choice = _options.Features, BatchSize = 64, Workers = _options.Workers });
-        using var wide = table.Features.to(float64).cpu();
-        using var x = FeaturePreprocessing.CenterAndNormalize(wide);
+        using var wide = table.Features.to(float64);
+        using var cpu = wide.cpu();
+        using var x = FeaturePreprocessing.CenterAndNormalize(cpu);
         var probe = MultinomialLogisticRegression.Fit(x, table.Labels, _labelled.ClassNames.Count,
             new LogisticRegressionOptions { Lambda = _options.ProbeLambda });
         Network.SetFoldedHead(probe.Weights.ToArray());

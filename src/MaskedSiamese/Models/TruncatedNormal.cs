@@ -16,6 +16,7 @@ public static class TruncatedNormal
         ArgumentNullException.ThrowIfNull(tensor);
         double lower = NormalCdf((a - mean) / std), upper = NormalCdf((b - mean) / std);
         using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();   // in-place operations return new wrappers of the tensor
         tensor.uniform_(2 * lower - 1, 2 * upper - 1, generator: generator);
         tensor.erfinv_();
         tensor.mul_(std * Math.Sqrt(2.0));

@@ -17,6 +17,9 @@ public static class VitInitialization
     {
         ArgumentNullException.ThrowIfNull(model);
         using var noGrad = torch.no_grad();
+        // TorchSharp's in-place operations (zero_, fill_, normal_) return a new wrapper of the tensor: this scope
+        // disposes those wrappers (the parameters themselves are the modules').
+        using var scope = NewDisposeScope();
         TruncatedNormal.Fill(model.PosEmbed, std: 0.02, generator: generator);
         TruncatedNormal.Fill(model.ClsToken, std: 0.02, generator: generator);
         foreach (var (_, module) in model.named_modules())

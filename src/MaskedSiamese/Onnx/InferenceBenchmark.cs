@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MaskedSiamese.Diagnostics;
 using MaskedSiamese.Models;
+using MaskedSiamese.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,7 +20,7 @@ public static class InferenceBenchmark
         ArgumentNullException.ThrowIfNull(encoder);
         options ??= new InferenceBenchmarkOptions();
         options.Validate();
-        if (options.Threads > 0) torch.set_num_threads(options.Threads);
+        using var threadScope = IntraOpThreads.Use(options.Threads);
         int threads = torch.get_num_threads();
         encoder.eval();
         using var session = new OnnxEncoderSession(OnnxEncoderExport.ToBytes(encoder), threads);

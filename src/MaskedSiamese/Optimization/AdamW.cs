@@ -1,3 +1,4 @@
+using MaskedSiamese.IO;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -60,6 +61,7 @@ public sealed class AdamW : IDisposable
     public void Step()
     {
         using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();   // in-place operations return new wrappers of their tensor
         foreach (var g in Groups)
         {
             foreach (var (name, p) in g.Parameters)
@@ -110,8 +112,8 @@ public sealed class AdamW : IDisposable
         var d = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, s) in _state)
         {
-            d[name + ".exp_avg"] = copy ? s.ExpAvg.detach().cpu().clone() : s.ExpAvg;
-            d[name + ".exp_avg_sq"] = copy ? s.ExpAvgSq.detach().cpu().clone() : s.ExpAvgSq;
+            d[name + ".exp_avg"] = copy ? CpuCopy.Of(s.ExpAvg) : s.ExpAvg;
+            d[name + ".exp_avg_sq"] = copy ? CpuCopy.Of(s.ExpAvgSq) : s.ExpAvgSq;
             d[name + ".step"] = torch.tensor((float)s.Step);
         }
         return d;
@@ -133,6 +135,7 @@ public sealed class AdamW : IDisposable
         Clear();
         foreach (var (name, p) in parameters)
         {
+            using var scope = torch.NewDisposeScope();   // the conversions below; the state itself leaves the scope
             if (!state.TryGetValue(name + ".exp_avg", out var m)) continue;
             var v = state.TryGetValue(name + ".exp_avg_sq", out var vv)
                 ? vv

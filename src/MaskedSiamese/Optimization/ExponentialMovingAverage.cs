@@ -15,6 +15,7 @@ public static class ExponentialMovingAverage
         ArgumentNullException.ThrowIfNull(online);
         var source = online.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
         using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();   // in-place operations and detach() return new wrappers
         using var m = momentum.ToScalar();
         using var oneMinusM = (1 - momentum).ToScalar();
         foreach (var (name, p) in target.named_parameters())

@@ -1,9 +1,10 @@
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Engine;
+using MaskedSiamese.IO;
 using MaskedSiamese.Models;
 using MaskedSiamese.Optimization;
-using TorchSharp.Modules;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 using AdamW = MaskedSiamese.Optimization.AdamW;
 
@@ -55,9 +56,11 @@ public sealed class MsnNetworks : IDisposable
         var encoder = architecture.CreateEncoder(generator);
         var target = architecture.CreateEncoder(generator);
         int d = architecture.Head.OutputDim;
-        var protos = torch.empty(architecture.NumPrototypes.Value, d);
+        using var protos = torch.empty(architecture.NumPrototypes.Value, d);
         double bound = Math.Sqrt(1.0 / d);
-        using (torch.no_grad()) protos.uniform_(-bound, bound, generator: generator);
+        using (torch.no_grad())
+        using (torch.NewDisposeScope())   // uniform_ returns a new wrapper of protos
+            protos.uniform_(-bound, bound, generator: generator);
         encoder.to(device);
         target.to(device);
         StateDictLoader.Load(target, encoder.state_dict(), "encoder copy");
@@ -88,7 +91,8 @@ public sealed class MsnNetworks : IDisposable
         targetEncoder.to(device).to(dtype);
         StateDictLoader.Load(encoder, online, checkpoint.Encoder is null ? "target_encoder (as encoder)" : "encoder");
         StateDictLoader.Load(targetEncoder, target, "target_encoder");
-        var prototypes = new Parameter(protos.to(dtype, device).clone(), requires_grad: true);
+        using var moved = protos.to(dtype, device);
+        var prototypes = new Parameter(moved.clone(), requires_grad: true);
         prototypes.DetachFromDisposeScope();
         return new MsnNetworks(arch with { NumPrototypes = (int)protos.shape[0] }, encoder, targetEncoder, prototypes, device);
     }
@@ -137,7 +141,7 @@ public sealed class MsnNetworks : IDisposable
         {
             Encoder = copy ? StateDictLoader.Snapshot(Encoder) : new(Encoder.state_dict(), StringComparer.Ordinal),
             TargetEncoder = copy ? StateDictLoader.Snapshot(TargetEncoder) : new(TargetEncoder.state_dict(), StringComparer.Ordinal),
-            Prototypes = copy ? Prototypes.detach().cpu().clone() : Prototypes,
+            Prototypes = copy ? CpuCopy.Of(Prototypes) : Prototypes,
             Optimizer = optimizer?.StateDict(copy),
             Training = training,
             OwnsTensors = copy,

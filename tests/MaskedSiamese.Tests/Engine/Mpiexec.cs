@@ -19,6 +19,8 @@ internal static class Mpiexec
     {
         string msn = typeof(CliApp).Assembly.Location;
         var start = new ProcessStartInfo(Path ?? "mpiexec") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Every rank ends by counting the tensors left to their finalisers and fails if there are any.
+        start.Environment["MSN_CHECK_TENSOR_LIFETIMES"] = "1";
         for (int r = 0; r < ranks.Count; r++)
         {
             if (r > 0) start.ArgumentList.Add(":");

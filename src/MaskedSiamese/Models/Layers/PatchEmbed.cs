@@ -16,7 +16,10 @@ public sealed class PatchEmbed : nn.Module<Tensor, Tensor>
     public PatchEmbed(int patchSize, int embedDim, int inChannels = 3) : base(nameof(PatchEmbed))
     {
         _patchSize = patchSize;
-        proj = nn.Conv2d(inChannels, embedDim, kernel_size: patchSize, stride: patchSize);
+        // TorchSharp's Conv2d initialisation indexes its weight for the fan-in and leaves that view to the GC; the
+        // scope frees it (the layer's own parameters leave every scope as they are set).
+        using (torch.NewDisposeScope())
+            proj = nn.Conv2d(inChannels, embedDim, kernel_size: patchSize, stride: patchSize);
         RegisterComponents();
     }
 

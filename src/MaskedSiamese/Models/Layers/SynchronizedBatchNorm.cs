@@ -38,6 +38,7 @@ public static class SynchronizedBatchNorm
     private static void UpdateRunningStatistics(BatchNorm1d norm, Tensor mean, Tensor variance, Tensor count)
     {
         using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();   // in-place operations return new wrappers of the tensor
         double m = norm.momentum ?? 0.1;
         double n = count.to_type(ScalarType.Float64).item<double>();
         using var unbiased = variance.detach().mul(n / Math.Max(1, n - 1));

@@ -1,0 +1,34 @@
+using TorchSharp;
+
+namespace MaskedSiamese.Platform;
+
+/// <summary>
+/// LibTorch's intra-op thread count, set for the span of one job and restored afterwards. The count is
+/// process-wide and changes results in the last bits (reductions split over threads sum in another order), so a job
+/// that sets it for itself must not leave it set for whatever its caller computes next: a classifier fitted in a
+/// process that had earlier trained with <c>meta.threads: 1</c> gave other probabilities than in a fresh process.
+/// </summary>
+public sealed class IntraOpThreads : IDisposable
+{
+    private readonly int _before;
+    private bool _disposed;
+
+    private IntraOpThreads(int before) => _before = before;
+
+    /// <summary>Sets the count to <paramref name="threads"/> (0 leaves it as it is) until the result is disposed.</summary>
+    public static IntraOpThreads Use(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        var scope = new IntraOpThreads(torch.get_num_threads());
+        if (threads > 0 && threads != scope._before) torch.set_num_threads(threads);
+        return scope;
+    }
+
+    /// <summary>Restores the count found when this was made.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (torch.get_num_threads() != _before) torch.set_num_threads(_before);
+    }
+}

@@ -1,0 +1,107 @@
+using MaskedSiamese.Cli;
+using MaskedSiamese.Diagnostics;
+using MaskedSiamese.Tests.Engine;
+using MaskedSiamese.Tests.Evaluation;
+using MaskedSiamese.Tests.Support;
+
+namespace MaskedSiamese.Tests.Lifetimes;
+
+/// <summary>
+/// No command leaves a tensor to its finaliser: each runs in this process, then a full collection runs every
+/// pending finaliser and <see cref="FinalizedTensors"/> must count none. (Two processes: the MPI tests run every
+/// rank with <c>MSN_CHECK_TENSOR_LIFETIMES=1</c>, which fails a rank that left any.)
+/// </summary>
+[Collection(TensorLifetimeTestGroup.Name)]
+public sealed class TensorLifetimeTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("msn-lifetimes-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static void Msn(params string[] args)
+    {
+        using var error = new StringWriter();
+        int code = CliRunner.Run(CliApp.CreateRoot(), args, error);
+        Assert.True(code == 0, $"msn {string.Join(' ', args)}: exit {code}: {error}");
+    }
+
+    private static void AssertNoneLeft(Action work)
+    {
+        long left = FinalizedTensors.LeftBy(work);
+        Assert.True(left == 0, $"{left} tensor(s) were left to their finalisers");
+    }
+
+    [Fact]
+    public void Pretraining_and_its_resume_leave_no_tensor()
+    {
+        string run = Path.Combine(_dir, "run");
+        string[] recipe = ["pretrain", "--config", "smoke", "--no-eval", "-o", run, "--set", "criterion.batch_size=8"];
+        AssertNoneLeft(() =>
+        {
+            Msn([.. recipe, "--max-steps", "2"]);
+            Msn([.. recipe, "--max-steps", "4", "--resume"]);
+        });
+    }
+
+    [Fact]
+    public void Comparing_two_checkpoints_as_the_MPI_test_does_leaves_no_tensor()
+    {
+        // Before its fix this comparison "moved" the files' tensors into the scope they were made in, which drops them
+        // from it: the first collection afterwards killed the test host from a finaliser.
+        string run = Path.Combine(_dir, "run");
+        Msn("pretrain", "--config", "smoke", "--no-eval", "-o", run, "--max-steps", "2", "--set", "criterion.batch_size=8");
+        AssertNoneLeft(() => MpiEquivalenceTests.CheckpointDisagreements(run, run, _ => { }));
+    }
+
+    [Fact]
+    public void Fine_tuning_leaves_no_tensor()
+    {
+        string checkpoint = TinySetup.WriteCheckpoint(_dir);
+        string train = Path.Combine(TinySetup.WriteImageFolder(_dir), "train");
+        AssertNoneLeft(() => Msn("finetune", "-c", checkpoint, "--data", train, "-o", Path.Combine(_dir, "f.msnc"),
+            "--run-dir", Path.Combine(_dir, "ft"), "--epochs", "2", "--batch-size", "6"));
+    }
+
+    [Fact]
+    public void Evaluation_embedding_and_export_leave_no_tensor()
+    {
+        string checkpoint = TinySetup.WriteCheckpoint(_dir);
+        string images = TinySetup.WriteImageFolder(_dir);
+        AssertNoneLeft(() =>
+        {
+            Msn("eval", "lowshot", "-c", checkpoint, "--data", images, "--shots", "1,2", "--splits", "2", "--no-cache");
+            Msn("eval", "knn", "-c", checkpoint, "--data", images, "--no-cache");
+            Msn("eval", "linear", "-c", checkpoint, "--data", images, "--max-steps", "20", "--no-cache");
+            Msn("embed", "-c", checkpoint, "--data", images, "-o", Path.Combine(_dir, "e.csv"));
+            Msn("export", checkpoint, "-o", Path.Combine(_dir, "e.safetensors"));
+            Msn("export", checkpoint, "--format", "onnx", "-o", Path.Combine(_dir, "e.onnx"));
+        });
+    }
+
+    [Fact]
+    public void Fit_predict_and_classifier_export_leave_no_tensor()
+    {
+        string checkpoint = TinySetup.WriteCheckpoint(_dir);
+        string images = TinySetup.WriteImageFolder(_dir);
+        string classifier = Path.Combine(_dir, "c.msnc");
+        AssertNoneLeft(() =>
+        {
+            Msn("fit", "-c", checkpoint, "--data", Path.Combine(images, "train"), "-o", classifier);
+            Msn("predict", classifier, Path.Combine(images, "val"), "-o", Path.Combine(_dir, "p.csv"), "--eval");
+            Msn("export", classifier, "--format", "onnx", "-o", Path.Combine(_dir, "c.onnx"));
+        });
+    }
+
+    [Fact]
+    public void Importing_official_checkpoints_leaves_no_tensor()
+    {
+        string release = OfficialFixtures.First("_release.pth.tar");
+        string training = OfficialFixtures.First("_training.pth.tar");
+        AssertNoneLeft(() =>
+        {
+            Msn("import", release, "--num-heads", "2", "-o", Path.Combine(_dir, "r.safetensors"));
+            Msn("import", training, "--num-heads", "2", "-o", Path.Combine(_dir, "t.safetensors"));
+            Msn("info", Path.Combine(_dir, "t.safetensors"), "--num-heads", "2");
+        });
+    }
+}
