@@ -90,6 +90,8 @@ internal static class BenchCommand
         if (timed < 1 || scheduled < TrainingBenchmark.WarmupSteps + timed)
             throw new UserInputException($"--steps {timed}: the schedule has {scheduled} steps, fewer than {TrainingBenchmark.WarmupSteps} warm-up + {timed} timed (or --steps < 1); raise optimization.epochs or lower --steps");
         Console.Error.WriteLine($"precision {settings.PrecisionReason}");
+        var probe = PrecisionProbe.Choose(MsnConfigPrecision.ProbeShapes(cfg), cfg.Meta.Threads);   // information only
+        Console.Error.WriteLine($"probe     {probe.Reason}");
         return TrainingBenchmark.Run(settings, loader, source, timed, log: m => Console.Error.WriteLine(m), measureLoader: measureLoader);
     }
 

@@ -86,6 +86,7 @@ internal static class PretrainCommand
         string runFolder = Path.GetFullPath(cfg.Logging.Folder);
         var settings = cfg.ToTrainerSettings();   // refuses a bad config before anything starts
         var collective = Collectives.Current;     // under an MPI launcher: MPI starts here, before any work
+        settings = RunPrecision.Resolve(settings, runFolder, resume, collective);
         if (collective.Rank != 0) Console.SetOut(TextWriter.Null);   // rank 0 speaks for the job
         using var initial = initFrom is null || resume ? null : MsnCheckpoint.LoadAny(initFrom);
         if (initial is not null && initial.Architecture.Vit != settings.Architecture.Vit)

@@ -26,9 +26,6 @@ public static class MsnConfigMapping
         ArgumentNullException.ThrowIfNull(config);
         var o = config.Optimization;
         var c = config.Criterion;
-        var precision = config.ToPrecisionChoice();
-        // A precision chosen by the probe or by use_fp16 is not what the key says: the run's config.yaml tells why.
-        bool implicitChoice = !string.Equals(config.Meta.Precision, precision.Precision.ConfigName(), StringComparison.OrdinalIgnoreCase);
         return new TrainerSettings
         {
             Architecture = config.ToArchitecture(),
@@ -65,14 +62,13 @@ public static class MsnConfigMapping
             Threads = config.Meta.Threads,
             Device = ToDevice(config.Meta.Device),
             Tag = config.Logging.WriteTag,
-            Precision = precision.Precision,
-            PrecisionReason = precision.Reason,
+            PrecisionChoice = config.ToPrecisionChoice(),
             CheckpointEvery = config.Logging.CheckpointEvery,
             LogEvery = config.Logging.LogEvery,
             KeepCheckpoints = config.Logging.KeepCheckpoints,
             TensorBoard = config.Logging.Tensorboard,
             MaxSteps = o.MaxSteps,
-            ConfigText = implicitChoice ? config.ToYaml() + $"# precision in use: {precision.Reason}\n" : config.ToYaml(),
+            ConfigText = config.ToYaml(),
         };
     }
 

@@ -1,22 +1,23 @@
+using MaskedSiamese.Diagnostics;
 using MaskedSiamese.Engine;
 
 namespace MaskedSiamese.Configuration;
 
 /// <summary>Resolves <c>meta.precision</c> (and the official <c>meta.use_fp16</c>) to the precision a run uses, with
-/// the reason: <c>auto</c> probes this model's matrix shapes once.</summary>
+/// the reason: <c>auto</c> applies <see cref="PrecisionRule"/> to this CPU and device.</summary>
 public static class MsnConfigPrecision
 {
-    /// <summary>The precision of <paramref name="config"/> and why; <c>auto</c> costs a probe of about a second.</summary>
+    /// <summary>The precision of <paramref name="config"/> and why.</summary>
     public static PrecisionChoice ToPrecisionChoice(this MsnConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         var m = config.Meta;
         if (m.ToPrecision() is not { } precision)
-            return PrecisionProbe.Choose(ProbeShapes(config), m.Threads);
+            return PrecisionRule.Auto(CpuFeatures.Current(), MsnConfigMapping.ToDevice(m.Device));
         bool fromFp16 = m.UseFp16 && string.Equals(m.Precision, "fp32", StringComparison.OrdinalIgnoreCase);
-        return PrecisionChoice.Fixed(precision, fromFp16
-            ? "meta.use_fp16: true, which means bf16 here"
-            : $"meta.precision: {precision.ConfigName()}");
+        if (fromFp16) return PrecisionChoice.Fixed(precision, "meta.use_fp16: true, which means bf16 here");
+        var named = PrecisionChoice.Fixed(precision, $"meta.precision: {precision.ConfigName()}");
+        return named with { NamedByConfig = true };
     }
 
     /// <summary>

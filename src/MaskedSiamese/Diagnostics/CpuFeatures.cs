@@ -2,8 +2,8 @@ namespace MaskedSiamese.Diagnostics;
 
 /// <summary>
 /// The CPU's reduced-precision matrix support as Linux reports it (<c>/proc/cpuinfo</c> flags): <c>avx512_bf16</c>
-/// (bf16 dot products in vector registers: on the hosts measured, bf16 matmuls then ran at ~0.5× fp32) and
-/// <c>amx_bf16</c> (tile matrix units: ~3× fp32). Both false where the file is missing (not Linux).
+/// (bf16 dot products in vector registers) and <c>amx_bf16</c> (tile matrix units). Both false where the file is
+/// missing (not Linux). What each is worth in training: <c>Engine.PrecisionRule</c>.
 /// </summary>
 /// <param name="Avx512Bf16">The CPU has the AVX-512 bf16 instructions.</param>
 /// <param name="AmxBf16">The CPU has AMX tiles with bf16.</param>

@@ -5,9 +5,10 @@ using static TorchSharp.torch;
 namespace MaskedSiamese.Engine;
 
 /// <summary>
-/// Resolves <c>meta.precision: auto</c>: times the model's own matrix shapes in float32 and in bfloat16, alternating,
-/// and picks bfloat16 only where its products are at least <see cref="RequiredSpeedup"/> times faster. Hosts of one
-/// machine kind differ (bf16 ~3× fp32 with AMX, ~0.5× with only AVX-512 bf16), so the choice is measured, not assumed.
+/// Times the model's own matrix shapes in float32 and in bfloat16, alternating, and says which precision its products
+/// favour (bfloat16 from <see cref="RequiredSpeedup"/> times faster): information for <c>msn bench train</c>. It
+/// no longer decides <c>meta.precision: auto</c> (<see cref="PrecisionRule"/> does): under load it chose
+/// differently from one start to the next.
 /// </summary>
 public static class PrecisionProbe
 {
@@ -30,7 +31,7 @@ public static class PrecisionProbe
             var chosen = ratio >= RequiredSpeedup ? Precision.Bf16 : Precision.Fp32;
             string shapeText = string.Join(", ", shapes.Select(s => $"{s.M}×{s.K}×{s.N}"));
             string reason = string.Create(CultureInfo.InvariantCulture,
-                $"{chosen.ConfigName()} (auto: bf16 products at this model's shapes {shapeText} ran {ratio:F2}× fp32, " +
+                $"{chosen.ConfigName()} (bf16 products at this model's shapes {shapeText} ran {ratio:F2}× fp32, " +
                 $"{bf16:F0} against {fp32:F0} GFLOP/s; bf16 is chosen only from {RequiredSpeedup:F1}×; CPU {CpuFeatures.Current()})");
             return new PrecisionChoice(chosen, reason, fp32, bf16);
         }

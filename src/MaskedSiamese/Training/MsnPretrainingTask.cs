@@ -191,6 +191,7 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
         ["iterations_per_epoch"] = StepsPerEpoch,
         ["seed"] = _settings.Seed,
         ["threads"] = state.Threads,
+        [RunPrecision.CheckpointKey] = _context.Precision.ConfigName(),
         ["rng"] = "every random draw derives from (seed, step) or (seed, epoch, image index); no generator state is needed",
         ["config"] = _settings.ConfigText,
     };

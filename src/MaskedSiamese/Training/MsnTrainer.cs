@@ -52,6 +52,6 @@ public sealed class MsnTrainer
         KeepCheckpoints = Settings.KeepCheckpoints,
         TensorBoard = Settings.TensorBoard,
         MaxSteps = Settings.MaxSteps,
-        ConfigText = Settings.ConfigText,
+        ConfigText = Settings.ConfigFileText,
     };
 }

@@ -41,11 +41,15 @@ public sealed record TrainerSettings
     /// <summary>Where the networks run.</summary>
     public Device Device { get; init; } = CPU;
 
-    /// <summary>The arithmetic precision of the step (config <c>meta.precision</c>).</summary>
-    public Precision Precision { get; init; } = Precision.Fp32;
+    /// <summary>The arithmetic precision of the step and why (config <c>meta.precision</c>).</summary>
+    public PrecisionChoice PrecisionChoice { get; init; } =
+        PrecisionChoice.Fixed(Precision.Fp32, "meta.precision: fp32") with { NamedByConfig = true };
 
-    /// <summary>Why <see cref="Precision"/> (the key that asked for it, or the <c>auto</c> probe's figures).</summary>
-    public string PrecisionReason { get; init; } = "fp32 (meta.precision: fp32)";
+    /// <summary>The arithmetic precision of the step.</summary>
+    public Precision Precision => PrecisionChoice.Precision;
+
+    /// <summary>Why <see cref="Precision"/> (the key that asked for it, or the rule <c>auto</c> applied).</summary>
+    public string PrecisionReason => PrecisionChoice.Reason;
 
     /// <summary>Names the run's files (the official <c>write_tag</c>): <c>{tag}.csv</c>,
     /// <c>checkpoints/{tag}-latest.safetensors</c>, <c>checkpoints/{tag}-ep{NNN}.safetensors</c>.</summary>
@@ -66,6 +70,12 @@ public sealed record TrainerSettings
     /// <summary>Stop after this many global steps although the schedules span all epochs (null: run to the end).</summary>
     public long? MaxSteps { get; init; }
 
-    /// <summary>The resolved configuration text, stored in the run folder and in checkpoints.</summary>
+    /// <summary>The resolved configuration text, stored in checkpoints; several processes must start with the same.
+    /// It holds nothing measured or host-dependent.</summary>
     public string ConfigText { get; init; } = "";
+
+    /// <summary>The run folder's config.yaml: <see cref="ConfigText"/>, and a note of the precision in use when
+    /// <c>meta.precision</c> does not name it (<c>auto</c>, <c>meta.use_fp16</c>).</summary>
+    public string ConfigFileText =>
+        PrecisionChoice.NamedByConfig ? ConfigText : ConfigText + $"# precision in use: {PrecisionReason}\n";
 }

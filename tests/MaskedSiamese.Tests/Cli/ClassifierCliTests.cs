@@ -5,12 +5,14 @@ using MaskedSiamese.Cli;
 using MaskedSiamese.Data;
 using MaskedSiamese.Tests.Data;
 using MaskedSiamese.Tests.Evaluation;
+using MaskedSiamese.Tests.Support;
 
 namespace MaskedSiamese.Tests.Cli;
 
 /// <summary><c>msn fit</c> and <c>msn predict</c> on a tiny generated image set: the classifier file reloads in a
 /// new process to identical probabilities, unreadable images are reported without stopping, and damaged classifier
 /// files are refused in one line.</summary>
+[Collection(ProcessWideTestGroup.Name)]
 public sealed class ClassifierCliTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("msn-classifier-").FullName;

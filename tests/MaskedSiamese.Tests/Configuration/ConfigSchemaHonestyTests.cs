@@ -1,5 +1,7 @@
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
+using MaskedSiamese.Diagnostics;
+using MaskedSiamese.Engine;
 using TorchSharp;
 
 namespace MaskedSiamese.Tests.Configuration;
@@ -207,28 +209,39 @@ public sealed class ConfigSchemaHonestyTests
         var settings = Parse(["meta.use_fp16=true"]).ToTrainerSettings();
         Assert.Equal(MaskedSiamese.Engine.Precision.Bf16, settings.Precision);
         Assert.Equal("bf16 (meta.use_fp16: true, which means bf16 here)", settings.PrecisionReason);
-        Assert.EndsWith("# precision in use: bf16 (meta.use_fp16: true, which means bf16 here)\n", settings.ConfigText, StringComparison.Ordinal);
+        Assert.EndsWith("# precision in use: bf16 (meta.use_fp16: true, which means bf16 here)\n", settings.ConfigFileText, StringComparison.Ordinal);
+        Assert.DoesNotContain("precision in use", settings.ConfigText, StringComparison.Ordinal);   // what ranks compare
         // The schema default writes no such line: an fp32 run's config.yaml is what it was.
-        Assert.DoesNotContain("precision in use", Parse([]).ToTrainerSettings().ConfigText, StringComparison.Ordinal);
+        Assert.DoesNotContain("precision in use", Parse([]).ToTrainerSettings().ConfigFileText, StringComparison.Ordinal);
         // With the default fp32 no config names its precision; an explicit other precision wins, and says so.
         var mixed = Parse(["meta.use_fp16=true", "meta.precision=auto"]);
         Assert.Contains(mixed.Warnings(), w => w == "config: note: meta.use_fp16: true is overridden by meta.precision: auto");
     }
 
     [Fact]
-    public void Auto_probes_the_models_shapes_and_says_which_precision_and_why()
+    public void Auto_applies_the_rule_for_this_cpu_and_says_which_precision_and_why()
+    {
+        var config = Parse(["meta.precision=auto"]);
+        var settings = config.ToTrainerSettings();
+        var rule = PrecisionRule.Auto(CpuFeatures.Current(), TorchSharp.torch.CPU);
+        Assert.True(settings.PrecisionChoice.IsAuto);
+        Assert.Equal(rule.Precision, settings.Precision);
+        Assert.Equal(rule.Reason, settings.PrecisionReason);
+        Assert.Equal(settings.PrecisionReason, config.ToTrainerSettings().PrecisionReason);   // nothing measured: the same every time
+        Assert.EndsWith($"# precision in use: {rule.Reason}\n", settings.ConfigFileText, StringComparison.Ordinal);
+        Assert.DoesNotContain("precision in use", settings.ConfigText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_probe_measures_the_models_shapes_and_favours_bf16_only_from_its_threshold()
     {
         var config = Parse(["meta.precision=auto", "meta.model_name=custom", "meta.image_size=32", "meta.patch_size=8",
             "meta.embed_dim=32", "meta.depth=1", "meta.num_heads=2", "meta.mlp_ratio=4", "data.rand_size=32", "criterion.batch_size=8"]);
         Assert.Equal([(8L * 17, 32L, 96L), (8L * 17, 32L, 128L), (8L * 17, 128L, 32L)], MsnConfigPrecision.ProbeShapes(config));
-        var settings = config.ToTrainerSettings();
-        var choice = config.ToPrecisionChoice();
-        Assert.StartsWith($"{settings.Precision.ToString().ToLowerInvariant()} (auto: bf16 products at this model's shapes 136×32×96",
-            settings.PrecisionReason, StringComparison.Ordinal);
-        Assert.True(choice.Fp32Gflops > 0 && choice.Bf16Gflops > 0);
-        // The choice follows the probe's own figures: bf16 only from 1.2× fp32.
-        Assert.Equal(choice.Bf16Gflops >= 1.2 * choice.Fp32Gflops, choice.Precision == MaskedSiamese.Engine.Precision.Bf16);
-        Assert.Contains("# precision in use: ", settings.ConfigText, StringComparison.Ordinal);
+        var probe = PrecisionProbe.Choose(MsnConfigPrecision.ProbeShapes(config));
+        Assert.Contains("bf16 products at this model's shapes 136×32×96", probe.Reason, StringComparison.Ordinal);
+        Assert.True(probe.Fp32Gflops > 0 && probe.Bf16Gflops > 0);
+        Assert.Equal(probe.Bf16Gflops >= 1.2 * probe.Fp32Gflops, probe.Precision == MaskedSiamese.Engine.Precision.Bf16);
     }
 
     [Fact]

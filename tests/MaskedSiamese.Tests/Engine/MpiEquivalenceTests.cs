@@ -1,5 +1,8 @@
 using System.Globalization;
 using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Diagnostics;
+using MaskedSiamese.Engine;
+using MaskedSiamese.Training;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -132,6 +135,17 @@ public sealed class MpiEquivalenceTests(ITestOutputHelper output) : IDisposable
         Assert.True(lines.Length == 1, $"expected one line on stderr:\n{errors}");
         Assert.StartsWith("msn: The configuration differs between processes: rank(s) 1 differ from rank 0", lines[0], StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(folder, "smoke.csv")), "a refused run wrote its log");
+    }
+
+    [MpiexecFact]
+    public void Ranks_with_auto_precision_start_alike_and_record_rank_zeros_choice()
+    {
+        // auto was once a timing probe per rank whose figures went into the compared configuration: refused.
+        string folder = Path.Combine(_dir, "auto");
+        RunUnderMpi(2, [.. Recipe(4, folder), "--set", "meta.precision=auto"]);
+        var expected = PrecisionRule.Auto(CpuFeatures.Current(), CPU);
+        Assert.Equal(expected.Precision, RunPrecision.Recorded(Path.Combine(folder, "checkpoints", "smoke-latest.safetensors")));
+        Assert.EndsWith($"# precision in use: {expected.Reason}\n", File.ReadAllText(Path.Combine(folder, "config.yaml")), StringComparison.Ordinal);
     }
 
     private static void RunUnderMpi(int processes, string[] args)

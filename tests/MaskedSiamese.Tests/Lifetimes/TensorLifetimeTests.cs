@@ -11,7 +11,7 @@ namespace MaskedSiamese.Tests.Lifetimes;
 /// pending finaliser and <see cref="FinalizedTensors"/> must count none. (Two processes: the MPI tests run every
 /// rank with <c>MSN_CHECK_TENSOR_LIFETIMES=1</c>, which fails a rank that left any.)
 /// </summary>
-[Collection(TensorLifetimeTestGroup.Name)]
+[Collection(ProcessWideTestGroup.Name)]
 public sealed class TensorLifetimeTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("msn-lifetimes-").FullName;

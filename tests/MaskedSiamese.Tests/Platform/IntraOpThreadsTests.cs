@@ -8,7 +8,7 @@ namespace MaskedSiamese.Tests.Platform;
 /// <summary>LibTorch's thread count is process-wide and changes results in the last bits: a job that sets it for itself
 /// restores it. (A training with <c>meta.threads: 1</c> once left the whole test host at one thread, and a classifier
 /// fitted there afterwards gave other probabilities than in a fresh process.)</summary>
-[Collection(TensorLifetimeTestGroup.Name)]
+[Collection(ProcessWideTestGroup.Name)]
 public sealed class IntraOpThreadsTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("msn-threads-").FullName;

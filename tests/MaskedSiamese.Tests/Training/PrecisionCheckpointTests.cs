@@ -39,7 +39,7 @@ public sealed class PrecisionCheckpointTests : IDisposable
         MaxSteps = maxSteps,
         ConfigText = "meta: {}\n",
         Tag = "tiny",
-        Precision = precision,
+        PrecisionChoice = PrecisionChoice.Fixed(precision, "test") with { NamedByConfig = true },
     };
 
     private static MultiViewLoader Loader() =>
