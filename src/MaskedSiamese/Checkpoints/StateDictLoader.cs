@@ -65,10 +65,14 @@ public static class StateDictLoader
         foreach (var key in expected.Keys)
             if (!stateDict.ContainsKey(key))
                 throw new CheckpointFormatException($"{source}: missing key '{key}'");
-        foreach (var (key, tensor) in stateDict)
-        {
-            if (!expected.TryGetValue(key, out var shape))
+        // In the architecture's order (and unknown keys sorted): a file's own order may vary from run to run (an
+        // unpickled dict's), the first problem named must not.
+        foreach (var key in stateDict.Keys.Order(StringComparer.Ordinal))
+            if (!expected.ContainsKey(key))
                 throw new CheckpointFormatException($"{source}: unexpected key '{key}'");
+        foreach (var (key, shape) in expected)
+        {
+            var tensor = stateDict[key];
             if (!tensor.shape.SequenceEqual(shape))
                 throw new CheckpointFormatException(
                     $"{source}: key '{key}' has shape {ArchitectureInference.FormatShape(tensor.shape)}, the architecture claims {ArchitectureInference.FormatShape(shape)}");
