@@ -13,14 +13,7 @@ run_tests() {
         --blame-crash-dump-type mini --blame-hang-timeout 15m --results-directory TestResults "$@" 2>&1 | tee -a "$log"
     return "${PIPESTATUS[0]}"
 }
-if [ "$#" -gt 0 ]; then
-    run_tests "$@"; rc=$?
-else
-    # The MPI tests launch mpiexec; they get a test host of their own (see TestCategories.Mpi).
-    run_tests --filter "Category!=Mpi"; rc=$?
-    run_tests --no-build --filter "Category=Mpi"; rc2=$?
-    [ "$rc" -eq 0 ] && rc=$rc2
-fi
+run_tests "$@"; rc=$?
 if [ "$rc" -ne 0 ]; then
     find TestResults -name '*.dmp' -o -name 'Sequence_*.xml' 2>/dev/null | sed 's/^/crash evidence: /'
 fi

@@ -7,12 +7,10 @@ public static class TestCategories
     /// A quick local run skips them with <c>--filter "Category!=FullDataset"</c>; CI runs everything.</summary>
     public const string FullDataset = "FullDataset";
 
-    /// <summary>Launches <c>mpiexec</c>. The test command runs these in a test host of their own: beside
-    /// PretrainCliTests' in-process training, launching mpiexec from the same host crashed it (an
-    /// ObjectDisposedException from TorchSharp's DisposeScope in a tensor finaliser, in 1 to 3 of 3 runs), which
-    /// neither class alone nor a CPU load or outside mpiexec runs beside PretrainCliTests did. The cause was the MPI
-    /// test's own tensors, dropped from their dispose scope and then finalised during whatever test ran next (README,
-    /// "Tensors left to their finalisers"); the split stays until one host is measured as often.</summary>
+    /// <summary>Launches <c>mpiexec</c>. These once ran in a test host of their own: beside PretrainCliTests'
+    /// in-process training they crashed the host (an ObjectDisposedException from TorchSharp's DisposeScope in a tensor
+    /// finaliser). The cause was the MPI test's own tensors, dropped from their dispose scope and then finalised during
+    /// whatever test ran next (README, "Tensors left to their finalisers"); fixed, they share the host again.</summary>
     public const string Mpi = "Mpi";
 
     /// <summary>Packs the NuGet packages and installs them (a consumer project, the tool): about two minutes. Skip
