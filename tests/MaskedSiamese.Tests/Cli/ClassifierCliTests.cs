@@ -92,6 +92,51 @@ public sealed class ClassifierCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Embed_and_lowshot_tables_are_bit_identical_across_new_processes()
+    {
+        string images = TinySetup.WriteImageFolder(_dir, trainPerClass: 3, valPerClass: 2);
+        string checkpoint = TinySetup.WriteCheckpoint(_dir);
+        var embeddings = new List<string>();
+        var tables = new List<string>();
+        for (int run = 0; run < 2; run++)
+        {
+            string csv = Path.Combine(_dir, $"e{run}.csv"), json = Path.Combine(_dir, $"l{run}.json");
+            var (code, _, error) = await MsnProcess("embed", "-c", checkpoint, "--data", images, "-o", csv);
+            Assert.True(code == 0, error);
+            (code, _, error) = await MsnProcess("eval", "lowshot", "-c", checkpoint, "--data", images, "--shots", "1,2",
+                "--splits", "2", "--no-cache", "--json", json);
+            Assert.True(code == 0, error);
+            embeddings.Add(File.ReadAllText(csv));
+            tables.Add(WithoutTimings(File.ReadAllText(json)));
+        }
+        Assert.Equal(embeddings[0], embeddings[1]);   // round-trip floats: every bit
+        Assert.Equal(tables[0], tables[1]);   // every accuracy of every split
+        Assert.Contains("\"accuracy", tables[0], StringComparison.OrdinalIgnoreCase);
+    }
+
+    // The report's JSON less the wall times it records (keys ending in "Seconds"), which no two runs share.
+    private static string WithoutTimings(string json)
+    {
+        var root = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        Strip(root);
+        return root.ToJsonString();
+
+        static void Strip(System.Text.Json.Nodes.JsonNode? node)
+        {
+            if (node is System.Text.Json.Nodes.JsonObject o)
+            {
+                foreach (var key in o.Select(kv => kv.Key).Where(k => k.EndsWith("Seconds", StringComparison.Ordinal)).ToList())
+                    o.Remove(key);
+                foreach (var (_, child) in o) Strip(child);
+            }
+            else if (node is System.Text.Json.Nodes.JsonArray a)
+            {
+                foreach (var child in a) Strip(child);
+            }
+        }
+    }
+
+    [Fact]
     public void One_image_per_class_falls_back_to_the_stated_default_lambda()
     {
         string images = TinySetup.WriteImageFolder(_dir, trainPerClass: 1, valPerClass: 1);
