@@ -5,6 +5,7 @@ using MaskedSiamese.Data.Augmentation;
 using MaskedSiamese.Engine;
 using MaskedSiamese.Evaluation;
 using MaskedSiamese.Models;
+using MaskedSiamese.Models.Layers;
 using MaskedSiamese.Optimization;
 using MaskedSiamese.Training;
 using TorchSharp;
@@ -175,6 +176,7 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
         if (!double.IsFinite(value)) return new StepResult(value, batch.Count, [new("loss", value)]);
         optimizer.ZeroGrad();
         loss.backward();
+        MlpBranchFunction.ReleaseReturnedGradients();
         double lr = Schedules.LearningRate(globalStep, _schedule);
         LayerDecay.Apply(_groups, lr, _options.WeightDecay);
         optimizer.Step();

@@ -3,10 +3,11 @@ using TorchSharp;
 namespace MaskedSiamese.Platform;
 
 /// <summary>
-/// LibTorch's intra-op thread count, set for the span of one job and restored afterwards. The count is
-/// process-wide and changes results in the last bits (reductions split over threads sum in another order), so a job
-/// that sets it for itself must not leave it set for whatever its caller computes next: a classifier fitted in a
-/// process that had earlier trained with <c>meta.threads: 1</c> gave other probabilities than in a fresh process.
+/// LibTorch's intra-op thread count, set for the span of one job and restored afterwards. The count changes results
+/// in the last bits (reductions split over threads sum in another order), so a job that sets it for itself must not
+/// leave it set for whatever its caller computes next. LibTorch keeps it per thread (OpenMP's), and a thread takes the
+/// process-wide value of the moment of its first parallel operation: setting it on one thread also reaches threads
+/// that start computing meanwhile, which no restore can undo. One process per job, as <c>msn</c> runs, is exact.
 /// </summary>
 public sealed class IntraOpThreads : IDisposable
 {

@@ -1,5 +1,6 @@
 using MaskedSiamese.Engine;
 using MaskedSiamese.Loss;
+using MaskedSiamese.Models.Layers;
 using MaskedSiamese.Optimization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -64,6 +65,7 @@ public sealed class MsnStep(MsnNetworks networks, AdamW optimizer, MsnLoss loss,
         // ============ backward, synchronise, clip (encoder only), AdamW, EMA ============
         profile?.Begin("backward");
         result.Loss.backward();
+        MlpBranchFunction.ReleaseReturnedGradients();
         // DDP averages the encoder's gradients; the official code sums the prototypes' (msn-spec §1.4).
         CollectiveGradients.Average(_context.Collective, _networks.Encoder.parameters());
         CollectiveGradients.Sum(_context.Collective, [_networks.Prototypes]);

@@ -30,6 +30,7 @@ public sealed class MlpBranchFunctionTests
             Assert.True(lean.requires_grad);
             Assert.True(lean.allclose(plain, rtol: 0, atol: 1e-12));
             var leanGrads = autograd.grad([(lean * weight).sum()], inputs);
+            MlpBranchFunction.ReleaseReturnedGradients();
             for (int i = 0; i < inputs.Length; i++)
             {
                 Assert.Equal(plainGrads[i].shape, leanGrads[i].shape);
@@ -60,6 +61,7 @@ public sealed class MlpBranchFunctionTests
         Assert.Equal(ScalarType.Float32, lean.dtype);
         Assert.True(lean.equal(plain).all().item<bool>(), "the forward differs from the same casts in plain autograd");
         var leanGrads = autograd.grad([(lean * weight).sum()], inputs);
+        MlpBranchFunction.ReleaseReturnedGradients();
         for (int i = 0; i < inputs.Length; i++)
         {
             Assert.Equal(ScalarType.Float32, leanGrads[i].dtype);
@@ -85,6 +87,7 @@ public sealed class MlpBranchFunctionTests
         Assert.True(with.requires_grad);
         Assert.True(with.allclose(without, rtol: 0, atol: 1e-6));
         with.sum().backward();
+        MlpBranchFunction.ReleaseReturnedGradients();
         Assert.All(vit.parameters(), p => Assert.True(p.grad is not null && p.grad.isfinite().all().item<bool>()));
     }
 
@@ -124,6 +127,7 @@ public sealed class MlpBranchFunctionTests
                 if (!got.Zip(alone[t]).All(pair => pair.First.Zip(pair.Second).All(v => Math.Abs(v.First - v.Second) <= 1e-4f * (1 + Math.Abs(v.Second)))))
                     mismatches[t]++;
             }
+            MlpBranchFunction.ReleaseReturnedGradients();   // this thread ends: nothing of it left to the GC
         })).ToList();
         threads.ForEach(th => th.Start());
         threads.ForEach(th => th.Join());

@@ -23,6 +23,16 @@ internal sealed class MlpBranchFunction : autograd.SingleTensorFunction<MlpBranc
     [ThreadStatic]
     private static List<Tensor>? t_returned;
 
+    /// <summary>Frees the gradients this thread's last backward through the branch returned, which the engine has
+    /// copied once <c>backward()</c> has returned. Call it then: left for the next backward, they outlive a thread
+    /// that does no other (a pool thread retired, a test's thread ended) and go to the GC's finaliser.</summary>
+    public static void ReleaseReturnedGradients()
+    {
+        if (t_returned is not { } returned) return;
+        foreach (var t in returned) t.Dispose();
+        returned.Clear();
+    }
+
     /// <inheritdoc />
     public override string Name => "MsnMlpBranch";
 
@@ -106,9 +116,8 @@ internal sealed class MlpBranchFunction : autograd.SingleTensorFunction<MlpBranc
         // The engine copies what we return (a new reference each) when this call returns, so our handles can go at
         // the next call; left to the caller's scope, they and the incoming gradients lived to the end of the step.
         List<Tensor> result = [gradX, gradGamma, gradBeta, gradW1, gradB1, gradW2, gradB2];
+        ReleaseReturnedGradients();
         var returned = t_returned ??= [];
-        foreach (var t in returned) t.Dispose();
-        returned.Clear();
         foreach (var t in result) returned.Add(t.DetachFromDisposeScope());
         grad_output.Dispose();
         return [.. result, null!, null!];
