@@ -13,6 +13,7 @@ internal static class CliApp
         PretrainCommand.Create(),
         EvalCommand.Create(),
         EmbedCommand.Create(),
+        SelectCommand.Create(),
         FitCommand.Create(),
         FinetuneCommand.Create(),
         PredictCommand.Create(),

@@ -11,7 +11,7 @@ namespace MaskedSiamese.Cli.Commands;
 /// <summary><c>msn eval lowshot|linear|knn</c>: frozen-feature evaluations of a checkpoint, with baselines.</summary>
 internal static class EvalCommand
 {
-    private sealed class Common
+    internal sealed class Common
     {
         public Option<FileInfo> Checkpoint { get; } = SharedOptions.Checkpoint(
             "Checkpoint to evaluate: ours (.safetensors, e.g. RUN/checkpoints/TAG-latest.safetensors) or an official MSN " +
@@ -79,9 +79,9 @@ internal static class EvalCommand
     }
 
     public static Command Create() => new("eval", "Evaluate a checkpoint's frozen features with few labels (lowshot), a linear " +
-                                              "probe (linear) or k-NN (knn), beside raw-pixel and random-encoder baselines.")
+                                              "probe (linear), k-NN (knn) or label selection (selection), beside baselines.")
     {
-        CreateLowShot(), CreateLinear(), CreateKnn(),
+        CreateLowShot(), CreateLinear(), CreateKnn(), EvalSelectionCommand.Create(new Common()),
     };
 
     /// <summary>The options only <c>eval lowshot</c> has.</summary>
@@ -274,17 +274,20 @@ internal static class EvalCommand
     }
 
     /// <summary>Parses "1,2,5,10" into distinct positive counts.</summary>
-    internal static int[] ParseShots(string text)
+    internal static int[] ParseShots(string text) => ParseCounts("--shots", text);
+
+    /// <summary>Parses the comma-separated positive counts of <paramref name="option"/>, e.g. "1,2,5,10".</summary>
+    internal static int[] ParseCounts(string option, string text)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var shots = new List<int>();
+        var counts = new List<int>();
         foreach (var p in parts)
         {
             if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int k) || k < 1)
-                throw new UserInputException($"--shots '{text}': expected comma-separated positive integers, e.g. 1,2,5,10");
-            if (!shots.Contains(k)) shots.Add(k);
+                throw new UserInputException($"{option} '{text}': expected comma-separated positive integers, e.g. 1,2,5,10");
+            if (!counts.Contains(k)) counts.Add(k);
         }
-        if (shots.Count == 0) throw new UserInputException($"--shots '{text}': expected comma-separated positive integers, e.g. 1,2,5,10");
-        return [.. shots];
+        if (counts.Count == 0) throw new UserInputException($"{option} '{text}': expected comma-separated positive integers, e.g. 1,2,5,10");
+        return [.. counts];
     }
 }

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using MaskedSiamese.IO;
+using MaskedSiamese.Selection;
+
+namespace MaskedSiamese.Cli.Commands;
+
+/// <summary><c>msn eval selection</c>: which images to label, scored by a simulated labeller.</summary>
+internal static class EvalSelectionCommand
+{
+    public static Command Create(EvalCommand.Common common)
+    {
+        var budgets = new Option<string>("--budgets")
+        {
+            Description = "Labelling budgets (images in all), comma-separated.",
+            DefaultValueFactory = _ => "10,20,50,100",
+        };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds (pools and draws) per budget.", DefaultValueFactory = _ => 5 };
+        var pool = new Option<int>("--pool")
+        {
+            Description = "Unlabelled training images each seed selects from (drawn at random; all when fewer).",
+            DefaultValueFactory = _ => 20_000,
+        };
+        var command = new Command("selection", "Score label selection with a simulated labeller: per seed a pool of training " +
+            "images, each strategy (typicality, uniform and class-balanced random) picks each budget's images, a logistic " +
+            "regression on their true labels is scored on the test images; checkpoint features and raw pixels.")
+        {
+            budgets, seeds, pool,
+        };
+        foreach (var o in common.All) command.Options.Add(o);
+        command.SetAction((parse, cancellation) =>
+        {
+            var options = new SelectionEvaluationOptions
+            {
+                Budgets = EvalCommand.ParseCounts("--budgets", parse.GetValue(budgets)!),
+                Seeds = parse.GetValue(seeds),
+                PoolSize = parse.GetValue(pool),
+            };
+            try { options.Validate(); }
+            catch (ArgumentException e) { throw new UserInputException(e.Message); }
+            var extraction = common.ToOptions(parse) with { Baselines = true };
+            string path = parse.GetValue(common.Checkpoint)!.FullName;
+            var scores = SelectionEvaluation.RunOnCheckpoint(path, extraction, options, Console.Error.WriteLine, cancellation);
+            Console.WriteLine();
+            Console.Write(Table(scores, options));
+            if (parse.GetValue(common.Json) is { } json)
+            {
+                AtomicFile.WriteAllText(json.FullName, ToJson(scores, options, path, extraction.Data));
+                Console.WriteLine($"JSON → {json.FullName}");
+            }
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    /// <summary>Mean ± std of top-1 % per features and budget, one column per strategy.</summary>
+    internal static string Table(IReadOnlyList<SelectionScore> scores, SelectionEvaluationOptions options)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var text = new System.Text.StringBuilder();
+        text.AppendLine(string.Create(inv, $"label selection: top-1 % on the test images, mean ± std over {options.Seeds} seeds, pool {options.PoolSize}"));
+        text.Append(string.Create(inv, $"{"features",-10}{"labels",7}"));
+        foreach (var s in options.Strategies) text.Append(string.Create(inv, $"  {Name(s),16}"));
+        text.AppendLine();
+        foreach (var group in scores.GroupBy(s => (s.Features, s.Budget)))
+        {
+            text.Append(string.Create(inv, $"{group.Key.Features,-10}{group.Key.Budget,7}"));
+            foreach (var s in options.Strategies)
+            {
+                var score = group.Single(g => g.Strategy == s);
+                text.Append(string.Create(inv, $"  {$"{score.Mean:F1} ± {score.Std:F1}",16}"));
+            }
+            text.AppendLine();
+        }
+        return text.ToString();
+    }
+
+    /// <summary>The strategy's name on the command line and in tables.</summary>
+    internal static string Name(SelectionStrategy strategy) => strategy switch
+    {
+        SelectionStrategy.ClassBalanced => "class-balanced",
+        _ => strategy.ToString().ToLowerInvariant(),
+    };
+
+    private static string ToJson(IReadOnlyList<SelectionScore> scores, SelectionEvaluationOptions options, string checkpoint,
+        string data) =>
+        JsonSerializer.Serialize(new
+        {
+            schema = "maskedsiamese.selection/1",
+            checkpoint,
+            data,
+            seeds = options.Seeds,
+            pool = options.PoolSize,
+            lambda = options.Lambda,
+            results = scores.Select(s => new
+            {
+                features = s.Features, strategy = Name(s.Strategy), budget = s.Budget, mean = s.Mean, std = s.Std,
+                accuracies = s.Accuracies,
+            }),
+        }, Indented);
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+}

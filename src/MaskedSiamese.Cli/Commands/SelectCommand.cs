@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Configuration;
+using MaskedSiamese.Evaluation;
+using MaskedSiamese.IO;
+using MaskedSiamese.Selection;
+using static TorchSharp.torch;
+
+namespace MaskedSiamese.Cli.Commands;
+
+/// <summary><c>msn select</c>: which images to label next.</summary>
+internal static class SelectCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Option<FileInfo?>("--checkpoint", "-c")
+        {
+            Description = "Checkpoint whose target encoder's features guide the choice (ours or an official .pth.tar).",
+        };
+        var features = new Option<string?>("--features")
+        {
+            Description = "pixels: choose on raw pixels instead of a checkpoint's features (images of one size), or the " +
+                          "encoder output with --checkpoint: last-block (default), final-norm or blocks:N.",
+        };
+        var data = new Option<string>("--data", "-d")
+        {
+            Description = "The images: a folder (flat, or with class subfolders) or fashion-mnist (its training images).",
+            Required = true,
+        };
+        var budget = new Option<int>("--budget", "-n") { Description = "How many images to choose.", Required = true };
+        var labelled = new Option<FileInfo?>("--labelled")
+        {
+            Description = "CSV of the images already labelled (path,label): the clusters they cover least come first.",
+        };
+        var strategy = new Option<string>("--strategy")
+        {
+            Description = "typicality (default: cluster, then each cluster's most typical image) or uniform (at random).",
+            DefaultValueFactory = _ => "typicality",
+        };
+        strategy.AcceptOnlyFromAmong("typicality", "uniform");
+        var seed = new Option<long>("--seed") { Description = "Seeds k-means and every draw.", DefaultValueFactory = _ => 0 };
+        var output = new Option<FileInfo>("--out", "-o")
+        {
+            Description = "CSV to write: rank,path,cluster,typicality, the most useful first (written atomically).",
+            Required = true,
+        };
+        var heads = SharedOptions.NumHeads();
+        var command = new Command("select", "Choose which images to label next (cold start, or after --labelled ones) from a " +
+            "checkpoint's features or raw pixels.")
+        {
+            checkpoint, features, data, budget, labelled, strategy, seed, output, heads,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            var ck = parse.GetValue(checkpoint);
+            string? featureText = parse.GetValue(features);
+            bool pixels = featureText == "pixels";
+            if (pixels == (ck is not null))
+                throw new UserInputException("name either --checkpoint CK or --features pixels");
+            string location = parse.GetValue(data)!;
+            var (source, pathOf) = EmbeddingFiles.Open(location, "train", Console.Error);
+            using var table = Features(source, ck, pixels ? null : featureText, parse.GetValue(heads), cancellation);
+            var rowOf = Enumerable.Range(0, table.Count).ToDictionary(r => Path.GetFullPath(pathOf(table.Indices[r])), r => r);
+            var given = parse.GetValue(labelled) is { } file
+                ? LabelsFile.Read(file.FullName, Path.GetFullPath(location), p => rowOf.TryGetValue(p, out int r) ? r : null)
+                : [];
+            int n = parse.GetValue(budget);
+            int free = table.Count - given.Count;
+            if (n < 1 || n > free)
+                throw new UserInputException($"--budget {n}: must be between 1 and the {free} unlabelled images of {location}");
+            var options = new SelectionOptions
+            {
+                Strategy = parse.GetValue(strategy) == "uniform" ? SelectionStrategy.Uniform : SelectionStrategy.Typicality,
+                Seed = parse.GetValue(seed),
+            };
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            IReadOnlyList<SelectedImage> chosen;
+            using (var prepared = FeaturePreprocessing.CenterAndNormalize(table.Features))
+                chosen = LabelSelection.Choose(prepared, n, options, given.Select(g => g.Row).ToList());
+            var outFile = parse.GetValue(output)!;
+            AtomicFile.WriteAllText(outFile.FullName, Csv(chosen, r => pathOf(table.Indices[r])));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{chosen.Count} of {table.Count} images chosen ({DescribeStrategy(options.Strategy, given.Count)}) in {watch.Elapsed.TotalSeconds:F1} s → {outFile.FullName}"));
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static FeatureTable Features(Data.IImageSource source, FileInfo? checkpoint, string? featureText, int? heads,
+        CancellationToken cancellation)
+    {
+        var options = new FeatureExtractorOptions { Progress = new StageProgress("features", new FeatureProgress()) };
+        if (checkpoint is null) return FeatureExtractor.ExtractPixels(source, null, options, cancellation);
+        using var ck = MsnCheckpoint.LoadAny(checkpoint.FullName, heads);
+        using var encoder = ck.CreateTargetEncoder();
+        var eval = CheckpointEvalTransform.Resolve(ck, EvalNormalization.Auto).Options;
+        var choice = SharedOptions.ParseFeatures(featureText ?? "last-block");
+        return FeatureExtractor.Extract(encoder, source, eval, options with { Choice = choice }, cancellation);
+    }
+
+    private static string DescribeStrategy(SelectionStrategy strategy, int labelled) =>
+        (strategy == SelectionStrategy.Uniform ? "uniform" : "typicality") + (labelled > 0 ? $", {labelled} already labelled" : ", cold start");
+
+    private static string Csv(IReadOnlyList<SelectedImage> chosen, Func<int, string> pathOf)
+    {
+        var text = new StringBuilder("rank,path,cluster,typicality\n");
+        for (int i = 0; i < chosen.Count; i++)
+            text.Append(string.Create(CultureInfo.InvariantCulture,
+                $"{i + 1},{pathOf(chosen[i].Row)},{chosen[i].Cluster},{chosen[i].Typicality:R}\n"));
+        return text.ToString();
+    }
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace MaskedSiamese.Selection;
+
+/// <summary>
+/// The labels a user has given: a CSV of <c>path,label</c> rows (a header row <c>path,label</c> is optional; a path
+/// may be absolute or relative to the data folder). Every row must name an image of the data; a malformed row, an
+/// unknown image or one image labelled twice is refused naming the file and line.
+/// </summary>
+public static class LabelsFile
+{
+    /// <summary>Reads <paramref name="path"/>; <paramref name="rowOf"/> finds an image's row by its full path
+    /// (null when the data has no such image).</summary>
+    /// <returns>The labelled rows and their labels, in file order.</returns>
+    /// <exception cref="InvalidDataException">A row is malformed, names an unknown image or repeats one.</exception>
+    public static IReadOnlyList<(int Row, string Label)> Read(string path, string dataFolder, Func<string, int?> rowOf)
+    {
+        ArgumentNullException.ThrowIfNull(rowOf);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: labels file not found");
+        var result = new List<(int, string)>();
+        var seen = new HashSet<int>();
+        int number = 0;
+        foreach (string line in File.ReadLines(path))
+        {
+            number++;
+            if (line.Length == 0 || (number == 1 && line.Trim().Equals("path,label", StringComparison.OrdinalIgnoreCase))) continue;
+            int comma = line.LastIndexOf(',');
+            string where = string.Create(CultureInfo.InvariantCulture, $"{path}:{number}");
+            if (comma <= 0 || comma == line.Length - 1)
+                throw new InvalidDataException($"{where}: expected 'path,label', got '{Shorten(line)}'");
+            string image = line[..comma].Trim(), label = line[(comma + 1)..].Trim();
+            string full = Path.GetFullPath(Path.IsPathRooted(image) ? image : Path.Combine(dataFolder, image));
+            int row = rowOf(full) ?? throw new InvalidDataException($"{where}: '{Shorten(image)}' is not an image of {dataFolder}");
+            if (!seen.Add(row)) throw new InvalidDataException($"{where}: '{Shorten(image)}' is labelled twice");
+            result.Add((row, label));
+        }
+        return result;
+    }
+
+    private static string Shorten(string s) => s.Length <= 80 ? s : s[..77] + "...";
+}

@@ -1,0 +1,107 @@
+using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Evaluation;
+using MaskedSiamese.Randomness;
+using static TorchSharp.torch;
+
+namespace MaskedSiamese.Selection;
+
+/// <summary>
+/// A simulated labeller: for each seed, a random pool of training images; each strategy chooses each budget's images
+/// from it, the true labels of those are "given", and a logistic regression fitted on them is scored on the test
+/// images. Every feature set is prepared as <c>msn fit</c> reads features (centred, L2-normalised) and selects in its
+/// own space; all see the same pools.
+/// </summary>
+public static class SelectionEvaluation
+{
+    /// <summary>Scores every (feature set, strategy, budget) over the seeds.</summary>
+    /// <param name="sets">Aligned feature sets with labelled train and test tables.</param>
+    /// <param name="options">Budgets, strategies, seeds, pool, λ.</param>
+    /// <param name="log">Receives a line per feature set and seed.</param>
+    public static IReadOnlyList<SelectionScore> Run(IReadOnlyList<FeatureSet> sets, SelectionEvaluationOptions? options = null,
+        Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(sets);
+        options ??= new SelectionEvaluationOptions();
+        options.Validate();
+        var scores = new List<SelectionScore>();
+        foreach (var set in sets)
+        {
+            var trainLabels = set.Train.Labels;
+            int classes = Math.Max(trainLabels.Max(), set.Test.Labels.Max()) + 1;
+            if (options.Budgets.Max() > Math.Min(options.PoolSize, set.Train.Count))
+                throw new ArgumentException($"--budgets {options.Budgets.Max()}: more than the pool of {Math.Min(options.PoolSize, set.Train.Count)} images");
+            using var scope = NewDisposeScope();
+            var train = FeaturePreprocessing.CenterAndNormalize(set.Train.Features);
+            var test = FeaturePreprocessing.CenterAndNormalize(set.Test.Features);
+            var accuracies = new Dictionary<(SelectionStrategy, int), List<double>>();
+            for (int seed = 0; seed < options.Seeds; seed++)
+            {
+                int[] pool = Pool(set.Train.Count, options.PoolSize, seed);
+                using var poolIndex = tensor(pool.Select(r => (long)r).ToArray());
+                var poolFeatures = train.index_select(0, poolIndex);
+                var poolLabels = pool.Select(r => trainLabels[r]).ToArray();
+                foreach (var strategy in options.Strategies)
+                    foreach (int budget in options.Budgets)
+                    {
+                        var chosen = LabelSelection.Choose(poolFeatures, budget,
+                            new SelectionOptions { Strategy = strategy, Seed = seed }, classes: poolLabels);
+                        double accuracy = Score(train, test, chosen.Select(c => pool[c.Row]).ToArray(), trainLabels,
+                            set.Test.Labels, classes, options.Lambda);
+                        (accuracies.TryGetValue((strategy, budget), out var list) ? list : accuracies[(strategy, budget)] = [])
+                            .Add(accuracy);
+                    }
+                log?.Invoke($"selection: {set.Name} seed {seed} done");
+            }
+            foreach (var strategy in options.Strategies)
+                foreach (int budget in options.Budgets)
+                    scores.Add(new SelectionScore(set.Name, strategy, budget, accuracies[(strategy, budget)]));
+        }
+        return scores;
+    }
+
+    /// <summary>
+    /// Extracts the features of <paramref name="checkpointPath"/>'s target encoder and of raw pixels on the labelled
+    /// data of <paramref name="extraction"/> (through the feature cache, as <c>msn eval lowshot</c>) and scores the
+    /// strategies on both.
+    /// </summary>
+    public static IReadOnlyList<SelectionScore> RunOnCheckpoint(string checkpointPath, LowShotEvaluationOptions extraction,
+        SelectionEvaluationOptions? options = null, Action<string>? log = null, CancellationToken cancellation = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(checkpointPath);
+        ArgumentNullException.ThrowIfNull(extraction);
+        (options ?? new SelectionEvaluationOptions()).Validate();
+        var data = EvaluationData.Open(extraction.Data, log is null ? null : new LineLogWriter(log));
+        using var checkpoint = MsnCheckpoint.LoadAny(checkpointPath, extraction.NumHeads);
+        var eval = extraction.ResolveTransform(checkpoint).Options;
+        var sets = LowShotEvaluation.ExtractAll(checkpoint, FeatureCache.HashFile(checkpointPath), data, eval, extraction,
+            extraction.Baselines, log, cancellation);
+        try
+        {
+            if (sets[0].Train.Labels.Any(l => l < 0) || sets[0].Test.Labels.Any(l => l < 0))
+                throw new InvalidDataException($"{extraction.Data}: the selection evaluation needs labelled train and test images (class subfolders)");
+            return Run(sets.Where(s => s.Name != LowShotEvaluation.RandomName).ToList(), options, log);
+        }
+        finally
+        {
+            foreach (var set in sets) set.Dispose();
+        }
+    }
+
+    private static int[] Pool(int count, int size, int seed)
+    {
+        var rows = Enumerable.Range(0, count).ToArray();
+        if (size >= count) return rows;
+        FisherYates.Shuffle(rows.AsSpan(), new SplitMix64(0x5E1EC7 + (ulong)seed));
+        return rows[..size];
+    }
+
+    private static double Score(Tensor train, Tensor test, int[] rows, IReadOnlyList<int> trainLabels,
+        IReadOnlyList<int> testLabels, int classes, double lambda)
+    {
+        using var scope = NewDisposeScope();
+        using var index = tensor(rows.Select(r => (long)r).ToArray());
+        var regression = MultinomialLogisticRegression.Fit(train.index_select(0, index), rows.Select(r => trainLabels[r]).ToArray(),
+            classes, new LogisticRegressionOptions { Lambda = lambda });
+        return 100 * regression.Accuracy(test, testLabels);
+    }
+}

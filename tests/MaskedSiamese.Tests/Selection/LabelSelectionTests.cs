@@ -1,0 +1,98 @@
+using MaskedSiamese.Selection;
+using static TorchSharp.torch;
+
+namespace MaskedSiamese.Tests.Selection;
+
+/// <summary>k-means, typicality selection and the random references on synthetic clusters whose answer is known.</summary>
+public sealed class LabelSelectionTests
+{
+    // k well-separated Gaussian blobs of different sizes in 8-D (blob c centred at 10·e_c), with a few far outliers.
+    private static (Tensor Points, int[] Blob) Blobs(int[] sizes, int outliers = 0, ulong seed = 1)
+    {
+        using var g = new Generator(seed);
+        var parts = new List<Tensor>();
+        var blob = new List<int>();
+        for (int c = 0; c < sizes.Length; c++)
+        {
+            var centre = zeros(8);
+            centre[c].fill_(10);
+            parts.Add(randn([sizes[c], 8], generator: g) + centre);
+            blob.AddRange(Enumerable.Repeat(c, sizes[c]));
+        }
+        if (outliers > 0)
+        {
+            parts.Add(randn([outliers, 8], generator: g) * 40);
+            blob.AddRange(Enumerable.Repeat(-1, outliers));
+        }
+        return (cat(parts, 0), [.. blob]);
+    }
+
+    [Fact]
+    public void KMeans_recovers_well_separated_blobs_and_repeats_for_a_seed()
+    {
+        using var scope = NewDisposeScope();
+        var (points, blob) = Blobs([300, 200, 100]);
+        var clusters = KMeans.Cluster(points, 3, seed: 5);
+        // Every blob lands in one cluster of its own.
+        var map = Enumerable.Range(0, 3).Select(b => clusters[Array.IndexOf(blob, b)]).ToArray();
+        Assert.Equal(3, map.Distinct().Count());
+        for (int r = 0; r < blob.Length; r++) Assert.Equal(map[blob[r]], clusters[r]);
+        Assert.Equal(clusters, KMeans.Cluster(points, 3, seed: 5));
+    }
+
+    [Fact]
+    public void Typicality_takes_one_central_image_per_blob_and_never_an_outlier()
+    {
+        using var scope = NewDisposeScope();
+        var (points, blob) = Blobs([300, 200, 100], outliers: 3);
+        var chosen = LabelSelection.Choose(points, 3, new SelectionOptions { Seed = 2 });
+        Assert.Equal(3, chosen.Count);
+        Assert.Equal([0, 1, 2], chosen.Select(c => blob[c.Row]).Order());
+        // Central: within 2.5 of the blob's centre in an 8-D unit Gaussian (typical radius √8 ≈ 2.8).
+        foreach (var c in chosen)
+        {
+            var centre = zeros(8);
+            centre[blob[c.Row]].fill_(10);
+            Assert.True((points[c.Row] - centre).norm().item<float>() < 2.5f, $"row {c.Row} is not central");
+        }
+        Assert.Equal(chosen, LabelSelection.Choose(points, 3, new SelectionOptions { Seed = 2 }));
+    }
+
+    [Fact]
+    public void With_labels_the_uncovered_clusters_come_first()
+    {
+        using var scope = NewDisposeScope();
+        var (points, blob) = Blobs([300, 200, 100]);
+        // Two images of the largest blob already labelled: the next two come from the other blobs.
+        int[] labelled = [0, 1];
+        var chosen = LabelSelection.Choose(points, 2, new SelectionOptions { Seed = 3 }, labelled);
+        Assert.Equal([1, 2], chosen.Select(c => blob[c.Row]).Order());
+        Assert.DoesNotContain(chosen, c => labelled.Contains(c.Row));
+    }
+
+    [Fact]
+    public void Random_references_respect_the_budget_the_labelled_images_and_the_classes()
+    {
+        using var scope = NewDisposeScope();
+        var (points, blob) = Blobs([30, 20, 10]);
+        var uniform = LabelSelection.Choose(points, 10, new SelectionOptions { Strategy = SelectionStrategy.Uniform, Seed = 1 }, [0, 1]);
+        Assert.Equal(10, uniform.Select(c => c.Row).Distinct().Count());
+        Assert.DoesNotContain(uniform, c => c.Row is 0 or 1);
+        var balanced = LabelSelection.Choose(points, 9, new SelectionOptions { Strategy = SelectionStrategy.ClassBalanced, Seed = 1 },
+            classes: blob);
+        Assert.All(balanced.GroupBy(c => blob[c.Row]), g => Assert.Equal(3, g.Count()));
+        Assert.NotEqual(uniform.Select(c => c.Row), LabelSelection.Choose(points, 10,
+            new SelectionOptions { Strategy = SelectionStrategy.Uniform, Seed = 2 }, [0, 1]).Select(c => c.Row));
+    }
+
+    [Fact]
+    public void Impossible_requests_are_refused()
+    {
+        using var scope = NewDisposeScope();
+        var (points, _) = Blobs([5, 5]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => LabelSelection.Choose(points, 11));
+        Assert.Throws<ArgumentOutOfRangeException>(() => LabelSelection.Choose(points, 9, labelled: [0, 1]));
+        Assert.Throws<ArgumentException>(() => LabelSelection.Choose(points, 2, labelled: [10]));
+        Assert.Throws<ArgumentException>(() => LabelSelection.Choose(points, 2, new SelectionOptions { Strategy = SelectionStrategy.ClassBalanced }));
+    }
+}
