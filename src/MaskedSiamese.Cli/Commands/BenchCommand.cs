@@ -27,6 +27,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Train());
         bench.Subcommands.Add(Data());
         bench.Subcommands.Add(Infer());
+        bench.Subcommands.Add(BenchSelectCommand.Create());
         return bench;
     }
 

@@ -30,10 +30,15 @@ public static class KMeans
         var assignment = Assign(x, squares, centres);
         for (int iteration = 0; iteration < maxIterations; iteration++)
         {
-            centres = Update(x, assignment, centres, k);
-            var next = Assign(x, squares, centres);
+            // Each iteration's temporaries go with it; only the new centres and assignment stay.
+            using var step = NewDisposeScope();
+            var nextCentres = Update(x, assignment, centres, k);
+            var next = Assign(x, squares, nextCentres);
             bool stable = next.equal(assignment).all().item<bool>();
-            assignment = next;
+            var (oldCentres, oldAssignment) = (centres, assignment);
+            (centres, assignment) = step.MoveToOuter(nextCentres, next);
+            oldCentres.Dispose();
+            oldAssignment.Dispose();
             if (stable) break;
         }
         return assignment.to_type(ScalarType.Int32).data<int>().ToArray();
@@ -56,7 +61,9 @@ public static class KMeans
                 : randint(n, [1], generator: generator).item<long>();   // every point is already a centre's twin
             chosen.Add(next);
             var d = Distances(x, squares, x[next].unsqueeze(0)).squeeze(1);
+            var previous = nearest;
             nearest = minimum(nearest, d).MoveToOuterDisposeScope();
+            previous.Dispose();
         }
         return x.index_select(0, tensor(chosen.ToArray()));
     }
@@ -74,8 +81,10 @@ public static class KMeans
         var parts = new List<Tensor>();
         for (long start = 0; start < n; start += BlockRows)
         {
+            using var block = NewDisposeScope();   // the block's distances go at once
             long length = Math.Min(BlockRows, n - start);
-            parts.Add(Distances(x.narrow(0, start, length), squares.narrow(0, start, length), centres).argmin(1));
+            parts.Add(Distances(x.narrow(0, start, length), squares.narrow(0, start, length), centres).argmin(1)
+                .MoveToOuterDisposeScope());
         }
         return cat(parts, 0);
     }

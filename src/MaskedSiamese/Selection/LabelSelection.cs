@@ -64,54 +64,48 @@ public static class LabelSelection
     private static List<SelectedImage> Typical(Tensor features, int budget, HashSet<int> taken, SelectionOptions options)
     {
         int n = (int)features.shape[0];
-        // labelled + budget clusters (TypiClust); where outliers leave too few large enough to choose from, twice as
-        // many, then small ones too.
-        int first = Math.Min(n, taken.Count + budget);
-        for (int attempt = 0; ; attempt++)
-        {
-            int k = attempt == 0 ? first : Math.Min(n, 2 * first);
-            bool anySize = attempt == 2 || n < MinClusterSize * (taken.Count + budget);
-            var cluster = KMeans.Cluster(features, k, options.Seed);
-            var members = new List<int>[k];
-            for (int c = 0; c < k; c++) members[c] = [];
-            for (int r = 0; r < n; r++) members[cluster[r]].Add(r);
-            // Clusters with the fewest labels first, the largest first among those: each gives its most typical image.
-            var order = Enumerable.Range(0, k)
-                .Select(c => (Cluster: c, Labelled: members[c].Count(taken.Contains), Size: members[c].Count))
-                .Where(c => c.Size > c.Labelled && (anySize || c.Size >= MinClusterSize))
-                .OrderBy(c => c.Labelled).ThenByDescending(c => c.Size).ThenBy(c => c.Cluster).ToList();
-            if (order.Count >= budget || anySize) return FromClusters(features, order.Select(o => members[o.Cluster]).ToList(),
-                order.Select(o => o.Cluster).ToList(), budget, taken, options);
-        }
-    }
-
-    private static List<SelectedImage> FromClusters(Tensor features, List<List<int>> members, List<int> ids, int budget,
-        HashSet<int> taken, SelectionOptions options)
-    {
-        using var generator = new Generator((ulong)options.Seed);
+        int k = Math.Min(n, taken.Count + budget);
+        var cluster = KMeans.Cluster(features, k, options.Seed);
+        var members = new List<int>[k];
+        for (int c = 0; c < k; c++) members[c] = [];
+        for (int r = 0; r < n; r++) members[cluster[r]].Add(r);
+        // Clusters of fewer than MinClusterSize images are outliers (TypiClust), unless there is nothing else.
+        var eligible = Enumerable.Range(0, k).Where(c => members[c].Count >= MinClusterSize).ToList();
+        if (eligible.Count == 0) eligible = Enumerable.Range(0, k).ToList();
+        var covered = eligible.ToDictionary(c => c, c => members[c].Count(taken.Contains));
+        var typicality = new Dictionary<int, double[]>();
         var chosen = new List<SelectedImage>();
-        for (int i = 0; i < Math.Min(budget, ids.Count); i++)
-            chosen.Add(MostTypical(features, members[i], taken, ids[i], options, generator));
-        if (chosen.Count < budget)
+        var used = new HashSet<int>(taken);
+        using var generator = new Generator((ulong)options.Seed);
+        while (chosen.Count < budget)
         {
-            // Fewer clusters with unlabelled images than the budget (the unlabelled ones bunched): the rest at random.
-            var skip = new HashSet<int>(taken.Concat(chosen.Select(c => c.Row)));
-            chosen.AddRange(Uniform((int)features.shape[0], budget - chosen.Count, skip, options.Seed));
+            // The cluster with the fewest labelled (and chosen) images, the largest first, gives its most typical
+            // image not yet labelled; fewer clusters than the budget are visited again in the same order.
+            var open = eligible.Where(c => members[c].Any(r => !used.Contains(r))).ToList();
+            if (open.Count == 0) break;
+            int best = open.OrderBy(c => covered[c]).ThenByDescending(c => members[c].Count).ThenBy(c => c).First();
+            if (!typicality.TryGetValue(best, out var values))
+            {
+                using var rows = Rows(features, members[best]);
+                typicality[best] = values = Typicality.Of(rows, options.Neighbours, options.ReferenceSample, generator);
+            }
+            int pick = -1;
+            for (int i = 0; i < values.Length; i++)
+                if (!used.Contains(members[best][i]) && (pick < 0 || values[i] > values[pick])) pick = i;
+            chosen.Add(new SelectedImage(members[best][pick], best, values[pick]));
+            used.Add(members[best][pick]);
+            covered[best]++;
         }
+        // Only outlier clusters left unvisited: the rest at random.
+        if (chosen.Count < budget) chosen.AddRange(Uniform(n, budget - chosen.Count, used, options.Seed));
         return chosen;
     }
 
-    private static SelectedImage MostTypical(Tensor features, List<int> rows, HashSet<int> taken, int cluster,
-        SelectionOptions options, Generator generator)
+    private static Tensor Rows(Tensor features, List<int> rows)
     {
-        using var scope = NewDisposeScope();
         using var index = tensor(rows.Select(r => (long)r).ToArray());
-        var typicality = Typicality.Of(features.index_select(0, index).to_type(ScalarType.Float32),
-            options.Neighbours, options.ReferenceSample, generator);
-        int best = -1;
-        for (int i = 0; i < rows.Count; i++)
-            if (!taken.Contains(rows[i]) && (best < 0 || typicality[i] > typicality[best])) best = i;
-        return new SelectedImage(rows[best], cluster, typicality[best]);
+        using var selected = features.index_select(0, index);
+        return selected.to_type(ScalarType.Float32, copy: true);
     }
 
     private static List<int> Shuffled(List<int> items, long seed)

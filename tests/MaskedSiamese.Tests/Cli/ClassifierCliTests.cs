@@ -81,10 +81,12 @@ public sealed class ClassifierCliTests : IDisposable
         }
         Assert.Equal(File.ReadAllText(csv), File.ReadAllText(again));
 
-        // Against this test host: the same classes, probabilities within 1e-9. Not bit for bit, because LibTorch's
+        // Against this test host: the same classes, probabilities within 1e-6. Not bit for bit, because LibTorch's
         // intra-op thread count is per thread, and a thread takes the process-wide count of the moment of its first
         // parallel operation: an xUnit thread that first computed while a parallel test trained with meta.threads 1
-        // keeps one thread (the last bits then differ: 0.99923676110606985 against 0.99923676092839353).
+        // keeps one thread. The fit's L-BFGS then stops (gradient tolerance 1e-5) at a point a rounding away, and the
+        // probabilities differ in the 9th digit or so (0.99923676110606985 against 0.99923676092839353, and
+        // 0.9976250252899599 against 0.9976250291526046, in full-suite runs).
         var rows = ReadCsv(csv);
         Assert.Equal(source.Count, rows.Count);
         for (int r = 0; r < expected.Count; r++)
@@ -94,7 +96,7 @@ public sealed class ClassifierCliTests : IDisposable
             var top = expected.TopK(r, 2);
             Assert.Equal(expected.ClassNames[top[0].Class], row[1]);
             double probability = double.Parse(row[2], CultureInfo.InvariantCulture);
-            Assert.True(Math.Abs(top[0].Probability - probability) <= 1e-9, $"{top[0].Probability:R} here, {probability:R} in msn predict");
+            Assert.True(Math.Abs(top[0].Probability - probability) <= 1e-6, $"{top[0].Probability:R} here, {probability:R} in msn predict");
             Assert.StartsWith($"{expected.ClassNames[top[0].Class]}:{probability.ToString("R", CultureInfo.InvariantCulture)};", row[3], StringComparison.Ordinal);
         }
     }

