@@ -44,9 +44,9 @@ public sealed class IdxHostileTests : IDisposable
 
     private InvalidDataException Refused(out long allocated)
     {
-        long before = GC.GetTotalAllocatedBytes(precise: true);
+        long before = GC.GetAllocatedBytesForCurrentThread();
         var e = Assert.Throws<InvalidDataException>(() => FashionMnist.Load(_dir));
-        allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.DoesNotContain('\n', e.Message);
         Assert.Contains("train-images-idx3-ubyte", e.Message, StringComparison.Ordinal);
         return e;
