@@ -25,7 +25,7 @@ public sealed class PrecisionCheckpointTests : IDisposable
         FocalCount = 1,
     };
 
-    private static TrainerSettings Tiny(Precision precision, long? maxSteps = null) => new()
+    internal static TrainerSettings Tiny(Precision precision, long? maxSteps = null) => new()
     {
         Architecture = new EncoderArchitecture(new VitOptions(16, 4, 32, 1, 2), new ProjectionHeadOptions(32, 16), 16),
         Loss = new MsnLossOptions(),
@@ -42,7 +42,7 @@ public sealed class PrecisionCheckpointTests : IDisposable
         PrecisionChoice = PrecisionChoice.Fixed(precision, "test") with { NamedByConfig = true },
     };
 
-    private static MultiViewLoader Loader() =>
+    internal static MultiViewLoader Loader() =>
         new(new SyntheticSource(16, 20, 20), Views, new LoaderOptions { BatchSize = 8, Seed = 7, Workers = 1, Prefetch = 2 });
 
     /// <summary>Two steps in <paramref name="first"/>, then resumed to the end of the 4-step schedule in

@@ -1,10 +1,6 @@
 using MaskedSiamese.Data;
-using MaskedSiamese.Data.Augmentation;
 using MaskedSiamese.Diagnostics;
 using MaskedSiamese.Engine;
-using MaskedSiamese.Loss;
-using MaskedSiamese.Models;
-using MaskedSiamese.Tests.Data;
 using MaskedSiamese.Tests.Engine;
 using MaskedSiamese.Training;
 using TorchSharp;
@@ -35,27 +31,11 @@ public sealed class RunPrecisionTests : IDisposable
         Assert.Equal(Precision.Bf16, PrecisionRule.Auto(cpu, new Device(DeviceType.CUDA, 0)).Precision);
     }
 
-    private static TrainerSettings Tiny(PrecisionChoice precision, long? maxSteps = null) => new()
-    {
-        Architecture = new EncoderArchitecture(new VitOptions(16, 4, 32, 1, 2), new ProjectionHeadOptions(32, 16), 16),
-        Loss = new MsnLossOptions(),
-        Schedule = new ScheduleSettings(2, 1) { WarmupEpochs = 0.5, StartLearningRate = 1e-4, ReferenceLearningRate = 1e-3 },
-        Seed = 7,
-        Threads = 1,
-        CheckpointEvery = 1,
-        TensorBoard = false,
-        MaxSteps = maxSteps,
-        ConfigText = "meta: {}\n",
-        Tag = "tiny",
-        PrecisionChoice = precision,
-    };
+    // The bf16 checkpoint tests' tiny run, with a precision chosen by auto.
+    private static TrainerSettings Tiny(PrecisionChoice precision, long? maxSteps = null) =>
+        PrecisionCheckpointTests.Tiny(precision.Precision, maxSteps) with { PrecisionChoice = precision };
 
-    private static MultiViewLoader Loader() => new(new SyntheticSource(16, 20, 20), AugmentationOptions.FashionMnistDefaults with
-    {
-        Global = AugmentationOptions.FashionMnistDefaults.Global with { Size = 16 },
-        Focal = AugmentationOptions.FashionMnistDefaults.Focal with { Size = 8 },
-        FocalCount = 1,
-    }, new LoaderOptions { BatchSize = 8, Seed = 7, Workers = 1, Prefetch = 2 });
+    private static MultiViewLoader Loader() => PrecisionCheckpointTests.Loader();
 
     private static PrecisionChoice Auto(Precision p) => new(p, $"{p.ConfigName()} (auto: test)") { IsAuto = true };
 
