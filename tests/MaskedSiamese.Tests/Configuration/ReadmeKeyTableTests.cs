@@ -2,7 +2,7 @@ using MaskedSiamese.Configuration;
 
 namespace MaskedSiamese.Tests.Configuration;
 
-/// <summary>README.md's "Configuration keys we add" table lists exactly the keys that are not official, each with the
+/// <summary>docs/configuration.md's "Configuration keys we add" table lists exactly the keys that are not official, each with the
 /// default <see cref="MsnConfig.Default"/> writes.</summary>
 public sealed class ReadmeKeyTableTests
 {
@@ -10,7 +10,7 @@ public sealed class ReadmeKeyTableTests
     public void Readme_table_lists_every_key_we_add_with_its_default()
     {
         // Given the table rows: | section | `key` | `default` | meaning |
-        string readme = File.ReadAllText(Path.Combine(Support.OfficialFixtures.RepositoryRoot, "README.md"));
+        string readme = File.ReadAllText(Path.Combine(Support.OfficialFixtures.RepositoryRoot, "docs", "configuration.md"));
         string table = readme[readme.IndexOf("## Configuration keys we add", StringComparison.Ordinal)..];
         var rows = table.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal) && l.Contains('`'))
             .Select(l => l.Split('|', StringSplitOptions.TrimEntries))
