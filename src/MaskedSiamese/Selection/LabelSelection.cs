@@ -73,6 +73,7 @@ public static class LabelSelection
         var eligible = Enumerable.Range(0, k).Where(c => members[c].Count >= MinClusterSize).ToList();
         if (eligible.Count == 0) eligible = Enumerable.Range(0, k).ToList();
         var covered = eligible.ToDictionary(c => c, c => members[c].Count(taken.Contains));
+        var left = eligible.ToDictionary(c => c, c => members[c].Count - covered[c]);   // unlabelled, not yet chosen
         var typicality = new Dictionary<int, double[]>();
         var chosen = new List<SelectedImage>();
         var used = new HashSet<int>(taken);
@@ -81,7 +82,7 @@ public static class LabelSelection
         {
             // The cluster with the fewest labelled (and chosen) images, the largest first, gives its most typical
             // image not yet labelled; fewer clusters than the budget are visited again in the same order.
-            var open = eligible.Where(c => members[c].Any(r => !used.Contains(r))).ToList();
+            var open = eligible.Where(c => left[c] > 0).ToList();
             if (open.Count == 0) break;
             int best = open.OrderBy(c => covered[c]).ThenByDescending(c => members[c].Count).ThenBy(c => c).First();
             if (!typicality.TryGetValue(best, out var values))
@@ -95,6 +96,7 @@ public static class LabelSelection
             chosen.Add(new SelectedImage(members[best][pick], best, values[pick]));
             used.Add(members[best][pick]);
             covered[best]++;
+            left[best]--;
         }
         // Only outlier clusters left unvisited: the rest at random.
         if (chosen.Count < budget) chosen.AddRange(Uniform(n, budget - chosen.Count, used, options.Seed));
