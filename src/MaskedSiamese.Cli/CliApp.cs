@@ -14,6 +14,7 @@ internal static class CliApp
         EvalCommand.Create(),
         EmbedCommand.Create(),
         SelectCommand.Create(),
+        LabelCommand.Create(),
         FitCommand.Create(),
         FinetuneCommand.Create(),
         PredictCommand.Create(),

@@ -92,22 +92,62 @@ public sealed class FewShotClassifier : IDisposable
             {
                 BatchSize = options.BatchSize, Choice = options.Features, Progress = options.Progress,
             }, cancellation);
-            var classNames = labelled.ClassNames.ToArray();
-            var labels = table.Labels.ToArray();
-            var counts = ClassCounts(classNames, labels);
-            using var x = Preprocess(table.Features);
-            var (lambda, choice, cv, folds) = ChooseLambda(x, labels, counts, classNames, options);
-            var head = MultinomialLogisticRegression.Fit(x, labels, classNames.Length, options.Solver with { Lambda = lambda });
-            var report = new FewShotFitReport(lambda, choice, cv, folds, options.Seed, counts, head.Accuracy(x, labels),
-                head.FitInfo.Converged, head.FitInfo.Iterations, table.Dropped.Count, source.Name, source.Sha256,
-                watch.Elapsed.TotalSeconds);
-            return new FewShotClassifier(encoder, head, classNames, options.Features, transform, report);
+            return FitHead(encoder, table.Features, [.. table.Labels], [.. labelled.ClassNames], transform, options, source,
+                table.Dropped.Count, watch);
         }
         catch
         {
             encoder.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Fits on features already extracted by <paramref name="checkpoint"/>'s target encoder with
+    /// <paramref name="options"/>' feature choice and transform (e.g. cached by a labelling session): the same
+    /// classifier as <see cref="Fit(MsnCheckpoint, IImageSource, FewShotFitOptions?, CancellationToken)"/> on those
+    /// images, without computing their features again.
+    /// </summary>
+    /// <param name="checkpoint">The checkpoint whose encoder made the features (its weights go into the file).</param>
+    /// <param name="features">Raw encoder features [n, D] of the labelled images.</param>
+    /// <param name="labels">n labels in [0, classNames.Count), every class at least once.</param>
+    /// <param name="classNames">Class names.</param>
+    /// <param name="options">Feature choice, transform (null: the checkpoint's), λ search.</param>
+    /// <param name="sourceName">Where the features came from, for the report.</param>
+    public static FewShotClassifier FitOnFeatures(MsnCheckpoint checkpoint, Tensor features, IReadOnlyList<int> labels,
+        IReadOnlyList<string> classNames, FewShotFitOptions? options = null, string sourceName = "(features)")
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(classNames);
+        options ??= new FewShotFitOptions();
+        var watch = Stopwatch.StartNew();
+        var transform = options.Transform ?? CheckpointEvalTransform.Resolve(checkpoint, options.Normalization).Options;
+        var encoder = checkpoint.CreateTargetEncoder(options.Device);
+        try
+        {
+            return FitHead(encoder, features, [.. labels], [.. classNames], transform, options, (sourceName, null), 0, watch);
+        }
+        catch
+        {
+            encoder.Dispose();
+            throw;
+        }
+    }
+
+    private static FewShotClassifier FitHead(VisionTransformer encoder, Tensor features, int[] labels, string[] classNames,
+        EvalOptions transform, FewShotFitOptions options, (string Name, string? Sha256) source, int unreadable,
+        Stopwatch watch)
+    {
+        var counts = ClassCounts(classNames, labels);
+        using var x = Preprocess(features);
+        var (lambda, choice, cv, folds) = ChooseLambda(x, labels, counts, classNames, options);
+        var head = MultinomialLogisticRegression.Fit(x, labels, classNames.Length, options.Solver with { Lambda = lambda });
+        var report = new FewShotFitReport(lambda, choice, cv, folds, options.Seed, counts, head.Accuracy(x, labels),
+            head.FitInfo.Converged, head.FitInfo.Iterations, unreadable, source.Name, source.Sha256,
+            watch.Elapsed.TotalSeconds);
+        return new FewShotClassifier(encoder, head, classNames, options.Features, transform, report);
     }
 
     private static int[] ClassCounts(string[] classNames, int[] labels)
