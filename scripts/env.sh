@@ -26,3 +26,12 @@ ensure_mpich() {
     $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq mpich >/dev/null
   fi
 }
+
+# The label page (msn label) is tested in headless Chromium driven by Selenium: Debian's chromium and its driver.
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    echo "Installing Debian packages chromium and chromium-driver ..." >&2
+    local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}

@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 ensure_fashion_mnist
 ensure_mpich
+ensure_chromium
 log=$(mktemp)
 # Blame mode: if the test host dies, the run names the test that was running and keeps a mini dump under
 # TestResults/ (a crash then says where it happened instead of only aborting); a test stuck for 15 min is dumped too.

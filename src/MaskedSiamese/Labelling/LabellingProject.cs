@@ -180,7 +180,8 @@ public sealed class LabellingProject : IDisposable
         for (int i = 0; i < items.Length; i++) text.Append(session.Items[items[i]]).Append(',').Append(session.Classes[classes[i]]).Append('\n');
         AtomicFile.WriteAllText(csv, text.ToString());
         string classFolders = WriteClassFolders(folder, session, items, classes);
-        var present = classes.Distinct().Order().ToArray();
+        // Classes in ordinal name order, as msn fit reads the class folders: the same file as fit on the export.
+        var present = classes.Distinct().OrderBy(c => session.Classes[c], StringComparer.Ordinal).ToArray();
         var leftOut = session.Classes.Where((_, c) => !present.Contains(c)).ToList();
         if (present.Length < 2) return new LabelExport(csv, classFolders, null, items.Length, leftOut, null);
         string file = Path.Combine(folder, "classifier.msnc");

@@ -57,9 +57,9 @@ public sealed class LabellingSession : IDisposable
         for (int i = 0; i < items.Count; i++)
             if (!_itemOf.TryAdd(items[i], i)) throw new ArgumentException($"image '{items[i]}' is listed twice", nameof(items));
         _raw = features.detach().clone();
-        using (var wide = _raw.to(float64))
-        using (var prepared = FeaturePreprocessing.CenterAndNormalize(wide))
-            _prepared = prepared.to(float32);
+        // Prepared exactly as msn select prepares them, so that the first suggestions are its cold start.
+        using (var narrow = _raw.to(float32))
+            _prepared = FeaturePreprocessing.CenterAndNormalize(narrow);
         _answers = Enumerable.Repeat(Unanswered, items.Count).ToArray();
         _store = store;
         if (store is not null) LoadAnswers(store);
@@ -194,6 +194,19 @@ public sealed class LabellingSession : IDisposable
             _ranked ??= Rank(_head);
             return (_ranked.Skip(offset).Take(count).ToList(), _ranked.Length);
         }
+    }
+
+    /// <summary>The current classifier's class of every row of <paramref name="features"/> [M, D] (extracted as this
+    /// session's), or null before two classes have class answers.</summary>
+    public int[]? Predict(Tensor features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        Head? head;
+        lock (_lock) head = _head;
+        if (head is null) return null;
+        using var scope = NewDisposeScope();
+        var x = FeaturePreprocessing.CenterAndNormalize(features.to(float64));
+        return head.Model.Predict(x).Select(c => head.Classes[c]).ToArray();
     }
 
     /// <summary>
