@@ -22,11 +22,17 @@ internal static class EvalSelectionCommand
             Description = "Unlabelled training images each seed selects from (drawn at random; all when fewer).",
             DefaultValueFactory = _ => 20_000,
         };
+        var strategies = new Option<string>("--strategies")
+        {
+            Description = "Strategies, comma-separated, the first under test: typicality, in-rounds (as msn label suggests), " +
+                          "margin (typicality cold start, then cluster-margin rounds), uniform, class-balanced.",
+            DefaultValueFactory = _ => "typicality,uniform,class-balanced",
+        };
         var command = new Command("selection", "Score label selection with a simulated labeller: per seed a pool of training " +
             "images, each strategy (typicality, uniform and class-balanced random) picks each budget's images, a logistic " +
             "regression on their true labels is scored on the test images; checkpoint features and raw pixels.")
         {
-            budgets, seeds, pool,
+            budgets, seeds, pool, strategies,
         };
         foreach (var o in common.All) command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
@@ -36,6 +42,7 @@ internal static class EvalSelectionCommand
                 Budgets = EvalCommand.ParseCounts("--budgets", parse.GetValue(budgets)!),
                 Seeds = parse.GetValue(seeds),
                 PoolSize = parse.GetValue(pool),
+                Strategies = ParseStrategies(parse.GetValue(strategies)!),
             };
             try { options.Validate(); }
             catch (ArgumentException e) { throw new UserInputException(e.Message); }
@@ -80,8 +87,24 @@ internal static class EvalSelectionCommand
     internal static string Name(SelectionStrategy strategy) => strategy switch
     {
         SelectionStrategy.ClassBalanced => "class-balanced",
+        SelectionStrategy.InRounds => "in-rounds",
         _ => strategy.ToString().ToLowerInvariant(),
     };
+
+    private static List<SelectionStrategy> ParseStrategies(string text)
+    {
+        var all = Enum.GetValues<SelectionStrategy>();
+        var parsed = new List<SelectionStrategy>();
+        foreach (string name in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            var match = all.Where(s => Name(s) == name).ToList();
+            if (match.Count == 0)
+                throw new UserInputException($"--strategies: '{name}' is none of {string.Join(", ", all.Select(Name))}");
+            if (parsed.Contains(match[0])) throw new UserInputException($"--strategies: '{name}' is named twice");
+            parsed.Add(match[0]);
+        }
+        return parsed;
+    }
 
     private static string ToJson(IReadOnlyList<SelectionScore> scores, SelectionEvaluationOptions options, string checkpoint,
         string data) =>

@@ -11,7 +11,7 @@ public sealed record LabellingSessionOptions
 
     /// <summary>Suggestions chosen at a time: the first batch is exactly <c>msn select</c>'s cold start at this
     /// budget; each later one is incremental (the clusters with the fewest answers first).</summary>
-    public int SuggestionBatch { get; init; } = 20;
+    public int SuggestionBatch { get; init; } = LabelSelection.RoundSize;
 
     /// <summary>λ of the refit after every answer (the official low-shot value; the export chooses λ by
     /// cross-validation, as <c>msn fit</c>).</summary>

@@ -1,3 +1,4 @@
+using MaskedSiamese.Evaluation;
 using MaskedSiamese.Randomness;
 using static TorchSharp.torch;
 
@@ -16,7 +17,8 @@ public static class LabelSelection
     /// <param name="budget">How many to choose; at most the number of unlabelled rows.</param>
     /// <param name="options">Strategy, seed, typicality settings.</param>
     /// <param name="labelled">Rows already labelled (none: cold start).</param>
-    /// <param name="classes">Every row's true class: only <see cref="SelectionStrategy.ClassBalanced"/> reads it.</param>
+    /// <param name="classes">Every row's class (−1 where unknown): <see cref="SelectionStrategy.ClassBalanced"/> reads
+    /// every row's, <see cref="SelectionStrategy.Margin"/> those of the labelled rows; the others none.</param>
     public static IReadOnlyList<SelectedImage> Choose(Tensor features, int budget, SelectionOptions? options = null,
         IReadOnlyCollection<int>? labelled = null, IReadOnlyList<int>? classes = null)
     {
@@ -34,8 +36,32 @@ public static class LabelSelection
             SelectionStrategy.Uniform => Uniform(n, budget, taken, options.Seed),
             SelectionStrategy.ClassBalanced => Balanced(n, budget, taken, classes
                 ?? throw new ArgumentException("class-balanced selection needs every image's class", nameof(classes)), options.Seed),
+            SelectionStrategy.InRounds => InRounds(features, budget, taken, options),
+            SelectionStrategy.Margin => ByMargin(features, budget, taken, classes
+                ?? throw new ArgumentException("margin selection needs the classes of the labelled images", nameof(classes)), options),
             _ => Typical(features, budget, taken, options),
         };
+    }
+
+    /// <summary>Images chosen per round by <see cref="SelectionStrategy.InRounds"/> (and by the label page).</summary>
+    public const int RoundSize = 20;
+
+    private static List<SelectedImage> InRounds(Tensor features, int budget, HashSet<int> taken, SelectionOptions options)
+    {
+        var chosen = new List<SelectedImage>();
+        var known = new HashSet<int>(taken);
+        while (chosen.Count < budget)
+        {
+            int round = Math.Min(RoundSize, (int)features.shape[0] - known.Count);
+            var picks = Typical(features, round, known, options);
+            foreach (var pick in picks.Take(budget - chosen.Count))
+            {
+                chosen.Add(pick);
+                known.Add(pick.Row);
+            }
+            if (chosen.Count < budget) known.UnionWith(picks.Select(p => p.Row));
+        }
+        return chosen;
     }
 
     private static List<SelectedImage> Uniform(int n, int budget, HashSet<int> taken, long seed)
@@ -63,6 +89,40 @@ public static class LabelSelection
 
     private static List<SelectedImage> Typical(Tensor features, int budget, HashSet<int> taken, SelectionOptions options)
     {
+        using var generator = new Generator((ulong)options.Seed);
+        return Clustered(features, budget, taken, options, members =>
+        {
+            using var rows = Rows(features, members);
+            return Typicality.Of(rows, options.Neighbours, options.ReferenceSample, generator);
+        });
+    }
+
+    // Cluster-margin: the clusters are visited as by typicality; each gives the image its classifier is least sure
+    // of (smallest gap between the two most likely classes), scored 1 − margin.
+    private static List<SelectedImage> ByMargin(Tensor features, int budget, HashSet<int> taken, IReadOnlyList<int> classes,
+        SelectionOptions options)
+    {
+        var labelled = taken.Where(r => classes[r] >= 0).Order().ToArray();
+        var present = labelled.Select(r => classes[r]).Distinct().Order().ToArray();
+        if (present.Length < 2) return Typical(features, budget, taken, options);   // nothing to be unsure about yet
+        double[] margin;
+        using (var scope = NewDisposeScope())
+        {
+            using var index = tensor(labelled.Select(r => (long)r).ToArray());
+            var model = MultinomialLogisticRegression.Fit(features.index_select(0, index).to(float64),
+                labelled.Select(r => Array.IndexOf(present, classes[r])).ToArray(), present.Length);
+            var top = model.Logits(features.to(float64)).softmax(1).topk(2, 1).values;
+            margin = (top[.., 0] - top[.., 1]).data<double>().ToArray();
+        }
+        return Clustered(features, budget, taken, options, members => members.Select(r => 1 - margin[r]).ToArray());
+    }
+
+    // k-means into (labelled + budget) clusters; the cluster with the fewest labelled (and chosen) images, the
+    // largest first, gives its best-scored image not yet labelled; fewer clusters than the budget are visited again
+    // in the same order.
+    private static List<SelectedImage> Clustered(Tensor features, int budget, HashSet<int> taken, SelectionOptions options,
+        Func<List<int>, double[]> score)
+    {
         int n = (int)features.shape[0];
         int k = Math.Min(n, taken.Count + budget);
         var cluster = KMeans.Cluster(features, k, options.Seed);
@@ -74,22 +134,15 @@ public static class LabelSelection
         if (eligible.Count == 0) eligible = Enumerable.Range(0, k).ToList();
         var covered = eligible.ToDictionary(c => c, c => members[c].Count(taken.Contains));
         var left = eligible.ToDictionary(c => c, c => members[c].Count - covered[c]);   // unlabelled, not yet chosen
-        var typicality = new Dictionary<int, double[]>();
+        var scores = new Dictionary<int, double[]>();
         var chosen = new List<SelectedImage>();
         var used = new HashSet<int>(taken);
-        using var generator = new Generator((ulong)options.Seed);
         while (chosen.Count < budget)
         {
-            // The cluster with the fewest labelled (and chosen) images, the largest first, gives its most typical
-            // image not yet labelled; fewer clusters than the budget are visited again in the same order.
             var open = eligible.Where(c => left[c] > 0).ToList();
             if (open.Count == 0) break;
             int best = open.OrderBy(c => covered[c]).ThenByDescending(c => members[c].Count).ThenBy(c => c).First();
-            if (!typicality.TryGetValue(best, out var values))
-            {
-                using var rows = Rows(features, members[best]);
-                typicality[best] = values = Typicality.Of(rows, options.Neighbours, options.ReferenceSample, generator);
-            }
+            if (!scores.TryGetValue(best, out var values)) scores[best] = values = score(members[best]);
             int pick = -1;
             for (int i = 0; i < values.Length; i++)
                 if (!used.Contains(members[best][i]) && (pick < 0 || values[i] > values[pick])) pick = i;

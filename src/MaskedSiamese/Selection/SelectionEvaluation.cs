@@ -43,9 +43,8 @@ public static class SelectionEvaluation
                 foreach (var strategy in options.Strategies)
                     foreach (int budget in options.Budgets)
                     {
-                        var chosen = LabelSelection.Choose(poolFeatures, budget,
-                            new SelectionOptions { Strategy = strategy, Seed = seed }, classes: poolLabels);
-                        double accuracy = Score(train, test, chosen.Select(c => pool[c.Row]).ToArray(), trainLabels,
+                        var chosen = Choose(poolFeatures, budget, strategy, poolLabels, seed);
+                        double accuracy = Score(train, test, chosen.Select(r => pool[r]).ToArray(), trainLabels,
                             set.Test.Labels, classes, options.Lambda);
                         (accuracies.TryGetValue((strategy, budget), out var list) ? list : accuracies[(strategy, budget)] = [])
                             .Add(accuracy);
@@ -85,6 +84,23 @@ public static class SelectionEvaluation
         {
             foreach (var set in sets) set.Dispose();
         }
+    }
+
+    // Margin is scored as a labeller meets it: a typicality cold start, then rounds whose answers the next round sees.
+    private static List<int> Choose(Tensor pool, int budget, SelectionStrategy strategy, int[] poolLabels, int seed)
+    {
+        if (strategy != SelectionStrategy.Margin)
+            return [.. LabelSelection.Choose(pool, budget, new SelectionOptions { Strategy = strategy, Seed = seed }, classes: poolLabels)
+                .Select(c => c.Row)];
+        var chosen = new List<int>();
+        while (chosen.Count < budget)
+        {
+            var round = new SelectionOptions { Strategy = chosen.Count == 0 ? SelectionStrategy.Typicality : strategy, Seed = seed };
+            var picks = LabelSelection.Choose(pool, Math.Min(LabelSelection.RoundSize, (int)pool.shape[0] - chosen.Count), round,
+                chosen, poolLabels);
+            chosen.AddRange(picks.Take(budget - chosen.Count).Select(p => p.Row));
+        }
+        return chosen;
     }
 
     private static int[] Pool(int count, int size, int seed)

@@ -14,4 +14,16 @@ public enum SelectionStrategy
     /// <summary>The same number from every class, at random within each: needs the true classes, so it exists only
     /// as a reference in evaluations.</summary>
     ClassBalanced,
+
+    /// <summary>What <c>msn label</c> suggests: typicality chosen <see cref="LabelSelection.RoundSize"/> images at a
+    /// time, each round given the earlier rounds as labelled, the first images of the last round taken. The first round
+    /// is <see cref="Typicality"/>'s cold start.</summary>
+    InRounds,
+
+    /// <summary>Cluster-margin, once two classes have labels: the clusters are visited as by <see cref="Typicality"/>,
+    /// and each gives the image that a classifier fitted on the labelled images is least sure of (the smallest gap
+    /// between its two most likely classes). Needs the classes of the labelled images; with fewer than two classes
+    /// labelled it is <see cref="Typicality"/>. Evaluated in rounds of <see cref="LabelSelection.RoundSize"/> after a
+    /// typicality cold start.</summary>
+    Margin,
 }

@@ -52,6 +52,24 @@ public sealed class LabellingSessionTests : IDisposable
     }
 
     [Fact]
+    public void A_labeller_answering_one_by_one_gets_the_in_rounds_selection()
+    {
+        using var scope = NewDisposeScope();
+        var (features, items, truth) = Blobs(perBlob: 60);
+        using var session = new LabellingSession(features, items, Three);
+        var answered = new List<int>();
+        for (int i = 0; i < 45; i++)
+        {
+            int item = session.NextToLabel(1)[0];
+            session.Answer(item, i % 7 == 3 ? LabelAnswer.Skip : truth[item]);
+            answered.Add(item);
+        }
+        var rounds = LabelSelection.Choose(FeaturePreprocessing.CenterAndNormalize(features), 45,
+            new SelectionOptions { Strategy = SelectionStrategy.InRounds });
+        Assert.Equal(rounds.Select(c => c.Row), answered);
+    }
+
+    [Fact]
     public void Answers_are_saved_when_given_and_a_new_session_starts_where_the_last_one_stopped()
     {
         using var scope = NewDisposeScope();

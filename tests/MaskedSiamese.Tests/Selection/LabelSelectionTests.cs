@@ -105,5 +105,37 @@ public sealed class LabelSelectionTests
         Assert.Throws<ArgumentOutOfRangeException>(() => LabelSelection.Choose(points, 9, labelled: [0, 1]));
         Assert.Throws<ArgumentException>(() => LabelSelection.Choose(points, 2, labelled: [10]));
         Assert.Throws<ArgumentException>(() => LabelSelection.Choose(points, 2, new SelectionOptions { Strategy = SelectionStrategy.ClassBalanced }));
+        Assert.Throws<ArgumentException>(() => LabelSelection.Choose(points, 2, new SelectionOptions { Strategy = SelectionStrategy.Margin }, [0, 5]));
+    }
+
+    [Fact]
+    public void In_rounds_starts_with_the_cold_start_and_continues_from_what_was_chosen()
+    {
+        using var scope = NewDisposeScope();
+        var (points, _) = Blobs([300, 200, 100]);
+        var rounds = LabelSelection.Choose(points, 45, new SelectionOptions { Strategy = SelectionStrategy.InRounds, Seed = 4 });
+        Assert.Equal(45, rounds.Select(c => c.Row).Distinct().Count());
+        var first = LabelSelection.Choose(points, LabelSelection.RoundSize, new SelectionOptions { Seed = 4 });
+        Assert.Equal(first, rounds.Take(LabelSelection.RoundSize));
+        var second = LabelSelection.Choose(points, LabelSelection.RoundSize, new SelectionOptions { Seed = 4 }, first.Select(c => c.Row).ToList());
+        Assert.Equal(second, rounds.Skip(LabelSelection.RoundSize).Take(LabelSelection.RoundSize));
+    }
+
+    [Fact]
+    public void Margin_picks_images_near_the_boundary_of_the_labelled_classes()
+    {
+        using var scope = NewDisposeScope();
+        // Two touching blobs along x (centres ±1.5): the boundary is x = 0.
+        using var g = new Generator(3);
+        var points = cat([randn([200, 2], generator: g) + tensor(new[] { -1.5f, 0f }), randn([200, 2], generator: g) + tensor(new[] { 1.5f, 0f })], 0);
+        var classes = Enumerable.Range(0, 400).Select(r => r < 200 ? 0 : 1).ToArray();
+        int[] labelled = [0, 1, 200, 201];
+        double MeanDistance(SelectionStrategy strategy) => LabelSelection.Choose(points, 10, new SelectionOptions { Strategy = strategy, Seed = 1 },
+            labelled, classes).Average(c => Math.Abs(points[c.Row, 0].item<float>()));
+        double margin = MeanDistance(SelectionStrategy.Margin), typical = MeanDistance(SelectionStrategy.Typicality);
+        Assert.True(margin < 0.75 * typical, $"margin picks at mean |x| {margin:F2}, typicality at {typical:F2}");
+        // Fewer than two classes labelled: nothing to be unsure about, so typicality.
+        Assert.Equal(LabelSelection.Choose(points, 5, new SelectionOptions { Seed = 1 }, [0]),
+            LabelSelection.Choose(points, 5, new SelectionOptions { Strategy = SelectionStrategy.Margin, Seed = 1 }, [0], classes));
     }
 }
