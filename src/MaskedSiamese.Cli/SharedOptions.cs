@@ -35,6 +35,19 @@ internal static partial class SharedOptions
     }
 
     /// <summary><c>--device</c> (default cpu).</summary>
+    public static Option<string?> CacheDir() => new("--cache-dir")
+    {
+        Description = $"Feature cache folder (default ${FeatureCache.EnvironmentVariable} or ~/.cache/maskedsiamese/features). " +
+                      "Features are keyed by the checkpoint's SHA-256, the data, the transform and --features, so repeated " +
+                      "evaluations and selections extract once.",
+    };
+
+    public static Option<bool> NoCache() => new("--no-cache") { Description = "Neither read nor write the feature cache." };
+
+    /// <summary>The cache <c>--cache-dir</c> and <c>--no-cache</c> name (null: none).</summary>
+    public static FeatureCache? ParseCache(string? directory, bool none) =>
+        none ? null : new FeatureCache(directory ?? FeatureCache.DefaultDirectory);
+
     public static Option<string> Device() => new("--device")
     {
         Description = "cpu, cuda or cuda:N.",

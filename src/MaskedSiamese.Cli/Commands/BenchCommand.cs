@@ -28,6 +28,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Data());
         bench.Subcommands.Add(Infer());
         bench.Subcommands.Add(BenchSelectCommand.Create());
+        bench.Subcommands.Add(BenchLabelCommand.Create());
         return bench;
     }
 

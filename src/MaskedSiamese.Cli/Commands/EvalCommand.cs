@@ -44,14 +44,9 @@ internal static class EvalCommand
         public Option<int> BatchSize { get; } =
             SharedOptions.BatchSize("Images per encoder forward during feature extraction (memory grows with it).");
 
-        public Option<string?> CacheDir { get; } = new("--cache-dir")
-        {
-            Description = $"Feature cache folder (default ${FeatureCache.EnvironmentVariable} or ~/.cache/maskedsiamese/features). " +
-                          "Features are keyed by the checkpoint's SHA-256, the data, the transform and --features, so repeated " +
-                          "evaluations (e.g. a λ sweep) extract once.",
-        };
+        public Option<string?> CacheDir { get; } = SharedOptions.CacheDir();
 
-        public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Neither read nor write the feature cache." };
+        public Option<bool> NoCache { get; } = SharedOptions.NoCache();
 
         public Option<string> Device { get; } = SharedOptions.Device();
 
@@ -71,8 +66,7 @@ internal static class EvalCommand
                 BatchSize = parse.GetValue(BatchSize),
                 Device = SharedOptions.ParseDevice(parse.GetValue(Device)!),
                 Normalization = SharedOptions.ParseNormalization(parse.GetValue(Normalization)!),
-                Cache = parse.GetValue(NoCache) ? null
-                    : new FeatureCache(parse.GetValue(CacheDir) ?? FeatureCache.DefaultDirectory),
+                Cache = SharedOptions.ParseCache(parse.GetValue(CacheDir), parse.GetValue(NoCache)),
                 Progress = new FeatureProgress(),
             };
         }

@@ -47,10 +47,12 @@ internal static class SelectCommand
             Required = true,
         };
         var heads = SharedOptions.NumHeads();
+        var cacheDir = SharedOptions.CacheDir();
+        var noCache = SharedOptions.NoCache();
         var command = new Command("select", "Choose which images to label next (cold start, or after --labelled ones) from a " +
             "checkpoint's features or raw pixels.")
         {
-            checkpoint, features, data, budget, labelled, strategy, seed, output, heads,
+            checkpoint, features, data, budget, labelled, strategy, seed, output, heads, cacheDir, noCache,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -60,8 +62,12 @@ internal static class SelectCommand
             if (pixels == (ck is not null))
                 throw new UserInputException("name either --checkpoint CK or --features pixels");
             string location = parse.GetValue(data)!;
-            var (source, pathOf) = EmbeddingFiles.Open(location, "train", Console.Error);
-            using var table = Features(source, ck, pixels ? null : featureText, parse.GetValue(heads), cancellation);
+            var choice = SharedOptions.ParseFeatures(pixels ? "last-block" : featureText ?? "last-block");
+            var extracted = SelectionFeatures.Extract(location, ck?.FullName, choice, parse.GetValue(heads),
+                SharedOptions.ParseCache(parse.GetValue(cacheDir), parse.GetValue(noCache)),
+                new StageProgress("features", new FeatureProgress()), Console.Error, cancellation);
+            using var table = extracted.Table;
+            var pathOf = extracted.PathOf;
             var rowOf = Enumerable.Range(0, table.Count).ToDictionary(r => Path.GetFullPath(pathOf(table.Indices[r])), r => r);
             var given = parse.GetValue(labelled) is { } file
                 ? LabelsFile.Read(file.FullName, Path.GetFullPath(location), p => rowOf.TryGetValue(p, out int r) ? r : null)
@@ -86,18 +92,6 @@ internal static class SelectCommand
             return Task.FromResult(0);
         });
         return command;
-    }
-
-    private static FeatureTable Features(Data.IImageSource source, FileInfo? checkpoint, string? featureText, int? heads,
-        CancellationToken cancellation)
-    {
-        var options = new FeatureExtractorOptions { Progress = new StageProgress("features", new FeatureProgress()) };
-        if (checkpoint is null) return FeatureExtractor.ExtractPixels(source, null, options, cancellation);
-        using var ck = MsnCheckpoint.LoadAny(checkpoint.FullName, heads);
-        using var encoder = ck.CreateTargetEncoder();
-        var eval = CheckpointEvalTransform.Resolve(ck, EvalNormalization.Auto).Options;
-        var choice = SharedOptions.ParseFeatures(featureText ?? "last-block");
-        return FeatureExtractor.Extract(encoder, source, eval, options with { Choice = choice }, cancellation);
     }
 
     private static string DescribeStrategy(SelectionStrategy strategy, int labelled) =>

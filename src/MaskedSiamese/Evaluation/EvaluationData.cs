@@ -26,7 +26,7 @@ public sealed record EvaluationData(string Location, IImageSource Train, IImageS
         {
             var train = where.OpenFashionMnist(train: true);
             var test = where.OpenFashionMnist(train: false);
-            string folder = "fashion-mnist:" + (where.FashionMnistFolder is { } f ? Path.GetFullPath(f) : FashionMnist.DebianFolder);
+            string folder = FashionMnistRoot(where);
             return new EvaluationData(location, train, test, true, Identity(folder, "train", train),
                 Identity(folder, "test", test));
         }
@@ -34,6 +34,21 @@ public sealed record EvaluationData(string Location, IImageSource Train, IImageS
         return new EvaluationData(location, tr, val, false, Identity(tr.Root, "train", tr),
             Identity(val.Root, "val", val));
     }
+
+    /// <summary>The cache identity of the training images of <paramref name="location"/> opened as
+    /// <paramref name="train"/>: the same text <see cref="Open"/> gives, so that features cached by one command serve
+    /// the others.</summary>
+    public static string TrainIdentityOf(string location, IImageSource train)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        var where = DatasetLocation.Parse(location);
+        string root = where.IsFashionMnist ? FashionMnistRoot(where)
+            : train is ImageFolderSource folder ? folder.Root : Path.GetFullPath(location);
+        return Identity(root, "train", train);
+    }
+
+    private static string FashionMnistRoot(DatasetLocation where) =>
+        "fashion-mnist:" + (where.FashionMnistFolder is { } f ? Path.GetFullPath(f) : FashionMnist.DebianFolder);
 
     // The content fingerprint makes a cached feature set stale as soon as the images behind it change.
     private static string Identity(string where, string split, IImageSource images) =>

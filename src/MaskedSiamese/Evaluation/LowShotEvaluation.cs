@@ -83,6 +83,13 @@ public static class LowShotEvaluation
     /// <param name="cancellation">Stops between batches.</param>
     public static IReadOnlyList<FeatureSet> ExtractAll(MsnCheckpoint checkpoint, string checkpointHash,
         EvaluationData data, EvalOptions eval, LowShotEvaluationOptions options, bool baselines,
+        Action<string>? log = null, CancellationToken cancellation = default) =>
+        ExtractAll(checkpoint, checkpointHash, data, eval, options, baselines, baselines, log, cancellation);
+
+    /// <summary>As the overload above, with the random encoder among the baselines only when
+    /// <paramref name="randomEncoder"/> (raw pixels are whenever <paramref name="baselines"/>).</summary>
+    public static IReadOnlyList<FeatureSet> ExtractAll(MsnCheckpoint checkpoint, string checkpointHash,
+        EvaluationData data, EvalOptions eval, LowShotEvaluationOptions options, bool baselines, bool randomEncoder,
         Action<string>? log = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
@@ -102,16 +109,7 @@ public static class LowShotEvaluation
                     sets.Add(ExtractPixels(["pixels raw"], data, null, options, log, cancellation));
                 else
                     sets.Add(ExtractPixels(["pixels eval", FeatureCache.Describe(eval)], data, eval, options, log, cancellation));
-                var arch = checkpoint.Architecture;
-                sets.Add(Extract(RandomName, [string.Create(CultureInfo.InvariantCulture,
-                        $"random encoder seed {options.RandomEncoderSeed} {arch.Vit}"), .. common], data, options, log,
-                    () =>
-                    {
-                        using var generator = new Generator((ulong)options.RandomEncoderSeed);
-                        var encoder = new VisionTransformer(arch.Vit, null, generator);
-                        encoder.to(device);
-                        return encoder;
-                    }, eval, cancellation));
+                if (randomEncoder) sets.Add(RandomEncoderSet(checkpoint, data, eval, options, common, log, cancellation));
             }
             return Align(sets);
         }
@@ -120,6 +118,21 @@ public static class LowShotEvaluation
             foreach (var s in sets) s.Dispose();
             throw;
         }
+    }
+
+    // The baseline of an untrained encoder of the same architecture (seeded).
+    private static FeatureSet RandomEncoderSet(MsnCheckpoint checkpoint, EvaluationData data, EvalOptions eval,
+        LowShotEvaluationOptions options, string[] common, Action<string>? log, CancellationToken cancellation)
+    {
+        var arch = checkpoint.Architecture;
+        return Extract(RandomName, [string.Create(CultureInfo.InvariantCulture,
+            $"random encoder seed {options.RandomEncoderSeed} {arch.Vit}"), .. common], data, options, log, () =>
+        {
+            using var generator = new Generator((ulong)options.RandomEncoderSeed);
+            var encoder = new VisionTransformer(arch.Vit, null, generator);
+            encoder.to(options.Device ?? CPU);
+            return encoder;
+        }, eval, cancellation);
     }
 
     private static FeatureSet Extract(string name, string[] key, EvaluationData data,

@@ -56,7 +56,8 @@ public sealed class LabellingSession : IDisposable
         _itemOf = new Dictionary<string, int>(items.Count, StringComparer.Ordinal);
         for (int i = 0; i < items.Count; i++)
             if (!_itemOf.TryAdd(items[i], i)) throw new ArgumentException($"image '{items[i]}' is listed twice", nameof(items));
-        _raw = features.detach().clone();
+        using (var detached = features.detach())
+            _raw = detached.clone();
         // Prepared exactly as msn select prepares them, so that the first suggestions are its cold start.
         using (var narrow = _raw.to(float32))
             _prepared = FeaturePreprocessing.CenterAndNormalize(narrow);

@@ -73,12 +73,12 @@ public static class SelectionEvaluation
         using var checkpoint = MsnCheckpoint.LoadAny(checkpointPath, extraction.NumHeads);
         var eval = extraction.ResolveTransform(checkpoint).Options;
         var sets = LowShotEvaluation.ExtractAll(checkpoint, FeatureCache.HashFile(checkpointPath), data, eval, extraction,
-            extraction.Baselines, log, cancellation);
+            extraction.Baselines, randomEncoder: false, log, cancellation);
         try
         {
             if (sets[0].Train.Labels.Any(l => l < 0) || sets[0].Test.Labels.Any(l => l < 0))
                 throw new InvalidDataException($"{extraction.Data}: the selection evaluation needs labelled train and test images (class subfolders)");
-            return Run(sets.Where(s => s.Name != LowShotEvaluation.RandomName).ToList(), options, log);
+            return Run(sets, options, log);
         }
         finally
         {

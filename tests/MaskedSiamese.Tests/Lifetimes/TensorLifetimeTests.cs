@@ -119,4 +119,41 @@ public sealed class TensorLifetimeTests : IDisposable
             Msn("info", Path.Combine(_dir, "t.safetensors"), "--num-heads", "2");
         });
     }
+
+    [Fact]
+    public void Labelling_a_folder_on_a_thread_of_its_own_leaves_no_tensor()
+    {
+        // As msn label runs it: features and session on a worker thread, answers and the export on others.
+        string images = Labelling.LabelFolders.Write(_dir, 3), checkpoint = TinySetup.WriteCheckpoint(_dir);
+        AssertNoneLeft(() =>
+        {
+            using var project = MaskedSiamese.Labelling.LabellingProject.Open(Path.Combine(_dir, "project"), images, checkpoint,
+                Labelling.LabelFolders.Classes);
+            var index = project.Index();
+            MaskedSiamese.Labelling.LabellingSession? session = null;
+            var worker = new Thread(() =>
+            {
+                using var features = project.Features(index);
+                session = project.StartSession(index, features);
+                session.NextToLabel(1);
+            });
+            worker.Start();
+            worker.Join();
+            using (session)
+            {
+                var answers = Enumerable.Range(0, session!.Items.Count).Select(i => (i, Labelling.LabelFolders.TruthOf(session.Items[i]))).ToList();
+                var other = new Thread(() =>
+                {
+                    session.AnswerMany(answers.Take(6).ToList());
+                    session.LeastSure(0, 5);
+                    session.EstimateAccuracy();
+                });
+                other.Start();
+                other.Join();
+                session.AnswerMany(answers.Skip(6).ToList());
+                session.NextToLabel(1);
+                project.Export(session);
+            }
+        });
+    }
 }

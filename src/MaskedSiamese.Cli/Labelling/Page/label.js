@@ -96,7 +96,7 @@ async function estimate() {
     const result = await api("api/estimate");
     if (result.version !== state.version) return;
     estimateVersion = asked;
-    $("estimate").textContent = result.accuracy == null ? "needs 2 labels per labelled class" : `${(100 * result.accuracy).toFixed(1)} %`;
+    $("estimate").textContent = result.accuracy == null ? "needs 2 labels of every labelled class" : `${(100 * result.accuracy).toFixed(1)} %`;
   } catch (e) { say(e.message); }
 }
 
