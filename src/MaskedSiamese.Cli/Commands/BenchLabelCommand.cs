@@ -34,6 +34,7 @@ internal static class BenchLabelCommand
             for (int i = 0; i < r.Labels.Count; i++)
                 Console.WriteLine(string.Create(inv, $"one answer at {r.Labels[i],5} labels (saved, refitted): {r.AnswerMilliseconds[i],7:F1} ms"));
             Console.WriteLine(string.Create(inv, $"least sure page ({r.Images - r.Labels[^1]} unlabelled ranked): {r.LeastSureMilliseconds:F1} ms"));
+            Console.WriteLine(string.Create(inv, $"a round of suggestions at {r.Labels[^1]} labels: {r.LaterSuggestionsSeconds:F2} s"));
             return Task.FromResult(0);
         });
         return command;

@@ -106,7 +106,7 @@ internal static class EvalSelectionCommand
         return parsed;
     }
 
-    private static string ToJson(IReadOnlyList<SelectionScore> scores, SelectionEvaluationOptions options, string checkpoint,
+    internal static string ToJson(IReadOnlyList<SelectionScore> scores, SelectionEvaluationOptions options, string checkpoint,
         string data) =>
         JsonSerializer.Serialize(new
         {

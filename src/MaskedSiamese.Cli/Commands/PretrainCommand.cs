@@ -5,6 +5,7 @@ using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using MaskedSiamese.Engine;
 using MaskedSiamese.Evaluation;
+using MaskedSiamese.Selection;
 using MaskedSiamese.IO;
 using MaskedSiamese.Models;
 using MaskedSiamese.Training;
@@ -46,14 +47,14 @@ internal static class PretrainCommand
             Description = "Start from weights: our checkpoint, an official *_training.pth.tar (optimizer state included) or released " +
                           "weights (target encoder + prototypes: the online encoder starts as a copy of the target, the optimizer fresh).",
         };
-        var noEval = new Option<bool>("--no-eval") { Description = "Skip the low-shot evaluation after pretraining." };
+        var noEval = new Option<bool>("--no-eval") { Description = "Skip the evaluation after pretraining (the low-shot and label-selection tables)." };
         var overwrite = new Option<bool>("--overwrite")
         {
             Description = "Start afresh in a run folder that already holds a run, deleting its checkpoints and logs (without it such a folder is refused unless --resume).",
         };
         var command = new Command("pretrain",
             "Pretrain a Vision Transformer with MSN on unlabeled images, then (unless --no-eval) print the low-shot table " +
-            "beside raw-pixel and random-encoder baselines. Tuning at small scale: keep criterion.batch_size ≥ 64 (BatchNorm " +
+            "beside raw-pixel and random-encoder baselines and the label-selection table. Tuning at small scale: keep criterion.batch_size ≥ 64 (BatchNorm " +
             "and ME-MAX use batch statistics); scale optimization.lr with the batch, but small ViTs on few epochs want more " +
             "(1e-3 at batch 128 here, against the official 1e-3 at 1024); Sinkhorn spreads a batch over the prototypes, so " +
             "with a batch far below criterion.num_proto the targets flatten: lower num_proto, or set use_sinkhorn=false and " +
@@ -144,6 +145,30 @@ internal static class PretrainCommand
         AtomicFile.WriteAllText(json, result.ToJson());
         result.SaveChart(chart);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Evaluation took {result.TotalSeconds:F0} s. JSON → {json}; chart → {chart}; loss curve → {Path.Combine(runFolder, "loss_curve.png")}"));
+        EvaluateSelection(options, runFolder, checkpoint, cancellation);
+    }
+
+    /// <summary>Which images to label, scored by a simulated labeller on the same (cached) features: the table of
+    /// <c>msn eval selection</c> with its defaults.</summary>
+    private static void EvaluateSelection(LowShotEvaluationOptions extraction, string runFolder, string checkpoint,
+        CancellationToken cancellation)
+    {
+        Console.WriteLine();
+        var options = new SelectionEvaluationOptions { FitBudgetsToPool = true };
+        Console.WriteLine($"Label selection (a simulated labeller: {options.Seeds} seeded pools, budgets {string.Join(", ", options.Budgets)} images) ...");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var scores = SelectionEvaluation.RunOnCheckpoint(checkpoint, extraction with { Baselines = true }, options,
+            Console.Error.WriteLine, cancellation);
+        Console.WriteLine();
+        if (scores.Count == 0)
+        {
+            Console.WriteLine($"Label selection: skipped (fewer training images than the smallest budget, {options.Budgets.Min()})");
+            return;
+        }
+        Console.Write(EvalSelectionCommand.Table(scores, options));
+        string json = Path.Combine(runFolder, "selection.json");
+        AtomicFile.WriteAllText(json, EvalSelectionCommand.ToJson(scores, options, checkpoint, extraction.Data));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Label selection took {watch.Elapsed.TotalSeconds:F0} s. JSON → {json}"));
     }
 
     private static string Describe(EncoderArchitecture a) => string.Create(CultureInfo.InvariantCulture,

@@ -26,6 +26,7 @@ public sealed class LabellingSession : IDisposable
     private readonly AnswerStore? _store;
     private readonly LabellingSessionOptions _options;
     private readonly List<int> _queue = [];
+    private Task<Round>? _nextRound;
     private Head? _head;
     private PredictedImage[]? _ranked;
     private (long Version, double? Accuracy)? _estimate;
@@ -156,9 +157,9 @@ public sealed class LabellingSession : IDisposable
     }
 
     /// <summary>
-    /// The next <paramref name="count"/> images to label, the most useful first. Suggestions are chosen
-    /// <see cref="LabellingSessionOptions.SuggestionBatch"/> at a time and kept until answered, so that the list does
-    /// not change under the user's hands.
+    /// The next <paramref name="count"/> images to label, the most useful first. Suggestions are chosen in rounds of
+    /// <see cref="LabelSelection.RoundSize"/> (the first is <c>msn select</c>'s cold start of 10) and kept until
+    /// answered, so that the list does not change under the user's hands.
     /// </summary>
     public IReadOnlyList<int> NextToLabel(int count)
     {
@@ -166,21 +167,50 @@ public sealed class LabellingSession : IDisposable
         while (true)
         {
             HashSet<int> taken;
-            int batch;
+            Task<Round>? prefetched;
             lock (_lock)
             {
                 _queue.RemoveAll(i => _answers[i] != Unanswered);
                 int free = Items.Count - _order.Count - _queue.Count;
                 if (_queue.Count >= count || free == 0) return _queue.Take(count).ToList();
                 taken = [.. _order, .. _queue];
-                batch = Math.Min(_options.SuggestionBatch, free);
+                (prefetched, _nextRound) = (_nextRound, null);
             }
-            var chosen = LabelSelection.Choose(_prepared, batch, _options.Selection, taken);
+            // The round chosen in the background while the last one was being answered, when nothing else changed.
+            var round = prefetched is not null && Completed(prefetched) is { } r && r.Taken.SetEquals(taken) ? r : ChooseRound(taken);
             lock (_lock)
-                foreach (var c in chosen)
-                    if (_answers[c.Row] == Unanswered && !_queue.Contains(c.Row)) _queue.Add(c.Row);
+            {
+                foreach (int row in round.Picks)
+                    if (_answers[row] == Unanswered && !_queue.Contains(row)) _queue.Add(row);
+                HashSet<int> next = [.. _order, .. _queue];
+                if (next.Count < Items.Count) _nextRound = Task.Run(() => ChooseRound(next));
+            }
         }
     }
+
+    // A round of typicality for the images taken so far: k-means into (taken + round) clusters, so seconds at
+    // 100,000 images; the next one is prepared while the user answers this one.
+    private Round ChooseRound(HashSet<int> taken)
+    {
+        int batch = Math.Min(LabelSelection.RoundSize(taken.Count), Items.Count - taken.Count);
+        return new Round(taken, [.. LabelSelection.Choose(_prepared, batch, _options.Selection, taken).Select(c => c.Row)]);
+    }
+
+    private static Round? Completed(Task<Round> task)
+    {
+        try
+        {
+            return task.GetAwaiter().GetResult();
+        }
+#pragma warning disable CA1031 // a failed prefetch is only a missed shortcut: the round is chosen again
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
+    }
+
+    private sealed record Round(HashSet<int> Taken, IReadOnlyList<int> Picks);
 
     /// <summary>Unanswered images by the current classifier's confidence, the least sure first: rows
     /// <paramref name="offset"/> … <paramref name="offset"/> + <paramref name="count"/> − 1 of that list, and its length
@@ -311,6 +341,9 @@ public sealed class LabellingSession : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        Task<Round>? pending;
+        lock (_lock) pending = _nextRound;
+        if (pending is not null) Completed(pending);   // its k-means reads the features
         _raw.Dispose();
         _prepared.Dispose();
     }

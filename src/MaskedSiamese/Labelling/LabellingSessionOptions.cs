@@ -9,10 +9,6 @@ public sealed record LabellingSessionOptions
     /// <summary>How the images to label next are chosen (typicality, as <c>msn select</c>).</summary>
     public SelectionOptions Selection { get; init; } = new();
 
-    /// <summary>Suggestions chosen at a time: the first batch is exactly <c>msn select</c>'s cold start at this
-    /// budget; each later one is incremental (the clusters with the fewest answers first).</summary>
-    public int SuggestionBatch { get; init; } = LabelSelection.RoundSize;
-
     /// <summary>λ of the refit after every answer (the official low-shot value; the export chooses λ by
     /// cross-validation, as <c>msn fit</c>).</summary>
     public double Lambda { get; init; } = LogisticRegressionOptions.DefaultLambda;
@@ -21,7 +17,6 @@ public sealed record LabellingSessionOptions
     public void Validate()
     {
         Selection.Validate();
-        if (SuggestionBatch < 1) throw new ArgumentException($"suggestion batch {SuggestionBatch}: must be ≥ 1");
         if (!(Lambda > 0) || !double.IsFinite(Lambda)) throw new ArgumentException($"λ {Lambda}: must be > 0");
     }
 }

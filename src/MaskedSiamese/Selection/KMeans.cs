@@ -5,11 +5,17 @@ namespace MaskedSiamese.Selection;
 
 /// <summary>
 /// k-means on LibTorch: k-means++ seeding, then Lloyd iterations until no assignment changes. Distances are taken in
-/// row blocks, so memory stays at a block × k matrix whatever the number of points.
+/// row blocks, so memory stays at a block × k matrix whatever the number of points. More than
+/// <see cref="FitRows"/> points: the centres are fitted on a seeded sample of that many, then every point goes to its
+/// nearest centre.
 /// </summary>
 public static class KMeans
 {
     private const long BlockRows = 32_768;
+
+    /// <summary>Points the centres are fitted on at most: all of an evaluation pool (20,000), while a round of 1,050
+    /// clusters over 100,000 images took 42 s with every point in every Lloyd iteration.</summary>
+    public const int FitRows = 20_000;
 
     /// <summary>Clusters the rows of <paramref name="points"/> [N, D] (float32 or float64) into
     /// <paramref name="k"/> groups; deterministic for a seed. Returns each row's cluster.</summary>
@@ -24,8 +30,30 @@ public static class KMeans
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(k, n);
         using var scope = NewDisposeScope();
-        var x = points.to_type(ScalarType.Float32);
+        var all = points.to_type(ScalarType.Float32);
+        if (n <= FitRows) return Fit(all, k, seed, maxIterations);
+        using var generator = new Generator(unchecked((ulong)seed ^ 0x5A3D1E));
+        var sample = all.index_select(0, randperm(n, generator: generator).narrow(0, 0, FitRows));
+        var centres = Centres(sample, k, seed, maxIterations);
+        return Assign(all, all.square().sum(1), centres).to_type(ScalarType.Int32).data<int>().ToArray();
+    }
+
+    private static int[] Fit(Tensor x, int k, long seed, int maxIterations)
+    {
+        using var scope = NewDisposeScope();
         var squares = x.square().sum(1);
+        var (_, assignment) = Lloyd(x, squares, k, seed, maxIterations);
+        return assignment.to_type(ScalarType.Int32).data<int>().ToArray();
+    }
+
+    private static Tensor Centres(Tensor x, int k, long seed, int maxIterations)
+    {
+        var squares = x.square().sum(1);
+        return Lloyd(x, squares, k, seed, maxIterations).Centres;
+    }
+
+    private static (Tensor Centres, Tensor Assignment) Lloyd(Tensor x, Tensor squares, int k, long seed, int maxIterations)
+    {
         var centres = Seed(x, squares, k, seed);
         var assignment = Assign(x, squares, centres);
         for (int iteration = 0; iteration < maxIterations; iteration++)
@@ -41,7 +69,7 @@ public static class KMeans
             oldAssignment.Dispose();
             if (stable) break;
         }
-        return assignment.to_type(ScalarType.Int32).data<int>().ToArray();
+        return (centres, assignment);
     }
 
     // k-means++: the first centre uniform, each next one drawn with probability ∝ squared distance to the nearest

@@ -28,8 +28,10 @@ public static class SelectionEvaluation
         {
             var trainLabels = set.Train.Labels;
             int classes = Math.Max(trainLabels.Max(), set.Test.Labels.Max()) + 1;
-            if (options.Budgets.Max() > Math.Min(options.PoolSize, set.Train.Count))
-                throw new ArgumentException($"--budgets {options.Budgets.Max()}: more than the pool of {Math.Min(options.PoolSize, set.Train.Count)} images");
+            int poolSize = Math.Min(options.PoolSize, set.Train.Count);
+            var budgets = options.FitBudgetsToPool ? options.Budgets.Where(b => b <= poolSize).ToList() : options.Budgets;
+            if (budgets.Count > 0 && budgets.Max() > poolSize)
+                throw new ArgumentException($"--budgets {budgets.Max()}: more than the pool of {poolSize} images");
             using var scope = NewDisposeScope();
             var train = FeaturePreprocessing.CenterAndNormalize(set.Train.Features);
             var test = FeaturePreprocessing.CenterAndNormalize(set.Test.Features);
@@ -41,7 +43,7 @@ public static class SelectionEvaluation
                 var poolFeatures = train.index_select(0, poolIndex);
                 var poolLabels = pool.Select(r => trainLabels[r]).ToArray();
                 foreach (var strategy in options.Strategies)
-                    foreach (int budget in options.Budgets)
+                    foreach (int budget in budgets)
                     {
                         var chosen = Choose(poolFeatures, budget, strategy, poolLabels, seed);
                         double accuracy = Score(train, test, chosen.Select(r => pool[r]).ToArray(), trainLabels,
@@ -52,7 +54,7 @@ public static class SelectionEvaluation
                 log?.Invoke($"selection: {set.Name} seed {seed} done");
             }
             foreach (var strategy in options.Strategies)
-                foreach (int budget in options.Budgets)
+                foreach (int budget in budgets)
                     scores.Add(new SelectionScore(set.Name, strategy, budget, accuracies[(strategy, budget)]));
         }
         return scores;
@@ -96,7 +98,7 @@ public static class SelectionEvaluation
         while (chosen.Count < budget)
         {
             var round = new SelectionOptions { Strategy = chosen.Count == 0 ? SelectionStrategy.Typicality : strategy, Seed = seed };
-            var picks = LabelSelection.Choose(pool, Math.Min(LabelSelection.RoundSize, (int)pool.shape[0] - chosen.Count), round,
+            var picks = LabelSelection.Choose(pool, Math.Min(LabelSelection.RoundSize(chosen.Count), (int)pool.shape[0] - chosen.Count), round,
                 chosen, poolLabels);
             chosen.AddRange(picks.Take(budget - chosen.Count).Select(p => p.Row));
         }

@@ -21,6 +21,10 @@ public sealed record SelectionEvaluationOptions
     /// features: the low-shot objective).</summary>
     public double Lambda { get; init; } = 0.0025;
 
+    /// <summary>Leave out the budgets larger than the pool instead of refusing them (the evaluation after
+    /// pretraining, whatever the size of the data).</summary>
+    public bool FitBudgetsToPool { get; init; }
+
     /// <summary>Refuses impossible values, naming the option.</summary>
     public void Validate()
     {

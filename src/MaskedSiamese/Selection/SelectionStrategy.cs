@@ -15,15 +15,15 @@ public enum SelectionStrategy
     /// as a reference in evaluations.</summary>
     ClassBalanced,
 
-    /// <summary>What <c>msn label</c> suggests: typicality chosen <see cref="LabelSelection.RoundSize"/> images at a
-    /// time, each round given the earlier rounds as labelled, the first images of the last round taken. The first round
-    /// is <see cref="Typicality"/>'s cold start.</summary>
+    /// <summary>What <c>msn label</c> suggests: typicality in rounds of <see cref="LabelSelection.RoundSize"/> (10,
+    /// then as many again as chosen so far, at most 50), each round given the earlier rounds as labelled, the first
+    /// images of the last round taken. The first round is <see cref="Typicality"/>'s cold start of 10.</summary>
     InRounds,
 
     /// <summary>Cluster-margin, once two classes have labels: the clusters are visited as by <see cref="Typicality"/>,
     /// and each gives the image that a classifier fitted on the labelled images is least sure of (the smallest gap
     /// between its two most likely classes). Needs the classes of the labelled images; with fewer than two classes
-    /// labelled it is <see cref="Typicality"/>. Evaluated in rounds of <see cref="LabelSelection.RoundSize"/> after a
-    /// typicality cold start.</summary>
+    /// labelled it is <see cref="Typicality"/>. Evaluated in the rounds of <see cref="InRounds"/>, the first
+    /// by typicality.</summary>
     Margin,
 }

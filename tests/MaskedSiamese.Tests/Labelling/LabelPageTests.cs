@@ -146,7 +146,7 @@ public sealed class LabelPageTests : IDisposable
     {
         var (images, checkpoint, project) = Setup(perClass: 2);
         using var server = LabelServerProcess.Start(images, "-c", checkpoint, "--classes", "red,green,blue", "--project", project, "--host", "0.0.0.0");
-        Assert.Contains("not only this machine", server.Errors);
+        Assert.True(server.WaitForError("not only this machine", TimeSpan.FromSeconds(30)), server.Errors);
     }
 
     private static (int Code, string Out, string Error) Msn(params string[] args)

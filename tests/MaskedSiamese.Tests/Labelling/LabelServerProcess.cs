@@ -33,6 +33,22 @@ internal sealed partial class LabelServerProcess : IDisposable
         }
     }
 
+    /// <summary>Whether a line holding <paramref name="text"/> reaches standard error within
+    /// <paramref name="timeout"/> (stderr is read asynchronously: a line written before the address may come after).</summary>
+    public bool WaitForError(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        lock (_stderr)
+        {
+            while (!_stderr.Any(l => l.Contains(text, StringComparison.Ordinal)))
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !Monitor.Wait(_stderr, left)) return false;
+            }
+            return true;
+        }
+    }
+
     public static LabelServerProcess Start(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -43,7 +59,12 @@ internal sealed partial class LabelServerProcess : IDisposable
         var errors = new List<string>();
         process.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data is not null) lock (errors) errors.Add(e.Data);
+            if (e.Data is null) return;
+            lock (errors)
+            {
+                errors.Add(e.Data);
+                Monitor.PulseAll(errors);
+            }
         };
         process.BeginErrorReadLine();
         // The address line comes after the project opened; a failure ends the process instead.

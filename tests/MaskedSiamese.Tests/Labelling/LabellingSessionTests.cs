@@ -35,20 +35,20 @@ public sealed class LabellingSessionTests : IDisposable
     {
         using var scope = NewDisposeScope();
         var (features, items, truth) = Blobs();
-        using var session = new LabellingSession(features, items, Three, options: new LabellingSessionOptions { SuggestionBatch = 6 });
-        var expected = LabelSelection.Choose(FeaturePreprocessing.CenterAndNormalize(features), 6).Select(c => c.Row);
-        var first = session.NextToLabel(6);
+        using var session = new LabellingSession(features, items, Three);
+        var expected = LabelSelection.Choose(FeaturePreprocessing.CenterAndNormalize(features), 10).Select(c => c.Row);
+        var first = session.NextToLabel(10);
         Assert.Equal(expected, first);
         Assert.Equal(first.Take(3), session.NextToLabel(3));   // stable until answered
 
         session.Answer(first[0], truth[first[0]]);
         session.Answer(first[1], LabelAnswer.Skip);
-        var next = session.NextToLabel(10);   // a second batch is chosen to fill the list
-        Assert.Equal(10, next.Count);
+        var next = session.NextToLabel(12);   // a second round is chosen to fill the list
+        Assert.Equal(12, next.Count);
         Assert.DoesNotContain(first[0], next);
         Assert.DoesNotContain(first[1], next);
-        Assert.Equal(10, next.Distinct().Count());
-        Assert.Equal(first.Skip(2), next.Take(4));
+        Assert.Equal(12, next.Distinct().Count());
+        Assert.Equal(first.Skip(2), next.Take(8));
     }
 
     [Fact]

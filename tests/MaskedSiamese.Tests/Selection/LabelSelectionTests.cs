@@ -41,6 +41,19 @@ public sealed class LabelSelectionTests
     }
 
     [Fact]
+    public void KMeans_on_more_points_than_it_fits_on_still_recovers_the_blobs()
+    {
+        using var scope = NewDisposeScope();
+        var (points, blob) = Blobs([12_000, 9_000, 4_000]);
+        Assert.True(points.shape[0] > KMeans.FitRows);
+        var clusters = KMeans.Cluster(points, 3, seed: 5);
+        var map = Enumerable.Range(0, 3).Select(b => clusters[Array.IndexOf(blob, b)]).ToArray();
+        Assert.Equal(3, map.Distinct().Count());
+        for (int r = 0; r < blob.Length; r++) Assert.Equal(map[blob[r]], clusters[r]);
+        Assert.Equal(clusters, KMeans.Cluster(points, 3, seed: 5));
+    }
+
+    [Fact]
     public void Typicality_takes_one_central_image_per_blob_and_never_an_outlier()
     {
         using var scope = NewDisposeScope();
@@ -115,10 +128,14 @@ public sealed class LabelSelectionTests
         var (points, _) = Blobs([300, 200, 100]);
         var rounds = LabelSelection.Choose(points, 45, new SelectionOptions { Strategy = SelectionStrategy.InRounds, Seed = 4 });
         Assert.Equal(45, rounds.Select(c => c.Row).Distinct().Count());
-        var first = LabelSelection.Choose(points, LabelSelection.RoundSize, new SelectionOptions { Seed = 4 });
-        Assert.Equal(first, rounds.Take(LabelSelection.RoundSize));
-        var second = LabelSelection.Choose(points, LabelSelection.RoundSize, new SelectionOptions { Seed = 4 }, first.Select(c => c.Row).ToList());
-        Assert.Equal(second, rounds.Skip(LabelSelection.RoundSize).Take(LabelSelection.RoundSize));
+        // Rounds of 10, 10, 20, then 40 of which 5 are taken.
+        Assert.Equal([10, 10, 20, 40, 50, 50], new[] { 0, 10, 20, 40, 80, 200 }.Select(LabelSelection.RoundSize));
+        var first = LabelSelection.Choose(points, 10, new SelectionOptions { Seed = 4 });
+        Assert.Equal(first, rounds.Take(10));
+        var second = LabelSelection.Choose(points, 10, new SelectionOptions { Seed = 4 }, first.Select(c => c.Row).ToList());
+        Assert.Equal(second, rounds.Skip(10).Take(10));
+        var third = LabelSelection.Choose(points, 20, new SelectionOptions { Seed = 4 }, rounds.Take(20).Select(c => c.Row).ToList());
+        Assert.Equal(third, rounds.Skip(20).Take(20));
     }
 
     [Fact]
