@@ -1,4 +1,3 @@
-using MaskedSiamese.IO;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -7,6 +6,7 @@ using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using MaskedSiamese.Diagnostics;
 using MaskedSiamese.Engine;
+using MaskedSiamese.IO;
 using MaskedSiamese.Onnx;
 using MaskedSiamese.Training;
 

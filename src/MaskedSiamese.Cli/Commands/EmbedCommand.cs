@@ -70,7 +70,9 @@ internal static class EmbedCommand
             else
                 EmbeddingFiles.WriteSafetensors(outFile.FullName, result, pathOf, source.ClassNames, new Dictionary<string, string>
                 {
-                    ["checkpoint"] = file.FullName, ["features"] = choice.ToString(), ["transform"] = FeatureCache.Describe(eval),
+                    ["checkpoint"] = file.FullName,
+                    ["features"] = choice.ToString(),
+                    ["transform"] = FeatureCache.Describe(eval),
                 });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{result.Count} images × {result.Dimension} features ({choice}) in {seconds:F1} s ({result.Count / Math.Max(seconds, 1e-3):F0} img/s) → {outFile.FullName}{(result.Dropped.Count > 0 ? $"; {result.Dropped.Count} unreadable images skipped" : "")}"));

@@ -1,10 +1,10 @@
-using MaskedSiamese.IO;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using MaskedSiamese.Evaluation;
+using MaskedSiamese.IO;
 
 namespace MaskedSiamese.Cli.Commands;
 
@@ -214,7 +214,8 @@ internal static class EvalCommand
             var probe = new LinearProbeOptions
             {
                 Solver = parse.GetValue(solver) == "sgd" ? LinearProbeSolver.Sgd : LinearProbeSolver.Lbfgs,
-                MaxSteps = steps, LearningRate = rate,
+                MaxSteps = steps,
+                LearningRate = rate,
             };
             var options = common.ToOptions(parse);
             var path = parse.GetValue(common.Checkpoint)!.FullName;

@@ -118,7 +118,11 @@ internal static class EvalSelectionCommand
             lambda = options.Lambda,
             results = scores.Select(s => new
             {
-                features = s.Features, strategy = Name(s.Strategy), budget = s.Budget, mean = s.Mean, std = s.Std,
+                features = s.Features,
+                strategy = Name(s.Strategy),
+                budget = s.Budget,
+                mean = s.Mean,
+                std = s.Std,
                 accuracies = s.Accuracies,
             }),
         }, Indented);

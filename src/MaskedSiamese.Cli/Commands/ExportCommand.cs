@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using MaskedSiamese.Configuration;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Classification;
+using MaskedSiamese.Configuration;
 using MaskedSiamese.Onnx;
 
 namespace MaskedSiamese.Cli.Commands;

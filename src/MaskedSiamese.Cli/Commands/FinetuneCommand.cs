@@ -15,10 +15,20 @@ internal static class FinetuneCommand
     // The library names a bad value by its property; the user typed an option.
     private static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)
     {
-        ["Epochs"] = "--epochs", ["BatchSize"] = "--batch-size", ["LearningRate"] = "--lr", ["MinLearningRate"] = "--min-lr",
-        ["WarmupEpochs"] = "--warmup-epochs", ["LayerDecay"] = "--layer-decay", ["WeightDecay"] = "--weight-decay",
-        ["DropPath"] = "--drop-path", ["LabelSmoothing"] = "--label-smoothing", ["CropScale"] = "--min-crop-scale",
-        ["LogitScale"] = "--logit-scale", ["ProbeLambda"] = "--probe-lambda", ["CheckpointEvery"] = "--checkpoint-every", ["MaxSteps"] = "--max-steps",
+        ["Epochs"] = "--epochs",
+        ["BatchSize"] = "--batch-size",
+        ["LearningRate"] = "--lr",
+        ["MinLearningRate"] = "--min-lr",
+        ["WarmupEpochs"] = "--warmup-epochs",
+        ["LayerDecay"] = "--layer-decay",
+        ["WeightDecay"] = "--weight-decay",
+        ["DropPath"] = "--drop-path",
+        ["LabelSmoothing"] = "--label-smoothing",
+        ["CropScale"] = "--min-crop-scale",
+        ["LogitScale"] = "--logit-scale",
+        ["ProbeLambda"] = "--probe-lambda",
+        ["CheckpointEvery"] = "--checkpoint-every",
+        ["MaxSteps"] = "--max-steps",
         ["Threads"] = "--threads",
     };
 

@@ -5,9 +5,9 @@ using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using MaskedSiamese.Engine;
 using MaskedSiamese.Evaluation;
-using MaskedSiamese.Selection;
 using MaskedSiamese.IO;
 using MaskedSiamese.Models;
+using MaskedSiamese.Selection;
 using MaskedSiamese.Training;
 
 namespace MaskedSiamese.Cli.Commands;

@@ -1,5 +1,5 @@
-using MaskedSiamese.Models;
 using System.Text.Json.Nodes;
+using MaskedSiamese.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

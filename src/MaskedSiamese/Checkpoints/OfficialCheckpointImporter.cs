@@ -1,8 +1,8 @@
-using MaskedSiamese.Models;
 using System.Collections;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
+using MaskedSiamese.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
-using MaskedSiamese.IO;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MaskedSiamese.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 

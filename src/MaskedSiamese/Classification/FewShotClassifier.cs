@@ -90,7 +90,9 @@ public sealed class FewShotClassifier : IDisposable
         {
             using var table = FeatureExtractor.Extract(encoder, labelled, transform, new FeatureExtractorOptions
             {
-                BatchSize = options.BatchSize, Choice = options.Features, Progress = options.Progress,
+                BatchSize = options.BatchSize,
+                Choice = options.Features,
+                Progress = options.Progress,
             }, cancellation);
             return FitHead(encoder, table.Features, [.. table.Labels], [.. labelled.ClassNames], transform, options, source,
                 table.Dropped.Count, watch);

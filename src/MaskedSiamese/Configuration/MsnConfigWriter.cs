@@ -31,7 +31,7 @@ internal static partial class MsnConfigWriter
         double d => Number(d),
         string s => Text(s),
         MaskSharing m => m == MaskSharing.PerSample ? "sample" : "batch",
-        ValueTuple<double, double> (var a, var b) => $"[{Number(a)}, {Number(b)}]",
+        ValueTuple<double, double>(var a, var b) => $"[{Number(a)}, {Number(b)}]",
         Rgb rgb => $"[{Number(rgb.R)}, {Number(rgb.G)}, {Number(rgb.B)}]",
         _ => throw new InvalidOperationException($"no YAML form for {value.GetType()}"),
     };

@@ -25,14 +25,24 @@ public sealed record AllLabelsResult(string Protocol, string Checkpoint, string 
         foreach (var s in Scores)
             results.Add(new JsonObject
             {
-                ["name"] = s.Name, ["dimension"] = s.Dimension, ["accuracy"] = s.Accuracy,
-                ["fitSeconds"] = Math.Round(s.FitSeconds, 3), ["featureSeconds"] = Math.Round(s.FeatureSeconds, 3),
+                ["name"] = s.Name,
+                ["dimension"] = s.Dimension,
+                ["accuracy"] = s.Accuracy,
+                ["fitSeconds"] = Math.Round(s.FitSeconds, 3),
+                ["featureSeconds"] = Math.Round(s.FeatureSeconds, 3),
             });
         var root = new JsonObject
         {
-            ["schema"] = $"maskedsiamese.{Protocol}/1", ["checkpoint"] = Checkpoint, ["checkpointSha256"] = CheckpointSha256,
-            ["data"] = Data, ["features"] = Features, ["transform"] = Transform,
-            ["classes"] = Classes, ["trainCount"] = TrainCount, ["testCount"] = TestCount, ["results"] = results,
+            ["schema"] = $"maskedsiamese.{Protocol}/1",
+            ["checkpoint"] = Checkpoint,
+            ["checkpointSha256"] = CheckpointSha256,
+            ["data"] = Data,
+            ["features"] = Features,
+            ["transform"] = Transform,
+            ["classes"] = Classes,
+            ["trainCount"] = TrainCount,
+            ["testCount"] = TestCount,
+            ["results"] = results,
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }

@@ -1,9 +1,9 @@
-using MaskedSiamese.IO;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Data;
+using MaskedSiamese.IO;
 using TorchSharp;
 
 namespace MaskedSiamese.Evaluation;

@@ -57,7 +57,8 @@ public static class LowShotEvaluation
             if (lowShot.GivenSplits is { } given && msn.Train.Count != data.Train.Count)
                 lowShot = lowShot with { GivenSplits = ToRows(given, msn.Train.Indices) };
             var report = LowShotProtocol.Run(sets, lowShot, log)
-                with { TrainCount = trainCount };
+                with
+            { TrainCount = trainCount };
             return new LowShotEvaluationResult(report, Path.GetFullPath(checkpointPath), hash, options.Data,
                 options.Features.ToString(), FeatureCache.Describe(eval), msn.Train.Dropped.Count + msn.Test.Dropped.Count,
                 sets.ToDictionary(s => s.Name, s => s.Seconds), watch.Elapsed.TotalSeconds);

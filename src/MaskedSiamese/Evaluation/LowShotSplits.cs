@@ -1,7 +1,7 @@
-using MaskedSiamese.Randomness;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using MaskedSiamese.Randomness;
 
 namespace MaskedSiamese.Evaluation;
 

@@ -48,15 +48,25 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
         Transform = transform;
         var view = new ViewOptions
         {
-            Size = transform.CropSize, Scale = options.CropScale, Antialias = transform.Antialias, FlipProbability = 0.5,
-            JitterProbability = 0, GrayscaleProbability = 0, BlurProbability = 0, Mean = transform.Mean, Std = transform.Std,
+            Size = transform.CropSize,
+            Scale = options.CropScale,
+            Antialias = transform.Antialias,
+            FlipProbability = 0.5,
+            JitterProbability = 0,
+            GrayscaleProbability = 0,
+            BlurProbability = 0,
+            Mean = transform.Mean,
+            Std = transform.Std,
         };
         _loader = new LabelledBatchLoader(labelled, view, options.BatchSize, options.Seed, options.Workers);
         // The nominal end of the cosine is reached at the last step (horizon = the run), starting from 0.
         _schedule = new ScheduleSettings(options.Epochs, _loader.BatchesPerEpoch)
         {
-            WarmupEpochs = options.ResolvedWarmupEpochs, StartLearningRate = 0, ReferenceLearningRate = options.LearningRate,
-            FinalLearningRate = options.MinLearningRate, HorizonMultiplier = 1.0,
+            WarmupEpochs = options.ResolvedWarmupEpochs,
+            StartLearningRate = 0,
+            ReferenceLearningRate = options.LearningRate,
+            FinalLearningRate = options.MinLearningRate,
+            HorizonMultiplier = 1.0,
         };
     }
 

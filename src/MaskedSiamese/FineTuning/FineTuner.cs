@@ -65,8 +65,15 @@ public static class FineTuner
         using var task = new FineTuneTask(checkpoint, labelled, transform, options, context);
         var loop = new TrainingLoop(new TrainingLoopOptions
         {
-            RunFolder = runFolder, Tag = Tag, Resume = options.Resume, Overwrite = options.Overwrite, Threads = options.Threads,
-            CheckpointEvery = options.CheckpointEvery, LogEvery = options.LogEvery, KeepCheckpoints = 1, TensorBoard = false,
+            RunFolder = runFolder,
+            Tag = Tag,
+            Resume = options.Resume,
+            Overwrite = options.Overwrite,
+            Threads = options.Threads,
+            CheckpointEvery = options.CheckpointEvery,
+            LogEvery = options.LogEvery,
+            KeepCheckpoints = 1,
+            TensorBoard = false,
             MaxSteps = options.MaxSteps,
         }, context);
         var outcome = loop.Run(task, options.Progress, cancellation);

@@ -1,7 +1,7 @@
 using MaskedSiamese.Engine;
 using MaskedSiamese.Models.Layers;
-using TorchSharp.Modules;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace MaskedSiamese.Models;

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using MaskedSiamese.Cli;
 using MaskedSiamese.Cli.Commands;
-using MaskedSiamese.Training;
 using MaskedSiamese.Tests.Data;
+using MaskedSiamese.Training;
 
 namespace MaskedSiamese.Tests.Cli;
 

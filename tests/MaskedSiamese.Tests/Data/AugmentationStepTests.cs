@@ -7,8 +7,15 @@ public class AugmentationStepTests
 {
     private static readonly ViewOptions Off = new()
     {
-        Scale = (1, 1), Ratio = (1, 1), FlipProbability = 0, JitterProbability = 0, GrayscaleProbability = 0,
-        BlurProbability = 0, Mean = [0, 0, 0], Std = [1, 1, 1], Size = 16,
+        Scale = (1, 1),
+        Ratio = (1, 1),
+        FlipProbability = 0,
+        JitterProbability = 0,
+        GrayscaleProbability = 0,
+        BlurProbability = 0,
+        Mean = [0, 0, 0],
+        Std = [1, 1, 1],
+        Size = 16,
     };
 
     [Fact]

@@ -1,7 +1,6 @@
 using MaskedSiamese.Data.Augmentation;
-using TorchSharp;
-
 using MaskedSiamese.Evaluation;
+using TorchSharp;
 
 namespace MaskedSiamese.Tests.Evaluation;
 

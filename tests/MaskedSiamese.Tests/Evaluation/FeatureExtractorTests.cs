@@ -1,8 +1,7 @@
 using MaskedSiamese.Data.Augmentation;
+using MaskedSiamese.Evaluation;
 using MaskedSiamese.Tests.Data;
 using TorchSharp;
-
-using MaskedSiamese.Evaluation;
 
 namespace MaskedSiamese.Tests.Evaluation;
 

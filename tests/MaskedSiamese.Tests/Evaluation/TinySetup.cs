@@ -1,11 +1,10 @@
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Classification;
+using MaskedSiamese.Evaluation;
 using MaskedSiamese.Models;
 using MaskedSiamese.Tests.Data;
 using SkiaSharp;
 using TorchSharp;
-
-using MaskedSiamese.Evaluation;
 
 namespace MaskedSiamese.Tests.Evaluation;
 

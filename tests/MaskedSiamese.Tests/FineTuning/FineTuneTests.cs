@@ -1,4 +1,3 @@
-using MaskedSiamese.Tests.Support;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Classification;
 using MaskedSiamese.Data;
@@ -6,6 +5,7 @@ using MaskedSiamese.Diagnostics;
 using MaskedSiamese.Engine;
 using MaskedSiamese.FineTuning;
 using MaskedSiamese.Tests.Evaluation;
+using MaskedSiamese.Tests.Support;
 
 namespace MaskedSiamese.Tests.FineTuning;
 
@@ -21,7 +21,12 @@ public sealed class FineTuneTests : IDisposable
     // 12 images, 6 per batch: 2 steps per epoch. The tiny encoder learns fast at a higher rate than the default.
     private static FineTuneOptions Quick(int epochs) => new()
     {
-        Epochs = epochs, BatchSize = 6, LearningRate = 5e-3, WarmupEpochs = 1, Threads = 1, CheckpointEvery = 2,
+        Epochs = epochs,
+        BatchSize = 6,
+        LearningRate = 5e-3,
+        WarmupEpochs = 1,
+        Threads = 1,
+        CheckpointEvery = 2,
     };
 
     [Fact]

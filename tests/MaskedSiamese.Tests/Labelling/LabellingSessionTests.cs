@@ -163,7 +163,10 @@ public sealed class LabellingSessionTests : IDisposable
         using var set = FeatureSet.Of("pixels", pool.clone(), poolLabels, test.clone(), testLabels);
         var score = SelectionEvaluation.Run([set], new SelectionEvaluationOptions
         {
-            Budgets = [20], Strategies = [SelectionStrategy.Typicality], Seeds = 1, PoolSize = 3000,
+            Budgets = [20],
+            Strategies = [SelectionStrategy.Typicality],
+            Seeds = 1,
+            PoolSize = 3000,
         }).Single();
         Assert.True(Math.Abs(labeller - score.Accuracies[0]) <= 1.0, $"labeller {labeller:F1} %, eval selection {score.Accuracies[0]:F1} %");
     }

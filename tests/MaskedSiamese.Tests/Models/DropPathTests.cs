@@ -1,5 +1,5 @@
-using MaskedSiamese.Models.Layers;
 using MaskedSiamese.Models;
+using MaskedSiamese.Models.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 

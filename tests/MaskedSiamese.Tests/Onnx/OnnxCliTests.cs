@@ -1,8 +1,8 @@
 using MaskedSiamese.Cli;
 using MaskedSiamese.Evaluation;
 using MaskedSiamese.Onnx;
-using Microsoft.ML.OnnxRuntime;
 using MaskedSiamese.Tests.Evaluation;
+using Microsoft.ML.OnnxRuntime;
 
 namespace MaskedSiamese.Tests.Onnx;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using MaskedSiamese.Configuration;
 using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Configuration;
 using MaskedSiamese.Models;
 using MaskedSiamese.Onnx;
 using MaskedSiamese.Tests.Evaluation;

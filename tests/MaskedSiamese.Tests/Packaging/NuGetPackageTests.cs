@@ -56,6 +56,7 @@ public sealed class NuGetPackageTests : IClassFixture<PackedPackages>
             var nuspec = Nuspec(library);
             Assert.Equal(_packages.Version, Named(nuspec, "version").Single().Value);
             Assert.Equal("README.md", Named(nuspec, "readme").Single().Value);
+            Assert.Equal("MIT", Named(nuspec, "license").Single().Value);
             var dependencies = Named(nuspec, "dependency").Select(d => (string)d.Attribute("id")!).ToList();
             Assert.Contains("TorchSharp", dependencies);
             Assert.DoesNotContain(dependencies, d => d.StartsWith("TorchSharp-", StringComparison.OrdinalIgnoreCase)

@@ -1,6 +1,6 @@
 using MaskedSiamese.Data.Augmentation;
-using MaskedSiamese.Randomness;
 using MaskedSiamese.Evaluation;
+using MaskedSiamese.Randomness;
 using MaskedSiamese.Training;
 
 namespace MaskedSiamese.Tests.Randomness;

@@ -1,6 +1,6 @@
 using MaskedSiamese.Checkpoints;
-using MaskedSiamese.Data.Augmentation;
 using MaskedSiamese.Data;
+using MaskedSiamese.Data.Augmentation;
 using MaskedSiamese.Engine;
 using MaskedSiamese.Loss;
 using MaskedSiamese.Models;

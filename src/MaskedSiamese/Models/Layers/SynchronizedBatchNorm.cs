@@ -1,6 +1,6 @@
 using MaskedSiamese.Engine;
-using TorchSharp.Modules;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace MaskedSiamese.Models.Layers;
