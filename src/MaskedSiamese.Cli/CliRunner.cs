@@ -60,11 +60,13 @@ internal static class CliRunner
     // Typed problems with what the user named or asked for. An ArgumentException is not among them: the commands turn
     // bad option values into UserInputException, so one that still escapes is a bug and reported as such (exit 2).
     // InvalidDataException is kept: the library raises it for unreadable or unsuitable data and files the user named
-    // (images, IDX files, a splits file); UnauthorizedAccessException for a user path that cannot be written.
+    // (images, IDX files, a splits file); UnauthorizedAccessException for a user path that cannot be written; and any
+    // IOException: a file or folder not found, an output that is a folder or a device (IO.OutputPathException), a
+    // full disk, a read-only mount, a name too long. What the file system says is one line, not a stack trace.
     private static bool IsUserError(Exception e) =>
         e is CheckpointFormatException or UserInputException or CollectiveException or Configuration.ConfigException or NonFiniteLossException
-            or RunFolderInUseException or Evaluation.FeatureChoiceException or FileNotFoundException or DirectoryNotFoundException
-            or InvalidDataException or UnauthorizedAccessException;
+            or RunFolderInUseException or Evaluation.FeatureChoiceException or InvalidDataException or UnauthorizedAccessException
+            or IOException;
 
     private static string FirstLine(string s) => s.Split('\n')[0].TrimEnd('\r');
 }

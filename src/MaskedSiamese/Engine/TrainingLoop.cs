@@ -39,7 +39,7 @@ public sealed class TrainingLoop
         ArgumentNullException.ThrowIfNull(task);
         // The run's thread count (its own, or a resumed run's recorded one) ends with the run.
         using var threads = IntraOpThreads.Use(Options.Threads);
-        var run = new TrainingRun<TBatch>(task, Options, Context);
+        using var run = new TrainingRun<TBatch>(task, Options, Context);
         using var log = run.Start();
         if (run.Step < run.StopStep)
         {

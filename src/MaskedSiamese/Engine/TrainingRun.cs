@@ -7,7 +7,7 @@ namespace MaskedSiamese.Engine;
 
 /// <summary>One run of <see cref="TrainingLoop"/>: the step counter, the timings, and when and where to save and log.
 /// Only the primary rank writes files.</summary>
-internal sealed class TrainingRun<TBatch> where TBatch : IDisposable
+internal sealed class TrainingRun<TBatch> : IDisposable where TBatch : IDisposable
 {
     // The first steps of a process are slow (allocator, JIT) and are left out of the mean step time.
     private const int WarmupSteps = 3;
@@ -15,6 +15,7 @@ internal sealed class TrainingRun<TBatch> where TBatch : IDisposable
     private readonly ITrainingTask<TBatch> _task;
     private readonly TrainingLoopOptions _options;
     private readonly CheckpointStore? _store;
+    private readonly FolderLock? _lock;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private double _stepMsSum, _dataMsSum;
     private long _timedSteps, _firstStep, _lastSaved;
@@ -27,7 +28,18 @@ internal sealed class TrainingRun<TBatch> where TBatch : IDisposable
         _task = task;
         _options = options;
         bool writes = options.RunFolder is not null && context.IsPrimary;
-        _store = writes ? new CheckpointStore(options.RunFolder!, options.Tag, options.KeepCheckpoints) : null;
+        // Two runs writing one folder would interleave their logs and checkpoints: the second is refused.
+        _lock = writes ? FolderLock.TryAcquire(options.RunFolder!)
+            ?? throw new RunFolderInUseException($"{Path.GetFullPath(options.RunFolder!)}: another msn process is training in this folder") : null;
+        try
+        {
+            _store = writes ? new CheckpointStore(options.RunFolder!, options.Tag, options.KeepCheckpoints) : null;
+        }
+        catch
+        {
+            _lock?.Dispose();
+            throw;
+        }
         StopStep = Math.Min(task.TotalSteps, options.MaxSteps ?? long.MaxValue);
     }
 
@@ -128,4 +140,7 @@ internal sealed class TrainingRun<TBatch> where TBatch : IDisposable
         _store.Save(path => _task.SaveCheckpoint(path, state), completedEpoch);
         _lastSaved = Step;
     }
+
+    /// <summary>Releases the run folder.</summary>
+    public void Dispose() => _lock?.Dispose();
 }

@@ -7,7 +7,7 @@ namespace MaskedSiamese.IO;
 /// <summary>
 /// Writes a file so that readers only ever see the old or the complete new content: the bytes go to a temporary file
 /// in the same folder, are flushed to disk, the temporary file is renamed over the target, and the folder itself is
-/// flushed so that the rename survives a power loss.
+/// flushed so that the rename survives a power loss. Only regular files are written (see <see cref="Target"/>).
 /// </summary>
 public static partial class AtomicFile
 {
@@ -15,7 +15,7 @@ public static partial class AtomicFile
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(write);
-        string full = Path.GetFullPath(path);
+        string full = Target(Path.GetFullPath(path));
         string dir = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(dir);
         string tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
@@ -34,6 +34,30 @@ public static partial class AtomicFile
             TryDelete(tmp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The regular file a write to <paramref name="path"/> replaces: the path itself, or, for a symbolic link, the file
+    /// it leads to (the link stays a link). A folder, device, FIFO or socket, or a link to one or to nowhere, is
+    /// refused: the rename would put a regular file in its place (as root, <c>-o /dev/null</c> would replace a
+    /// system file).
+    /// </summary>
+    /// <exception cref="OutputPathException">The path names something other than a regular file.</exception>
+    public static string Target(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null)
+        {
+            var final = info.ResolveLinkTarget(returnFinalTarget: true);
+            if (final is null || (!final.Exists && !Directory.Exists(Path.GetDirectoryName(final.FullName))))
+                throw new OutputPathException($"{path}: a link that leads nowhere; msn writes only regular files");
+            path = final.FullName;
+            info = new FileInfo(path);
+        }
+        if (Directory.Exists(path)) throw new OutputPathException($"{path}: is a folder; name a file");
+        if (info.Exists && !FileKind.IsRegularFile(path))
+            throw new OutputPathException($"{path}: not a regular file (a device, FIFO or socket); msn writes only regular files");
+        return path;
     }
 
     /// <summary>Writes text atomically (UTF-8, no byte-order mark).</summary>

@@ -19,9 +19,9 @@ namespace MaskedSiamese.Labelling;
 /// </summary>
 public sealed class LabellingProject : IDisposable
 {
-    private readonly FileStream _lock;
+    private readonly FolderLock _lock;
 
-    private LabellingProject(string folder, LabellingProjectSettings settings, FileStream folderLock)
+    private LabellingProject(string folder, LabellingProjectSettings settings, FolderLock folderLock)
     {
         Folder = folder;
         Settings = settings;
@@ -58,8 +58,8 @@ public sealed class LabellingProject : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         folder = Path.GetFullPath(folder);
-        Directory.CreateDirectory(folder);
-        var folderLock = Lock(folder);
+        var folderLock = FolderLock.TryAcquire(folder)
+            ?? throw new RunFolderInUseException($"{folder}: another msn process has this labelling project open");
         try
         {
             string settingsPath = Path.Combine(folder, "project.json");
@@ -74,20 +74,6 @@ public sealed class LabellingProject : IDisposable
         {
             folderLock.Dispose();
             throw;
-        }
-    }
-
-    private static FileStream Lock(string folder)
-    {
-        string path = Path.Combine(folder, "project.lock");
-        try
-        {
-            // FileShare.None takes an exclusive OS lock (flock on Linux) that dies with the process.
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e)
-        {
-            throw new RunFolderInUseException($"{folder}: another msn process has this labelling project open", e);
         }
     }
 
