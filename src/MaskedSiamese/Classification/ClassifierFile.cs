@@ -116,6 +116,7 @@ internal static class ClassifierFile
         architecture.Vit.Validate();
         var d = JsonNode.Parse(descriptionJson)!.AsObject();
         var classNames = d["class_names"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
+        if (ClassNameRule.ProblemWith(classNames) is { } problem) throw new CheckpointFormatException($"{path}: {problem}");
         var features = FeatureChoice.Parse(d["features"]!.GetValue<string>());
         var transform = ReadTransform(d["transform"]!.AsObject());
         if (transform.CropSize != architecture.Vit.ImageSize)
@@ -150,8 +151,12 @@ internal static class ClassifierFile
             Mean = Three(t["mean"]),
             Std = Three(t["std"]),
         };
-        if (options.CropSize < 1 || options.ResizeTo < options.CropSize || options.Std.Any(s => !(s > 0)))
-            throw new FormatException($"impossible transform (resize {options.ResizeTo}, crop {options.CropSize}, std must be positive)");
+        // The digest proves integrity, not origin (anyone can re-sign an edited file), so every value is bounded: a
+        // resize of 12000 made predict on tiny images take 12 GB, a std of 1e-38 turned every probability into NaN.
+        if (options.CropSize < 1 || options.ResizeTo < options.CropSize || options.ResizeTo > 4 * options.CropSize)
+            throw new FormatException($"impossible transform (resize {options.ResizeTo} must lie between crop {options.CropSize} and 4 × crop)");
+        if (options.Std.Any(s => s is < 1e-3f or > 1e3f) || options.Mean.Any(m => Math.Abs(m) > 1e3f))
+            throw new FormatException("impossible normalisation (std must lie in [0.001, 1000], |mean| ≤ 1000)");
         return options;
     }
 

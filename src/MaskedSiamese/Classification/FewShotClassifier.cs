@@ -65,8 +65,10 @@ public sealed class FewShotClassifier : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpointPath);
         ArgumentException.ThrowIfNullOrWhiteSpace(labelledFolder);
         var images = ImageFolderSource.Open(labelledFolder, new ImageFolderOptions { Log = log });
-        if (images.ClassNames.Count == 0)
-            throw new InvalidDataException($"{images.Root}: no class subfolders (fit needs one folder of images per class)");
+        if (images.ClassNames.Count < 2)
+            throw new InvalidDataException(images.ClassNames.Count == 0
+                ? $"{images.Root}: no class subfolders (fit needs one folder of images per class)"
+                : $"{images.Root}: one class subfolder ('{images.ClassNames[0]}'); a classifier needs at least 2");
         using var checkpoint = MsnCheckpoint.LoadAny(checkpointPath, options?.NumHeads);
         var source = (Path.GetFileName(checkpointPath), FeatureCache.HashFile(checkpointPath));
         return Fit(checkpoint, images, options, source, cancellation);
@@ -154,6 +156,7 @@ public sealed class FewShotClassifier : IDisposable
 
     private static int[] ClassCounts(string[] classNames, int[] labels)
     {
+        if (ClassNameRule.ProblemWith(classNames) is { } problem) throw new InvalidDataException(problem);
         if (classNames.Length < 2)
             throw new InvalidDataException($"a classifier needs at least 2 classes, the labelled images have {classNames.Length}");
         if (labels.Any(l => l < 0 || l >= classNames.Length))

@@ -73,20 +73,25 @@ internal static partial class MsnConfigValidator
         Probability(d.BlurProb, "data.blur_prob");
         Require(d.BlurSigma.Min > 0 && d.BlurSigma.Min <= d.BlurSigma.Max, "data.blur_sigma", "must satisfy 0 < min ≤ max",
             Pair(d.BlurSigma));
-        Require(d.Std.R > 0 && d.Std.G > 0 && d.Std.B > 0, "data.std", "must be > 0 for every channel", d.Std);
+        // The bounds a classifier file's transform is held to (Classification/ClassifierFile).
+        Require(new[] { d.Std.R, d.Std.G, d.Std.B }.All(v => v is >= 1e-3 and <= 1e3), "data.std",
+            "must lie in [0.001, 1000] for every channel", d.Std);
         Require(d.EvalCrop >= 1, "data.eval_crop", "must be ≥ 1", d.EvalCrop);
-        Require(d.EvalResize >= d.EvalCrop, "data.eval_resize", $"must be ≥ eval_crop {d.EvalCrop}", d.EvalResize);
+        Require(d.EvalResize >= d.EvalCrop && d.EvalResize <= 4 * d.EvalCrop, "data.eval_resize",
+            $"must lie between eval_crop {d.EvalCrop} and 4 × eval_crop", d.EvalResize);
     }
 
     private static void Optimization(OptimizationOptions o)
     {
         Require(o.Epochs >= 1, "optimization.epochs", "must be ≥ 1", o.Epochs);
-        Require(o.Lr > 0, "optimization.lr", "must be > 0", o.Lr);
-        Require(o.StartLr >= 0, "optimization.start_lr", "must be ≥ 0", o.StartLr);
-        Require(o.FinalLr >= 0, "optimization.final_lr", "must be ≥ 0", o.FinalLr);
-        Require(o.WeightDecay >= 0, "optimization.weight_decay", "must be ≥ 0", o.WeightDecay);
-        Require(o.FinalWeightDecay >= 0, "optimization.final_weight_decay", "must be ≥ 0", o.FinalWeightDecay);
-        Require(o.ClipGrad >= 0, "optimization.clip_grad", "must be ≥ 0 (0 = no clipping)", o.ClipGrad);
+        // The weights are float32: a rate or decay beyond float32's range passed `> 0` and then broke the first step.
+        Require(o.Lr > 0 && Float32(o.Lr), "optimization.lr", "must be > 0 and within float32's range", o.Lr);
+        Require(o.StartLr >= 0 && Float32(o.StartLr), "optimization.start_lr", "must be ≥ 0 and within float32's range", o.StartLr);
+        Require(o.FinalLr >= 0 && Float32(o.FinalLr), "optimization.final_lr", "must be ≥ 0 and within float32's range", o.FinalLr);
+        Require(o.WeightDecay >= 0 && Float32(o.WeightDecay), "optimization.weight_decay", "must be ≥ 0 and within float32's range", o.WeightDecay);
+        Require(o.FinalWeightDecay >= 0 && Float32(o.FinalWeightDecay), "optimization.final_weight_decay",
+            "must be ≥ 0 and within float32's range", o.FinalWeightDecay);
+        Require(o.ClipGrad >= 0 && Float32(o.ClipGrad), "optimization.clip_grad", "must be ≥ 0 (0 = no clipping) and within float32's range", o.ClipGrad);
         Require(o.Warmup >= 0, "optimization.warmup", "must be ≥ 0", o.Warmup);
         Require(o.Warmup <= o.Epochs, "optimization.warmup", $"must be ≤ epochs {o.Epochs}", o.Warmup);
         Require(o.Horizon >= 1, "optimization.horizon", "must be ≥ 1", o.Horizon);
@@ -97,6 +102,8 @@ internal static partial class MsnConfigValidator
             "optimization.ema", "must satisfy 0 ≤ start ≤ end ≤ 1", Pair(o.Ema));
         Require(o.Eps > 0, "optimization.eps", "must be > 0", o.Eps);
     }
+
+    private static bool Float32(double value) => double.IsFinite(value) && Math.Abs(value) <= float.MaxValue;
 
     private static void Logging(LoggingOptions l)
     {

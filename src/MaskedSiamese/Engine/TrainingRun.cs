@@ -92,11 +92,15 @@ internal sealed class TrainingRun<TBatch> : IDisposable where TBatch : IDisposab
     {
         string folder = _options.RunFolder!;
         string log = Path.Combine(folder, _options.Tag + ".csv");
+        // A run that failed before its first step leaves a log with no rows: that is no run to protect.
         string? evidence = new[] { store.LatestPath, log, Path.Combine(store.Folder, LegacyLatest), Path.Combine(folder, "log.csv") }
-            .Where(File.Exists).Select(f => Path.GetRelativePath(folder, f)).FirstOrDefault();
+            .Where(f => File.Exists(f) && (!f.EndsWith(".csv", StringComparison.Ordinal) || HasRows(f)))
+            .Select(f => Path.GetRelativePath(folder, f)).FirstOrDefault();
         if (evidence is not null && !_options.Overwrite) throw new RunFolderInUseException(folder, evidence);
         if (_options.Overwrite) store.DeleteAll();
     }
+
+    private static bool HasRows(string csv) => File.ReadLines(csv).Skip(1).Any(line => line.Length > 0);
 
     /// <summary>Books a finished step: timing, log row, checkpoint, progress report.</summary>
     public void StepDone(StepResult result, double stepMs, double dataMs, RunLog? log, IProgress<TrainingProgress>? progress)

@@ -127,7 +127,7 @@ public sealed record FineTuneOptions
         }
         Require(Epochs >= 1, nameof(Epochs), Epochs, "must be ≥ 1");
         Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be ≥ 1");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be > 0");
+        Require(LearningRate > 0 && LearningRate <= float.MaxValue, nameof(LearningRate), LearningRate, "must be > 0 and within float32's range");
         Require(MinLearningRate >= 0 && MinLearningRate <= LearningRate, nameof(MinLearningRate), MinLearningRate, "must be in [0, the learning rate]");
         Require(ResolvedWarmupEpochs >= 0 && ResolvedWarmupEpochs <= Epochs, nameof(WarmupEpochs), ResolvedWarmupEpochs, "must be in [0, epochs]");
         Require(LayerDecay > 0 && LayerDecay <= 1, nameof(LayerDecay), LayerDecay, "must be in (0, 1]");
