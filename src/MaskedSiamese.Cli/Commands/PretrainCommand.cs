@@ -47,6 +47,10 @@ internal static class PretrainCommand
             Description = "Start from weights: our checkpoint, an official *_training.pth.tar (optimizer state included) or released " +
                           "weights (target encoder + prototypes: the online encoder starts as a copy of the target, the optimizer fresh).",
         };
+        var allowRecipeChange = new Option<bool>("--allow-recipe-change")
+        {
+            Description = "With --resume: continue even when the recipe differs from the one the run records (lr, batch, seed…): the result is then another run's.",
+        };
         var noEval = new Option<bool>("--no-eval") { Description = "Skip the evaluation after pretraining (the low-shot and label-selection tables)." };
         var overwrite = new Option<bool>("--overwrite")
         {
@@ -60,7 +64,7 @@ internal static class PretrainCommand
             "with a batch far below criterion.num_proto the targets flatten: lower num_proto, or set use_sinkhorn=false and " +
             "memax_weight=5 (the paper's best ViT-S/16 setting); watch np in the log: a few distinct targets means collapse.")
         {
-            config, data, output, sets, epochs, maxSteps, resume, initFrom, noEval, overwrite,
+            config, data, output, sets, epochs, maxSteps, resume, initFrom, noEval, overwrite, allowRecipeChange,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -71,13 +75,14 @@ internal static class PretrainCommand
             string? outDir = parse.GetValue(output);
             if (outDir is not null) overrides.Add($"logging.folder={outDir}");
             var cfg = ConfigLoading.Load(parse.GetValue(config), overrides);
-            var run = new PretrainRequest(parse.GetValue(resume), parse.GetValue(overwrite), parse.GetValue(initFrom), !parse.GetValue(noEval));
+            var run = new PretrainRequest(parse.GetValue(resume), parse.GetValue(overwrite), parse.GetValue(initFrom), !parse.GetValue(noEval),
+                parse.GetValue(allowRecipeChange));
             return Task.FromResult(Run(cfg, run, cancellation));
         });
         return command;
     }
 
-    private sealed record PretrainRequest(bool Resume, bool Overwrite, string? InitFrom, bool Evaluate);
+    private sealed record PretrainRequest(bool Resume, bool Overwrite, string? InitFrom, bool Evaluate, bool AllowRecipeChange);
 
     private static int Run(MsnConfig cfg, PretrainRequest request, CancellationToken cancellation)
     {
@@ -86,6 +91,8 @@ internal static class PretrainCommand
         var (resume, initFrom) = (request.Resume, request.InitFrom);
         string runFolder = Path.GetFullPath(cfg.Logging.Folder);
         var settings = cfg.ToTrainerSettings();   // refuses a bad config before anything starts
+        if (resume && !request.AllowRecipeChange)
+            RecipeChange.RequireSameAsRecorded(cfg, new CheckpointStore(runFolder, settings.Tag, settings.KeepCheckpoints).LatestPath);
         var collective = Collectives.Current;     // under an MPI launcher: MPI starts here, before any work
         settings = RunPrecision.Resolve(settings, runFolder, resume, collective);
         if (collective.Rank != 0) Console.SetOut(TextWriter.Null);   // rank 0 speaks for the job

@@ -67,4 +67,20 @@ public sealed class HostileOptionTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("--resume", error);
     }
+
+    [Fact]
+    public void Resuming_with_another_recipe_is_refused_naming_the_keys_unless_allowed()
+    {
+        string run = Path.Combine(_dir, "run");
+        string[] recipe = ["pretrain", "--config", "smoke", "--no-eval", "-o", run, "--set", "criterion.batch_size=8"];
+        Assert.Equal(0, Msn([.. recipe, "--max-steps", "1"]).Code);
+        var (code, error) = Msn([.. recipe, "--max-steps", "2", "--resume", "--set", "optimization.lr=0.5", "--set", "meta.seed=7"]);
+        Assert.Equal(1, code);
+        Assert.Contains("meta.seed, optimization.lr", error);
+        Assert.DoesNotContain('\n', error);
+        (code, error) = Msn([.. recipe, "--max-steps", "2", "--resume"]);   // a new stop step is no new recipe
+        Assert.True(code == 0, error);
+        (code, error) = Msn([.. recipe, "--max-steps", "3", "--resume", "--set", "optimization.lr=0.5", "--allow-recipe-change"]);
+        Assert.True(code == 0, error);
+    }
 }

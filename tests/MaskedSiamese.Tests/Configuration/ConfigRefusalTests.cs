@@ -53,7 +53,7 @@ public sealed class ConfigRefusalTests
     public static TheoryData<string, string> Impossible => new()
     {
         { "criterion.temperature=-1", "config: criterion.temperature must be > 0 (got -1)" },
-        { "optimization.lr=-0.001", "config: optimization.lr must be > 0 (got -0.001)" },
+        { "optimization.lr=-0.001", "config: optimization.lr must be > 0 and within float32's range (got -0.001)" },
         { "optimization.epochs=0", "config: optimization.epochs must be ≥ 1 (got 0)" },
         { "optimization.warmup=900", "config: optimization.warmup must be ≤ epochs 800 (got 900)" },
         { "data.patch_drop=1.0", "config: data.patch_drop must be in [0, 1) (got 1)" },
@@ -62,7 +62,7 @@ public sealed class ConfigRefusalTests
         { "data.rand_scale=[0.5, 0.3]", "config: data.rand_scale must satisfy 0 < min ≤ max ≤ 1 (got [0.5, 0.3])" },
         { "data.focal_scale=[0, 0.3]", "config: data.focal_scale must satisfy 0 < min ≤ max ≤ 1 (got [0, 0.3])" },
         { "data.blur_prob=1.5", "config: data.blur_prob must be in [0, 1] (got 1.5)" },
-        { "data.std=[0]", "config: data.std must be > 0 for every channel (got [0, 0, 0])" },
+        { "data.std=[0]", "config: data.std must lie in [0.001, 1000] for every channel (got [0, 0, 0])" },
         { "data.rand_size=100", "config: data.rand_size must be a positive multiple of the patch size 16 (got 100)" },
         { "meta.num_heads=5", "config: meta.num_heads must divide embed_dim 384 (got 5)" },
         { "meta.model_name=deit_enormous", "config: meta.model_name must be 'custom' or one of " },
