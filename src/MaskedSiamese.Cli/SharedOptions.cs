@@ -62,13 +62,17 @@ internal static partial class SharedOptions
     };
 
     /// <summary><c>--batch-size</c> of the encoder forwards (default 256).</summary>
+    /// <summary>The largest batch an encoder forward is given: beyond it a batch's tensor outgrows memory long before
+    /// any useful speed-up (2³¹−1 made every image "unreadable").</summary>
+    public const int MaxBatchSize = 65_536;
+
     public static Option<int> BatchSize(string description = "Images per encoder forward.")
     {
         var option = new Option<int>("--batch-size") { Description = description, DefaultValueFactory = _ => 256 };
         option.Validators.Add(result =>
         {
             int b = result.GetValueOrDefault<int>();
-            if (b < 1) result.AddError($"--batch-size {b}: must be ≥ 1");
+            if (b is < 1 or > MaxBatchSize) result.AddError($"--batch-size {b}: must be in 1..{MaxBatchSize}");
         });
         return option;
     }

@@ -76,6 +76,10 @@ public static class StateDictLoader
             if (!tensor.shape.SequenceEqual(shape))
                 throw new CheckpointFormatException(
                     $"{source}: key '{key}' has shape {ArchitectureInference.FormatShape(tensor.shape)}, the architecture claims {ArchitectureInference.FormatShape(shape)}");
+            // Weights are floating point (only BatchNorm's step counter is an integer): an integer pos_embed was
+            // converted on load and silently changed the outputs.
+            if (!key.EndsWith("num_batches_tracked", StringComparison.Ordinal) && !tensor.is_floating_point())
+                throw new CheckpointFormatException($"{source}: key '{key}' holds {tensor.dtype} values; weights are floating point");
         }
     }
 

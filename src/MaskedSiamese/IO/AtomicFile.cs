@@ -18,6 +18,7 @@ public static partial class AtomicFile
         string full = Target(Path.GetFullPath(path));
         string dir = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(dir);
+        RemoveStaleTemporaries(dir, Path.GetFileName(full));   // a write killed before its rename left one
         string tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -70,11 +71,13 @@ public static partial class AtomicFile
 
     /// <summary>Deletes the temporary files that writes of processes no longer running left in
     /// <paramref name="folder"/> (a killed write leaves its temporary file behind). Returns how many went.</summary>
-    public static int RemoveStaleTemporaries(string folder)
+    public static int RemoveStaleTemporaries(string folder) => RemoveStaleTemporaries(folder, null);
+
+    private static int RemoveStaleTemporaries(string folder, string? target)
     {
         if (!Directory.Exists(folder)) return 0;
         int removed = 0;
-        foreach (var path in Directory.EnumerateFiles(folder, ".*.tmp"))
+        foreach (var path in Directory.EnumerateFiles(folder, target is null ? ".*.tmp" : $".{target}.*.tmp"))
         {
             var match = TemporaryName().Match(Path.GetFileName(path));
             if (!match.Success || !int.TryParse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, out int pid) || IsRunning(pid)) continue;

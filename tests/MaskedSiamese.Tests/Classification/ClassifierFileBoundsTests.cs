@@ -73,4 +73,31 @@ public sealed class ClassifierFileBoundsTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains(expected, output.ToString());
     }
+
+    [Fact]
+    public void Integer_weights_and_a_huge_batch_are_refused()
+    {
+        using (var fitted = TinySetup.FitClassifier(_dir, FeatureChoice.LastBlock))
+            fitted.Save(Path.Combine(_dir, "good.msnc"));
+        var file = SafetensorsFile.Read(Path.Combine(_dir, "good.msnc"));
+        string path = Path.Combine(_dir, "int-pos-embed.msnc");
+        try
+        {
+            var tensors = file.Names.ToDictionary(n => n, n => file[n]);
+            using var integer = tensors["encoder.pos_embed"].to(ScalarType.Int32);
+            tensors["encoder.pos_embed"] = integer;
+            SafetensorsFile.Write(path, tensors, file.Metadata);
+        }
+        finally
+        {
+            foreach (var t in file.Tensors.Values) t.Dispose();
+        }
+        var error = Assert.Throws<CheckpointFormatException>(() => FewShotClassifier.Load(ClassifierSigning.Resign(path)));
+        Assert.Contains("Int32", error.Message);
+
+        using var output = new StringWriter();
+        int code = CliRunner.Run(CliApp.CreateRoot(), ["predict", Path.Combine(_dir, "good.msnc"), _dir, "--batch-size", "2147483647"], output);
+        Assert.Equal(1, code);
+        Assert.Contains("--batch-size", output.ToString());
+    }
 }

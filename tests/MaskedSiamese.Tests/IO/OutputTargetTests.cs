@@ -84,4 +84,18 @@ public sealed class OutputTargetTests : IDisposable
         Assert.False(FileKind.IsRegularFile(fifo));
         Assert.True(Directory.Exists(folder));
     }
+
+    [Fact]
+    public void A_write_killed_before_its_rename_leaves_a_temporary_file_that_the_next_write_removes()
+    {
+        string target = Path.Combine(_dir, "predictions.csv");
+        string stale = Path.Combine(_dir, $".predictions.csv.99999999.{Guid.NewGuid():N}.tmp");   // no such process
+        string other = Path.Combine(_dir, $".other.csv.99999999.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(stale, "half");
+        File.WriteAllText(other, "half");
+        AtomicFile.WriteAllText(target, "done");
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(other));   // another file's: left to its own next write
+        Assert.Equal("done", File.ReadAllText(target));
+    }
 }
