@@ -165,18 +165,6 @@ internal static class ClassifierFile
 
     // Covers the metadata that matters and every tensor (name, dtype, shape, bytes) in name order. Internal, not
     // private: the fuzzing harness re-signs mutated files with it so that mutations reach the checks behind the digest.
-    internal static string Digest(string architecture, string description, IEnumerable<KeyValuePair<string, Tensor>> tensors)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(architecture + "\n" + description + "\n"));
-        foreach (var (name, t) in tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            using var scope = torch.NewDisposeScope();   // cpu() makes a wrapper of its own
-            var cpu = t.cpu().contiguous();
-            hash.AppendData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-                $"{name} {cpu.dtype} [{string.Join(",", cpu.shape)}]\n")));
-            hash.AppendData(cpu.bytes);
-        }
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
+    internal static string Digest(string architecture, string description, IEnumerable<KeyValuePair<string, Tensor>> tensors) =>
+        ContentDigest.Of([architecture, description], tensors);
 }

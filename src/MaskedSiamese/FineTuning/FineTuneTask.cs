@@ -116,8 +116,9 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
         }
         var training = FineTuneCheckpoint.Restore(checkpoint, Network, _optimizer, Trunk);
         RequireSameRun(checkpoint, training);
-        LastLoss = training["last_loss"]?.GetValue<double>() ?? double.NaN;
-        return new TrainingState((long)training["step"]!.GetValue<double>(), (int)training["threads"]!.GetValue<double>());
+        LastLoss = training["last_loss"] is JsonValue loss && loss.TryGetValue(out double l) ? l : double.NaN;
+        var (step, threads) = FineTuneCheckpoint.Progress(checkpoint, training, TotalSteps);
+        return new TrainingState(step, threads);
     }
 
     /// <summary>Training accuracy of the starting probe (null with a zero head or after a resume).</summary>
@@ -154,13 +155,15 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
     // A resumed run continues the same schedule on the same images; anything else would be a different run.
     private void RequireSameRun(string checkpoint, JsonObject training)
     {
-        var classes = training["class_names"]?.AsArray().Select(n => n!.GetValue<string>()).ToArray() ?? [];
+        var classes = training["class_names"] is JsonArray names && names.All(n => n is JsonValue v && v.TryGetValue(out string? _))
+            ? names.Select(n => n!.GetValue<string>()).ToArray()
+            : throw new CheckpointFormatException($"{checkpoint}: training state 'class_names' is not a list of names");
         if (!classes.SequenceEqual(_labelled.ClassNames))
             throw new CheckpointFormatException($"{checkpoint}: written for classes {string.Join(", ", classes)}, the labelled folder has {string.Join(", ", _labelled.ClassNames)}");
-        string recipe = training["recipe"]?.GetValue<string>() ?? "";
+        string recipe = training["recipe"] is JsonValue r && r.TryGetValue(out string? text) ? text : "";
         if (recipe != _options.Recipe())
             throw new CheckpointFormatException($"{checkpoint}: written with another recipe ({recipe}); resume with the same options");
-        long perEpoch = (long)(training["iterations_per_epoch"]?.GetValue<double>() ?? -1);
+        long perEpoch = training["iterations_per_epoch"] is JsonValue p && p.TryGetValue(out double d) ? (long)d : -1;
         if (perEpoch != StepsPerEpoch)
             throw new CheckpointFormatException($"{checkpoint}: {perEpoch} steps per epoch, the labelled images now give {StepsPerEpoch}; resume on the same images");
     }
