@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MaskedSiamese.IO;
 using System.Globalization;
 using MaskedSiamese.Classification;
 using MaskedSiamese.Configuration;
@@ -50,6 +51,7 @@ internal static class FinetuneCommand
     {
         using var signals = new StopSignals(cancellation);
         var output = parse.GetValue(o.Output)!.FullName;
+        AtomicFile.RequireWritable(output);   // before the training, not after it
         string runFolder = Path.GetFullPath(parse.GetValue(o.RunDir) ?? Path.ChangeExtension(output, null) + ".finetune");
         if (parse.GetValue(o.Resume) && parse.GetValue(o.Overwrite))
             throw new UserInputException("--resume and --overwrite: choose one (continue the run, or start over)");

@@ -87,8 +87,7 @@ public sealed class FewShotClassifier : IDisposable
         options ??= new FewShotFitOptions();
         var watch = Stopwatch.StartNew();
         var transform = options.Transform ?? CheckpointEvalTransform.Resolve(checkpoint, options.Normalization).Options;
-        var encoder = checkpoint.CreateTargetEncoder(options.Device);
-        try
+        return WithEncoder(checkpoint, options, encoder =>
         {
             using var table = FeatureExtractor.Extract(encoder, labelled, transform, new FeatureExtractorOptions
             {
@@ -98,6 +97,17 @@ public sealed class FewShotClassifier : IDisposable
             }, cancellation);
             return FitHead(encoder, table.Features, [.. table.Labels], [.. labelled.ClassNames], transform, options, source,
                 table.Dropped.Count, watch);
+        });
+    }
+
+    // The classifier owns the encoder; until it exists, a failure disposes it.
+    private static FewShotClassifier WithEncoder(MsnCheckpoint checkpoint, FewShotFitOptions options,
+        Func<VisionTransformer, FewShotClassifier> build)
+    {
+        var encoder = checkpoint.CreateTargetEncoder(options.Device);
+        try
+        {
+            return build(encoder);
         }
         catch
         {
@@ -128,16 +138,8 @@ public sealed class FewShotClassifier : IDisposable
         options ??= new FewShotFitOptions();
         var watch = Stopwatch.StartNew();
         var transform = options.Transform ?? CheckpointEvalTransform.Resolve(checkpoint, options.Normalization).Options;
-        var encoder = checkpoint.CreateTargetEncoder(options.Device);
-        try
-        {
-            return FitHead(encoder, features, [.. labels], [.. classNames], transform, options, (sourceName, null), 0, watch);
-        }
-        catch
-        {
-            encoder.Dispose();
-            throw;
-        }
+        return WithEncoder(checkpoint, options, encoder =>
+            FitHead(encoder, features, [.. labels], [.. classNames], transform, options, (sourceName, null), 0, watch));
     }
 
     private static FewShotClassifier FitHead(VisionTransformer encoder, Tensor features, int[] labels, string[] classNames,

@@ -23,4 +23,8 @@ public interface IImageSource
     /// a file truncated after its header); such an item is counted in <see cref="SkippedCount"/> and logged once.
     /// </summary>
     RgbImage? TryGet(int index);
+
+    /// <summary>Width × height of item <paramref name="index"/> as its header claims, or 0 when unknown or not worth
+    /// reading (small in-memory images): what <see cref="DecodeBudget"/> is claimed by before decoding.</summary>
+    long PixelCount(int index) => 0;
 }

@@ -52,6 +52,23 @@ public static class ImageDecoder
         }
     }
 
+    /// <summary>Width × height that the header of <paramref name="path"/> claims, or 0 when it cannot be read.</summary>
+    public static long PixelCount(string path)
+    {
+        if (!FileKind.IsRegularFile(path)) return 0;
+        try
+        {
+            using var codec = SKCodec.Create(path, out _);
+            return codec is null ? 0 : Math.Max(0L, (long)codec.Info.Width * codec.Info.Height);
+        }
+#pragma warning disable CA1031 // an unreadable header is the decode's to report; here it only means "unknown"
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Decodes the whole of <paramref name="path"/>; on failure returns null and says why in <paramref name="error"/>.</summary>
     public static RgbImage? TryDecode(string path, out string? error) => TryDecode(path, DefaultMaxPixels, out error);
 

@@ -43,6 +43,9 @@ public sealed class ImagePathSource : IImageSource
     public int Label(int index) => _labels[index];
 
     /// <inheritdoc/>
+    public long PixelCount(int index) => ImageDecoder.PixelCount(_paths[index]);
+
+    /// <inheritdoc/>
     public RgbImage? TryGet(int index)
     {
         var image = ImageDecoder.TryDecode(_paths[index], _maxPixels, out string? error);

@@ -97,7 +97,12 @@ public static class FeatureExtractor
         try
         {
             Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellation },
-                i => items[i] = source.TryGet(start + i) is { } image ? prepare(image) : null);
+                i =>
+                {
+                    // Large images wait for room: decode-to-resize memory is bounded across the workers.
+                    using var claim = DecodeBudget.Enter(source.PixelCount(start + i));
+                    items[i] = source.TryGet(start + i) is { } image ? prepare(image) : null;
+                });
         }
         catch (AggregateException e) when (e.Flatten().InnerExceptions.Count == 1)
         {

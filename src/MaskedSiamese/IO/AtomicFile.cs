@@ -61,6 +61,22 @@ public static partial class AtomicFile
         return path;
     }
 
+    /// <summary>
+    /// Checks now that <paramref name="path"/> can be written later (a regular file or nothing, in a folder where a
+    /// file can be created), so that a long job does not find out at its end.
+    /// </summary>
+    /// <exception cref="OutputPathException">Not a regular file (see <see cref="Target"/>).</exception>
+    /// <exception cref="IOException">The folder cannot be made or written.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder cannot be written.</exception>
+    public static void RequireWritable(string path)
+    {
+        string full = Target(Path.GetFullPath(path));
+        string dir = Path.GetDirectoryName(full) ?? ".";
+        Directory.CreateDirectory(dir);
+        string probe = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+    }
+
     /// <summary>Writes text atomically (UTF-8, no byte-order mark).</summary>
     public static void WriteAllText(string path, string text) =>
         Write(path, s =>

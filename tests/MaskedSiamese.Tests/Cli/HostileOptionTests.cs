@@ -1,5 +1,5 @@
-using MaskedSiamese.Cli;
 using MaskedSiamese.Tests.Evaluation;
+using MaskedSiamese.Tests.Support;
 
 namespace MaskedSiamese.Tests.Cli;
 
@@ -11,12 +11,7 @@ public sealed class HostileOptionTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private static (int Code, string Error) Msn(params string[] args)
-    {
-        using var error = new StringWriter();
-        int code = CliRunner.Run(CliApp.CreateRoot(), args, error);
-        return (code, error.ToString().Trim());
-    }
+    private static (int Code, string Error) Msn(params string[] args) => InProcessMsn.Run(args);
 
     [Theory]
     [InlineData("optimization.lr=1e308", "optimization.lr")]

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using MaskedSiamese.Checkpoints;
-using MaskedSiamese.Cli;
 using MaskedSiamese.FineTuning;
 using MaskedSiamese.Tests.Evaluation;
 using static TorchSharp.torch;
+using MaskedSiamese.Tests.Support;
 
 namespace MaskedSiamese.Tests.FineTuning;
 
@@ -18,12 +18,7 @@ public sealed class FineTuneCheckpointTamperTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private static (int Code, string Error) Msn(params string[] args)
-    {
-        using var error = new StringWriter();
-        int code = CliRunner.Run(CliApp.CreateRoot(), args, error);
-        return (code, error.ToString().Trim());
-    }
+    private static (int Code, string Error) Msn(params string[] args) => InProcessMsn.Run(args);
 
     // Rewrites the checkpoint with its training state edited and, when asked, tensors dropped; signs it again.
     private static void Tamper(string path, Action<JsonObject> edit, Func<string, bool>? keep = null, bool sign = true)

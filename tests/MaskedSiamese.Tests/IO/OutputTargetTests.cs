@@ -72,6 +72,7 @@ public sealed class OutputTargetTests : IDisposable
             ["export", checkpoint, "-o", folder],
             ["fit", "-c", checkpoint, "--data", Path.Combine(images, "train"), "-o", folder],
             ["embed", "-c", checkpoint, "--data", Path.Combine(images, "train"), "-o", folder],
+            ["finetune", "-c", checkpoint, "--data", Path.Combine(images, "train"), "--epochs", "50", "-o", folder],
         })
         {
             using var error = new StringWriter();

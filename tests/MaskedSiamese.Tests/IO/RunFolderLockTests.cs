@@ -1,6 +1,6 @@
-using MaskedSiamese.Cli;
 using MaskedSiamese.IO;
 using MaskedSiamese.Tests.Evaluation;
+using MaskedSiamese.Tests.Support;
 
 namespace MaskedSiamese.Tests.IO;
 
@@ -15,12 +15,7 @@ public sealed class RunFolderLockTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private static (int Code, string Error) Msn(params string[] args)
-    {
-        using var error = new StringWriter();
-        int code = CliRunner.Run(CliApp.CreateRoot(), args, error);
-        return (code, error.ToString().Trim());
-    }
+    private static (int Code, string Error) Msn(params string[] args) => InProcessMsn.Run(args);
 
     [Fact]
     public void A_folder_claimed_by_a_run_refuses_a_second_one_and_is_free_again_after()
