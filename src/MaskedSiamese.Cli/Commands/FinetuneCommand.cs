@@ -1,9 +1,9 @@
 using System.CommandLine;
-using MaskedSiamese.IO;
 using System.Globalization;
 using MaskedSiamese.Classification;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.FineTuning;
+using MaskedSiamese.IO;
 
 namespace MaskedSiamese.Cli.Commands;
 

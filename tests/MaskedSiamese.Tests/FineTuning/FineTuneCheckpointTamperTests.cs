@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.FineTuning;
 using MaskedSiamese.Tests.Evaluation;
-using static TorchSharp.torch;
 using MaskedSiamese.Tests.Support;
+using static TorchSharp.torch;
 
 namespace MaskedSiamese.Tests.FineTuning;
 
