@@ -107,8 +107,9 @@ internal static partial class MsnConfigValidator
 
     private static void Logging(LoggingOptions l)
     {
-        Require(l.WriteTag.Length > 0 && l.WriteTag.IndexOfAny(['/', '\\']) < 0, "logging.write_tag",
-            "must be a non-empty name without path separators", $"'{l.WriteTag}'");
+        // It names files (TAG-latest.safetensors, TAG.csv): a file name is at most 255 bytes.
+        Require(l.WriteTag.Length is > 0 and <= 200 && l.WriteTag.IndexOfAny(['/', '\\']) < 0, "logging.write_tag",
+            "must be a name of 1-200 characters without path separators", $"'{(l.WriteTag.Length > 40 ? l.WriteTag[..40] + "…" : l.WriteTag)}'");
         Require(l.CheckpointEvery >= 0, "logging.checkpoint_every", "must be ≥ 0 (0 = at epoch ends only)", l.CheckpointEvery);
         Require(l.LogEvery >= 1, "logging.log_every", "must be ≥ 1", l.LogEvery);
         Require(l.KeepCheckpoints >= 0, "logging.keep_checkpoints", "must be ≥ 0", l.KeepCheckpoints);

@@ -18,6 +18,7 @@ public sealed class HostileOptionTests : IDisposable
     [InlineData("optimization.weight_decay=1e300", "optimization.weight_decay")]
     [InlineData("data.eval_resize=100000", "data.eval_resize")]
     [InlineData("data.std=[1e-38,1e-38,1e-38]", "data.std")]
+    [InlineData("logging.write_tag=tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt", "logging.write_tag")]
     public void Recipe_values_beyond_what_training_can_hold_are_refused_before_anything_is_written(string set, string key)
     {
         string run = Path.Combine(_dir, "run");

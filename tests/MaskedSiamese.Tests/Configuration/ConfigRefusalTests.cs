@@ -72,7 +72,7 @@ public sealed class ConfigRefusalTests
         { "optimization.ema=[0.999, 0.99]", "config: optimization.ema must satisfy 0 ≤ start ≤ end ≤ 1 (got [0.999, 0.99])" },
         { "optimization.betas=[0.9, 1.0]", "config: optimization.betas must both be in [0, 1) (got [0.9, 1])" },
         { "logging.log_every=0", "config: logging.log_every must be ≥ 1 (got 0)" },
-        { "logging.write_tag=a/b", "config: logging.write_tag must be a non-empty name without path separators (got 'a/b')" },
+        { "logging.write_tag=a/b", "config: logging.write_tag must be a name of 1-200 characters without path separators (got 'a/b')" },
     };
 
     [Theory]
