@@ -93,7 +93,7 @@ public sealed class ImagePathSource : IImageSource
         {
             RecurseSubdirectories = true,
             AttributesToSkip = FileAttributes.ReparsePoint,
-            IgnoreInaccessible = true,
+            IgnoreInaccessible = false,   // as fit: a folder that cannot be read is refused in one line, not skipped unseen
         };
         var files = Directory.EnumerateFiles(root, "*", options)
             .Where(f => ImageDecoder.Extensions.Contains(Path.GetExtension(f))).ToList();

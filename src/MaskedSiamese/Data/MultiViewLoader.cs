@@ -127,6 +127,7 @@ public sealed class MultiViewLoader : IDisposable
         {
             // This rank's interleaved share of the global batch (DistributedSampler's order); one process: order[step·b + row].
             int drawn = order[(step * b + row) * world + Options.Rank];
+            using var claim = DecodeBudget.Enter(_source.PixelCount(drawn));   // until its views are cut
             var (index, image) = Decode(drawn);
             indices[row] = index;
             labels[row] = _source.Label(index);

@@ -53,6 +53,7 @@ internal sealed class LabelledBatchLoader
         for (int row = 0; row < b; row++)
         {
             int drawn = order[step * b + row];
+            using var claim = DecodeBudget.Enter(_source.PixelCount(drawn));   // until its view is cut
             var (index, image) = Decode(drawn);
             labels[row] = _source.Label(index);
             var random = new SeededRandom(_seed, epoch, drawn, AugmentStream);

@@ -30,6 +30,11 @@ public static partial class AtomicFile
             File.Move(tmp, full, overwrite: true);
             SyncDirectory(dir);
         }
+        catch (UnauthorizedAccessException e)
+        {
+            TryDelete(tmp);
+            throw new UnauthorizedAccessException($"{full}: cannot be written (no permission in {dir})", e);
+        }
         catch
         {
             TryDelete(tmp);
@@ -74,7 +79,14 @@ public static partial class AtomicFile
         string dir = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(dir);
         string probe = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UnauthorizedAccessException($"{full}: cannot be written (no permission in {dir})", e);
+        }
     }
 
     /// <summary>Writes text atomically (UTF-8, no byte-order mark).</summary>
