@@ -5,7 +5,9 @@ using MaskedSiamese.Classification;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using MaskedSiamese.Evaluation;
+using MaskedSiamese.Labelling;
 using MaskedSiamese.Onnx;
+using MaskedSiamese.Selection;
 
 namespace MaskedSiamese.Fuzz;
 
@@ -44,7 +46,42 @@ public static class FuzzTargets
         new("classifier", "input.msnc", ReadClassifier, CheckpointRefusals),
         new("classifier-signed", "input.msnc", path => ReadClassifier(ClassifierSigning.Resign(path)), CheckpointRefusals),
         new("onnx", "input.onnx", ReadOnnx, CheckpointRefusals),
+        new("labels", "labels.csv", ReadLabels, [typeof(InvalidDataException)]),
+        new("answers", "answers.csv", ReadAnswers, [typeof(InvalidDataException)]),
+        new("label-project", "project.json", ReadLabelProject, [typeof(InvalidDataException)]),
     ];
+
+    /// <summary>The images the labels and answers seeds name: img0.png … img9.png beside the input.</summary>
+    public static readonly string[] LabelledImages = [.. Enumerable.Range(0, 10).Select(i => $"img{i}.png")];
+
+    // msn select --labelled: rows must name images of the data, once each.
+    private static void ReadLabels(string path)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var rows = LabelsFile.Read(path, folder, full =>
+            Array.IndexOf(LabelledImages, Path.GetFileName(full)) is var i && i >= 0 && Path.GetDirectoryName(full) == folder ? i : null);
+        FuzzFindingException.Require(rows.All(r => r.Row >= 0 && r.Row < LabelledImages.Length), "a row outside the images");
+        FuzzFindingException.Require(rows.Select(r => r.Row).Distinct().Count() == rows.Count, "an image labelled twice");
+        FuzzFindingException.Require(rows.All(r => r.Label.Length > 0), "an empty label");
+    }
+
+    // msn label restarting on its answers: the session loads them as the page's server does.
+    private static void ReadAnswers(string path)
+    {
+        using var features = TorchSharp.torch.zeros(LabelledImages.Length, 4);
+        using var session = new LabellingSession(features, LabelledImages, ["a", "b"], new AnswerStore(path));
+        var status = session.Status();
+        FuzzFindingException.Require(status.Labelled + status.Skipped + status.NotSure <= LabelledImages.Length, "more answers than images");
+    }
+
+    // msn label reopening a project: what it reads must be usable by a session.
+    private static void ReadLabelProject(string path)
+    {
+        var settings = LabellingProjectSettings.Read(path);
+        FuzzFindingException.Require(settings.Classes.Count >= 2, "fewer than two classes");
+        FuzzFindingException.Require(settings.Classes.All(c => LabelAnswer.ProblemWithClassName(c) is null), "a class name a session refuses");
+        FuzzFindingException.Require(settings.Classes.Distinct().Count() == settings.Classes.Count, "a class named twice");
+    }
 
     /// <summary>The target called <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">No such target.</exception>

@@ -42,6 +42,9 @@ public static class SeedCorpus
                 "splits" => [("valid-splits.json", """{"splits": {"seed0_k1": [0, 3], "seed1_pct10": [1, 2, 5], "custom": [4]}}"""u8.ToArray())],
                 "classifier" or "classifier-signed" => [("valid-tiny.msnc", Classifier(dir))],
                 "onnx" => [("valid-tiny.onnx", OnnxEncoderExport.ToBytes(Encoder(1)))],
+                "labels" => [("valid-labels.csv", "path,label\nimg1.png,cat\nimg3.png,dog\n"u8.ToArray())],
+                "answers" => [("valid-answers.csv", "path,answer\nimg0.png,a\nimg2.png,(skip)\nimg4.png,(not sure)\nimg5.png,b\n"u8.ToArray())],
+                "label-project" => [("valid-project.json", """{"images": "/data/photos", "checkpoint": "/data/ck.safetensors", "checkpoint_sha256": "00", "classes": ["cat", "dog"]}"""u8.ToArray())],
                 _ => throw new ArgumentException($"no seeds for '{target}'", nameof(target)),
             };
         }

@@ -29,12 +29,26 @@ public static class LabelsFile
             if (comma <= 0 || comma == line.Length - 1)
                 throw new InvalidDataException($"{where}: expected 'path,label', got '{Shorten(line)}'");
             string image = line[..comma].Trim(), label = line[(comma + 1)..].Trim();
-            string full = Path.GetFullPath(Path.IsPathRooted(image) ? image : Path.Combine(dataFolder, image));
+            string full = FullPath(image, dataFolder) ?? throw new InvalidDataException($"{where}: '{Shorten(image)}' is not a path");
             int row = rowOf(full) ?? throw new InvalidDataException($"{where}: '{Shorten(image)}' is not an image of {dataFolder}");
             if (!seen.Add(row)) throw new InvalidDataException($"{where}: '{Shorten(image)}' is labelled twice");
             result.Add((row, label));
         }
         return result;
+    }
+
+    // A NUL or another character no path may hold makes GetFullPath throw: that row is refused like any other.
+    private static string? FullPath(string image, string dataFolder)
+    {
+        if (image.Length == 0 || image.Contains('\0', StringComparison.Ordinal)) return null;
+        try
+        {
+            return Path.GetFullPath(Path.IsPathRooted(image) ? image : Path.Combine(dataFolder, image));
+        }
+        catch (Exception e) when (e is ArgumentException or PathTooLongException or NotSupportedException)
+        {
+            return null;
+        }
     }
 
     private static string Shorten(string s) => s.Length <= 80 ? s : s[..77] + "...";
