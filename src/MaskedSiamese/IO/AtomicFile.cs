@@ -35,6 +35,13 @@ public static partial class AtomicFile
             TryDelete(tmp);
             throw new UnauthorizedAccessException($"{full}: cannot be written (no permission in {dir})", e);
         }
+        catch (IOException e) when (e.GetType() == typeof(IOException))
+        {
+            // A full disk, a read-only mount: said of the file asked for, not of the temporary one.
+            TryDelete(tmp);
+            int cut = e.Message.IndexOf(" : '", StringComparison.Ordinal);
+            throw new IOException($"{full}: cannot be written ({(cut > 0 ? e.Message[..cut] : e.Message)})", e);
+        }
         catch
         {
             TryDelete(tmp);
