@@ -60,10 +60,9 @@ internal static class FinetuneCommand
         {
             options.Validate();
         }
-        catch (ArgumentException e)
+        catch (FineTuneOptionException e)
         {
-            string property = e.Message.Split(' ')[0];
-            throw new UserInputException(Flags.TryGetValue(property, out var flag) ? flag + e.Message[property.Length..] : e.Message);
+            throw new UserInputException(Flags.TryGetValue(e.Property, out var flag) ? $"{flag} {e.Problem}" : e.Message);
         }
         Console.WriteLine($"Fine-tuning → {runFolder}");
         Console.WriteLine($"  recipe    {options.Recipe()}");

@@ -118,12 +118,12 @@ public sealed record FineTuneOptions
     public TextWriter? Log { get; init; }
 
     /// <summary>Checks every value; the message names the property and its value, e.g. <c>Epochs 0: must be ≥ 1</c>.</summary>
-    /// <exception cref="ArgumentException">A value is out of range.</exception>
+    /// <exception cref="FineTuneOptionException">A value is out of range.</exception>
     public void Validate()
     {
         static void Require(bool ok, string name, object value, string rule)
         {
-            if (!ok) throw new ArgumentException(System.FormattableString.Invariant($"{name} {value}: {rule}"));
+            if (!ok) throw new FineTuneOptionException(name, System.FormattableString.Invariant($"{value}: {rule}"));
         }
         Require(Epochs >= 1, nameof(Epochs), Epochs, "must be ≥ 1");
         Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be ≥ 1");
