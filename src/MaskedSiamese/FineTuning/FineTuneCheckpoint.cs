@@ -22,30 +22,23 @@ internal static class FineTuneCheckpoint
     public static void Write(string path, FineTuneNetwork network, AdamW optimizer, EncoderArchitecture architecture,
         JsonObject training)
     {
+        // The moments are the live tensors, made before this scope; what is made here (the step counters) goes with it.
+        using var scope = NewDisposeScope();
         var model = network.state_dict();
         var state = optimizer.StateDict(copy: false);
-        try
+        var tensors = model.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => new KeyValuePair<string, Tensor>(ModelPrefix + kv.Key, kv.Value))
+            .Concat(state.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => new KeyValuePair<string, Tensor>(OptimizerPrefix + kv.Key, kv.Value))).ToList();
+        string arch = architecture.ToJson(), trainingText = training.ToJsonString();
+        SafetensorsFile.Write(path, tensors, new Dictionary<string, string>
         {
-            var tensors = model.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-                .Select(kv => new KeyValuePair<string, Tensor>(ModelPrefix + kv.Key, kv.Value))
-                .Concat(state.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-                    .Select(kv => new KeyValuePair<string, Tensor>(OptimizerPrefix + kv.Key, kv.Value))).ToList();
-            string arch = architecture.ToJson(), trainingText = training.ToJsonString();
-            SafetensorsFile.Write(path, tensors, new Dictionary<string, string>
-            {
-                ["format"] = FormatName,
-                ["format_version"] = "1",
-                ["architecture"] = arch,
-                ["training"] = trainingText,
-                ["sha256"] = ContentDigest.Of([arch, trainingText], tensors),
-            });
-        }
-        finally
-        {
-            // The moments are the live tensors; only the step counters are new.
-            foreach (var (key, t) in state)
-                if (key.EndsWith(".step", StringComparison.Ordinal)) t.Dispose();
-        }
+            ["format"] = FormatName,
+            ["format_version"] = "1",
+            ["architecture"] = arch,
+            ["training"] = trainingText,
+            ["sha256"] = ContentDigest.Of([arch, trainingText], tensors),
+        });
     }
 
     /// <summary>Restores <paramref name="network"/> and <paramref name="optimizer"/> from <paramref name="path"/> after
