@@ -89,15 +89,20 @@ async function showUncertain() {
   }));
 }
 
+// One cross-validation at a time (seconds at thousands of labels); a newer version is asked for when it ends.
+let estimating = false;
 async function estimate() {
-  if (!state || state.version === estimateVersion) return;
+  if (!state || state.version === estimateVersion || estimating) return;
+  estimating = true;
   const asked = state.version;
   try {
     const result = await api("api/estimate");
-    if (result.version !== state.version) return;
-    estimateVersion = asked;
-    $("estimate").textContent = result.accuracy == null ? "needs 2 labels of every labelled class" : `${(100 * result.accuracy).toFixed(1)} %`;
-  } catch (e) { say(e.message); }
+    if (result.version === state.version) {
+      estimateVersion = asked;
+      $("estimate").textContent = result.accuracy == null ? "needs 2 labels of every labelled class" : `${(100 * result.accuracy).toFixed(1)} %`;
+    }
+  } catch (e) { say(e.message); } finally { estimating = false; }
+  if (state.version !== estimateVersion) estimate();
 }
 
 async function act(work) {
