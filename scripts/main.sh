@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: MSN pretraining on Fashion-MNIST with the default recipe, then the low-shot table
 # (1, 2, 5, 10 labels per class, 3 splits) beside the raw-pixel and random-encoder baselines, then the label-selection
-# table (typicality against uniform and class-balanced random, 10-100 labels, 5 seeds) on the same cached features.
+# table (typicality against uniform and class-balanced random, 10-100 labels, 5 seeds, about 2 minutes).
 # Extra arguments go to `msn pretrain` (e.g. -o runs/mine, --resume, --set optimization.epochs=2).
 set -euo pipefail
 cd "$(dirname "$0")/.."

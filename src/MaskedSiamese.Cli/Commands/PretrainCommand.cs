@@ -155,7 +155,7 @@ internal static class PretrainCommand
         EvaluateSelection(options, runFolder, checkpoint, cancellation);
     }
 
-    /// <summary>Which images to label, scored by a simulated labeller on the same (cached) features: the table of
+    /// <summary>Which images to label, scored by a simulated labeller on the run's features (cached in the run folder): the table of
     /// <c>msn eval selection</c> with its defaults.</summary>
     private static void EvaluateSelection(LowShotEvaluationOptions extraction, string runFolder, string checkpoint,
         CancellationToken cancellation)
