@@ -13,24 +13,37 @@ internal static class LabelCommand
 {
     public static Command Create()
     {
-        var folder = new Argument<DirectoryInfo>("folder") { Description = "The folder of images to label (walked recursively)." };
+        var folder = new Argument<DirectoryInfo>("folder")
+        {
+            Description = "The folder of images to label (walked recursively).",
+        };
         var checkpoint = new Option<FileInfo?>("--checkpoint", "-c")
         {
-            Description = "Checkpoint whose target encoder's features choose the images and make the classifier (needed the first time).",
+            Description = "Checkpoint whose target encoder's features choose the images and make the classifier " +
+                "(needed the first time).",
         };
-        var classes = new Option<string?>("--classes") { Description = "Class names, comma-separated, in key order (1, 2, …); later runs may add classes at the end." };
+        var classes = new Option<string?>("--classes")
+        {
+            Description = "Class names, comma-separated, in key order (1, 2, …); later runs may add classes at the end.",
+        };
         var project = new Option<DirectoryInfo?>("--project")
         {
-            Description = "Folder of the labelling project (answers, features, thumbnails, export). Default: FOLDER.labels beside the images.",
+            Description = "Folder of the labelling project (answers, features, thumbnails, export). Default: " +
+                "FOLDER.labels beside the images.",
         };
         var host = new Option<string>("--host")
         {
             Description = "Address to listen on (default 127.0.0.1: this machine only).",
             DefaultValueFactory = _ => "127.0.0.1",
         };
-        var port = new Option<int>("--port") { Description = "Port (default 0: any free port; the address is printed).", DefaultValueFactory = _ => 0 };
-        var command = new Command("label", "Label a folder of images in a local web page: the most useful images first, a classifier " +
-            "refitted after every label, predictions to accept or correct in bulk, and an export to labels.csv, class folders and classifier.msnc.")
+        var port = new Option<int>("--port")
+        {
+            Description = "Port (default 0: any free port; the address is printed).",
+            DefaultValueFactory = _ => 0,
+        };
+        var command = new Command("label", "Label a folder of images in a local web page: the most useful images first, " +
+            "a classifier refitted after every label, predictions to accept or correct in bulk, and an export to " +
+            "labels.csv, class folders and classifier.msnc.")
         {
             folder, checkpoint, classes, project, host, port,
         };
@@ -56,10 +69,13 @@ internal static class LabelCommand
                 throw new UserInputException($"--host {address} --port {portNumber}: cannot listen ({e.Message})");
             }
             var url = LabelServer.Address(app);
-            Console.WriteLine($"msn label: {state.Images.Count} images of {opened.Settings.Images}, project {opened.Folder}");
+            Console.WriteLine($"msn label: {state.Images.Count} images of {opened.Settings.Images}, project " +
+                $"{opened.Folder}");
             if (!IPAddress.IsLoopback(address))
-                Console.Error.WriteLine($"msn label: listening on {address}, not only this machine: anyone who can reach it and has the token can label");
-            Console.WriteLine($"msn label: open {url.Scheme}://{url.Authority}/?token={token}  (Ctrl+C stops; every answer is already saved)");
+                Console.Error.WriteLine($"msn label: listening on {address}, not only this machine: anyone who " +
+                    $"can reach it and has the token can label");
+            Console.WriteLine($"msn label: open {url.Scheme}://{url.Authority}/?token={token}  (Ctrl+C stops; " +
+                $"every answer is already saved)");
             Console.Out.Flush();
             state.StartPreparing(cancellation);
             await app.WaitForShutdownAsync(cancellation);

@@ -26,7 +26,8 @@ internal static class LabelServer
     /// <summary>A new random token (32 bytes, hex): the only way into the page, as Jupyter's.</summary>
     public static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
-    /// <summary>Builds the server, listening on <paramref name="address"/>:<paramref name="port"/> (0: any free port).</summary>
+    /// <summary>Builds the server, listening on <paramref name="address"/>:<paramref name="port"/> (0: any free
+    /// port).</summary>
     public static WebApplication Build(LabelServerState state, IPAddress address, int port, string token)
     {
         var builder = WebApplication.CreateSlimBuilder();

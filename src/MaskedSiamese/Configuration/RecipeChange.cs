@@ -50,6 +50,7 @@ public static class RecipeChange
         if (string.IsNullOrEmpty(recorded)) return;
         var changed = Differences(recorded, current.ToYaml());
         if (changed.Count > 0)
-            throw new ConfigException($"--resume: the run was started with other values of {string.Join(", ", changed)} ({checkpoint}); resume with the recipe it records (its config.yaml), or pass --allow-recipe-change");
+            throw new ConfigException($"--resume: the run was started with other values of {string.Join(", ", changed)} " +
+                $"({checkpoint}); resume with the recipe it records (its config.yaml), or pass --allow-recipe-change");
     }
 }

@@ -26,6 +26,7 @@ public sealed class FineTuneOptionException : ArgumentException
     /// <summary>The value and the rule it breaks, e.g. <c>0: must be ≥ 1</c>.</summary>
     public string Problem { get; } = "";
 
-    /// <summary>One line: the property, its value and the rule (without ArgumentException's parameter suffix).</summary>
+    /// <summary>One line: the property, its value and the rule (without ArgumentException's parameter
+    /// suffix).</summary>
     public override string Message => Property.Length > 0 ? $"{Property} {Problem}" : base.Message;
 }

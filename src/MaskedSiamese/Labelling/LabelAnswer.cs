@@ -27,7 +27,8 @@ public static class LabelAnswer
             Skip => SkipText,
             NotSure => NotSureText,
             >= 0 when answer < classes.Count => classes[answer],
-            _ => throw new ArgumentOutOfRangeException(nameof(answer), answer, $"not an answer for {classes.Count} classes"),
+            _ => throw new ArgumentOutOfRangeException(nameof(answer), answer, $"not an answer for " +
+                $"{classes.Count} classes"),
         };
     }
 

@@ -81,8 +81,10 @@ public sealed class LabellingProject : IDisposable
     {
         if (images is null) throw new InvalidDataException("a new labelling project needs the image folder");
         if (checkpoint is null)
-            throw new InvalidDataException("a new labelling project needs --checkpoint (the encoder whose features choose the images and make the classifier)");
-        if (classes is null || classes.Count < 2) throw new InvalidDataException("a new labelling project needs --classes with at least two names (a,b,c)");
+            throw new InvalidDataException("a new labelling project needs --checkpoint (the encoder whose " +
+                "features choose the images and make the classifier)");
+        if (classes is null || classes.Count < 2) throw new InvalidDataException("a new labelling project needs " +
+            "--classes with at least two names (a,b,c)");
         CheckClasses(classes);
         string full = Path.GetFullPath(checkpoint);
         if (!File.Exists(full)) throw new FileNotFoundException($"{full}: checkpoint not found");
@@ -93,16 +95,21 @@ public sealed class LabellingProject : IDisposable
         string? checkpoint, IReadOnlyList<string>? classes)
     {
         if (images is not null && Path.GetFullPath(images) != saved.Images)
-            throw new InvalidDataException($"{path}: this project labels {saved.Images}, not {Path.GetFullPath(images)} (name another --project)");
+            throw new InvalidDataException($"{path}: this project labels {saved.Images}, not " +
+                $"{Path.GetFullPath(images)} (name another --project)");
         if (checkpoint is not null && Path.GetFullPath(checkpoint) != saved.Checkpoint)
-            throw new InvalidDataException($"{path}: this project's features come from {saved.Checkpoint}, not {Path.GetFullPath(checkpoint)} (name another --project)");
-        if (!File.Exists(saved.Checkpoint)) throw new FileNotFoundException($"{saved.Checkpoint}: the project's checkpoint is gone");
+            throw new InvalidDataException($"{path}: this project's features come from {saved.Checkpoint}, not " +
+                $"{Path.GetFullPath(checkpoint)} (name another --project)");
+        if (!File.Exists(saved.Checkpoint)) throw new FileNotFoundException($"{saved.Checkpoint}: the project's " +
+            $"checkpoint is gone");
         if (FeatureCache.HashFile(saved.Checkpoint) != saved.CheckpointSha256)
-            throw new InvalidDataException($"{saved.Checkpoint}: changed since the project began (SHA-256 differs); start another --project");
+            throw new InvalidDataException($"{saved.Checkpoint}: changed since the project began (SHA-256 " +
+                $"differs); start another --project");
         if (classes is null) return saved;
         CheckClasses(classes);
         if (classes.Count < saved.Classes.Count || !classes.Take(saved.Classes.Count).SequenceEqual(saved.Classes))
-            throw new InvalidDataException($"--classes {string.Join(',', classes)}: the project has {string.Join(',', saved.Classes)}; classes can only be added at the end");
+            throw new InvalidDataException($"--classes {string.Join(',', classes)}: the project has " +
+                $"{string.Join(',', saved.Classes)}; classes can only be added at the end");
         return saved with { Classes = [.. classes] };
     }
 
@@ -110,7 +117,8 @@ public sealed class LabellingProject : IDisposable
     {
         if (classes.Select(LabelAnswer.ProblemWithClassName).FirstOrDefault(p => p is not null) is { } problem)
             throw new InvalidDataException($"--classes: {problem}");
-        if (classes.Distinct().Count() != classes.Count) throw new InvalidDataException("--classes: a class is named twice");
+        if (classes.Distinct().Count() != classes.Count) throw new InvalidDataException("--classes: a class is " +
+            "named twice");
     }
 
     /// <summary>Indexes the image folder (headers only); unreadable files are counted skips.</summary>
@@ -138,7 +146,8 @@ public sealed class LabellingProject : IDisposable
     private static EvalOptions Transform(MsnCheckpoint checkpoint) =>
         CheckpointEvalTransform.Resolve(checkpoint, EvalNormalization.Auto).Options;
 
-    /// <summary>A session over <paramref name="features"/> of <paramref name="images"/> with the saved answers.</summary>
+    /// <summary>A session over <paramref name="features"/> of <paramref name="images"/> with the saved
+    /// answers.</summary>
     public LabellingSession StartSession(ImageFolderSource images, FeatureTable features, LabellingSessionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -147,7 +156,8 @@ public sealed class LabellingProject : IDisposable
         return new LabellingSession(features.Features, names, Settings.Classes, Answers, options);
     }
 
-    /// <summary>The name of an image in answers and exports: its path relative to the image folder, '/'-separated.</summary>
+    /// <summary>The name of an image in answers and exports: its path relative to the image folder,
+    /// '/'-separated.</summary>
     public string RelativeName(string path) => Path.GetRelativePath(Settings.Images, path).Replace('\\', '/');
 
     /// <summary>

@@ -31,7 +31,8 @@ public sealed class LabellingSession : IDisposable
     private PredictedImage[]? _ranked;
     private (long Version, double? Accuracy)? _estimate;
 
-    /// <summary>A session over <paramref name="features"/> (copied) of the images named <paramref name="items"/>.</summary>
+    /// <summary>A session over <paramref name="features"/> (copied) of the images named <paramref
+    /// name="items"/>.</summary>
     /// <param name="features">Encoder features [N, D] as extracted (not yet centred or normalised).</param>
     /// <param name="items">N unique names (paths relative to the image folder).</param>
     /// <param name="classes">Class names (see <see cref="LabelAnswer.ProblemWithClassName"/>), at least two.</param>
@@ -97,7 +98,8 @@ public sealed class LabellingSession : IDisposable
             {
                 CheckItem(item);
                 if (answer != LabelAnswer.Skip && answer != LabelAnswer.NotSure && (answer < 0 || answer >= Classes.Count))
-                    throw new ArgumentOutOfRangeException(nameof(answers), answer, $"not an answer for {Classes.Count} classes");
+                    throw new ArgumentOutOfRangeException(nameof(answers), answer, $"not an answer for " +
+                        $"{Classes.Count} classes");
             }
             foreach (var (item, answer) in answers)
             {
@@ -213,7 +215,8 @@ public sealed class LabellingSession : IDisposable
     private sealed record Round(HashSet<int> Taken, IReadOnlyList<int> Picks);
 
     /// <summary>Unanswered images by the current classifier's confidence, the least sure first: rows
-    /// <paramref name="offset"/> … <paramref name="offset"/> + <paramref name="count"/> − 1 of that list, and its length
+    /// <paramref name="offset"/> … <paramref name="offset"/> + <paramref name="count"/> − 1 of that list, and its
+    /// length
     /// (empty until two classes have class answers).</summary>
     public (IReadOnlyList<PredictedImage> Page, int Total) LeastSure(int offset, int count)
     {
@@ -324,7 +327,8 @@ public sealed class LabellingSession : IDisposable
         foreach (var (item, text) in store.Load())
         {
             int answer = LabelAnswer.Parse(text, Classes)
-                ?? throw new InvalidDataException($"{store.Path}: '{item}' is answered '{text}', which names no class of {string.Join(", ", Classes)}");
+                ?? throw new InvalidDataException($"{store.Path}: '{item}' is answered '{text}', which names no " +
+                    $"class of {string.Join(", ", Classes)}");
             if (!_itemOf.TryGetValue(item, out int i))
             {
                 _foreign.Add((item, text));   // its image is gone (or unreadable now): kept in the file, not shown

@@ -15,7 +15,8 @@ namespace MaskedSiamese.Labelling;
 /// </summary>
 public sealed class ThumbnailCache
 {
-    /// <summary>A cache in <paramref name="folder"/> of thumbnails at most <paramref name="side"/> pixels wide and high.</summary>
+    /// <summary>A cache in <paramref name="folder"/> of thumbnails at most <paramref name="side"/> pixels wide and
+    /// high.</summary>
     public ThumbnailCache(string folder, int side = 192)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
@@ -48,7 +49,8 @@ public sealed class ThumbnailCache
         return jpeg;
     }
 
-    /// <summary>JPEG bytes of <paramref name="image"/> shrunk (never enlarged) to fit <paramref name="side"/>.</summary>
+    /// <summary>JPEG bytes of <paramref name="image"/> shrunk (never enlarged) to fit <paramref
+    /// name="side"/>.</summary>
     public static byte[] Encode(RgbImage image, int side)
     {
         ArgumentNullException.ThrowIfNull(image);

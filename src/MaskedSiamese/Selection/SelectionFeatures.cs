@@ -12,7 +12,8 @@ namespace MaskedSiamese.Selection;
 /// </summary>
 public static class SelectionFeatures
 {
-    /// <summary>Extracts (or reads from <paramref name="cache"/>) the features of <paramref name="location"/>'s training
+    /// <summary>Extracts (or reads from <paramref name="cache"/>) the features of <paramref name="location"/>'s
+    /// training
     /// images.</summary>
     /// <param name="location"><c>fashion-mnist</c>, <c>fashion-mnist:FOLDER</c> or a folder.</param>
     /// <param name="checkpointPath">The checkpoint; null for raw pixels.</param>
