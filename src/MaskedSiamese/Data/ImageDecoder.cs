@@ -36,13 +36,20 @@ public static class ImageDecoder
     public static string? Probe(string path) => Probe(path, DefaultMaxPixels);
 
     /// <summary>As <see cref="Probe(string)"/>, with images above <paramref name="maxPixels"/> (width × height) refused.</summary>
-    public static string? Probe(string path, long maxPixels)
+    public static string? Probe(string path, long maxPixels) => Probe(path, maxPixels, out _);
+
+    /// <summary>As <see cref="Probe(string, long)"/>; <paramref name="pixels"/> receives width × height as the header
+    /// claims (0 when it cannot be read), what <see cref="DecodeBudget"/> is claimed by.</summary>
+    public static string? Probe(string path, long maxPixels, out long pixels)
     {
+        pixels = 0;
         if (!FileKind.IsRegularFile(path)) return NotRegular;
         try
         {
             using var codec = SKCodec.Create(path, out var result);
-            return codec is null ? $"not a decodable image ({result})" : CheckSize(codec.Info, maxPixels);
+            if (codec is null) return $"not a decodable image ({result})";
+            pixels = Math.Max(0L, (long)codec.Info.Width * codec.Info.Height);
+            return CheckSize(codec.Info, maxPixels);
         }
 #pragma warning disable CA1031 // any failure on one file is that file's skip, whatever the decoder throws
         catch (Exception e)
@@ -55,18 +62,8 @@ public static class ImageDecoder
     /// <summary>Width × height that the header of <paramref name="path"/> claims, or 0 when it cannot be read.</summary>
     public static long PixelCount(string path)
     {
-        if (!FileKind.IsRegularFile(path)) return 0;
-        try
-        {
-            using var codec = SKCodec.Create(path, out _);
-            return codec is null ? 0 : Math.Max(0L, (long)codec.Info.Width * codec.Info.Height);
-        }
-#pragma warning disable CA1031 // an unreadable header is the decode's to report; here it only means "unknown"
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return 0;
-        }
+        Probe(path, long.MaxValue, out long pixels);
+        return pixels;
     }
 
     /// <summary>Decodes the whole of <paramref name="path"/>; on failure returns null and says why in <paramref name="error"/>.</summary>

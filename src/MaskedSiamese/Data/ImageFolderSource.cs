@@ -13,15 +13,17 @@ public sealed class ImageFolderSource : IImageSource
 {
     private readonly string[] _paths;
     private readonly int[] _labels;
+    private readonly long[] _pixels;
     private readonly TextWriter? _log;
     private readonly ConcurrentDictionary<int, bool> _lateFailures = new();
     private readonly Lock _logLock = new();
     private readonly int _upFrontSkipped;
     private readonly long _maxPixels;
 
-    private ImageFolderSource(string root, string[] paths, int[] labels, IReadOnlyList<string> classNames,
+    private ImageFolderSource(string root, string[] paths, int[] labels, long[] pixels, IReadOnlyList<string> classNames,
         int upFrontSkipped, ImageFolderOptions options)
     {
+        _pixels = pixels;
         Root = root;
         _paths = paths;
         _labels = labels;
@@ -50,7 +52,7 @@ public sealed class ImageFolderSource : IImageSource
     public int Label(int index) => _labels[index];
 
     /// <inheritdoc/>
-    public long PixelCount(int index) => ImageDecoder.PixelCount(_paths[index]);
+    public long PixelCount(int index) => _pixels[index];   // from the scan's header check: no file read here
 
     /// <inheritdoc/>
     public RgbImage? TryGet(int index)
@@ -84,6 +86,7 @@ public sealed class ImageFolderSource : IImageSource
         var classIndex = classNames.Select((c, i) => (c, i)).ToDictionary(t => t.c, t => t.i, StringComparer.Ordinal);
         var problems = new string?[candidates.Count];
         var labels = new int[candidates.Count];
+        var pixels = new long[candidates.Count];
         Parallel.For(0, candidates.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var (path, cls) = candidates[i];
@@ -92,14 +95,18 @@ public sealed class ImageFolderSource : IImageSource
                 problems[i] = $"class folder '{cls}' is not one of the {classNames.Count} classes";
             else if (!File.Exists(path))
                 problems[i] = "file not found";
+            else if (!options.DecodeUpFront)
+                problems[i] = ImageDecoder.Probe(path, options.MaxPixels, out pixels[i]);
             else
-                problems[i] = options.DecodeUpFront
-                    ? (ImageDecoder.TryDecode(path, options.MaxPixels, out string? e) is null ? e : null)
-                    : ImageDecoder.Probe(path, options.MaxPixels);
+            {
+                var image = ImageDecoder.TryDecode(path, options.MaxPixels, out problems[i]);
+                pixels[i] = image is null ? 0 : (long)image.Width * image.Height;
+            }
         });
 
         var paths = new List<string>(candidates.Count);
         var kept = new List<int>(candidates.Count);
+        var keptPixels = new List<long>(candidates.Count);
         int skipped = 0;
         for (int i = 0; i < candidates.Count; i++)
         {
@@ -111,12 +118,13 @@ public sealed class ImageFolderSource : IImageSource
             }
             paths.Add(candidates[i].Path);
             kept.Add(labels[i]);
+            keptPixels.Add(pixels[i]);
         }
         if (paths.Count == 0)
             throw new InvalidDataException(
                 $"No readable images in {root}: {candidates.Count} candidate file(s), {skipped} unreadable" +
                 (options.ListFile is null ? "" : $" (list {options.ListFile})"));
-        return new ImageFolderSource(root, [.. paths], [.. kept], classNames, skipped, options);
+        return new ImageFolderSource(root, [.. paths], [.. kept], [.. keptPixels], classNames, skipped, options);
     }
 
     private static List<(string Path, string? Class)> Enumerate(string root, string[]? classDirs, TextWriter? log)

@@ -143,11 +143,7 @@ public sealed class LabellingSession : IDisposable
     /// <summary>The images with a class answer and their classes, in answering order.</summary>
     public (int[] Items, int[] Classes) Labelled()
     {
-        lock (_lock)
-        {
-            var items = _order.Where(i => _answers[i] >= 0).ToArray();
-            return (items, items.Select(i => _answers[i]).ToArray());
-        }
+        lock (_lock) return LabelledUnlocked();
     }
 
     /// <summary>The features as extracted of <paramref name="items"/> [n, D] (a new tensor).</summary>
@@ -269,10 +265,19 @@ public sealed class LabellingSession : IDisposable
         if (present.Length < 2 || classes.GroupBy(c => c).Min(g => g.Count()) < 2) return null;
         var dense = classes.Select(c => Array.IndexOf(present, c)).ToArray();
         using var scope = NewDisposeScope();
-        using var index = tensor(items.Select(i => (long)i).ToArray());
-        var x = FeaturePreprocessing.CenterAndNormalize(_raw.index_select(0, index).to(float64));
+        var x = Prepared(items);
         var search = LambdaSearch.CrossValidate(x, dense, present.Length);
         return search.Scores.Max(s => s.MeanAccuracy);
+    }
+
+    // The classifier's view of some rows: float64, centred and normalised as msn fit reads features (in the
+    // caller's dispose scope).
+    private Tensor Prepared(int[] items)
+    {
+        using var index = tensor(items.Select(i => (long)i).ToArray());
+        using var rows = _raw.index_select(0, index);
+        using var wide = rows.to(float64);
+        return FeaturePreprocessing.CenterAndNormalize(wide);
     }
 
     private (int[] Items, int[] Classes) LabelledUnlocked()
@@ -301,8 +306,7 @@ public sealed class LabellingSession : IDisposable
         }
         var watch = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
-        using var index = tensor(items.Select(i => (long)i).ToArray());
-        var x = FeaturePreprocessing.CenterAndNormalize(_raw.index_select(0, index).to(float64));
+        var x = Prepared(items);
         var model = MultinomialLogisticRegression.Fit(x, classes.Select(c => Array.IndexOf(present, c)).ToArray(),
             present.Length, new LogisticRegressionOptions { Lambda = _options.Lambda });
         _head = new Head(model, present, watch.Elapsed.TotalMilliseconds);

@@ -42,9 +42,14 @@ public sealed class ThumbnailCache
             $"{info.FullName}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}\n{Side}"))));
         string cached = Path.Combine(Folder, key[..2], key + ".jpg");
         if (File.Exists(cached)) return File.ReadAllBytes(cached);
-        var image = ImageDecoder.TryDecode(imagePath, out _);
-        if (image is null) return null;
-        byte[] jpeg = Encode(image, Side);
+        byte[] jpeg;
+        // The page asks for several at once: large photos wait their turn like any other decode.
+        using (DecodeBudget.Enter(ImageDecoder.PixelCount(imagePath)))
+        {
+            var image = ImageDecoder.TryDecode(imagePath, out _);
+            if (image is null) return null;
+            jpeg = Encode(image, Side);
+        }
         AtomicFile.Write(cached, s => s.Write(jpeg));
         return jpeg;
     }
