@@ -8,6 +8,7 @@ using MaskedSiamese.Diagnostics;
 using MaskedSiamese.Engine;
 using MaskedSiamese.IO;
 using MaskedSiamese.Onnx;
+using MaskedSiamese.Pretraining;
 using MaskedSiamese.Training;
 
 namespace MaskedSiamese.Cli.Commands;
@@ -85,16 +86,18 @@ internal static class BenchCommand
     internal static TrainingBenchmarkResult RunOne(string recipe, IReadOnlyList<string> overrides, int timed, bool measureLoader)
     {
         var cfg = ConfigLoading.Load(recipe, [.. overrides]);
-        var settings = cfg.ToTrainerSettings();
-        var source = PretrainingData.Open(cfg);
-        using var loader = new MultiViewLoader(source, cfg.ToAugmentationOptions(), cfg.ToLoaderOptions());
-        long scheduled = (long)loader.BatchesPerEpoch * cfg.Optimization.Epochs;
+        using var setup = PretrainingSetup.Open(cfg, new PretrainingRequest { Evaluate = false }, Console.Error,
+            writeRun: false);
+        long scheduled = setup.Recipe.Schedule.TotalSteps;
         if (timed < 1 || scheduled < TrainingBenchmark.WarmupSteps + timed)
-            throw new UserInputException($"--steps {timed}: the schedule has {scheduled} steps, fewer than {TrainingBenchmark.WarmupSteps} warm-up + {timed} timed (or --steps < 1); raise optimization.epochs or lower --steps");
-        Console.Error.WriteLine($"precision {settings.PrecisionReason}");
+            throw new UserInputException($"--steps {timed}: the schedule has {scheduled} steps, fewer than " +
+                $"{TrainingBenchmark.WarmupSteps} warm-up + {timed} timed (or --steps < 1); raise optimization.epochs " +
+                "or lower --steps");
+        Console.Error.WriteLine($"precision {setup.Precision.Reason}");
         var probe = PrecisionProbe.Choose(MsnConfigPrecision.ProbeShapes(cfg), cfg.Meta.Threads);   // information only
         Console.Error.WriteLine($"probe     {probe.Reason}");
-        return TrainingBenchmark.Run(settings, loader, source, timed, log: m => Console.Error.WriteLine(m), measureLoader: measureLoader);
+        return TrainingBenchmark.Run(setup.Recipe, setup.Loop, setup.Context, setup.Precision.Reason, setup.Loader,
+            setup.Source, timed, log: m => Console.Error.WriteLine(m), measureLoader: measureLoader);
     }
 
     private static void Print(TrainingBenchmarkResult r)
@@ -122,10 +125,11 @@ internal static class BenchCommand
         command.SetAction(parse =>
         {
             var cfg = ConfigLoading.Load(parse.GetValue(config) ?? DefaultRecipe, parse.GetValue(sets));
-            var source = PretrainingData.Open(cfg);
-            var aug = cfg.ToAugmentationOptions();
-            var options = cfg.ToLoaderOptions();
-            var r = DataLoaderBenchmark.Run(source, aug, options, parse.GetValue(steps));
+            using var setup = PretrainingSetup.Open(cfg, new PretrainingRequest { Evaluate = false }, Console.Error,
+                writeRun: false);
+            var aug = setup.Loader.Augmentation;
+            var options = setup.Loader.Options;
+            var r = DataLoaderBenchmark.Run(setup.Source, aug, options, parse.GetValue(steps));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"loader    {r.BatchesPerSecond:F1} batches/s, {r.ImagesPerSecond:F0} images/s, {r.ViewsPerSecond:F0} views/s " +
                 $"(batch {options.BatchSize}, {2 + aug.FocalCount} views per image, {r.Workers} worker(s), {r.Batches} batches in {r.Seconds:F2} s)"));

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using MaskedSiamese.IO;
 using MaskedSiamese.Selection;
 
@@ -53,7 +52,7 @@ internal static class EvalSelectionCommand
             Console.Write(Table(scores, options));
             if (parse.GetValue(common.Json) is { } json)
             {
-                AtomicFile.WriteAllText(json.FullName, ToJson(scores, options, path, extraction.Data));
+                AtomicFile.WriteAllText(json.FullName, SelectionReport.ToJson(scores, options, path, extraction.Data));
                 Console.WriteLine($"JSON → {json.FullName}");
             }
             return Task.FromResult(0);
@@ -68,7 +67,7 @@ internal static class EvalSelectionCommand
         var text = new System.Text.StringBuilder();
         text.AppendLine(string.Create(inv, $"label selection: top-1 % on the test images, mean ± std over {options.Seeds} seeds, pool {options.PoolSize}"));
         text.Append(string.Create(inv, $"{"features",-10}{"labels",7}"));
-        foreach (var s in options.Strategies) text.Append(string.Create(inv, $"  {Name(s),16}"));
+        foreach (var s in options.Strategies) text.Append(string.Create(inv, $"  {SelectionStrategyName.Of(s),16}"));
         text.AppendLine();
         foreach (var group in scores.GroupBy(s => (s.Features, s.Budget)))
         {
@@ -83,49 +82,18 @@ internal static class EvalSelectionCommand
         return text.ToString();
     }
 
-    /// <summary>The strategy's name on the command line and in tables.</summary>
-    internal static string Name(SelectionStrategy strategy) => strategy switch
-    {
-        SelectionStrategy.ClassBalanced => "class-balanced",
-        SelectionStrategy.InRounds => "in-rounds",
-        _ => strategy.ToString().ToLowerInvariant(),
-    };
-
     private static List<SelectionStrategy> ParseStrategies(string text)
     {
         var all = Enum.GetValues<SelectionStrategy>();
         var parsed = new List<SelectionStrategy>();
         foreach (string name in text.Split(',', StringSplitOptions.TrimEntries))
         {
-            var match = all.Where(s => Name(s) == name).ToList();
+            var match = all.Where(s => SelectionStrategyName.Of(s) == name).ToList();
             if (match.Count == 0)
-                throw new UserInputException($"--strategies: '{name}' is none of {string.Join(", ", all.Select(Name))}");
+                throw new UserInputException($"--strategies: '{name}' is none of {string.Join(", ", all.Select(SelectionStrategyName.Of))}");
             if (parsed.Contains(match[0])) throw new UserInputException($"--strategies: '{name}' is named twice");
             parsed.Add(match[0]);
         }
         return parsed;
     }
-
-    internal static string ToJson(IReadOnlyList<SelectionScore> scores, SelectionEvaluationOptions options, string checkpoint,
-        string data) =>
-        JsonSerializer.Serialize(new
-        {
-            schema = "maskedsiamese.selection/1",
-            checkpoint,
-            data,
-            seeds = options.Seeds,
-            pool = options.PoolSize,
-            lambda = options.Lambda,
-            results = scores.Select(s => new
-            {
-                features = s.Features,
-                strategy = Name(s.Strategy),
-                budget = s.Budget,
-                mean = s.Mean,
-                std = s.Std,
-                accuracies = s.Accuracies,
-            }),
-        }, Indented);
-
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 }

@@ -1,14 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
-using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
-using MaskedSiamese.Data;
-using MaskedSiamese.Engine;
-using MaskedSiamese.Evaluation;
-using MaskedSiamese.IO;
-using MaskedSiamese.Models;
-using MaskedSiamese.Selection;
-using MaskedSiamese.Training;
+using MaskedSiamese.Pretraining;
 
 namespace MaskedSiamese.Cli.Commands;
 
@@ -75,109 +67,33 @@ internal static class PretrainCommand
             string? outDir = parse.GetValue(output);
             if (outDir is not null) overrides.Add($"logging.folder={outDir}");
             var cfg = ConfigLoading.Load(parse.GetValue(config), overrides);
-            var run = new PretrainRequest(parse.GetValue(resume), parse.GetValue(overwrite), parse.GetValue(initFrom), !parse.GetValue(noEval),
-                parse.GetValue(allowRecipeChange));
+            var run = new PretrainingRequest
+            {
+                Resume = parse.GetValue(resume),
+                Overwrite = parse.GetValue(overwrite),
+                InitFrom = parse.GetValue(initFrom),
+                Evaluate = !parse.GetValue(noEval),
+                AllowRecipeChange = parse.GetValue(allowRecipeChange),
+            };
             return Task.FromResult(Run(cfg, run, cancellation));
         });
         return command;
     }
 
-    private sealed record PretrainRequest(bool Resume, bool Overwrite, string? InitFrom, bool Evaluate, bool AllowRecipeChange);
-
-    private static int Run(MsnConfig cfg, PretrainRequest request, CancellationToken cancellation)
+    private static int Run(MsnConfig cfg, PretrainingRequest request, CancellationToken cancellation)
     {
-        if (request.Resume && request.Overwrite) throw new UserInputException("--resume and --overwrite: choose one (continue the run, or start over)");
+        if (request.Resume && request.Overwrite)
+            throw new UserInputException("--resume and --overwrite: choose one (continue the run, or start over)");
         using var signals = new StopSignals(cancellation);
-        var (resume, initFrom) = (request.Resume, request.InitFrom);
-        string runFolder = Path.GetFullPath(cfg.Logging.Folder);
-        var settings = cfg.ToTrainerSettings();   // refuses a bad config before anything starts
-        if (resume && !request.AllowRecipeChange)
-            RecipeChange.RequireSameAsRecorded(cfg, new CheckpointStore(runFolder, settings.Tag, settings.KeepCheckpoints).LatestPath);
-        var collective = Collectives.Current;     // under an MPI launcher: MPI starts here, before any work
-        settings = RunPrecision.Resolve(settings, runFolder, resume, collective);
-        if (collective.Rank != 0) Console.SetOut(TextWriter.Null);   // rank 0 speaks for the job
-        using var initial = initFrom is null || resume ? null : MsnCheckpoint.LoadAny(initFrom);
-        if (initial is not null && initial.Architecture.Vit != settings.Architecture.Vit)
-            throw new UserInputException($"--init-from {initFrom}: its encoder ({Describe(initial.Architecture)}) differs from the config's ({Describe(settings.Architecture)})");
-        if (initial is not null) settings = settings with { Architecture = initial.Architecture };
-        var source = PretrainingData.Open(cfg);
-        using var loader = new MultiViewLoader(source, cfg.ToAugmentationOptions(),
-            cfg.ToLoaderOptions() with { Rank = collective.Rank, WorldSize = collective.WorldSize });
-        var a = settings.Architecture.Vit;
-        Console.WriteLine($"MSN pretraining → {runFolder}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  data      {cfg.DataLocation()}: {source.Count} images{(source.SkippedCount > 0 ? $" ({source.SkippedCount} unreadable, skipped)" : "")}, batch {cfg.Criterion.BatchSize}, {loader.BatchesPerEpoch} steps/epoch × {cfg.Optimization.Epochs} epochs"));
-        Console.WriteLine($"  model     {Describe(settings.Architecture)}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  views     1 target + 1 anchor at {cfg.Data.RandSize} px (patch_drop {cfg.Data.PatchDrop}), {cfg.Data.FocalViews} focal at {cfg.Data.FocalSize} px"));
-        if (collective.WorldSize > 1)
-            Console.WriteLine($"  processes {collective.WorldSize} (MPI), batch {cfg.Criterion.BatchSize} per process, {cfg.Criterion.BatchSize * collective.WorldSize} per step");
-        Console.WriteLine($"  precision {settings.PrecisionReason}");
-        if (resume) Console.WriteLine("  resuming  from the latest checkpoint");
-        IProgress<TrainingProgress>? progress = collective.Rank == 0 ? new ProgressBar() : null;
-        var meter = collective is MpiCollective mpi ? new CommunicationMeter(mpi, progress) : null;
-        var outcome = new MsnTrainer(settings).Run(loader, runFolder, resume, initial, meter ?? progress, request.Overwrite, signals.Token);
-        if (source.SkippedCount > 0) Console.WriteLine($"  skipped   {source.SkippedCount} unreadable images");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{(outcome.Completed ? "Finished" : "Stopped")} at step {outcome.StepsDone} in {outcome.Seconds:F0} s " +
-            $"({outcome.MeanStepMilliseconds:F0} ms/step, data wait {outcome.MeanDataWaitMilliseconds:F1} ms/step). Checkpoint: {outcome.LatestCheckpoint}"));
-        if (meter is not null)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  MPI       {meter.MillisecondsPerStep:F1} ms/step in MPI calls on rank 0 (communication and waiting for the other ranks)"));
-        if (!outcome.Completed) Console.WriteLine("Continue with the same command and --resume.");
-        if (!outcome.Completed || !request.Evaluate || collective.Rank != 0) return signals.ExitCode ?? 0;
-        NativeEnvironment.ReturnFreeMemory();
+        var console = new PretrainingConsole();
         try
         {
-            Evaluate(cfg, runFolder, outcome.LatestCheckpoint!, signals.Token);
+            PretrainingRun.Run(cfg, request, console, signals.Token);
         }
-        catch (OperationCanceledException) when (signals.ExitCode is not null)
+        catch (OperationCanceledException) when (signals.ExitCode is not null && console.Outcome is not null)
         {
             Console.WriteLine("Evaluation stopped; the training checkpoint is complete.");
         }
         return signals.ExitCode ?? 0;
     }
-
-    /// <summary>The low-shot table of the run's target encoder beside the raw-pixel and random-encoder baselines,
-    /// on the same seeded splits; JSON and chart go to the run folder.</summary>
-    private static void Evaluate(MsnConfig cfg, string runFolder, string checkpoint, CancellationToken cancellation)
-    {
-        Console.WriteLine();
-        Console.WriteLine("Low-shot evaluation (logistic regression on frozen [CLS] features; 1, 2, 5, 10 labels per class, 3 seeded splits) ...");
-        var options = cfg.ToLowShotEvaluationOptions(runFolder);
-        var result = LowShotEvaluation.Run(checkpoint, options, Console.Error.WriteLine, cancellation);
-        Console.WriteLine();
-        Console.Write(LowShotTable.Format(result.Report));
-        string json = Path.Combine(runFolder, "lowshot.json"), chart = Path.Combine(runFolder, "lowshot.png");
-        AtomicFile.WriteAllText(json, result.ToJson());
-        result.SaveChart(chart);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Evaluation took {result.TotalSeconds:F0} s. JSON → {json}; chart → {chart}; loss curve → {Path.Combine(runFolder, "loss_curve.png")}"));
-        EvaluateSelection(options, runFolder, checkpoint, cancellation);
-    }
-
-    /// <summary>Which images to label, scored by a simulated labeller on the run's features (cached in the run folder): the table of
-    /// <c>msn eval selection</c> with its defaults.</summary>
-    private static void EvaluateSelection(LowShotEvaluationOptions extraction, string runFolder, string checkpoint,
-        CancellationToken cancellation)
-    {
-        Console.WriteLine();
-        var options = new SelectionEvaluationOptions { FitBudgetsToPool = true };
-        Console.WriteLine($"Label selection (a simulated labeller: {options.Seeds} seeded pools, budgets {string.Join(", ", options.Budgets)} images) ...");
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var scores = SelectionEvaluation.RunOnCheckpoint(checkpoint, extraction with { Baselines = true }, options,
-            Console.Error.WriteLine, cancellation);
-        Console.WriteLine();
-        if (scores.Count == 0)
-        {
-            Console.WriteLine($"Label selection: skipped (fewer training images than the smallest budget, {options.Budgets.Min()})");
-            return;
-        }
-        Console.Write(EvalSelectionCommand.Table(scores, options));
-        string json = Path.Combine(runFolder, "selection.json");
-        AtomicFile.WriteAllText(json, EvalSelectionCommand.ToJson(scores, options, checkpoint, extraction.Data));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Label selection took {watch.Elapsed.TotalSeconds:F0} s. JSON → {json}"));
-    }
-
-    private static string Describe(EncoderArchitecture a) => string.Create(CultureInfo.InvariantCulture,
-        $"ViT {a.Vit.ImageSize} px, patch {a.Vit.PatchSize}, dim {a.Vit.EmbedDim}, depth {a.Vit.Depth}, heads {a.Vit.NumHeads}; head {a.Head?.HiddenDim}→{a.Head?.OutputDim}; {a.NumPrototypes} prototypes");
 }

@@ -54,8 +54,7 @@ public static class CheckpointEvalTransform
     public static EvalOptions? FromTrainingConfig(MsnCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        if (checkpoint.Training?["config"] is not JsonValue value || !value.TryGetValue(out string? yaml) || yaml.Length == 0)
-            return null;
+        if (TrainingRecord.From(checkpoint.Training, "checkpoint")?.Config is not { Length: > 0 } yaml) return null;
         EvalOptions eval;
         try
         {

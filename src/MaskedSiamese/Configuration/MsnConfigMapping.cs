@@ -9,8 +9,8 @@ using TorchSharp;
 
 namespace MaskedSiamese.Configuration;
 
-/// <summary>Turns a validated run configuration into the settings of the library's parts: the trainer, the view
-/// augmentations, the loader, the evaluation transform and the pretraining data.</summary>
+/// <summary>Turns a validated run configuration into the settings of the library's parts: the MSN recipe, the view
+/// augmentations, the loader, the training loop, the evaluation transform and the pretraining data.</summary>
 public static class MsnConfigMapping
 {
     /// <summary>The networks' architecture.</summary>
@@ -20,13 +20,14 @@ public static class MsnConfigMapping
         return new EncoderArchitecture(config.Meta.ToVitOptions(), config.Meta.ToHeadOptions(), config.Criterion.NumProto);
     }
 
-    /// <summary>Everything the trainer needs.</summary>
-    public static TrainerSettings ToTrainerSettings(this MsnConfig config)
+    /// <summary>What MSN pretraining trains and how, for a loader of <paramref name="iterationsPerEpoch"/>
+    /// batches per epoch (the schedules' unit).</summary>
+    public static MsnRecipe ToRecipe(this MsnConfig config, int iterationsPerEpoch)
     {
         ArgumentNullException.ThrowIfNull(config);
         var o = config.Optimization;
         var c = config.Criterion;
-        return new TrainerSettings
+        return new MsnRecipe
         {
             Architecture = config.ToArchitecture(),
             Loss = new MsnLossOptions
@@ -39,8 +40,7 @@ public static class MsnConfigMapping
                 EntropyWeight = c.UseEnt ? c.EntWeight : 0,
                 LabelSmoothing = config.Data.LabelSmoothing,
             },
-            // IterationsPerEpoch is the loader's; 1 is a placeholder the trainer replaces.
-            Schedule = new ScheduleSettings(o.Epochs, 1)
+            Schedule = new ScheduleSettings(o.Epochs, iterationsPerEpoch)
             {
                 WarmupEpochs = o.Warmup,
                 StartLearningRate = o.StartLr,
@@ -59,16 +59,26 @@ public static class MsnConfigMapping
             ClipGrad = o.ClipGrad,
             Adam = (o.Betas.Beta1, o.Betas.Beta2, o.Eps),
             Seed = config.Meta.Seed,
-            Threads = config.Meta.Threads,
-            Device = ToDevice(config.Meta.Device),
-            Tag = config.Logging.WriteTag,
-            PrecisionChoice = config.ToPrecisionChoice(),
-            CheckpointEvery = config.Logging.CheckpointEvery,
-            LogEvery = config.Logging.LogEvery,
-            KeepCheckpoints = config.Logging.KeepCheckpoints,
-            TensorBoard = config.Logging.Tensorboard,
-            MaxSteps = o.MaxSteps,
             ConfigText = config.ToYaml(),
+        };
+    }
+
+    /// <summary>How the training loop runs: the <c>logging</c> section (folder, tag, cadence), the thread count
+    /// and the step limit. Resume and overwrite are the caller's.</summary>
+    public static TrainingLoopOptions ToLoopOptions(this MsnConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var l = config.Logging;
+        return new TrainingLoopOptions
+        {
+            RunFolder = Path.GetFullPath(l.Folder),
+            Tag = l.WriteTag,
+            Threads = config.Meta.Threads,
+            CheckpointEvery = l.CheckpointEvery,
+            LogEvery = l.LogEvery,
+            KeepCheckpoints = l.KeepCheckpoints,
+            TensorBoard = l.Tensorboard,
+            MaxSteps = config.Optimization.MaxSteps,
         };
     }
 

@@ -38,15 +38,8 @@ public static class RecipeChange
     public static void RequireSameAsRecorded(MsnConfig current, string checkpoint)
     {
         ArgumentNullException.ThrowIfNull(current);
-        if (!File.Exists(checkpoint)) return;   // resuming reports the missing checkpoint itself
-        var (_, metadata) = SafetensorsFile.ReadHeader(checkpoint);
-        if (!metadata.TryGetValue("training", out var training)) return;
-        string? recorded;
-        try { recorded = JsonNode.Parse(training)?["config"]?.GetValue<string>(); }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            throw new CheckpointFormatException($"{checkpoint}: its training state is not valid JSON ({e.Message})");
-        }
+        // A missing checkpoint is reported by resuming itself.
+        string? recorded = TrainingRecord.ReadFrom(checkpoint)?.Config;
         if (string.IsNullOrEmpty(recorded)) return;
         var changed = Differences(recorded, current.ToYaml());
         if (changed.Count > 0)

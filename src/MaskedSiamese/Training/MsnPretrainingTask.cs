@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Data;
 using MaskedSiamese.Diagnostics;
@@ -18,7 +17,7 @@ namespace MaskedSiamese.Training;
 /// </summary>
 public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposable
 {
-    private readonly TrainerSettings _settings;
+    private readonly MsnRecipe _settings;
     private readonly MultiViewLoader _loader;
     private readonly StepContext _context;
     private readonly MsnCheckpoint? _initFrom;
@@ -29,18 +28,21 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
     private Generator? _dropPathDraws;
 
     /// <summary>Creates the task; nothing is built before <see cref="Start"/>.</summary>
-    /// <param name="settings">The resolved run settings.</param>
+    /// <param name="settings">What to train; its schedule's epoch length must be the loader's.</param>
     /// <param name="loader">The multi-view batches.</param>
     /// <param name="context">Device, precision and collective.</param>
     /// <param name="initFrom">Start from these weights (and optimizer state, when present) instead of a fresh
     /// initialisation; ignored when resuming.</param>
-    public MsnPretrainingTask(TrainerSettings settings, MultiViewLoader loader, StepContext context, MsnCheckpoint? initFrom = null)
+    public MsnPretrainingTask(MsnRecipe settings, MultiViewLoader loader, StepContext context, MsnCheckpoint? initFrom = null)
     {
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _loader = loader ?? throw new ArgumentNullException(nameof(loader));
         _context = context ?? throw new ArgumentNullException(nameof(context));
         _initFrom = initFrom;
-        _schedule = settings.Schedule with { IterationsPerEpoch = loader.BatchesPerEpoch };
+        _schedule = settings.Schedule;
+        if (_schedule.IterationsPerEpoch != loader.BatchesPerEpoch)
+            throw new ArgumentException($"the schedule's epoch has {_schedule.IterationsPerEpoch} steps, the loader's " +
+                $"{loader.BatchesPerEpoch} batches", nameof(settings));
     }
 
     /// <inheritdoc />
@@ -69,11 +71,11 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
             using var latest = MsnCheckpoint.Load(checkpoint);
             if (latest.Architecture != s.Architecture)
                 throw new CheckpointFormatException($"{checkpoint}: its architecture differs from the configuration's");
-            int savedWorld = (int)(latest.Training?["world_size"]?.GetValue<double>() ?? 1);
+            var record = TrainingRecord.From(latest.Training, checkpoint);
+            int savedWorld = record?.WorldSize ?? 1;
             if (savedWorld != collective.WorldSize)
                 throw new CheckpointFormatException($"{checkpoint} was written by {savedWorld} process(es): resume with the same number, not {collective.WorldSize}");
-            state = new TrainingState((long)(latest.Training?["step"]?.GetValue<double>() ?? 0),
-                (int)(latest.Training?["threads"]?.GetValue<double>() ?? state.Threads));
+            state = new TrainingState(record?.Step ?? 0, record?.Threads ?? state.Threads);
             Restore(latest);
         }
         else if (_initFrom is not null)
@@ -169,31 +171,24 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
     public void SaveCheckpoint(string path, TrainingState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        using var ck = Networks.ToCheckpoint(_optimizer, TrainingJson(state), copy: false);
+        // The view holds the live training tensors; what it makes (the optimizer's step counters) is this scope's.
+        using var scope = NewDisposeScope();
+        using var ck = Networks.ToCheckpoint(_optimizer, Record(state).ToJson(), copy: false);
         ck.Save(path);
-        // The view owns only the optimizer's step counters (new scalars); the rest are live training tensors.
-        foreach (var (key, t) in ck.Optimizer!)
-            if (key.EndsWith(".step", StringComparison.Ordinal)) t.Dispose();
     }
 
-    private JsonObject TrainingJson(TrainingState state)
+    private TrainingRecord Record(TrainingState state) => new()
     {
-        var json = TrainingJsonOfOneProcess(state);
+        Step = state.Step,
+        Epoch = state.Step / StepsPerEpoch,
+        IterationsPerEpoch = StepsPerEpoch,
+        Seed = _settings.Seed,
+        Threads = state.Threads,
+        Precision = _context.Precision.ConfigName(),
+        Rng = "every random draw derives from (seed, step) or (seed, epoch, image index); no generator state is needed",
+        Config = _settings.ConfigText,
         // Written only for several processes, so one process's checkpoints stay as they were; absent means 1.
-        if (_context.Collective.WorldSize > 1) json["world_size"] = _context.Collective.WorldSize;
-        return json;
-    }
-
-    private JsonObject TrainingJsonOfOneProcess(TrainingState state) => new()
-    {
-        ["step"] = state.Step,
-        ["epoch"] = state.Step / StepsPerEpoch,
-        ["iterations_per_epoch"] = StepsPerEpoch,
-        ["seed"] = _settings.Seed,
-        ["threads"] = state.Threads,
-        [RunPrecision.CheckpointKey] = _context.Precision.ConfigName(),
-        ["rng"] = "every random draw derives from (seed, step) or (seed, epoch, image index); no generator state is needed",
-        ["config"] = _settings.ConfigText,
+        WorldSize = _context.Collective.WorldSize > 1 ? _context.Collective.WorldSize : null,
     };
 
     /// <inheritdoc />

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Engine;
 using static TorchSharp.torch;
@@ -12,43 +11,27 @@ namespace MaskedSiamese.Training;
 /// </summary>
 public static class RunPrecision
 {
-    /// <summary>The key of a checkpoint's training state that records the precision it was trained in.</summary>
-    public const string CheckpointKey = "precision";
-
-    /// <summary><paramref name="settings"/> with the precision of this run: for <c>auto</c>, the one recorded in the
-    /// latest checkpoint of <paramref name="runFolder"/> when resuming, then rank 0's over
-    /// <paramref name="collective"/>.</summary>
-    public static TrainerSettings Resolve(TrainerSettings settings, string runFolder, bool resume,
+    /// <summary><paramref name="choice"/> as this run applies it: for <c>auto</c>, the precision recorded in
+    /// <paramref name="latestCheckpoint"/> when resuming, then rank 0's over <paramref name="collective"/>.</summary>
+    public static PrecisionChoice Resolve(PrecisionChoice choice, string latestCheckpoint, bool resume,
         ICollective collective)
     {
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(choice);
         ArgumentNullException.ThrowIfNull(collective);
-        var choice = settings.PrecisionChoice;
-        if (!choice.IsAuto) return settings;
-        string latest = new CheckpointStore(runFolder, settings.Tag, settings.KeepCheckpoints).LatestPath;
-        if (resume && Recorded(latest) is { } kept)
+        if (!choice.IsAuto) return choice;
+        if (resume && Recorded(latestCheckpoint) is { } kept)
         {
             string why = $"{kept.ConfigName()} (auto: as recorded in the checkpoint resumed)";
             choice = choice with { Precision = kept, Reason = why };
         }
-        if (collective.WorldSize > 1) choice = RankZeros(choice, collective);
-        return settings with { PrecisionChoice = choice };
+        return collective.WorldSize > 1 ? RankZeros(choice, collective) : choice;
     }
 
     /// <summary>The precision recorded in a checkpoint's training state, or null (none recorded, no such
     /// file).</summary>
     public static Precision? Recorded(string checkpoint)
     {
-        if (!File.Exists(checkpoint)) return null;
-        var (_, metadata) = SafetensorsFile.ReadHeader(checkpoint);
-        if (!metadata.TryGetValue("training", out var text)) return null;
-        string? name;
-        try { name = JsonNode.Parse(text)?[CheckpointKey]?.GetValue<string>(); }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
-        {
-            throw new CheckpointFormatException($"{checkpoint}: its training state is not valid JSON ({e.Message})");
-        }
-        if (name is null) return null;
+        if (TrainingRecord.ReadFrom(checkpoint)?.Precision is not { } name) return null;
         foreach (var p in Enum.GetValues<Precision>())
             if (p.ConfigName() == name) return p;
         throw new CheckpointFormatException($"{checkpoint}: recorded precision '{name}' is none of fp32, bf16");

@@ -17,36 +17,48 @@ public static class TrainingBenchmark
 
     /// <summary>Runs the benchmark. Nothing is written to disk.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The schedule ends before the warm-up and timed steps are done.</exception>
-    /// <param name="settings">The run settings (their precision is the one timed and whose matmul peak is measured).</param>
+    /// <param name="recipe">What is trained.</param>
+    /// <param name="loop">The loop's options (its thread count; nothing is written whatever its run folder).</param>
+    /// <param name="context">Device, precision (the one timed and whose matmul peak is measured) and collective.</param>
+    /// <param name="precisionReason">Why that precision, for the report.</param>
     /// <param name="loader">The multi-view batches.</param>
     /// <param name="source">The images (for the loader's own rate).</param>
     /// <param name="steps">Timed steps.</param>
     /// <param name="warmupSteps">Untimed steps before them.</param>
     /// <param name="log">Progress lines.</param>
     /// <param name="measureLoader">Also time the loader alone (a sweep skips it after its first point).</param>
-    public static TrainingBenchmarkResult Run(TrainerSettings settings, MultiViewLoader loader, IImageSource source,
-        int steps = 20, int warmupSteps = WarmupSteps, Action<string>? log = null, bool measureLoader = true)
+    public static TrainingBenchmarkResult Run(MsnRecipe recipe, TrainingLoopOptions loop, StepContext context,
+        string precisionReason, MultiViewLoader loader, IImageSource source, int steps = 20,
+        int warmupSteps = WarmupSteps, Action<string>? log = null, bool measureLoader = true)
     {
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(loop);
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(loader);
         var aug = loader.Augmentation;
         log?.Invoke($"training: {warmupSteps} warm-up + {steps} timed steps ...");
-        var trainer = new MsnTrainer(settings with { MaxSteps = warmupSteps + steps });
         var profile = new StepProfile();
         var timings = new StepTimings(warmupSteps, profile);
         long peakRss;
         double? stolen;
-        using (var task = new MsnPretrainingTask(trainer.Settings, loader, trainer.Context))
+        using (var task = new MsnPretrainingTask(recipe, loader, context))
         {
             if (steps < 1 || task.TotalSteps < warmupSteps + steps)
                 throw new ArgumentOutOfRangeException(nameof(steps), $"{warmupSteps} warm-up + {steps} timed steps do not fit the schedule's {task.TotalSteps}");
-            var loop = new TrainingLoop(trainer.LoopOptions(runFolder: null) with { Profile = profile }, trainer.Context);
+            var timed = loop with
+            {
+                RunFolder = null,
+                Resume = false,
+                Overwrite = false,
+                MaxSteps = warmupSteps + steps,
+                Profile = profile,
+            };
             // Training first, and its peak alone: the loader benchmark and the matmul probe below have peaks of their
             // own, and memory they free stays with the allocators. (Building the networks is within it: they stay live.)
             ManagedGarbage.Collect();
             ProcessMemory.ResetPeak();
             var stealBefore = CpuSteal.Read();
-            loop.Run(task, timings);
+            new TrainingLoop(timed, context).Run(task, timings);
             stolen = CpuSteal.StolenFraction(stealBefore, CpuSteal.Read());
             peakRss = ProcessMemory.PeakResidentBytes();
         }
@@ -57,10 +69,11 @@ public static class TrainingBenchmark
             log?.Invoke("loader alone ...");
             loaderRate = DataLoaderBenchmark.Run(source, aug, loader.Options, batches: 20).ImagesPerSecond;
         }
-        log?.Invoke($"{settings.Precision.ConfigName()} matmul peak ...");
-        double peak = MatmulPeak.MeasureGflops(settings.Device, settings.Precision.ComputeType());
+        log?.Invoke($"{context.Precision.ConfigName()} matmul peak ...");
+        double peak = MatmulPeak.MeasureGflops(context.Device, context.Precision.ComputeType());
 
-        double flops = FlopCount.TrainingPerImage(settings.Architecture, aug.Global.Size, aug.Focal.Size, aug.FocalCount, settings.PatchDrop);
+        double flops = FlopCount.TrainingPerImage(recipe.Architecture, aug.Global.Size, aug.Focal.Size, aug.FocalCount,
+            recipe.PatchDrop);
         int batchSize = loader.Options.BatchSize;
         var stepMs = timings.StepMilliseconds;
         double mean = stepMs.Count > 0 ? stepMs.Average() : 0;
@@ -71,8 +84,8 @@ public static class TrainingBenchmark
             batchSize * 1000.0 / Math.Max(1e-9, mean + meanWait), flops, flops * batchSize / (mean / 1000.0) / 1e9, peak,
             peakRss, loaderRate, phases)
         {
-            Precision = settings.Precision.ConfigName(),
-            PrecisionReason = settings.PrecisionReason,
+            Precision = context.Precision.ConfigName(),
+            PrecisionReason = precisionReason,
             Cpu = CpuFeatures.Current().ToString(),
             StolenCpuFraction = stolen,
         };

@@ -14,7 +14,7 @@ public sealed class ConfigPresetsTests
         {
             var config = ConfigPresets.Load(name);
             config.Validate();
-            var settings = config.ToTrainerSettings();
+            var settings = config.ToRecipe(iterationsPerEpoch: 1);
 
             // The settings are this recipe's: its own sizes and schedule, and a config text that reads back to it.
             Assert.Equal(config.Meta.ToVitOptions(), settings.Architecture.Vit);
@@ -58,9 +58,9 @@ public sealed class ConfigPresetsTests
     [Fact]
     public void The_ema_key_sets_the_momentum_schedule_and_defaults_to_the_official_values()
     {
-        var official = ConfigPresets.Load("msn_vits16").ToTrainerSettings().Schedule;
+        var official = ConfigPresets.Load("msn_vits16").ToRecipe(1).Schedule;
         Assert.Equal((0.996, 1.0), (official.StartMomentum, official.FinalMomentum));
-        var set = ConfigPresets.Load("msn_vits16", ["optimization.ema=[0.99, 0.999]"]).ToTrainerSettings().Schedule;
+        var set = ConfigPresets.Load("msn_vits16", ["optimization.ema=[0.99, 0.999]"]).ToRecipe(1).Schedule;
         Assert.Equal((0.99, 0.999), (set.StartMomentum, set.FinalMomentum));
     }
 

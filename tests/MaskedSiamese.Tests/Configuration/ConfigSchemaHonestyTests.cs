@@ -184,8 +184,8 @@ public sealed class ConfigSchemaHonestyTests
     {
         // The official semantics: use_ent false zeroes a term whose default weight is already 0.
         Assert.Equal(MappedSettings.Of(Parse([])), MappedSettings.Of(Parse(["criterion.use_ent=false"])));
-        Assert.Equal(0.0, Parse(["criterion.use_ent=false", "criterion.ent_weight=0.1"]).ToTrainerSettings().Loss.EntropyWeight);
-        Assert.Equal(0.1, Parse(["criterion.ent_weight=0.1"]).ToTrainerSettings().Loss.EntropyWeight);
+        Assert.Equal(0.0, Parse(["criterion.use_ent=false", "criterion.ent_weight=0.1"]).ToRecipe(1).Loss.EntropyWeight);
+        Assert.Equal(0.1, Parse(["criterion.ent_weight=0.1"]).ToRecipe(1).Loss.EntropyWeight);
         // ... so asking for it there says so, rather than nothing.
         Assert.Contains(Parse(["criterion.use_ent=false"]).Warnings(), w => w.Contains("criterion.use_ent", StringComparison.Ordinal));
         Assert.DoesNotContain(Parse(["criterion.use_ent=false", "criterion.ent_weight=0.1"]).Warnings(),
@@ -195,10 +195,10 @@ public sealed class ConfigSchemaHonestyTests
     [Fact]
     public void Precision_maps_to_the_engine_with_its_reason_and_unknown_values_are_refused_naming_the_value()
     {
-        var fp32 = Parse(["meta.precision=FP32"]).ToTrainerSettings();
+        var fp32 = Parse(["meta.precision=FP32"]).ToPrecisionChoice();
         Assert.Equal(MaskedSiamese.Engine.Precision.Fp32, fp32.Precision);
-        Assert.Equal("fp32 (meta.precision: fp32)", fp32.PrecisionReason);
-        Assert.Equal(MaskedSiamese.Engine.Precision.Bf16, Parse(["meta.precision=bf16"]).ToTrainerSettings().Precision);
+        Assert.Equal("fp32 (meta.precision: fp32)", fp32.Reason);
+        Assert.Equal(MaskedSiamese.Engine.Precision.Bf16, Parse(["meta.precision=bf16"]).ToPrecisionChoice().Precision);
         Assert.Equal("config: meta.precision: 'fp16' is not available (only fp32, bf16 or auto)",
             Assert.Throws<ConfigException>(() => Parse(["meta.precision=fp16"])).Message);
     }
@@ -206,13 +206,15 @@ public sealed class ConfigSchemaHonestyTests
     [Fact]
     public void Use_fp16_means_bf16_says_so_in_the_run_config_and_yields_to_an_explicit_precision()
     {
-        var settings = Parse(["meta.use_fp16=true"]).ToTrainerSettings();
-        Assert.Equal(MaskedSiamese.Engine.Precision.Bf16, settings.Precision);
-        Assert.Equal("bf16 (meta.use_fp16: true, which means bf16 here)", settings.PrecisionReason);
-        Assert.EndsWith("# precision in use: bf16 (meta.use_fp16: true, which means bf16 here)\n", settings.ConfigFileText, StringComparison.Ordinal);
-        Assert.DoesNotContain("precision in use", settings.ConfigText, StringComparison.Ordinal);   // what ranks compare
+        var config = Parse(["meta.use_fp16=true"]);
+        var choice = config.ToPrecisionChoice();
+        Assert.Equal(MaskedSiamese.Engine.Precision.Bf16, choice.Precision);
+        Assert.Equal("bf16 (meta.use_fp16: true, which means bf16 here)", choice.Reason);
+        Assert.EndsWith("# precision in use: bf16 (meta.use_fp16: true, which means bf16 here)\n",
+            ConfigFile(config), StringComparison.Ordinal);
+        Assert.DoesNotContain("precision in use", config.ToRecipe(1).ConfigText, StringComparison.Ordinal);   // what ranks compare
         // The schema default writes no such line: an fp32 run's config.yaml is what it was.
-        Assert.DoesNotContain("precision in use", Parse([]).ToTrainerSettings().ConfigFileText, StringComparison.Ordinal);
+        Assert.DoesNotContain("precision in use", ConfigFile(Parse([])), StringComparison.Ordinal);
         // With the default fp32 no config names its precision; an explicit other precision wins, and says so.
         var mixed = Parse(["meta.use_fp16=true", "meta.precision=auto"]);
         Assert.Contains(mixed.Warnings(), w => w == "config: note: meta.use_fp16: true is overridden by meta.precision: auto");
@@ -222,14 +224,14 @@ public sealed class ConfigSchemaHonestyTests
     public void Auto_applies_the_rule_for_this_cpu_and_says_which_precision_and_why()
     {
         var config = Parse(["meta.precision=auto"]);
-        var settings = config.ToTrainerSettings();
+        var choice = config.ToPrecisionChoice();
         var rule = PrecisionRule.Auto(CpuFeatures.Current(), TorchSharp.torch.CPU);
-        Assert.True(settings.PrecisionChoice.IsAuto);
-        Assert.Equal(rule.Precision, settings.Precision);
-        Assert.Equal(rule.Reason, settings.PrecisionReason);
-        Assert.Equal(settings.PrecisionReason, config.ToTrainerSettings().PrecisionReason);   // nothing measured: the same every time
-        Assert.EndsWith($"# precision in use: {rule.Reason}\n", settings.ConfigFileText, StringComparison.Ordinal);
-        Assert.DoesNotContain("precision in use", settings.ConfigText, StringComparison.Ordinal);
+        Assert.True(choice.IsAuto);
+        Assert.Equal(rule.Precision, choice.Precision);
+        Assert.Equal(rule.Reason, choice.Reason);
+        Assert.Equal(choice.Reason, config.ToPrecisionChoice().Reason);   // nothing measured: the same every time
+        Assert.EndsWith($"# precision in use: {rule.Reason}\n", ConfigFile(config), StringComparison.Ordinal);
+        Assert.DoesNotContain("precision in use", config.ToRecipe(1).ConfigText, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -263,11 +265,14 @@ public sealed class ConfigSchemaHonestyTests
         Assert.Equal(MappedSettings.Of(before), MappedSettings.Of(after));
     }
 
+    private static string ConfigFile(MsnConfig config) =>
+        MaskedSiamese.Pretraining.PretrainingSetup.ConfigFileText(config.ToRecipe(1).ConfigText, config.ToPrecisionChoice());
+
     private static void ReachesTheConfigText(string key, string value)
     {
         var config = Parse([$"{key}={value}"]);
         string name = key[(key.IndexOf('.', StringComparison.Ordinal) + 1)..];
-        Assert.Contains($"\n  {name}: {value}\n", config.ToTrainerSettings().ConfigText, StringComparison.Ordinal);
-        Assert.DoesNotContain($"\n  {name}: {value}\n", Parse([]).ToTrainerSettings().ConfigText, StringComparison.Ordinal);
+        Assert.Contains($"\n  {name}: {value}\n", config.ToRecipe(1).ConfigText, StringComparison.Ordinal);
+        Assert.DoesNotContain($"\n  {name}: {value}\n", Parse([]).ToRecipe(1).ConfigText, StringComparison.Ordinal);
     }
 }

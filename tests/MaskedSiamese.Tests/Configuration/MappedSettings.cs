@@ -8,7 +8,7 @@ using TorchSharp;
 namespace MaskedSiamese.Tests.Configuration;
 
 /// <summary>
-/// Everything a config resolves to (trainer settings, view augmentations, loader, evaluation transform, data location)
+/// Everything a config resolves to (recipe, loop options, precision, device, view augmentations, loader, evaluation transform, data location)
 /// written out as text, value by value, so that two configs can be compared for what they change. Record equality
 /// cannot do this: the mapped objects hold arrays and devices, which compare by reference.
 /// </summary>
@@ -19,7 +19,10 @@ public static class MappedSettings
     public static string Of(MsnConfig config)
     {
         var sb = new StringBuilder();
-        Write(sb, "trainer", config.ToTrainerSettings() with { ConfigText = "" }, 0);
+        Write(sb, "recipe", config.ToRecipe(iterationsPerEpoch: 1) with { ConfigText = "" }, 0);
+        Write(sb, "loop", config.ToLoopOptions(), 0);
+        Write(sb, "precision", config.ToPrecisionChoice(), 0);
+        Write(sb, "device", MsnConfigMapping.ToDevice(config.Meta.Device), 0);
         Write(sb, "augmentation", config.ToAugmentationOptions(), 0);
         Write(sb, "loader", config.ToLoaderOptions(), 0);
         Write(sb, "eval", config.ToEvalOptions(), 0);

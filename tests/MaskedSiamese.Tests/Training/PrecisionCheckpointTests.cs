@@ -25,22 +25,8 @@ public sealed class PrecisionCheckpointTests : IDisposable
         FocalCount = 1,
     };
 
-    internal static TrainerSettings Tiny(Precision precision, long? maxSteps = null) => new()
-    {
-        Architecture = new EncoderArchitecture(new VitOptions(16, 4, 32, 1, 2), new ProjectionHeadOptions(32, 16), 16),
-        Loss = new MsnLossOptions(),
-        Schedule = new ScheduleSettings(2, 1) { WarmupEpochs = 0.5, StartLearningRate = 1e-4, ReferenceLearningRate = 1e-3 },
-        PatchDrop = 0.25,
-        Seed = 7,
-        Threads = 1,
-        CheckpointEvery = 2,
-        LogEvery = 1,
-        TensorBoard = false,
-        MaxSteps = maxSteps,
-        ConfigText = "meta: {}\n",
-        Tag = "tiny",
-        PrecisionChoice = PrecisionChoice.Fixed(precision, "test") with { NamedByConfig = true },
-    };
+    internal static TinyPretraining Tiny(Precision precision, long? maxSteps = null) =>
+        new TinyPretraining { Precision = precision }.StoppingAt(maxSteps);
 
     internal static MultiViewLoader Loader() =>
         new(new SyntheticSource(16, 20, 20), Views, new LoaderOptions { BatchSize = 8, Seed = 7, Workers = 1, Prefetch = 2 });
@@ -50,8 +36,8 @@ public sealed class PrecisionCheckpointTests : IDisposable
     private string Train(string name, Precision first, Precision then)
     {
         string run = Path.Combine(_dir, name);
-        using (var loader = Loader()) Assert.Equal(2, new MsnTrainer(Tiny(first, maxSteps: 2)).Run(loader, run).StepsDone);
-        using (var loader = Loader()) Assert.True(new MsnTrainer(Tiny(then)).Run(loader, run, resume: true).Completed);
+        using (var loader = Loader()) Assert.Equal(2, Tiny(first, maxSteps: 2).Run(loader, run).StepsDone);
+        using (var loader = Loader()) Assert.True(Tiny(then).Run(loader, run, resume: true).Completed);
         return Path.Combine(run, "checkpoints", "tiny-latest.safetensors");
     }
 
@@ -67,7 +53,7 @@ public sealed class PrecisionCheckpointTests : IDisposable
     public void A_bf16_run_stopped_and_resumed_ends_bit_for_bit_where_an_uninterrupted_bf16_run_ends()
     {
         string straight = Path.Combine(_dir, "straight");
-        using (var loader = Loader()) new MsnTrainer(Tiny(Precision.Bf16)).Run(loader, straight);
+        using (var loader = Loader()) Tiny(Precision.Bf16).Run(loader, straight);
         using var a = MsnCheckpoint.Load(Path.Combine(straight, "checkpoints", "tiny-latest.safetensors"));
         using var b = MsnCheckpoint.Load(Train("resumed", Precision.Bf16, Precision.Bf16));
         var (x, y) = (Tensors(a), Tensors(b));

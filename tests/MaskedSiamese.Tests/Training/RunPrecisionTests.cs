@@ -31,10 +31,6 @@ public sealed class RunPrecisionTests : IDisposable
         Assert.Equal(Precision.Bf16, PrecisionRule.Auto(cpu, new Device(DeviceType.CUDA, 0)).Precision);
     }
 
-    // The bf16 checkpoint tests' tiny run, with a precision chosen by auto.
-    private static TrainerSettings Tiny(PrecisionChoice precision, long? maxSteps = null) =>
-        PrecisionCheckpointTests.Tiny(precision.Precision, maxSteps) with { PrecisionChoice = precision };
-
     private static MultiViewLoader Loader() => PrecisionCheckpointTests.Loader();
 
     private static PrecisionChoice Auto(Precision p) => new(p, $"{p.ConfigName()} (auto: test)") { IsAuto = true };
@@ -44,27 +40,29 @@ public sealed class RunPrecisionTests : IDisposable
     {
         string run = Path.Combine(_dir, "run");
         using (var loader = Loader())
-            new MsnTrainer(Tiny(Auto(Precision.Fp32), maxSteps: 1)).Run(loader, run);
+            PrecisionCheckpointTests.Tiny(Precision.Fp32, maxSteps: 1).Run(loader, run);
         string latest = Path.Combine(run, "checkpoints", "tiny-latest.safetensors");
         Assert.Equal(Precision.Fp32, RunPrecision.Recorded(latest));
 
         // This host's rule may now say bf16: the resumed run stays in fp32 and says why.
-        var resumed = RunPrecision.Resolve(Tiny(Auto(Precision.Bf16)), run, resume: true, SingleProcessCollective.Instance);
+        var one = SingleProcessCollective.Instance;
+        var resumed = RunPrecision.Resolve(Auto(Precision.Bf16), latest, resume: true, one);
         Assert.Equal(Precision.Fp32, resumed.Precision);
-        Assert.Equal("fp32 (auto: as recorded in the checkpoint resumed)", resumed.PrecisionReason);
+        Assert.Equal("fp32 (auto: as recorded in the checkpoint resumed)", resumed.Reason);
         // Started afresh, or with a precision the config names, the record does not count.
-        Assert.Equal(Precision.Bf16, RunPrecision.Resolve(Tiny(Auto(Precision.Bf16)), run, resume: false, SingleProcessCollective.Instance).Precision);
-        var named = Tiny(PrecisionChoice.Fixed(Precision.Bf16, "meta.precision: bf16") with { NamedByConfig = true });
-        Assert.Equal(Precision.Bf16, RunPrecision.Resolve(named, run, resume: true, SingleProcessCollective.Instance).Precision);
+        Assert.Equal(Precision.Bf16, RunPrecision.Resolve(Auto(Precision.Bf16), latest, resume: false, one).Precision);
+        var named = PrecisionChoice.Fixed(Precision.Bf16, "meta.precision: bf16") with { NamedByConfig = true };
+        Assert.Equal(Precision.Bf16, RunPrecision.Resolve(named, latest, resume: true, one).Precision);
     }
 
     [Fact]
     public void Every_process_takes_rank_zeros_auto_choice()
     {
         var results = InProcessCollective.Run(2, c =>
-            RunPrecision.Resolve(Tiny(Auto(c.Rank == 0 ? Precision.Fp32 : Precision.Bf16)), _dir, resume: false, c));
+            RunPrecision.Resolve(Auto(c.Rank == 0 ? Precision.Fp32 : Precision.Bf16), Path.Combine(_dir, "none"),
+                resume: false, c));
         Assert.All(results, s => Assert.Equal(Precision.Fp32, s.Precision));
-        Assert.Equal("fp32 (auto: test)", results[0].PrecisionReason);
-        Assert.StartsWith("fp32 (auto: rank 0's choice; this process's rule gave bf16", results[1].PrecisionReason, StringComparison.Ordinal);
+        Assert.Equal("fp32 (auto: test)", results[0].Reason);
+        Assert.StartsWith("fp32 (auto: rank 0's choice; this process's rule gave bf16", results[1].Reason, StringComparison.Ordinal);
     }
 }

@@ -10,7 +10,7 @@ using TorchSharp;
 
 namespace MaskedSiamese.Tests.Training;
 
-public sealed class MsnTrainerTests : IDisposable
+public sealed class MsnPretrainingTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("msn-train-").FullName;
 
@@ -23,21 +23,7 @@ public sealed class MsnTrainerTests : IDisposable
         FocalCount = 2,
     };
 
-    private static TrainerSettings Tiny(long? maxSteps = null) => new()
-    {
-        Architecture = new EncoderArchitecture(new VitOptions(16, 4, 32, 1, 2), new ProjectionHeadOptions(32, 16), 16),
-        Loss = new MsnLossOptions(),
-        Schedule = new ScheduleSettings(2, 1) { WarmupEpochs = 0.5, StartLearningRate = 1e-4, ReferenceLearningRate = 1e-3 },
-        PatchDrop = 0.25,
-        Seed = 7,
-        Threads = 1,
-        CheckpointEvery = 2,
-        LogEvery = 1,
-        TensorBoard = false,
-        MaxSteps = maxSteps,
-        ConfigText = "meta: {}\n",
-        Tag = "tiny",
-    };
+    private static TinyPretraining Tiny(long? maxSteps = null) => new TinyPretraining().StoppingAt(maxSteps);
 
     private static MultiViewLoader Loader(int images = 24) =>
         new(new SyntheticSource(images, 20, 20), Views, new LoaderOptions { BatchSize = 8, Seed = 7, Workers = 1, Prefetch = 2 });
@@ -46,16 +32,16 @@ public sealed class MsnTrainerTests : IDisposable
     public void Stopping_and_resuming_ends_bit_for_bit_where_an_uninterrupted_run_ends()
     {
         string straight = Path.Combine(_dir, "straight"), resumed = Path.Combine(_dir, "resumed");
-        using (var loader = Loader()) new MsnTrainer(Tiny()).Run(loader, straight);
+        using (var loader = Loader()) Tiny().Run(loader, straight);
         using (var loader = Loader())
         {
-            var first = new MsnTrainer(Tiny(maxSteps: 2)).Run(loader, resumed);
+            var first = Tiny(maxSteps: 2).Run(loader, resumed);
             Assert.Equal(2, first.StepsDone);
             Assert.False(first.Completed);
         }
         using (var loader = Loader())
         {
-            var rest = new MsnTrainer(Tiny()).Run(loader, resumed, resume: true);
+            var rest = Tiny().Run(loader, resumed, resume: true);
             Assert.Equal(6, rest.StepsDone);
             Assert.True(rest.Completed);
         }
@@ -78,7 +64,7 @@ public sealed class MsnTrainerTests : IDisposable
     {
         string run = Path.Combine(_dir, "run");
         using var loader = Loader();
-        var outcome = new MsnTrainer(Tiny()).Run(loader, run);
+        var outcome = Tiny().Run(loader, run);
         Assert.True(File.Exists(Path.Combine(run, "config.yaml")));
         Assert.True(File.Exists(Path.Combine(run, "checkpoints", "tiny-ep001.safetensors")));
         Assert.True(File.Exists(Path.Combine(run, "checkpoints", "tiny-ep002.safetensors")));
@@ -94,13 +80,23 @@ public sealed class MsnTrainerTests : IDisposable
     public void A_diverging_run_stops_with_a_clear_error_and_keeps_the_last_good_checkpoint()
     {
         string run = Path.Combine(_dir, "nan");
-        var settings = Tiny() with
+        var tiny = Tiny();
+        var settings = tiny with
         {
-            Schedule = new ScheduleSettings(2, 1) { WarmupEpochs = 0, StartLearningRate = 1e30, ReferenceLearningRate = 1e30, FinalLearningRate = 1e30 },
-            CheckpointEvery = 1,
+            Recipe = tiny.Recipe with
+            {
+                Schedule = new ScheduleSettings(2, 1)
+                {
+                    WarmupEpochs = 0,
+                    StartLearningRate = 1e30,
+                    ReferenceLearningRate = 1e30,
+                    FinalLearningRate = 1e30,
+                },
+            },
+            Loop = tiny.Loop with { CheckpointEvery = 1 },
         };
         using var loader = Loader();
-        var e = Assert.Throws<NonFiniteLossException>(() => new MsnTrainer(settings).Run(loader, run));
+        var e = Assert.Throws<NonFiniteLossException>(() => settings.Run(loader, run));
         Assert.Contains($"the checkpoint of step {e.Step} is kept", e.Message);
         using var ck = MsnCheckpoint.Load(Path.Combine(run, "checkpoints", "tiny-latest.safetensors"));
         Assert.Equal(e.Step, (long)ck.Training!["step"]!.GetValue<double>());
@@ -111,7 +107,7 @@ public sealed class MsnTrainerTests : IDisposable
     public void Resume_without_a_checkpoint_is_refused()
     {
         using var loader = Loader();
-        Assert.Throws<FileNotFoundException>(() => new MsnTrainer(Tiny()).Run(loader, Path.Combine(_dir, "none"), resume: true));
+        Assert.Throws<FileNotFoundException>(() => Tiny().Run(loader, Path.Combine(_dir, "none"), resume: true));
     }
 
     [Fact]
@@ -119,13 +115,22 @@ public sealed class MsnTrainerTests : IDisposable
     {
         using var release = OfficialCheckpointImporter.Import(Support.OfficialFixtures.First("_release.pth.tar"), numHeads: 2);
         // lr 0 and an EMA of two equal encoders leave every parameter where it started.
-        var settings = FixtureSized(release.Architecture) with
+        var sized = FixtureSized(release.Architecture).StoppingAt(1);
+        var settings = sized with
         {
-            Schedule = new ScheduleSettings(1, 1) { WarmupEpochs = 0, StartLearningRate = 0, ReferenceLearningRate = 0, FinalLearningRate = 0 },
-            MaxSteps = 1,
+            Recipe = sized.Recipe with
+            {
+                Schedule = new ScheduleSettings(1, 1)
+                {
+                    WarmupEpochs = 0,
+                    StartLearningRate = 0,
+                    ReferenceLearningRate = 0,
+                    FinalLearningRate = 0,
+                },
+            },
         };
         using var loader = FixtureLoader();
-        var outcome = new MsnTrainer(settings).Run(loader, Path.Combine(_dir, "init"), initFrom: release);
+        var outcome = settings.Run(loader, Path.Combine(_dir, "init"), initFrom: release);
         using var ck = MsnCheckpoint.Load(outcome.LatestCheckpoint!);
         foreach (var (name, _) in release.Architecture.CreateEncoder().named_parameters())
         {
@@ -139,16 +144,20 @@ public sealed class MsnTrainerTests : IDisposable
     public void An_official_training_checkpoint_continues_with_its_optimizer_state()
     {
         using var training = OfficialCheckpointImporter.Import(Support.OfficialFixtures.First("_training.pth.tar"), numHeads: 2);
-        var settings = FixtureSized(training.Architecture) with { MaxSteps = 1 };
+        var settings = FixtureSized(training.Architecture).StoppingAt(1);
         using var loader = FixtureLoader();
-        var outcome = new MsnTrainer(settings).Run(loader, Path.Combine(_dir, "cont"), initFrom: training);
+        var outcome = settings.Run(loader, Path.Combine(_dir, "cont"), initFrom: training);
         using var ck = MsnCheckpoint.Load(outcome.LatestCheckpoint!);
         float before = training.Optimizer!["prototypes.step"].item<float>();
         Assert.Equal(before + 1, ck.Optimizer!["prototypes.step"].item<float>());
         Assert.False(ck.Encoder!["cls_token"].allclose(training.Encoder!["cls_token"], 0, 0));
     }
 
-    private static TrainerSettings FixtureSized(EncoderArchitecture architecture) => Tiny() with { Architecture = architecture, PatchDrop = 0.3 };
+    private static TinyPretraining FixtureSized(EncoderArchitecture architecture)
+    {
+        var tiny = Tiny();
+        return tiny with { Recipe = tiny.Recipe with { Architecture = architecture, PatchDrop = 0.3 } };
+    }
 
     private static MultiViewLoader FixtureLoader() =>
         new(new SyntheticSource(16, 36, 36), Views with

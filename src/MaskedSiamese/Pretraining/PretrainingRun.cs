@@ -1,0 +1,36 @@
+using MaskedSiamese.Configuration;
+using MaskedSiamese.Engine;
+
+namespace MaskedSiamese.Pretraining;
+
+/// <summary>
+/// MSN pretraining from a run configuration, the one way in for the command line, several processes (each runs this
+/// under <c>mpiexec</c>) and programs: configuration → data, recipe, loop and context (<see cref="PretrainingSetup"/>)
+/// → the training loop with its checkpoints → the evaluation of the result.
+/// </summary>
+public static class PretrainingRun
+{
+    /// <summary>Runs <paramref name="config"/> as <paramref name="request"/> asks, reporting to
+    /// <paramref name="observer"/>; cancellation stops after the current step with a checkpoint (or ends the
+    /// evaluation).</summary>
+    public static PretrainingResult Run(MsnConfig config, PretrainingRequest request,
+        IPretrainingObserver? observer = null, CancellationToken cancellation = default)
+    {
+        using var setup = PretrainingSetup.Open(config, request, observer?.Notes);
+        observer?.Started(setup);
+        var progress = observer is null ? null : new Progress(observer);
+        var outcome = setup.Train(progress, cancellation);
+        observer?.Trained(outcome);
+        if (!outcome.Completed || !request.Evaluate || !setup.Context.IsPrimary || setup.Loop.RunFolder is null)
+            return new PretrainingResult(outcome);
+        var (lowShot, selection) = PretrainingEvaluation.Run(config, setup.Loop.RunFolder, outcome.LatestCheckpoint!,
+            observer, cancellation);
+        return new PretrainingResult(outcome, lowShot, selection);
+    }
+
+    // Synchronous, unlike System.Progress<T>: a step's report arrives before the next step starts.
+    private sealed class Progress(IPretrainingObserver observer) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => observer.Stepped(value);
+    }
+}
