@@ -40,6 +40,23 @@ internal static partial class NativeEnvironment
         if (OperatingSystem.IsLinux()) _ = MallocTrim(0);
     }
 
+    /// <summary>
+    /// Ends this process when one of its MPI calls has waited past the watchdog's limit: one line on stderr, then
+    /// <c>_exit</c> with <see cref="Engine.CollectiveWatchdog.ExitCode"/> at once, because the blocked MPI call cannot
+    /// be interrupted and a normal exit would wait for it.
+    /// </summary>
+    public static void EndOnCollectiveHang(Engine.CollectiveHang hang)
+    {
+        ArgumentNullException.ThrowIfNull(hang);
+        Console.Error.WriteLine($"msn: {hang.Message}");
+        Console.Error.Flush();
+        Console.Out.Flush();
+        QuickExit(Engine.CollectiveWatchdog.ExitCode);
+    }
+
+    [LibraryImport("libc", EntryPoint = "_exit")]
+    private static partial void QuickExit(int status);
+
     [LibraryImport("libc", EntryPoint = "malloc_trim")]
     private static partial int MallocTrim(nuint pad);
 

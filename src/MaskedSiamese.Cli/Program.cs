@@ -4,6 +4,7 @@ using MaskedSiamese.Engine;
 
 NativeEnvironment.PreferPassiveOpenMp();
 NativeEnvironment.LimitMallocArenas();
+Collectives.HangHandler = NativeEnvironment.EndOnCollectiveHang;
 int exitCode = CliRunner.Run(CliApp.CreateRoot(), args);
 if (Environment.GetEnvironmentVariable("MSN_CHECK_TENSOR_LIFETIMES") == "1"
     && FinalizedTensors.Count() is > 0 and var left)

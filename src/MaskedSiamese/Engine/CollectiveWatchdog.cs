@@ -1,20 +1,20 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 
 namespace MaskedSiamese.Engine;
 
 /// <summary>
-/// Ends this process when one collective call has waited longer than <see cref="Timeout"/>: the other processes
-/// stopped answering (one died or hangs). MPICH's <c>mpiexec</c> already kills the survivors when a rank dies, but
-/// other launchers, or a rank that hangs instead of dying, would leave them blocked in MPI forever. A background
-/// thread checks once a second and, past the limit, writes one line on stderr and exits with
-/// <see cref="ExitCode"/> at once: the blocked MPI call cannot be interrupted, and a normal exit would wait for it.
-/// Checkpoints are written atomically, so the latest one on disk stays intact.
+/// Notices when one collective call has waited longer than <see cref="Timeout"/>: the other processes stopped
+/// answering (one died or hangs). MPICH's <c>mpiexec</c> already kills the survivors when a rank dies, but other
+/// launchers, or a rank that hangs instead of dying, would leave them blocked in MPI forever. A background thread
+/// checks once a second and, past the limit, hands the hang to <see cref="Collectives.HangHandler"/> once. The blocked
+/// MPI call cannot be interrupted, so the application's handler ends the process (<c>msn</c> says so in one line and
+/// exits with <see cref="ExitCode"/>); the library itself neither prints nor exits. Checkpoints are written
+/// atomically, so the latest one on disk stays intact.
 /// </summary>
 public sealed class CollectiveWatchdog : IDisposable
 {
-    /// <summary>The exit code of a process that the watchdog ended.</summary>
+    /// <summary>The exit code an application gives a process it ends for a hang (<c>msn</c>: 3).</summary>
     public const int ExitCode = 3;
 
     /// <summary>The environment variable that sets the limit in seconds (0 turns the watchdog off).</summary>
@@ -25,17 +25,20 @@ public sealed class CollectiveWatchdog : IDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(45);
 
     private readonly int _rank;
+    private readonly Action<CollectiveHang>? _onHang;
     private readonly Thread? _thread;
     private readonly CancellationTokenSource _stop = new();
     private long _callStarted;      // Stopwatch timestamp of the call in progress, 0 when none
     private string _callName = "";
 
-    /// <summary>Starts watching for rank <paramref name="rank"/> (nothing is started when the limit is 0).</summary>
-    public CollectiveWatchdog(int rank, TimeSpan timeout)
+    /// <summary>Starts watching for rank <paramref name="rank"/> (nothing is started when the limit is 0 or nobody
+    /// handles a hang).</summary>
+    public CollectiveWatchdog(int rank, TimeSpan timeout, Action<CollectiveHang>? onHang)
     {
         _rank = rank;
+        _onHang = onHang;
         Timeout = timeout;
-        if (timeout <= TimeSpan.Zero) return;
+        if (timeout <= TimeSpan.Zero || onHang is null) return;
         _thread = new Thread(Watch) { IsBackground = true, Name = "MPI watchdog" };
         _thread.Start();
     }
@@ -70,16 +73,10 @@ public sealed class CollectiveWatchdog : IDisposable
         {
             long started = Volatile.Read(ref _callStarted);
             if (started == 0 || Stopwatch.GetElapsedTime(started) <= Timeout) continue;
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"msn: rank {_rank}: no answer from the other processes for {Timeout.TotalSeconds:F0} s in {_callName} (a process died or hangs); stopping. The latest checkpoint is intact: restart with --resume"));
-            Console.Error.Flush();
-            Console.Out.Flush();
-            QuickExit(ExitCode);
+            _onHang!(new CollectiveHang(_rank, Timeout, _callName));
+            return;
         }
     }
-
-    [DllImport("libc", EntryPoint = "_exit")]
-    private static extern void QuickExit(int status);
 
     /// <summary>Stops watching.</summary>
     public void Dispose()

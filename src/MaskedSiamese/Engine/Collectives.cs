@@ -12,6 +12,11 @@ public static class Collectives
     private static readonly Lock s_lock = new();
     private static ICollective? s_current;
 
+    /// <summary>What to do when a collective call of this process waits past the watchdog's limit
+    /// (<see cref="CollectiveWatchdog"/>): the call cannot be interrupted, so an application ends the process here.
+    /// Set before the first use of <see cref="Current"/>; null (the default) watches nothing.</summary>
+    public static Action<CollectiveHang>? HangHandler { get; set; }
+
     /// <summary>The process count the launcher announced (1 when not launched by MPI).</summary>
     /// <exception cref="CollectiveException">Open MPI launched the process (its ABI is not MPICH's).</exception>
     public static int LaunchedWorldSize()

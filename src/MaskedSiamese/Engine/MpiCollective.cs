@@ -41,7 +41,7 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
         Check(Unsafe.MPI_Comm_size(Unsafe.MPI_COMM_WORLD, out size), "MPI_Comm_size");
         Rank = rank;
         WorldSize = size;
-        _watchdog = new CollectiveWatchdog(rank, timeout);
+        _watchdog = new CollectiveWatchdog(rank, timeout, Collectives.HangHandler);
     }
 
     /// <inheritdoc />
