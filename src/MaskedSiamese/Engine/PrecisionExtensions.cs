@@ -15,14 +15,4 @@ public static class PrecisionExtensions
 
     /// <summary>The config spelling (<c>fp32</c>, <c>bf16</c>).</summary>
     public static string ConfigName(this Precision precision) => precision.ToString().ToLowerInvariant();
-
-    /// <summary>
-    /// Unit roundoff of the compute type: half the distance from 1 to the next value. bfloat16 keeps 8 significant
-    /// bits (7 stored + the implicit one), so rounding to it changes a value by at most 2⁻⁸ relative; float32 keeps 24.
-    /// </summary>
-    public static double UnitRoundoff(this Precision precision) => precision switch
-    {
-        Precision.Bf16 => Math.Pow(2, -8),
-        _ => Math.Pow(2, -24),
-    };
 }
