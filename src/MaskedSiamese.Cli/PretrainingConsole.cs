@@ -40,7 +40,8 @@ internal sealed class PretrainingConsole : IPretrainingObserver
             $"  views     1 target + 1 anchor at {cfg.Data.RandSize} px (patch_drop {cfg.Data.PatchDrop}), " +
             $"{cfg.Data.FocalViews} focal at {cfg.Data.FocalSize} px"));
         if (collective.WorldSize > 1)
-            Console.WriteLine($"  processes {collective.WorldSize} (MPI), batch {cfg.Criterion.BatchSize} per process, " +
+            Console.WriteLine(
+                $"  processes {collective.WorldSize} (MPI), batch {cfg.Criterion.BatchSize} per process, " +
                 $"{cfg.Criterion.BatchSize * collective.WorldSize} per step");
         Console.WriteLine($"  precision {setup.Precision.Reason}");
         if (setup.Loop.Resume) Console.WriteLine("  resuming  from the latest checkpoint");
@@ -84,7 +85,8 @@ internal sealed class PretrainingConsole : IPretrainingObserver
         Console.Write(LowShotTable.Format(result.Report));
         string curve = Path.Combine(Path.GetDirectoryName(jsonPath)!, "loss_curve.png");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Evaluation took {result.TotalSeconds:F0} s. JSON → {jsonPath}; chart → {chartPath}; loss curve → {curve}"));
+            $"Evaluation took {result.TotalSeconds:F0} s. JSON → {jsonPath}; chart → {chartPath}; " +
+            $"loss curve → {curve}"));
     }
 
     /// <inheritdoc />

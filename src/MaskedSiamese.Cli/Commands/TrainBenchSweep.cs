@@ -16,7 +16,8 @@ internal static class TrainBenchSweep
     private static readonly string[] FixedPhases = ["clip", "adamw", "ema"];
 
     /// <summary>One timed value.</summary>
-    internal sealed record Point(int Round, string Value, TrainingBenchmarkResult Result, double Speedup, double IdealSpeedup);
+    internal sealed record Point(int Round, string Value, TrainingBenchmarkResult Result, double Speedup,
+        double IdealSpeedup);
 
     /// <summary>One value over all rounds: the medians of its images/s, speed-up, ideal and share of the ideal gain
     /// ((speed-up − 1)/(ideal − 1), null where the ideal is 1). A median, because one round that a drifting machine
@@ -24,10 +25,13 @@ internal static class TrainBenchSweep
     internal sealed record ValueMedian(string Value, int Rounds, double ImagesPerSecond, double Speedup,
         double IdealSpeedup, double? ShareOfIdealGain);
 
-    public static IReadOnlyList<Point> Run(string recipe, IReadOnlyList<string> overrides, string sweep, int rounds, int timed)
+    public static IReadOnlyList<Point> Run(string recipe, IReadOnlyList<string> overrides, string sweep, int rounds,
+        int timed)
     {
         int eq = sweep.IndexOf('=', StringComparison.Ordinal);
-        var values = eq > 0 ? sweep[(eq + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [];
+        var values = eq > 0
+            ? sweep[(eq + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : [];
         if (values.Length == 0) throw new UserInputException($"--sweep '{sweep}': expected KEY=V1,V2,...");
         if (rounds < 1) throw new UserInputException($"--rounds {rounds}: must be ≥ 1");
         string key = sweep[..eq].Trim();
@@ -40,7 +44,8 @@ internal static class TrainBenchSweep
                 Console.Error.WriteLine($"sweep round {round}: {key}={value}");
                 var r = BenchCommand.RunOne(recipe, [.. overrides, $"{key}={value}"], timed, measureLoader: false);
                 baseline ??= r;
-                points.Add(new Point(round, value, r, r.ImagesPerSecond / baseline.ImagesPerSecond, Ideal(baseline, r)));
+                points.Add(new Point(round, value, r, r.ImagesPerSecond / baseline.ImagesPerSecond,
+                    Ideal(baseline, r)));
             }
         }
         Print(key, points);
@@ -52,7 +57,9 @@ internal static class TrainBenchSweep
         [.. points.GroupBy(p => p.Value).Select(g => new ValueMedian(g.Key, g.Count(),
             Median.Of(g.Select(p => p.Result.ImagesPerSecond)), Median.Of(g.Select(p => p.Speedup)),
             Median.Of(g.Select(p => p.IdealSpeedup)),
-            g.All(p => p.IdealSpeedup - 1 > 1e-6) ? Median.Of(g.Select(p => (p.Speedup - 1) / (p.IdealSpeedup - 1))) : null))];
+            g.All(p => p.IdealSpeedup - 1 > 1e-6)
+                ? Median.Of(g.Select(p => (p.Speedup - 1) / (p.IdealSpeedup - 1)))
+                : null))];
 
     private static string Stolen(TrainingBenchmarkResult r) =>
         r.StolenCpuFraction is { } f ? (100 * f).ToString("F1", CultureInfo.InvariantCulture) + "%" : "—";
@@ -70,21 +77,29 @@ internal static class TrainBenchSweep
         var inv = CultureInfo.InvariantCulture;
         var first = points[0].Result;
         Console.WriteLine($"sweep of {key} ({first.Threads} threads, batch {first.BatchSize}; CPU {first.Cpu})");
-        Console.WriteLine("round  value      precision  images/s  ms/step  GFLOP/img  GFLOP/s  peak GFLOP/s  % of peak  speed-up  ideal  (speed-up−1)/(ideal−1)  stolen");
+        Console.WriteLine("round  value      precision  images/s  ms/step  GFLOP/img  GFLOP/s  peak GFLOP/s  " +
+            "% of peak  speed-up  ideal  (speed-up−1)/(ideal−1)  stolen");
         foreach (var p in points)
         {
             var r = p.Result;
-            string share = p.IdealSpeedup - 1 > 1e-6 ? ((p.Speedup - 1) / (p.IdealSpeedup - 1)).ToString("F2", inv) : "—";
+            string share = p.IdealSpeedup - 1 > 1e-6
+                ? ((p.Speedup - 1) / (p.IdealSpeedup - 1)).ToString("F2", inv)
+                : "—";
             Console.WriteLine(string.Create(inv,
-                $"{p.Round,5}  {p.Value,-9}  {r.Precision,-9}  {r.ImagesPerSecond,8:F1}  {r.MeanStepMilliseconds,7:F0}  {r.FlopsPerImage / 1e9,9:F3}  {r.AchievedGflops,7:F1}  {r.MatmulPeakGflops,12:F0}  {100 * r.FractionOfPeak,8:F1}%  {p.Speedup,8:F2}  {p.IdealSpeedup,5:F2}  {share,-22}  {Stolen(r)}"));
+                $"{p.Round,5}  {p.Value,-9}  {r.Precision,-9}  {r.ImagesPerSecond,8:F1}  " +
+                $"{r.MeanStepMilliseconds,7:F0}  {r.FlopsPerImage / 1e9,9:F3}  {r.AchievedGflops,7:F1}  " +
+                $"{r.MatmulPeakGflops,12:F0}  {100 * r.FractionOfPeak,8:F1}%  {p.Speedup,8:F2}  " +
+                $"{p.IdealSpeedup,5:F2}  {share,-22}  {Stolen(r)}"));
         }
         if (points.Any(p => p.Result.StolenCpuFraction > BenchCommand.StealWarningFraction))
-            Console.WriteLine($"rounds with over {100 * BenchCommand.StealWarningFraction:F0}% of CPU time stolen by the hypervisor measured the host, not the build");
+            Console.WriteLine($"rounds with over {100 * BenchCommand.StealWarningFraction:F0}% of CPU time stolen " +
+                "by the hypervisor measured the host, not the build");
         if (points[^1].Round < 2) return;
         Console.WriteLine($"median over {points[^1].Round} rounds");
         Console.WriteLine("value      images/s  speed-up  ideal  (speed-up−1)/(ideal−1)");
         foreach (var m in Medians(points))
             Console.WriteLine(string.Create(inv,
-                $"{m.Value,-9}  {m.ImagesPerSecond,8:F1}  {m.Speedup,8:F2}  {m.IdealSpeedup,5:F2}  {(m.ShareOfIdealGain is { } g ? g.ToString("F2", inv) : "—")}"));
+                $"{m.Value,-9}  {m.ImagesPerSecond,8:F1}  {m.Speedup,8:F2}  {m.IdealSpeedup,5:F2}  " +
+                $"{(m.ShareOfIdealGain is { } g ? g.ToString("F2", inv) : "—")}"));
     }
 }
