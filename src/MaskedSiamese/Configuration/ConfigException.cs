@@ -3,7 +3,8 @@ namespace MaskedSiamese.Configuration;
 /// <summary>
 /// A run configuration that cannot be used: malformed YAML, an unknown section or key, a value of the wrong type or
 /// an impossible value. The message is one line that starts with <c>config:</c> and names the key (or the file), e.g.
-/// <c>config: criterion.temperature must be &gt; 0 (got -1)</c>. It is thrown while loading, before any training starts.
+/// <c>config: criterion.temperature must be &gt; 0 (got -1)</c>. It is thrown while loading, before any training
+/// starts.
 /// </summary>
 public sealed class ConfigException : Exception
 {

@@ -13,32 +13,35 @@ public sealed record CriterionOptions
     public double EntWeight { get; init; }
 
     /// <summary>
-    /// <c>final_sharpen</c>: target sharpening temperature T at the end of the schedule's horizon (default 0.25). Targets
-    /// are <c>p^(1/T)</c> renormalised, i.e. an effective target temperature of <c>temperature · T</c> = 0.025.
+    /// <c>final_sharpen</c>: target sharpening temperature T at the end of the schedule's horizon (default 0.25).
+    /// Targets are <c>p^(1/T)</c> renormalised, i.e. an effective target temperature of <c>temperature · T</c> =
+    /// 0.025.
     /// </summary>
     [YamlKey("final_sharpen")]
     public double FinalSharpen { get; init; } = 0.25;
 
-    /// <summary><c>me_max</c>: add the mean-entropy-maximisation regulariser R = log K − H(p̄) (default true). Without
-    /// it (and without Sinkhorn) the prototypes collapse onto a few.</summary>
+    /// <summary><c>me_max</c>: add the mean-entropy-maximisation regulariser R = log K − H(p̄) (default true).
+    /// Without it (and without Sinkhorn) the prototypes collapse onto a few.</summary>
     [YamlKey("me_max")]
     public bool MeMax { get; init; } = true;
 
     /// <summary>
-    /// <c>memax_weight</c>: λ, the weight of ME-MAX (default 1.0). The paper's best ViT-S/16 (67.2% at 1% labels) turns
-    /// Sinkhorn off and uses λ = 5; with Sinkhorn on keep 1.
+    /// <c>memax_weight</c>: λ, the weight of ME-MAX (default 1.0). The paper's best ViT-S/16 (67.2% at 1% labels)
+    /// turns Sinkhorn off and uses λ = 5; with Sinkhorn on keep 1.
     /// </summary>
     [YamlKey("memax_weight")]
     public double MemaxWeight { get; init; } = 1.0;
 
     /// <summary>
     /// <c>num_proto</c>: K, the number of prototypes (default 1024; 1024 and 2048 tie in the paper's Table 12). With a
-    /// single-process batch much smaller than K, Sinkhorn over-flattens the targets: use fewer prototypes or Sinkhorn off.
+    /// single-process batch much smaller than K, Sinkhorn over-flattens the targets: use fewer prototypes or Sinkhorn
+    /// off.
     /// </summary>
     [YamlKey("num_proto")]
     public int NumProto { get; init; } = 1024;
 
-    /// <summary><c>start_sharpen</c>: sharpening temperature T at step 0 (default 0.25, so T is constant officially).</summary>
+    /// <summary><c>start_sharpen</c>: sharpening temperature T at step 0 (default 0.25, so T is constant
+    /// officially).</summary>
     [YamlKey("start_sharpen")]
     public double StartSharpen { get; init; } = 0.25;
 

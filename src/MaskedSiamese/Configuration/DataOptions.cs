@@ -25,17 +25,20 @@ public sealed record DataOptions
     public int NumWorkers { get; init; } = 10;
 
     /// <summary><c>image_folder</c>: the data set folder under <see cref="RootPath"/>; images are read from its
-    /// <c>train/</c> subfolder (default <c>imagenet_full_size/061417/</c>). Used when <see cref="Dataset"/> is empty.</summary>
+    /// <c>train/</c> subfolder (default <c>imagenet_full_size/061417/</c>). Used when <see cref="Dataset"/> is
+    /// empty.</summary>
     [YamlKey("image_folder")]
     public string ImageFolder { get; init; } = "imagenet_full_size/061417/";
 
-    /// <summary><c>label_smoothing</c>: smoothing s of the prototype labels, in [0, 1] (default 0.0: identity).</summary>
+    /// <summary><c>label_smoothing</c>: smoothing s of the prototype labels, in [0, 1] (default 0.0:
+    /// identity).</summary>
     [YamlKey("label_smoothing")]
     public double LabelSmoothing { get; init; }
 
     /// <summary>
     /// <c>patch_drop</c>: fraction of patch tokens dropped from the masked anchor, in [0, 1) (default 0.15). The paper
-    /// uses 0.15 for ViT-S/16, 0.3 for ViT-B, 0.7 for ViT-L/7 and ViT-B/4: larger models want more; tiny ones 0.15–0.3.
+    /// uses 0.15 for ViT-S/16, 0.3 for ViT-B, 0.7 for ViT-L/7 and ViT-B/4: larger models want more; tiny ones
+    /// 0.15–0.3.
     /// </summary>
     [YamlKey("patch_drop")]
     public double PatchDrop { get; init; } = 0.15;
@@ -45,7 +48,8 @@ public sealed record DataOptions
     [YamlKey("rand_size")]
     public int RandSize { get; init; } = 224;
 
-    /// <summary><c>focal_size</c>: side of the focal crops in pixels (default 96, about 0.4 × <see cref="RandSize"/>).</summary>
+    /// <summary><c>focal_size</c>: side of the focal crops in pixels (default 96, about 0.4 ×
+    /// <see cref="RandSize"/>).</summary>
     [YamlKey("focal_size")]
     public int FocalSize { get; init; } = 96;
 
@@ -99,11 +103,13 @@ public sealed record DataOptions
     [YamlKey("blur_prob")]
     public double BlurProb { get; init; } = 0.5;
 
-    /// <summary><c>blur_sigma</c> (ours): range of the blur radius in pixels, drawn uniformly (default [0.1, 2.0]).</summary>
+    /// <summary><c>blur_sigma</c> (ours): range of the blur radius in pixels, drawn uniformly (default [0.1,
+    /// 2.0]).</summary>
     [YamlKey("blur_sigma")]
     public (double Min, double Max) BlurSigma { get; init; } = (0.1, 2.0);
 
-    /// <summary><c>mean</c> (ours): per-channel normalisation mean (default ImageNet's [0.485, 0.456, 0.406]).</summary>
+    /// <summary><c>mean</c> (ours): per-channel normalisation mean (default ImageNet's [0.485, 0.456,
+    /// 0.406]).</summary>
     [YamlKey("mean")]
     public Rgb Mean { get; init; } = new(0.485, 0.456, 0.406);
 
@@ -117,7 +123,8 @@ public sealed record DataOptions
     [YamlKey("eval_resize")]
     public int EvalResize { get; init; } = 256;
 
-    /// <summary><c>eval_crop</c> (ours): side of the evaluation center crop in pixels (default 224), ≤ <see cref="EvalResize"/>.</summary>
+    /// <summary><c>eval_crop</c> (ours): side of the evaluation center crop in pixels (default 224), ≤
+    /// <see cref="EvalResize"/>.</summary>
     [YamlKey("eval_crop")]
     public int EvalCrop { get; init; } = 224;
 

@@ -4,7 +4,8 @@ namespace MaskedSiamese.Configuration;
 public enum EvalNormalization
 {
     /// <summary>The checkpoint's recorded training config (<c>data.mean</c>, <c>std</c>, <c>eval_resize</c>,
-    /// <c>eval_crop</c>); ImageNet's official transform for files that record none (official or imported weights).</summary>
+    /// <c>eval_crop</c>); ImageNet's official transform for files that record none (official or imported
+    /// weights).</summary>
     Auto,
 
     /// <summary>ImageNet mean/std, shorter side resized by 256/224 of the image size, centre crop.</summary>

@@ -16,16 +16,18 @@ public sealed record LoggingOptions
     [YamlKey("write_tag")]
     public string WriteTag { get; init; } = "msn-experiment-1";
 
-    /// <summary><c>checkpoint_every</c> (ours): write a step checkpoint every this many optimizer steps; 0 writes only at
-    /// the end of each epoch (default 500; the official code uses 2500 at batch 1024).</summary>
+    /// <summary><c>checkpoint_every</c> (ours): write a step checkpoint every this many optimizer steps; 0 writes only
+    /// at the end of each epoch (default 500; the official code uses 2500 at batch 1024).</summary>
     [YamlKey("checkpoint_every")]
     public int CheckpointEvery { get; init; } = 500;
 
-    /// <summary><c>log_every</c> (ours): log loss, lr and health metrics every this many steps, ≥ 1 (default 10).</summary>
+    /// <summary><c>log_every</c> (ours): log loss, lr and health metrics every this many steps, ≥ 1 (default
+    /// 10).</summary>
     [YamlKey("log_every")]
     public int LogEvery { get; init; } = 10;
 
-    /// <summary><c>tensorboard</c> (ours): also write TensorBoard event files to the run folder (default true).</summary>
+    /// <summary><c>tensorboard</c> (ours): also write TensorBoard event files to the run folder (default
+    /// true).</summary>
     [YamlKey("tensorboard")]
     public bool Tensorboard { get; init; } = true;
 

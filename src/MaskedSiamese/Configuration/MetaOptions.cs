@@ -47,8 +47,8 @@ public sealed record MetaOptions
 
     /// <summary>
     /// <c>load_checkpoint</c>: officially, resume from <see cref="ReadCheckpoint"/> or the run's latest checkpoint
-    /// (default false). Only false is accepted: resume with <c>msn pretrain --resume</c>, or start from a checkpoint with
-    /// <c>--init-from FILE</c>.
+    /// (default false). Only false is accepted: resume with <c>msn pretrain --resume</c>, or start from a checkpoint
+    /// with <c>--init-from FILE</c>.
     /// </summary>
     [YamlKey("load_checkpoint")]
     public bool LoadCheckpoint { get; init; }
@@ -65,8 +65,8 @@ public sealed record MetaOptions
     [YamlKey("read_checkpoint")]
     public string? ReadCheckpoint { get; init; }
 
-    /// <summary><c>use_bn</c>: BatchNorm after the head's two hidden layers (default true, the official head). Only true
-    /// is accepted: the head is always built with BatchNorm.</summary>
+    /// <summary><c>use_bn</c>: BatchNorm after the head's two hidden layers (default true, the official head). Only
+    /// true is accepted: the head is always built with BatchNorm.</summary>
     [YamlKey("use_bn")]
     public bool UseBn { get; init; } = true;
 
@@ -94,8 +94,8 @@ public sealed record MetaOptions
     public int Seed { get; init; }
 
     /// <summary>
-    /// <c>threads</c> (ours): intra-op threads for LibTorch; 0 (default) leaves LibTorch's own default. The trainer sets
-    /// it at start and records the value it ran with. On a shared 2-core machine use 2.
+    /// <c>threads</c> (ours): intra-op threads for LibTorch; 0 (default) leaves LibTorch's own default. The trainer
+    /// sets it at start and records the value it ran with. On a shared 2-core machine use 2.
     /// </summary>
     [YamlKey("threads")]
     public int Threads { get; init; }
@@ -106,7 +106,8 @@ public sealed record MetaOptions
 
     /// <summary>
     /// <c>image_size</c> (ours): the resolution the positional embeddings are learned for, in pixels; null (default)
-    /// takes it from <see cref="ModelName"/> (224 for every official factory). Smaller views interpolate them bicubically.
+    /// takes it from <see cref="ModelName"/> (224 for every official factory). Smaller views interpolate them
+    /// bicubically.
     /// </summary>
     [YamlKey("image_size")]
     public int? ImageSize { get; init; }
@@ -120,7 +121,8 @@ public sealed record MetaOptions
     [YamlKey("embed_dim")]
     public int? EmbedDim { get; init; }
 
-    /// <summary><c>depth</c> (ours): number of transformer blocks; null (default) takes it from <see cref="ModelName"/>.</summary>
+    /// <summary><c>depth</c> (ours): number of transformer blocks; null (default) takes it from
+    /// <see cref="ModelName"/>.</summary>
     [YamlKey("depth")]
     public int? Depth { get; init; }
 
@@ -135,8 +137,8 @@ public sealed record MetaOptions
     public double? MlpRatio { get; init; }
 
     /// <summary>
-    /// <c>mask_sharing</c> (ours): <c>batch</c> (default, the official code: one random mask per forward call, shared by
-    /// the whole batch) or <c>sample</c> (each image draws its own mask, as lightly and timm do).
+    /// <c>mask_sharing</c> (ours): <c>batch</c> (default, the official code: one random mask per forward call, shared
+    /// by the whole batch) or <c>sample</c> (each image draws its own mask, as lightly and timm do).
     /// </summary>
     [YamlKey("mask_sharing")]
     public MaskSharing MaskSharing { get; init; } = MaskSharing.SharedPerBatch;
@@ -216,6 +218,7 @@ public sealed record MetaOptions
         throw new ConfigException($"config: meta.precision: '{Precision}' is not available (only {known} or {AutoPrecision})");
     }
 
-    /// <summary>The projection head these options describe (<see cref="HiddenDim"/>, <see cref="OutputDim"/>).</summary>
+    /// <summary>The projection head these options describe (<see cref="HiddenDim"/>,
+    /// <see cref="OutputDim"/>).</summary>
     public ProjectionHeadOptions ToHeadOptions() => new(HiddenDim, OutputDim);
 }

@@ -11,7 +11,8 @@ namespace MaskedSiamese.Configuration;
 /// </summary>
 /// <example>
 /// <code>
-/// var config = MsnConfig.Load("configs/fmnist_msn_small.yaml", ["optimization.epochs=1", "data.rand_scale=[0.5, 1.0]"]);
+/// var config = MsnConfig.Load("configs/fmnist_msn_small.yaml",
+///     ["optimization.epochs=1", "data.rand_scale=[0.5, 1.0]"]);
 /// var vit = config.Meta.ToVitOptions();
 /// </code>
 /// </example>
@@ -38,9 +39,9 @@ public sealed record MsnConfig
     public LoggingOptions Logging { get; init; } = new();
 
     /// <summary>
-    /// The official ViT-S/16 pretraining configuration (<c>configs/pretrain/msn_vits16.yaml</c> of facebookresearch/msn,
-    /// i.e. <c>configs/msn_vits16.yaml</c> here), with our own keys at their defaults. A key missing from a file takes
-    /// its value from here.
+    /// The official ViT-S/16 pretraining configuration (<c>configs/pretrain/msn_vits16.yaml</c> of
+    /// facebookresearch/msn, i.e. <c>configs/msn_vits16.yaml</c> here), with our own keys at their defaults. A key
+    /// missing from a file takes its value from here.
     /// </summary>
     public static MsnConfig Default { get; } = new();
 
@@ -49,8 +50,8 @@ public sealed record MsnConfig
 
     /// <summary>
     /// Reads the YAML file at <paramref name="path"/>, applies <paramref name="overrides"/> in order
-    /// (each <c>section.key=value</c>, the value parsed as YAML: <c>0.1</c>, <c>true</c>, <c>null</c>, <c>[0.3, 1.0]</c>),
-    /// fills missing keys from <see cref="Default"/> and validates the result.
+    /// (each <c>section.key=value</c>, the value parsed as YAML: <c>0.1</c>, <c>true</c>, <c>null</c>,
+    /// <c>[0.3, 1.0]</c>), fills missing keys from <see cref="Default"/> and validates the result.
     /// </summary>
     /// <exception cref="ConfigException">The file is missing or malformed (the message names it), or a section, key or
     /// value is unknown, of the wrong type or impossible (the message names the key).</exception>
@@ -91,8 +92,8 @@ public sealed record MsnConfig
 
     /// <summary>
     /// Checks every value and the relations between them (warmup ≤ epochs, heads dividing the width, crop sizes
-    /// fitting the patch size, ...). <see cref="Load"/> and <see cref="Parse"/> call it; call it yourself after changing
-    /// a config in code.
+    /// fitting the patch size, ...). <see cref="Load"/> and <see cref="Parse"/> call it; call it yourself after
+    /// changing a config in code.
     /// </summary>
     /// <exception cref="ConfigException">The first impossible value, named by its key.</exception>
     public void Validate() => MsnConfigValidator.Validate(this);

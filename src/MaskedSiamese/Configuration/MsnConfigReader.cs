@@ -7,8 +7,9 @@ using YamlDotNet.RepresentationModel;
 
 namespace MaskedSiamese.Configuration;
 
-/// <summary>YAML text plus <c>section.key=value</c> overrides → <see cref="MsnConfig"/>, refusing unknown sections and
-/// keys and values of the wrong type with one-line <see cref="ConfigException"/> messages that name the key.</summary>
+/// <summary>YAML text plus <c>section.key=value</c> overrides → <see cref="MsnConfig"/>, refusing unknown sections
+/// and keys and values of the wrong type with one-line <see cref="ConfigException"/> messages that name the
+/// key.</summary>
 internal static class MsnConfigReader
 {
     private static readonly NullabilityInfoContext Nullability = new();
@@ -227,7 +228,8 @@ internal static class MsnConfigReader
             : throw WrongType(key, type, node);
     }
 
-    /// <summary>The text of an unquoted scalar: a quoted one is a string in YAML, never a number or a boolean.</summary>
+    /// <summary>The text of an unquoted scalar: a quoted one is a string in YAML, never a number or a
+    /// boolean.</summary>
     private static string PlainScalar(YamlNode node, string key, Type type) =>
         node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: { } v }
             ? v

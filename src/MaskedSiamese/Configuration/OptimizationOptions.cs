@@ -5,7 +5,8 @@ namespace MaskedSiamese.Configuration;
 /// <summary>
 /// The <c>optimization</c> section: AdamW, the learning-rate, weight-decay, EMA and sharpening schedules, clipping and
 /// the run length. Every schedule is a pure function of the global step over a horizon of
-/// <c>horizon · epochs · iterations-per-epoch</c> steps. Defaults are the official ViT-S/16 values (batch 1024 on 16 GPUs).
+/// <c>horizon · epochs · iterations-per-epoch</c> steps. Defaults are the official ViT-S/16 values (batch 1024 on 16
+/// GPUs).
 /// </summary>
 public sealed record OptimizationOptions
 {
@@ -24,23 +25,25 @@ public sealed record OptimizationOptions
     [YamlKey("final_lr")]
     public double FinalLr { get; init; } = 1.0e-06;
 
-    /// <summary><c>final_weight_decay</c>: the nominal weight decay at the end of its cosine ramp (default 0.4).</summary>
+    /// <summary><c>final_weight_decay</c>: the nominal weight decay at the end of its cosine ramp (default
+    /// 0.4).</summary>
     [YamlKey("final_weight_decay")]
     public double FinalWeightDecay { get; init; } = 0.4;
 
     /// <summary>
-    /// <c>lr</c>: the peak learning rate reached after warmup (default 0.001 for batch 1024). Scale it linearly with the
-    /// batch: 1.25e-4 for 128.
+    /// <c>lr</c>: the peak learning rate reached after warmup (default 0.001 for batch 1024). Scale it linearly with
+    /// the batch: 1.25e-4 for 128.
     /// </summary>
     [YamlKey("lr")]
     public double Lr { get; init; } = 0.001;
 
-    /// <summary><c>start_lr</c>: the learning rate at step 0, rising linearly to <see cref="Lr"/> (default 0.0002).</summary>
+    /// <summary><c>start_lr</c>: the learning rate at step 0, rising linearly to <see cref="Lr"/> (default
+    /// 0.0002).</summary>
     [YamlKey("start_lr")]
     public double StartLr { get; init; } = 0.0002;
 
-    /// <summary><c>warmup</c>: warmup length in epochs, may be fractional, ≤ <see cref="Epochs"/> (default 15 of 800).
-    /// Keep roughly the official 15/800 fraction on short runs.</summary>
+    /// <summary><c>warmup</c>: warmup length in epochs, may be fractional, ≤ <see cref="Epochs"/> (default 15 of
+    /// 800). Keep roughly the official 15/800 fraction on short runs.</summary>
     [YamlKey("warmup")]
     public double Warmup { get; init; } = 15;
 
@@ -50,9 +53,9 @@ public sealed record OptimizationOptions
     public double WeightDecay { get; init; } = 0.04;
 
     /// <summary>
-    /// <c>horizon</c> (ours): every schedule spans <c>horizon × epochs</c>, so training stops at 1/horizon of each curve
-    /// (default 1.25, what the official code does: final lr ≈ 9.9e-5, wd ≈ 0.366, EMA ≈ 0.9992). Set 1.0 to reach the
-    /// nominal final values as the paper describes. Must be ≥ 1.
+    /// <c>horizon</c> (ours): every schedule spans <c>horizon × epochs</c>, so training stops at 1/horizon of each
+    /// curve (default 1.25, what the official code does: final lr ≈ 9.9e-5, wd ≈ 0.366, EMA ≈ 0.9992). Set 1.0 to
+    /// reach the nominal final values as the paper describes. Must be ≥ 1.
     /// </summary>
     [YamlKey("horizon")]
     public double Horizon { get; init; } = 1.25;

@@ -3,7 +3,8 @@ using MaskedSiamese.Data.Augmentation;
 
 namespace MaskedSiamese.Configuration;
 
-/// <summary>An evaluation transform and a phrase saying where it came from (printed so users see what was used).</summary>
+/// <summary>An evaluation transform and a phrase saying where it came from (printed so users see what was
+/// used).</summary>
 /// <param name="Options">The transform.</param>
 /// <param name="Origin">e.g. "the checkpoint's training config" or "imagenet, the official eval transform".</param>
 public sealed record ResolvedEvalTransform(EvalOptions Options, string Origin)
