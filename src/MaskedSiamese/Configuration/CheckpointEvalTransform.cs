@@ -14,7 +14,8 @@ namespace MaskedSiamese.Configuration;
 public static class CheckpointEvalTransform
 {
     /// <summary>The transform for <paramref name="checkpoint"/> under <paramref name="choice"/>.</summary>
-    public static ResolvedEvalTransform Resolve(MsnCheckpoint checkpoint, EvalNormalization choice = EvalNormalization.Auto)
+    public static ResolvedEvalTransform Resolve(MsnCheckpoint checkpoint,
+        EvalNormalization choice = EvalNormalization.Auto)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         int size = checkpoint.Architecture.Vit.ImageSize;
@@ -24,7 +25,8 @@ public static class CheckpointEvalTransform
             EvalNormalization.FashionMnist => new(FashionMnist(size), "fashion-mnist, chosen"),
             _ => FromTrainingConfig(checkpoint) is { } stored
                 ? new(stored, "the checkpoint's training config")
-                : new(ImageNet(size), "imagenet, the official eval transform: the checkpoint records no training config"),
+                : new(ImageNet(size),
+                    "imagenet, the official eval transform: the checkpoint records no training config"),
         };
     }
 

@@ -33,7 +33,9 @@ public static class ConfigPresets
     public static MsnConfig Load(string? fileOrName, IEnumerable<string>? overrides = null)
     {
         if (fileOrName is not null && File.Exists(fileOrName)) return MsnConfig.Load(fileOrName, overrides);
-        if (fileOrName is not null && (fileOrName.Contains('/', StringComparison.Ordinal) || fileOrName.EndsWith(".yaml", StringComparison.Ordinal) || fileOrName.EndsWith(".yml", StringComparison.Ordinal)))
+        if (fileOrName is not null && (fileOrName.Contains('/', StringComparison.Ordinal) ||
+                                       fileOrName.EndsWith(".yaml", StringComparison.Ordinal) ||
+                                       fileOrName.EndsWith(".yml", StringComparison.Ordinal)))
             throw new ConfigException($"config: file '{fileOrName}' not found");
         string name = fileOrName ?? DefaultName;
         return MsnConfig.Parse(Text(name), "built-in:" + name, overrides);

@@ -215,7 +215,8 @@ public sealed record MetaOptions
         }
 
         string known = string.Join(", ", Enum.GetNames<Engine.Precision>().Select(n => n.ToLowerInvariant()));
-        throw new ConfigException($"config: meta.precision: '{Precision}' is not available (only {known} or {AutoPrecision})");
+        throw new ConfigException(
+            $"config: meta.precision: '{Precision}' is not available (only {known} or {AutoPrecision})");
     }
 
     /// <summary>The projection head these options describe (<see cref="HiddenDim"/>,

@@ -17,7 +17,8 @@ public static class MsnConfigMapping
     public static EncoderArchitecture ToArchitecture(this MsnConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new EncoderArchitecture(config.Meta.ToVitOptions(), config.Meta.ToHeadOptions(), config.Criterion.NumProto);
+        return new EncoderArchitecture(config.Meta.ToVitOptions(), config.Meta.ToHeadOptions(),
+            config.Criterion.NumProto);
     }
 
     /// <summary>What MSN pretraining trains and how, for a loader of <paramref name="iterationsPerEpoch"/>

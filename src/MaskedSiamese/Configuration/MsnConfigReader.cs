@@ -59,8 +59,11 @@ internal static class MsnConfigReader
             var section = FindSection(ScalarText(sectionNode));
             if (body is YamlScalarNode && IsNull(body)) continue; // an empty section takes every default
             if (body is not YamlMappingNode mapping)
-                throw new ConfigException($"config: section '{section.Name}' must be a mapping of keys (got {Show(body)})");
-            var keys = values.TryGetValue(section.Name, out var k) ? k : values[section.Name] = new(StringComparer.Ordinal);
+                throw new ConfigException(
+                    $"config: section '{section.Name}' must be a mapping of keys (got {Show(body)})");
+            var keys = values.TryGetValue(section.Name, out var k)
+                ? k
+                : values[section.Name] = new(StringComparer.Ordinal);
             foreach (var (keyNode, value) in mapping.Children)
             {
                 var key = FindKey(section, ScalarText(keyNode));
@@ -104,7 +107,8 @@ internal static class MsnConfigReader
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             // YamlDotNet's scanner throws these, without a position, on some unterminated flow collections.
-            throw new ConfigException($"config: {what}: the parser stopped without a position (an unclosed [ or {{?)", e);
+            throw new ConfigException(
+                $"config: {what}: the parser stopped without a position (an unclosed [ or {{?)", e);
         }
 
         return stream.Documents.Count switch
@@ -148,7 +152,9 @@ internal static class MsnConfigReader
         var elsewhere = MsnConfigSchema.Sections.FirstOrDefault(s => s.Find(name) is not null);
         string hint = elsewhere is not null
             ? $" (it belongs in '{elsewhere.Name}')"
-            : MsnConfigSchema.Suggest(name, section.Keys.Select(k => k.Name)) is { } near ? $" (did you mean '{near}'?)" : "";
+            : MsnConfigSchema.Suggest(name, section.Keys.Select(k => k.Name)) is { } near
+                ? $" (did you mean '{near}'?)"
+                : "";
         throw new ConfigException($"config: unknown key '{section.Name}.{name}'{hint}");
     }
 
@@ -183,8 +189,8 @@ internal static class MsnConfigReader
 
         if (type == typeof(int))
         {
-            return int.TryParse(PlainScalar(node, key, type), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture,
-                out int i) ? i : throw WrongType(key, type, node);
+            return int.TryParse(PlainScalar(node, key, type), NumberStyles.AllowLeadingSign,
+                CultureInfo.InvariantCulture, out int i) ? i : throw WrongType(key, type, node);
         }
 
         if (type == typeof(double)) return Number(node, key, type);
@@ -223,7 +229,8 @@ internal static class MsnConfigReader
     private static double Number(YamlNode node, string key, Type type)
     {
         string text = PlainScalar(node, key, type);
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) &&
+            double.IsFinite(d)
             ? d
             : throw WrongType(key, type, node);
     }
@@ -256,14 +263,17 @@ internal static class MsnConfigReader
         && s.Value is null or "" or "~" or "null" or "Null" or "NULL";
 
     private static string ScalarText(YamlNode node) =>
-        node is YamlScalarNode { Value: { } v } ? v : throw new ConfigException($"config: keys must be plain names (got {Show(node)})");
+        node is YamlScalarNode { Value: { } v }
+            ? v
+            : throw new ConfigException($"config: keys must be plain names (got {Show(node)})");
 
     /// <summary>A value as the user wrote it, short: <c>'ten'</c>, <c>[0.3, a]</c>, <c>a mapping</c>.</summary>
     private static string Show(YamlNode node) => node switch
     {
         YamlScalarNode s when IsNull(s) => "null",
         YamlScalarNode s => $"'{s.Value}'",
-        YamlSequenceNode seq => "[" + string.Join(", ", seq.Children.Select(c => c is YamlScalarNode sc ? sc.Value : "…")) + "]",
+        YamlSequenceNode seq =>
+            "[" + string.Join(", ", seq.Children.Select(c => c is YamlScalarNode sc ? sc.Value : "…")) + "]",
         YamlMappingNode => "a mapping",
         _ => node.ToString(),
     };
@@ -272,5 +282,6 @@ internal static class MsnConfigReader
     private static string Shorten(string item) => item.Length <= 80 ? item : item[..80] + "…";
 
     private static string OneLine(string message) =>
-        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        string.Join(' ', message.Split(['\r', '\n'],
+            StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

@@ -43,13 +43,15 @@ internal static class MsnConfigSupport
         }
 
         if (!config.Criterion.UseEnt && config.Criterion.EntWeight == 0)
-            warnings.Add(Warning("criterion.use_ent: false changes nothing while criterion.ent_weight is 0 (the entropy "
-                + "term is 0 either way)"));
+            warnings.Add(Warning("criterion.use_ent: false changes nothing while criterion.ent_weight is 0 (the "
+                + "entropy term is 0 either way)"));
         if (m.Bottleneck != MetaDefaults.Bottleneck)
             warnings.Add(Warning($"meta.bottleneck: {Number(m.Bottleneck)} is read by nothing in the official code "
                 + "either; ignored"));
-        if (m.UsePredHead) warnings.Add(Warning("meta.use_pred_head: true is read by nothing in the official code either; ignored"));
-        if (m.TwoLayer) warnings.Add(Warning("meta.two_layer: true is read by nothing in the official code either; ignored"));
+        if (m.UsePredHead)
+            warnings.Add(Warning("meta.use_pred_head: true is read by nothing in the official code either; ignored"));
+        if (m.TwoLayer)
+            warnings.Add(Warning("meta.two_layer: true is read by nothing in the official code either; ignored"));
         if (m.UseFp16)
         {
             // Acts (unless meta.precision names another precision), but not as its name says: one line says how.
@@ -60,8 +62,8 @@ internal static class MsnConfigSupport
         }
 
         if (m.CopyData)
-            warnings.Add(Warning("meta.copy_data: true (the official code copies the data set to local disk first) does "
-                + "nothing here; ignored"));
+            warnings.Add(Warning("meta.copy_data: true (the official code copies the data set to local disk first) "
+                + "does nothing here; ignored"));
         return warnings;
     }
 

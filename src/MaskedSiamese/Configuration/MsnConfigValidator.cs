@@ -28,17 +28,19 @@ internal static partial class MsnConfigValidator
         var vit = m.ToVitOptions(); // unknown model name, or custom with a size missing
         Require(vit.NumHeads <= vit.EmbedDim && vit.EmbedDim % vit.NumHeads == 0, "meta.num_heads",
             $"must divide embed_dim {vit.EmbedDim}", vit.NumHeads);
-        Require(vit.PatchSize <= vit.ImageSize, "meta.patch_size", $"must be ≤ image_size {vit.ImageSize}", vit.PatchSize);
+        Require(vit.PatchSize <= vit.ImageSize, "meta.patch_size", $"must be ≤ image_size {vit.ImageSize}",
+            vit.PatchSize);
         if (m.ImageSize is not null)
-            Require(vit.ImageSize % vit.PatchSize == 0, "meta.image_size", $"must be a multiple of the patch size {vit.PatchSize}",
-                vit.ImageSize);
+            Require(vit.ImageSize % vit.PatchSize == 0, "meta.image_size",
+                $"must be a multiple of the patch size {vit.PatchSize}", vit.ImageSize);
         Require(m.DropPathRate is >= 0 and < 1, "meta.drop_path_rate", "must be in [0, 1)", m.DropPathRate);
         Require(m.HiddenDim >= 1, "meta.hidden_dim", "must be ≥ 1", m.HiddenDim);
         Require(m.OutputDim >= 1, "meta.output_dim", "must be ≥ 1", m.OutputDim);
         Require(m.Bottleneck >= 0, "meta.bottleneck", "must be ≥ 0", m.Bottleneck);
         Require(m.Seed >= 0, "meta.seed", "must be ≥ 0", m.Seed);
         Require(m.Threads >= 0, "meta.threads", "must be ≥ 0 (0 = LibTorch's default)", m.Threads);
-        Require(Engine.DeviceName.IsWellFormed(m.Device), "meta.device", "must be cpu, cuda or cuda:N", $"'{m.Device}'");
+        Require(Engine.DeviceName.IsWellFormed(m.Device), "meta.device", "must be cpu, cuda or cuda:N",
+            $"'{m.Device}'");
         return vit;
     }
 
@@ -58,7 +60,8 @@ internal static partial class MsnConfigValidator
         Require(d.ColorJitterStrength is >= 0 and <= 1.25, "data.color_jitter_strength", "must be in [0, 1.25]",
             d.ColorJitterStrength);
         Require(d.NumWorkers >= 0, "data.num_workers", "must be ≥ 0", d.NumWorkers);
-        Require(d.DropLast, "data.drop_last", "must be true (training batches are always full: BatchNorm and ME-MAX need them)", d.DropLast);
+        Require(d.DropLast, "data.drop_last",
+            "must be true (training batches are always full: BatchNorm and ME-MAX need them)", d.DropLast);
         Require(d.LabelSmoothing is >= 0 and <= 1, "data.label_smoothing", "must be in [0, 1]", d.LabelSmoothing);
         Require(d.PatchDrop is >= 0 and < 1, "data.patch_drop", "must be in [0, 1)", d.PatchDrop);
         Require(d.RandSize >= 1 && d.RandSize % patchSize == 0, "data.rand_size",
@@ -71,8 +74,8 @@ internal static partial class MsnConfigValidator
         Probability(d.JitterProb, "data.jitter_prob");
         Probability(d.GrayscaleProb, "data.grayscale_prob");
         Probability(d.BlurProb, "data.blur_prob");
-        Require(d.BlurSigma.Min > 0 && d.BlurSigma.Min <= d.BlurSigma.Max, "data.blur_sigma", "must satisfy 0 < min ≤ max",
-            Pair(d.BlurSigma));
+        Require(d.BlurSigma.Min > 0 && d.BlurSigma.Min <= d.BlurSigma.Max, "data.blur_sigma",
+            "must satisfy 0 < min ≤ max", Pair(d.BlurSigma));
         // The bounds a classifier file's transform is held to (Classification/ClassifierFile).
         Require(new[] { d.Std.R, d.Std.G, d.Std.B }.All(v => v is >= 1e-3 and <= 1e3), "data.std",
             "must lie in [0.001, 1000] for every channel", d.Std);
@@ -86,12 +89,16 @@ internal static partial class MsnConfigValidator
         Require(o.Epochs >= 1, "optimization.epochs", "must be ≥ 1", o.Epochs);
         // The weights are float32: a rate or decay beyond float32's range passed `> 0` and then broke the first step.
         Require(o.Lr > 0 && Float32(o.Lr), "optimization.lr", "must be > 0 and within float32's range", o.Lr);
-        Require(o.StartLr >= 0 && Float32(o.StartLr), "optimization.start_lr", "must be ≥ 0 and within float32's range", o.StartLr);
-        Require(o.FinalLr >= 0 && Float32(o.FinalLr), "optimization.final_lr", "must be ≥ 0 and within float32's range", o.FinalLr);
-        Require(o.WeightDecay >= 0 && Float32(o.WeightDecay), "optimization.weight_decay", "must be ≥ 0 and within float32's range", o.WeightDecay);
+        Require(o.StartLr >= 0 && Float32(o.StartLr), "optimization.start_lr",
+            "must be ≥ 0 and within float32's range", o.StartLr);
+        Require(o.FinalLr >= 0 && Float32(o.FinalLr), "optimization.final_lr",
+            "must be ≥ 0 and within float32's range", o.FinalLr);
+        Require(o.WeightDecay >= 0 && Float32(o.WeightDecay), "optimization.weight_decay",
+            "must be ≥ 0 and within float32's range", o.WeightDecay);
         Require(o.FinalWeightDecay >= 0 && Float32(o.FinalWeightDecay), "optimization.final_weight_decay",
             "must be ≥ 0 and within float32's range", o.FinalWeightDecay);
-        Require(o.ClipGrad >= 0 && Float32(o.ClipGrad), "optimization.clip_grad", "must be ≥ 0 (0 = no clipping) and within float32's range", o.ClipGrad);
+        Require(o.ClipGrad >= 0 && Float32(o.ClipGrad), "optimization.clip_grad",
+            "must be ≥ 0 (0 = no clipping) and within float32's range", o.ClipGrad);
         Require(o.Warmup >= 0, "optimization.warmup", "must be ≥ 0", o.Warmup);
         Require(o.Warmup <= o.Epochs, "optimization.warmup", $"must be ≤ epochs {o.Epochs}", o.Warmup);
         Require(o.Horizon >= 1, "optimization.horizon", "must be ≥ 1", o.Horizon);
@@ -109,8 +116,10 @@ internal static partial class MsnConfigValidator
     {
         // It names files (TAG-latest.safetensors, TAG.csv): a file name is at most 255 bytes.
         Require(l.WriteTag.Length is > 0 and <= 200 && l.WriteTag.IndexOfAny(['/', '\\']) < 0, "logging.write_tag",
-            "must be a name of 1-200 characters without path separators", $"'{(l.WriteTag.Length > 40 ? l.WriteTag[..40] + "…" : l.WriteTag)}'");
-        Require(l.CheckpointEvery >= 0, "logging.checkpoint_every", "must be ≥ 0 (0 = at epoch ends only)", l.CheckpointEvery);
+            "must be a name of 1-200 characters without path separators",
+            $"'{(l.WriteTag.Length > 40 ? l.WriteTag[..40] + "…" : l.WriteTag)}'");
+        Require(l.CheckpointEvery >= 0, "logging.checkpoint_every", "must be ≥ 0 (0 = at epoch ends only)",
+            l.CheckpointEvery);
         Require(l.LogEvery >= 1, "logging.log_every", "must be ≥ 1", l.LogEvery);
         Require(l.KeepCheckpoints >= 0, "logging.keep_checkpoints", "must be ≥ 0", l.KeepCheckpoints);
     }
@@ -131,6 +140,7 @@ internal static partial class MsnConfigValidator
     private static void Require(bool ok, string key, string requirement, object value)
     {
         if (!ok)
-            throw new ConfigException(string.Create(CultureInfo.InvariantCulture, $"config: {key} {requirement} (got {value})"));
+            throw new ConfigException(
+                string.Create(CultureInfo.InvariantCulture, $"config: {key} {requirement} (got {value})"));
     }
 }

@@ -17,7 +17,8 @@ internal static partial class MsnConfigWriter
             object options = section.Property.GetValue(config)!;
             sb.Append(section.Name).Append(":\n");
             foreach (var key in section.Keys)
-                sb.Append("  ").Append(key.Name).Append(": ").Append(Format(key.Property.GetValue(options))).Append('\n');
+                sb.Append("  ").Append(key.Name).Append(": ").Append(Format(key.Property.GetValue(options)))
+                    .Append('\n');
         }
 
         return sb.ToString();
@@ -63,6 +64,7 @@ internal static partial class MsnConfigWriter
     [GeneratedRegex(@"^[A-Za-z0-9_./][A-Za-z0-9_./:+\-]*$")]
     private static partial Regex SafePlain();
 
-    [GeneratedRegex(@"^(null|Null|NULL|~|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N)$")]
+    [GeneratedRegex(@"^(null|Null|NULL|~|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|" +
+        @"on|On|ON|off|Off|OFF|y|Y|n|N)$")]
     private static partial Regex Reserved();
 }

@@ -12,7 +12,8 @@ namespace MaskedSiamese.Configuration;
 public static class RecipeChange
 {
     /// <summary>Keys that may differ on resume.</summary>
-    public static bool MayChange(string key) => key.StartsWith("logging.", StringComparison.Ordinal) || key == "optimization.max_steps";
+    public static bool MayChange(string key) =>
+        key.StartsWith("logging.", StringComparison.Ordinal) || key == "optimization.max_steps";
 
     /// <summary>The keys whose values differ between <paramref name="recorded"/> and <paramref name="current"/>
     /// (config YAML texts), those that may change left out, in schema order.</summary>
@@ -26,7 +27,8 @@ public static class RecipeChange
             {
                 string name = section.Name + "." + key.Name;
                 if (MayChange(name)) continue;
-                object? a = key.Property.GetValue(section.Property.GetValue(before)), b = key.Property.GetValue(section.Property.GetValue(after));
+                object? a = key.Property.GetValue(section.Property.GetValue(before)),
+                    b = key.Property.GetValue(section.Property.GetValue(after));
                 if (JsonSerializer.Serialize(a) != JsonSerializer.Serialize(b)) keys.Add(name);
             }
         return keys;
@@ -43,7 +45,8 @@ public static class RecipeChange
         if (string.IsNullOrEmpty(recorded)) return;
         var changed = Differences(recorded, current.ToYaml());
         if (changed.Count > 0)
-            throw new ConfigException($"--resume: the run was started with other values of {string.Join(", ", changed)} " +
-                $"({checkpoint}); resume with the recipe it records (its config.yaml), or pass --allow-recipe-change");
+            throw new ConfigException(
+                $"--resume: the run was started with other values of {string.Join(", ", changed)} ({checkpoint}); " +
+                "resume with the recipe it records (its config.yaml), or pass --allow-recipe-change");
     }
 }

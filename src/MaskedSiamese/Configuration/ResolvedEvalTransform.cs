@@ -16,8 +16,10 @@ public sealed record ResolvedEvalTransform(EvalOptions Options, string Origin)
     public static string Describe(EvalOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        static string List(IReadOnlyList<float> v) => string.Join(", ", v.Select(x => x.ToString("G4", CultureInfo.InvariantCulture)));
+        static string List(IReadOnlyList<float> v) =>
+            string.Join(", ", v.Select(x => x.ToString("G4", CultureInfo.InvariantCulture)));
         return string.Create(CultureInfo.InvariantCulture,
-            $"resize {options.ResizeTo}, crop {options.CropSize}, mean [{List(options.Mean)}], std [{List(options.Std)}]");
+            $"resize {options.ResizeTo}, crop {options.CropSize}, mean [{List(options.Mean)}], " +
+            $"std [{List(options.Std)}]");
     }
 }
