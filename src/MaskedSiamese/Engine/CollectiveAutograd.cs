@@ -11,7 +11,8 @@ namespace MaskedSiamese.Engine;
 /// </summary>
 public static class CollectiveAutograd
 {
-    /// <summary>The mean of <paramref name="x"/> over the processes; its backward passes the gradient unchanged.</summary>
+    /// <summary>The mean of <paramref name="x"/> over the processes; its backward passes the gradient
+    /// unchanged.</summary>
     public static Tensor MeanIdentityGradient(Tensor x, ICollective collective)
     {
         ArgumentNullException.ThrowIfNull(x);

@@ -13,7 +13,8 @@ public sealed class CollectiveException : Exception
     /// <summary>Creates the exception with a message and its cause.</summary>
     public CollectiveException(string message, Exception inner) : base(message, inner) { }
 
-    /// <summary>Creates the exception; <paramref name="onEveryRank"/> says that every rank throws it at the same point.</summary>
+    /// <summary>Creates the exception; <paramref name="onEveryRank"/> says that every rank throws it at the same
+    /// point.</summary>
     public CollectiveException(string message, bool onEveryRank) : base(message) => OnEveryRank = onEveryRank;
 
     /// <summary>Every rank threw this same exception at the same point (a check they made together), so they can end

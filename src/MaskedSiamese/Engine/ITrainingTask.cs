@@ -25,12 +25,13 @@ public interface ITrainingTask<TBatch> where TBatch : IDisposable
     /// have read them; stops when <paramref name="cancellation"/> is cancelled.</summary>
     IEnumerable<TBatch> ReadBatches(long fromStep, CancellationToken cancellation);
 
-    /// <summary>Runs global step <paramref name="globalStep"/> on <paramref name="batch"/>. A step whose loss is not finite
-    /// must leave the parameters and optimiser state as they were (the loop then stops without writing them); running
-    /// statistics of train-mode layers may have moved.</summary>
+    /// <summary>Runs global step <paramref name="globalStep"/> on <paramref name="batch"/>. A step whose loss is not
+    /// finite must leave the parameters and optimiser state as they were (the loop then stops without writing them);
+    /// running statistics of train-mode layers may have moved.</summary>
     StepResult RunStep(TBatch batch, long globalStep, StepProfile? profile);
 
-    /// <summary>Writes the task's whole state and <paramref name="state"/> to <paramref name="path"/>, atomically.</summary>
+    /// <summary>Writes the task's whole state and <paramref name="state"/> to <paramref name="path"/>,
+    /// atomically.</summary>
     void SaveCheckpoint(string path, TrainingState state);
 
     /// <summary>Writes the task's end-of-run reports (charts) into <paramref name="runFolder"/> from its log.</summary>

@@ -168,7 +168,8 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
     [DllImport(MpichLibrary)]
     private static extern int MPI_Comm_set_errhandler(int comm, int errhandler);
 
-    /// <summary>Ends every rank of the job with <paramref name="exitCode"/> (MPI_Abort); does not return normally.</summary>
+    /// <summary>Ends every rank of the job with <paramref name="exitCode"/> (MPI_Abort); does not return
+    /// normally.</summary>
     public void Abort(int exitCode)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -27,7 +27,8 @@ public sealed class TrainingLoop
     /// <summary>Device, precision and collective of the run.</summary>
     public StepContext Context { get; }
 
-    /// <summary>Trains <paramref name="task"/> to the end of its schedule, to the step limit, or until cancelled.</summary>
+    /// <summary>Trains <paramref name="task"/> to the end of its schedule, to the step limit, or until
+    /// cancelled.</summary>
     /// <param name="task">The task.</param>
     /// <param name="progress">Receives a report after every step.</param>
     /// <param name="cancellation">Stops after the current step, writing a checkpoint.</param>

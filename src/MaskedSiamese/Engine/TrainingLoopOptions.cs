@@ -6,8 +6,9 @@ public sealed record TrainingLoopOptions
     /// <summary>Run folder for the config, logs and checkpoints; null writes nothing (benchmarks).</summary>
     public string? RunFolder { get; init; }
 
-    /// <summary>Names the run's files: <c>{tag}.csv</c>, <c>{tag}.jsonl</c>, <c>checkpoints/{tag}-latest.safetensors</c>,
-    /// <c>checkpoints/{tag}-ep{NNN}.safetensors</c> (the official <c>write_tag</c>).</summary>
+    /// <summary>Names the run's files: <c>{tag}.csv</c>, <c>{tag}.jsonl</c>,
+    /// <c>checkpoints/{tag}-latest.safetensors</c>, <c>checkpoints/{tag}-ep{NNN}.safetensors</c> (the official
+    /// <c>write_tag</c>).</summary>
     public string Tag { get; init; } = "msn-experiment-1";
 
     /// <summary>Continue from the latest checkpoint of <see cref="RunFolder"/> (refused when there is none).</summary>
@@ -23,7 +24,8 @@ public sealed record TrainingLoopOptions
     /// <summary>Rewrite the latest checkpoint every this many steps (0: only at epoch ends and at the end).</summary>
     public int CheckpointEvery { get; init; } = 500;
 
-    /// <summary>Write a log row every this many steps (the first, last and epoch-end steps are always logged).</summary>
+    /// <summary>Write a log row every this many steps (the first, last and epoch-end steps are always
+    /// logged).</summary>
     public int LogEvery { get; init; } = 10;
 
     /// <summary>Epoch checkpoints to keep (older ones are deleted; the latest always stays).</summary>
@@ -32,10 +34,12 @@ public sealed record TrainingLoopOptions
     /// <summary>Whether to write TensorBoard events.</summary>
     public bool TensorBoard { get; init; } = true;
 
-    /// <summary>Stop after this many global steps although the schedule spans all epochs (null: run to the end).</summary>
+    /// <summary>Stop after this many global steps although the schedule spans all epochs (null: run to the
+    /// end).</summary>
     public long? MaxSteps { get; init; }
 
-    /// <summary>The resolved configuration text, written to <c>config.yaml</c> in the run folder (null: none).</summary>
+    /// <summary>The resolved configuration text, written to <c>config.yaml</c> in the run folder (null:
+    /// none).</summary>
     public string? ConfigText { get; init; }
 
     /// <summary>Per-phase timing of every step (benchmarks), or null.</summary>

@@ -49,7 +49,8 @@ internal sealed class TrainingRun<TBatch> : IDisposable where TBatch : IDisposab
     /// <summary>The step this run stops at (the schedule's end or the step limit).</summary>
     public long StopStep { get; }
 
-    /// <summary>Restores or starts the task, writes the config and opens the log (null when nothing is written).</summary>
+    /// <summary>Restores or starts the task, writes the config and opens the log (null when nothing is
+    /// written).</summary>
     public RunLog? Start()
     {
         _threads = torch.get_num_threads();
