@@ -71,7 +71,8 @@ public sealed class CheckpointStore
         {
             string digits = Path.GetFileNameWithoutExtension(path)[prefix.Length..];
             // Numeric order: by name, epoch 1000 would sort before 999.
-            if (int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int epoch)) yield return (path, epoch);
+            if (int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int epoch))
+                yield return (path, epoch);
         }
     }
 }

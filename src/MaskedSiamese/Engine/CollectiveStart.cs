@@ -27,7 +27,9 @@ public static class CollectiveStart
         long mask = differs.item<long>();
         if (mask == 0) return;
         var ranks = Enumerable.Range(0, Math.Min(63, collective.WorldSize)).Where(r => (mask >> r & 1) == 1);
-        throw new CollectiveException($"The {what} differs between processes: rank(s) {string.Join(", ", ranks)} differ from rank 0; start every rank with the same command and files", onEveryRank: true);
+        throw new CollectiveException(
+            $"The {what} differs between processes: rank(s) {string.Join(", ", ranks)} differ from rank 0; " +
+            "start every rank with the same command and files", onEveryRank: true);
     }
 
     /// <summary>Replaces every parameter and buffer of <paramref name="modules"/> on every rank by rank 0's.</summary>

@@ -52,8 +52,10 @@ public sealed class CollectiveWatchdog : IDisposable
     {
         string? text = Environment.GetEnvironmentVariable(TimeoutVariable);
         if (string.IsNullOrWhiteSpace(text)) return DefaultTimeout;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || seconds < 0 || !double.IsFinite(seconds))
-            throw new CollectiveException($"{TimeoutVariable}={text}: expected a number of seconds ≥ 0 (0 turns the watchdog off)");
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) ||
+            seconds < 0 || !double.IsFinite(seconds))
+            throw new CollectiveException(
+                $"{TimeoutVariable}={text}: expected a number of seconds ≥ 0 (0 turns the watchdog off)");
         return TimeSpan.FromSeconds(seconds);
     }
 

@@ -22,7 +22,8 @@ public static class Collectives
     public static int LaunchedWorldSize()
     {
         if (Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE") is { } ompi && Parse(ompi) > 1)
-            throw new CollectiveException("Launched by Open MPI's mpiexec: only MPICH is supported (Debian: apt-get install mpich; run MPICH's mpiexec.mpich)");
+            throw new CollectiveException("Launched by Open MPI's mpiexec: only MPICH is supported (Debian: " +
+                "apt-get install mpich; run MPICH's mpiexec.mpich)");
         return Environment.GetEnvironmentVariable("PMI_SIZE") is { } size ? Math.Max(1, Parse(size)) : 1;
     }
 

@@ -33,7 +33,8 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
         byte** argv = null;
         int initialized = 0, provided = 0;
         Check(Unsafe.MPI_Initialized(out initialized), "MPI_Initialized");
-        if (initialized == 0) Check(Unsafe.MPI_Init_thread(ref argc, ref argv, ThreadSerialized, out provided), "MPI_Init_thread");
+        if (initialized == 0)
+            Check(Unsafe.MPI_Init_thread(ref argc, ref argv, ThreadSerialized, out provided), "MPI_Init_thread");
         // A failed peer must surface here as an exception with a message, not abort the process silently.
         Check(MPI_Comm_set_errhandler(Unsafe.MPI_COMM_WORLD, Unsafe.MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
         int rank = 0, size = 0;
@@ -76,7 +77,8 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
     {
         ArgumentNullException.ThrowIfNull(tensor);
         InPlaceOnContiguous(tensor, "MPI_Allreduce", (data, count, type) =>
-            Check(Unsafe.MPI_Allreduce(InPlace, data, count, type, Unsafe.MPI_SUM, Unsafe.MPI_COMM_WORLD), "MPI_Allreduce"));
+            Check(Unsafe.MPI_Allreduce(InPlace, data, count, type, Unsafe.MPI_SUM, Unsafe.MPI_COMM_WORLD),
+                "MPI_Allreduce"));
         if (mean)
         {
             using var noGrad = no_grad();
@@ -146,7 +148,8 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
         int length = 0;
         string message = Unsafe.MPI_Error_string(code, text, ref length) == 0
             ? System.Text.Encoding.ASCII.GetString(text, 0, length) : $"error code {code}";
-        throw new CollectiveException($"{call} failed: {message.Trim()} (another rank probably died; the latest checkpoint is intact, resume with --resume)");
+        throw new CollectiveException($"{call} failed: {message.Trim()} (another rank probably died; the latest " +
+            "checkpoint is intact, resume with --resume)");
     }
 
     private static void UseMpich()
@@ -155,7 +158,9 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
         try
         {
             NativeLibrary.SetDllImportResolver(typeof(Unsafe).Assembly, (name, _, _) =>
-                name.StartsWith("msmpi", StringComparison.OrdinalIgnoreCase) ? NativeLibrary.Load(MpichLibrary) : IntPtr.Zero);
+                name.StartsWith("msmpi", StringComparison.OrdinalIgnoreCase)
+                    ? NativeLibrary.Load(MpichLibrary)
+                    : IntPtr.Zero);
         }
         catch (InvalidOperationException)
         {

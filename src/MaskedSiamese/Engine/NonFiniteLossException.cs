@@ -10,7 +10,9 @@ public sealed class NonFiniteLossException : Exception
     /// <param name="checkpointStep">The step of the latest checkpoint on disk, if any was written.</param>
     public NonFiniteLossException(long step, double loss, long? checkpointStep = null)
         : base($"loss is {loss} at step {step}: training stopped; " +
-               (checkpointStep is { } saved ? $"the checkpoint of step {saved} is kept, resume from it with --resume " : "no checkpoint was written ") +
+               (checkpointStep is { } saved
+                   ? $"the checkpoint of step {saved} is kept, resume from it with --resume "
+                   : "no checkpoint was written ") +
                "(try a lower learning rate, a larger batch, or check the data)") => Step = step;
 
     /// <summary>Creates the exception with a message.</summary>

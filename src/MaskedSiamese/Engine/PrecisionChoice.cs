@@ -5,7 +5,8 @@ namespace MaskedSiamese.Engine;
 /// <param name="Reason">Why, in one line: the config key that asked for it, or the rule <c>auto</c> applied.</param>
 /// <param name="Fp32Gflops">A probe's float32 rate at the model's shapes (<see cref="PrecisionProbe"/> only).</param>
 /// <param name="Bf16Gflops">A probe's bfloat16 rate at the same shapes (<see cref="PrecisionProbe"/> only).</param>
-public sealed record PrecisionChoice(Precision Precision, string Reason, double? Fp32Gflops = null, double? Bf16Gflops = null)
+public sealed record PrecisionChoice(Precision Precision, string Reason, double? Fp32Gflops = null,
+    double? Bf16Gflops = null)
 {
     /// <summary>Chosen by <c>meta.precision: auto</c>: a resumed run keeps the precision its checkpoint records, and
     /// several processes take rank 0's.</summary>
@@ -16,5 +17,6 @@ public sealed record PrecisionChoice(Precision Precision, string Reason, double?
     public bool NamedByConfig { get; init; }
 
     /// <summary>The choice of a config that asks for its precision.</summary>
-    public static PrecisionChoice Fixed(Precision precision, string why) => new(precision, $"{precision.ConfigName()} ({why})");
+    public static PrecisionChoice Fixed(Precision precision, string why) =>
+        new(precision, $"{precision.ConfigName()} ({why})");
 }

@@ -18,7 +18,8 @@ public static class PrecisionProbe
 
     /// <summary>Probes <paramref name="shapes"/> ([m, k] · [k, n] each) at <paramref name="threads"/> threads (0: the
     /// current count, which is restored afterwards) and returns the choice with its figures; about a second.</summary>
-    public static PrecisionChoice Choose(IReadOnlyList<(long M, long K, long N)> shapes, int threads = 0, Device? device = null)
+    public static PrecisionChoice Choose(IReadOnlyList<(long M, long K, long N)> shapes, int threads = 0,
+        Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(shapes);
         if (shapes.Count == 0) throw new ArgumentException("no shapes to probe", nameof(shapes));
@@ -32,7 +33,8 @@ public static class PrecisionProbe
             string shapeText = string.Join(", ", shapes.Select(s => $"{s.M}×{s.K}×{s.N}"));
             string reason = string.Create(CultureInfo.InvariantCulture,
                 $"{chosen.ConfigName()} (bf16 products at this model's shapes {shapeText} ran {ratio:F2}× fp32, " +
-                $"{bf16:F0} against {fp32:F0} GFLOP/s; bf16 is chosen only from {RequiredSpeedup:F1}×; CPU {CpuFeatures.Current()})");
+                $"{bf16:F0} against {fp32:F0} GFLOP/s; bf16 is chosen only from {RequiredSpeedup:F1}×; " +
+                $"CPU {CpuFeatures.Current()})");
             return new PrecisionChoice(chosen, reason, fp32, bf16);
         }
         finally

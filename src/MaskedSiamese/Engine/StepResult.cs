@@ -11,5 +11,6 @@ namespace MaskedSiamese.Engine;
 public sealed record StepResult(double Loss, int Samples, IReadOnlyList<NamedValue> Metrics)
 {
     /// <summary>The value of metric <paramref name="name"/>, or null.</summary>
-    public double? this[string name] => Metrics.FirstOrDefault(m => m.Name == name) is { Name: not null } m ? m.Value : null;
+    public double? this[string name] =>
+        Metrics.FirstOrDefault(m => m.Name == name) is { Name: not null } m ? m.Value : null;
 }

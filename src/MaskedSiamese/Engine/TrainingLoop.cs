@@ -55,7 +55,8 @@ public sealed class TrainingLoop
                 if (!TryNext(batches, readCancellation, out double dataMs)) break;
                 using var batch = batches.Current;
                 var (result, stepMs) = TimedStep(task, batch, run.Step);
-                if (!double.IsFinite(result.Loss)) throw new NonFiniteLossException(run.Step, result.Loss, run.LastSavedStep);
+                if (!double.IsFinite(result.Loss))
+                    throw new NonFiniteLossException(run.Step, result.Loss, run.LastSavedStep);
                 run.StepDone(result, stepMs, dataMs, log, progress);
             }
         }
@@ -81,7 +82,8 @@ public sealed class TrainingLoop
         }
     }
 
-    private (StepResult Result, double Milliseconds) TimedStep<TBatch>(ITrainingTask<TBatch> task, TBatch batch, long step)
+    private (StepResult Result, double Milliseconds) TimedStep<TBatch>(ITrainingTask<TBatch> task, TBatch batch,
+        long step)
         where TBatch : IDisposable
     {
         var clock = Stopwatch.StartNew();

@@ -29,8 +29,10 @@ internal sealed class TrainingRun<TBatch> : IDisposable where TBatch : IDisposab
         _options = options;
         bool writes = options.RunFolder is not null && context.IsPrimary;
         // Two runs writing one folder would interleave their logs and checkpoints: the second is refused.
-        _lock = writes ? FolderLock.TryAcquire(options.RunFolder!)
-            ?? throw new RunFolderInUseException($"{Path.GetFullPath(options.RunFolder!)}: another msn process is training in this folder") : null;
+        _lock = writes
+            ? FolderLock.TryAcquire(options.RunFolder!) ?? throw new RunFolderInUseException(
+                $"{Path.GetFullPath(options.RunFolder!)}: another msn process is training in this folder")
+            : null;
         try
         {
             _store = writes ? new CheckpointStore(options.RunFolder!, options.Tag, options.KeepCheckpoints) : null;
@@ -57,9 +59,12 @@ internal sealed class TrainingRun<TBatch> : IDisposable where TBatch : IDisposab
         string? resumeFrom = null;
         if (_options.Resume)
         {
-            var store = _store ?? new CheckpointStore(_options.RunFolder ?? ".", _options.Tag, _options.KeepCheckpoints);
+            var store = _store ??
+                new CheckpointStore(_options.RunFolder ?? ".", _options.Tag, _options.KeepCheckpoints);
             if (!store.HasLatest && File.Exists(Path.Combine(store.Folder, LegacyLatest)))
-                throw new FileNotFoundException($"{Path.Combine(store.Folder, LegacyLatest)}: written before checkpoints were named after logging.write_tag; rename it to {Path.GetFileName(store.LatestPath)} to resume");
+                throw new FileNotFoundException(
+                    $"{Path.Combine(store.Folder, LegacyLatest)}: written before checkpoints were named after " +
+                    $"logging.write_tag; rename it to {Path.GetFileName(store.LatestPath)} to resume");
             if (!store.HasLatest) throw new FileNotFoundException($"resume: no checkpoint at {store.LatestPath}");
             resumeFrom = store.LatestPath;
         }
@@ -81,7 +86,8 @@ internal sealed class TrainingRun<TBatch> : IDisposable where TBatch : IDisposab
             _threads = state.Threads;
         }
         if (_store is null) return null;
-        if (_options.ConfigText is { } text) AtomicFile.WriteAllText(Path.Combine(_options.RunFolder!, "config.yaml"), text);
+        if (_options.ConfigText is { } text)
+            AtomicFile.WriteAllText(Path.Combine(_options.RunFolder!, "config.yaml"), text);
         return new RunLog(_options.RunFolder!, _options.Tag, _options.Resume ? Step : null, _options.TensorBoard);
     }
 
@@ -94,9 +100,10 @@ internal sealed class TrainingRun<TBatch> : IDisposable where TBatch : IDisposab
         string folder = _options.RunFolder!;
         string log = Path.Combine(folder, _options.Tag + ".csv");
         // A run that failed before its first step leaves a log with no rows: that is no run to protect.
-        string? evidence = new[] { store.LatestPath, log, Path.Combine(store.Folder, LegacyLatest), Path.Combine(folder, "log.csv") }
-            .Where(f => File.Exists(f) && (!f.EndsWith(".csv", StringComparison.Ordinal) || HasRows(f)))
-            .Select(f => Path.GetRelativePath(folder, f)).FirstOrDefault();
+        string? evidence =
+            new[] { store.LatestPath, log, Path.Combine(store.Folder, LegacyLatest), Path.Combine(folder, "log.csv") }
+                .Where(f => File.Exists(f) && (!f.EndsWith(".csv", StringComparison.Ordinal) || HasRows(f)))
+                .Select(f => Path.GetRelativePath(folder, f)).FirstOrDefault();
         if (evidence is not null && !_options.Overwrite) throw new RunFolderInUseException(folder, evidence);
         if (_options.Overwrite) store.DeleteAll();
     }
@@ -104,7 +111,8 @@ internal sealed class TrainingRun<TBatch> : IDisposable where TBatch : IDisposab
     private static bool HasRows(string csv) => File.ReadLines(csv).Skip(1).Any(line => line.Length > 0);
 
     /// <summary>Books a finished step: timing, log row, checkpoint, progress report.</summary>
-    public void StepDone(StepResult result, double stepMs, double dataMs, RunLog? log, IProgress<TrainingProgress>? progress)
+    public void StepDone(StepResult result, double stepMs, double dataMs, RunLog? log,
+        IProgress<TrainingProgress>? progress)
     {
         long step = Step;
         if (step - _firstStep >= WarmupSteps)
@@ -118,12 +126,14 @@ internal sealed class TrainingRun<TBatch> : IDisposable where TBatch : IDisposab
         bool epochEnd = Step % _task.StepsPerEpoch == 0;
         int every = _options.LogEvery;
         if (every <= 1 || Step == 1 || Step % every == 0 || Step == StopStep || epochEnd)
-            log?.Write([new("step", step), new("epoch", epoch), .. result.Metrics, new("ms", stepMs), new("data_ms", dataMs)]);
+            log?.Write([new("step", step), new("epoch", epoch), .. result.Metrics, new("ms", stepMs),
+                new("data_ms", dataMs)]);
         if (epochEnd) Save((int)(Step / _task.StepsPerEpoch));
         else if (_options.CheckpointEvery > 0 && Step % _options.CheckpointEvery == 0) Save(null);
         double perStep = _timedSteps > 0 ? (_stepMsSum + _dataMsSum) / _timedSteps : stepMs + dataMs;
         progress?.Report(new TrainingProgress(Step, StopStep, epoch, result, stepMs, dataMs,
-            result.Samples * 1000.0 / Math.Max(1e-9, stepMs + dataMs), TimeSpan.FromMilliseconds(perStep * (StopStep - Step))));
+            result.Samples * 1000.0 / Math.Max(1e-9, stepMs + dataMs),
+            TimeSpan.FromMilliseconds(perStep * (StopStep - Step))));
     }
 
     /// <summary>The step of the latest checkpoint written by this process (null when none is on disk).</summary>
