@@ -14,9 +14,11 @@ public sealed record PretrainingRequest
     /// (ignored when resuming).</summary>
     public string? InitFrom { get; init; }
 
-    /// <summary>After a completed run, the low-shot and label-selection evaluation of its checkpoint (rank 0).</summary>
+    /// <summary>After a completed run, the low-shot and label-selection evaluation of its checkpoint (rank
+    /// 0).</summary>
     public bool Evaluate { get; init; } = true;
 
-    /// <summary>Resume although the recipe differs from the one the run records (the result is then another run's).</summary>
+    /// <summary>Resume although the recipe differs from the one the run records (the result is then another
+    /// run's).</summary>
     public bool AllowRecipeChange { get; init; }
 }

@@ -5,8 +5,8 @@ namespace MaskedSiamese.Pretraining;
 
 /// <summary>
 /// MSN pretraining from a run configuration, the one way in for the command line, several processes (each runs this
-/// under <c>mpiexec</c>) and programs: configuration → data, recipe, loop and context (<see cref="PretrainingSetup"/>)
-/// → the training loop with its checkpoints → the evaluation of the result.
+/// under <c>mpiexec</c>) and programs: configuration → data, recipe, loop and context
+/// (<see cref="PretrainingSetup"/>) → the training loop with its checkpoints → the evaluation of the result.
 /// </summary>
 public static class PretrainingRun
 {

@@ -52,9 +52,9 @@ public sealed class PretrainingSetup : IDisposable
     public MsnCheckpoint? InitialWeights { get; }
 
     /// <summary>
-    /// Sets up <paramref name="config"/> as <paramref name="request"/> asks: the recipe a resume would change is refused
-    /// (unless allowed), several processes are joined, the precision is decided once for the run, the starting weights
-    /// are checked against the configuration, and the data is opened. The run folder is the config's
+    /// Sets up <paramref name="config"/> as <paramref name="request"/> asks: the recipe a resume would change is
+    /// refused (unless allowed), several processes are joined, the precision is decided once for the run, the starting
+    /// weights are checked against the configuration, and the data is opened. The run folder is the config's
     /// <c>logging.folder</c>; <paramref name="writeRun"/> false writes nothing (benchmarks).
     /// </summary>
     public static PretrainingSetup Open(MsnConfig config, PretrainingRequest request, TextWriter? notes = null,

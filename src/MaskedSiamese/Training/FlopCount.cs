@@ -29,8 +29,8 @@ public static class FlopCount
     }
 
     /// <summary>
-    /// Training FLOPs per image: forward and backward (2× forward) of the anchor paths (the masked view and every focal
-    /// view, through trunk and head), the target forward, and the prototype similarities (forward for anchors and
+    /// Training FLOPs per image: forward and backward (2× forward) of the anchor paths (the masked view and every
+    /// focal view, through trunk and head), the target forward, and the prototype similarities (forward for anchors and
     /// target, backward for anchors).
     /// </summary>
     public static double TrainingPerImage(EncoderArchitecture architecture, int viewSize, int focalSize, int focalViews,

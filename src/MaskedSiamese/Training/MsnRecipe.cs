@@ -17,7 +17,8 @@ public sealed record MsnRecipe
     /// <summary>The objective.</summary>
     public required MsnLossOptions Loss { get; init; }
 
-    /// <summary>Schedule values; <see cref="ScheduleSettings.IterationsPerEpoch"/> is the loader's batches per epoch.</summary>
+    /// <summary>Schedule values; <see cref="ScheduleSettings.IterationsPerEpoch"/> is the loader's batches per
+    /// epoch.</summary>
     public required ScheduleSettings Schedule { get; init; }
 
     /// <summary>Fraction of the anchor view's patches dropped (official ViT-S/16: 0.15).</summary>

@@ -18,7 +18,8 @@ public sealed record ScheduleSettings(int Epochs, int IterationsPerEpoch)
         ? IterationsPerEpoch
         : throw new ArgumentOutOfRangeException(nameof(IterationsPerEpoch), IterationsPerEpoch, "must be at least 1");
 
-    /// <summary>Warmup length in epochs (15); may be fractional, e.g. 0.075. Warmup steps are <c>int(warmup·ipe)</c>.</summary>
+    /// <summary>Warmup length in epochs (15); may be fractional, e.g. 0.075. Warmup steps are
+    /// <c>int(warmup·ipe)</c>.</summary>
     public double WarmupEpochs { get; init; } = 15;
 
     /// <summary>Learning rate at the start of warmup (2e-4).</summary>

@@ -35,8 +35,8 @@ public static class Schedules
 
     /// <summary>
     /// Weight decay of optimizer step <paramref name="step"/> (for the decayed group only): with <c>s = step + 1</c>,
-    /// <c>final + (ref − final)·½(1 + cos(π s/Tmax))</c>, clamped so it never passes <c>final</c> (at most final when
-    /// the decay rises, at least final when it falls).
+    /// <c>final + (ref − final)·½(1 + cos(π s/Tmax))</c>, clamped so it never passes <c>final</c> (at most final
+    /// when the decay rises, at least final when it falls).
     /// </summary>
     /// <param name="step">0-based optimizer step.</param>
     /// <param name="settings">The schedule settings.</param>

@@ -16,10 +16,12 @@ public static class TrainingBenchmark
     public const int WarmupSteps = 3;
 
     /// <summary>Runs the benchmark. Nothing is written to disk.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The schedule ends before the warm-up and timed steps are done.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The schedule ends before the warm-up and timed steps are
+    /// done.</exception>
     /// <param name="recipe">What is trained.</param>
     /// <param name="loop">The loop's options (its thread count; nothing is written whatever its run folder).</param>
-    /// <param name="context">Device, precision (the one timed and whose matmul peak is measured) and collective.</param>
+    /// <param name="context">Device, precision (the one timed and whose matmul peak is measured) and
+    /// collective.</param>
     /// <param name="precisionReason">Why that precision, for the report.</param>
     /// <param name="loader">The multi-view batches.</param>
     /// <param name="source">The images (for the loader's own rate).</param>
@@ -91,7 +93,8 @@ public static class TrainingBenchmark
         };
     }
 
-    /// <summary>Collects the timed steps' figures from the loop's progress reports, dropping the warm-up steps.</summary>
+    /// <summary>Collects the timed steps' figures from the loop's progress reports, dropping the warm-up
+    /// steps.</summary>
     private sealed class StepTimings(int warmupSteps, StepProfile profile) : IProgress<TrainingProgress>
     {
         public List<double> StepMilliseconds { get; } = [];

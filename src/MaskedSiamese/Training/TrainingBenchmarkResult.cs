@@ -1,6 +1,7 @@
 namespace MaskedSiamese.Training;
 
-/// <summary>Steady-state training figures of one configuration on this machine (see <see cref="TrainingBenchmark"/>).</summary>
+/// <summary>Steady-state training figures of one configuration on this machine (see
+/// <see cref="TrainingBenchmark"/>).</summary>
 /// <param name="BatchSize">Images per step.</param>
 /// <param name="Steps">Timed steps (after warm-up).</param>
 /// <param name="Threads">LibTorch intra-op threads.</param>
