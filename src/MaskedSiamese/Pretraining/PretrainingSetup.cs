@@ -64,7 +64,8 @@ public sealed class PretrainingSetup : IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var loop = config.ToLoopOptions() with { Resume = request.Resume, Overwrite = request.Overwrite };
         if (!writeRun) loop = loop with { RunFolder = null };
-        string latest = new CheckpointStore(config.ToLoopOptions().RunFolder!, loop.Tag, loop.KeepCheckpoints).LatestPath;
+        string latest =
+            new CheckpointStore(config.ToLoopOptions().RunFolder!, loop.Tag, loop.KeepCheckpoints).LatestPath;
         if (request.Resume && !request.AllowRecipeChange) RecipeChange.RequireSameAsRecorded(config, latest);
         var collective = Collectives.Current;   // under an MPI launcher MPI starts here, before any work
         var precision = RunPrecision.Resolve(config.ToPrecisionChoice(), latest, request.Resume, collective);
@@ -74,7 +75,8 @@ public sealed class PretrainingSetup : IDisposable
         {
             var architecture = config.ToArchitecture();
             if (initial is not null && initial.Architecture.Vit != architecture.Vit)
-                throw new ConfigException($"--init-from {request.InitFrom}: its encoder ({Describe(initial.Architecture)}) " +
+                throw new ConfigException(
+                    $"--init-from {request.InitFrom}: its encoder ({Describe(initial.Architecture)}) " +
                     $"differs from the config's ({Describe(architecture)})");
             var source = OpenData(config, notes);
             var loader = new MultiViewLoader(source, config.ToAugmentationOptions(),
@@ -114,7 +116,8 @@ public sealed class PretrainingSetup : IDisposable
     }
 
     /// <summary>Trains to the end of the schedule, the step limit or until cancelled.</summary>
-    public TrainingOutcome Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default) =>
+    public TrainingOutcome Train(IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellation = default) =>
         MsnPretraining.Train(Recipe, Loop, Context, Loader, InitialWeights, progress, cancellation);
 
     /// <summary>One line: image size, patch, width, depth, heads, head and prototypes.</summary>

@@ -53,9 +53,11 @@ public static class FlopCount
     /// FLOPs do not drive: AdamW, EMA, clipping, data wait) scales by <paramref name="flops"/> /
     /// <paramref name="baselineFlops"/>, the fixed part stays as measured at the baseline.
     /// </summary>
-    public static double IdealSpeedup(double baselineMilliseconds, double fixedMilliseconds, double baselineFlops, double flops)
+    public static double IdealSpeedup(double baselineMilliseconds, double fixedMilliseconds, double baselineFlops,
+        double flops)
     {
-        if (baselineMilliseconds <= 0 || baselineFlops <= 0) throw new ArgumentOutOfRangeException(nameof(baselineMilliseconds));
+        if (baselineMilliseconds <= 0 || baselineFlops <= 0)
+            throw new ArgumentOutOfRangeException(nameof(baselineMilliseconds));
         double fixedPart = Math.Clamp(fixedMilliseconds, 0, baselineMilliseconds);
         return baselineMilliseconds / (fixedPart + (baselineMilliseconds - fixedPart) * flops / baselineFlops);
     }

@@ -76,11 +76,14 @@ public sealed class MsnNetworks : IDisposable
     /// <param name="checkpoint">The weights.</param>
     /// <param name="device">Where to put the networks.</param>
     /// <param name="dtype">Parameter type (float32 for training; float64 for exactness checks).</param>
-    public static MsnNetworks FromCheckpoint(MsnCheckpoint checkpoint, Device device, ScalarType dtype = ScalarType.Float32)
+    public static MsnNetworks FromCheckpoint(MsnCheckpoint checkpoint, Device device,
+        ScalarType dtype = ScalarType.Float32)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var arch = checkpoint.Architecture;
-        if (arch.Head is null) throw new CheckpointFormatException("the checkpoint's encoder has no projection head: it cannot be trained with MSN");
+        if (arch.Head is null)
+            throw new CheckpointFormatException(
+                "the checkpoint's encoder has no projection head: it cannot be trained with MSN");
         var target = checkpoint.TargetEncoder ?? checkpoint.Encoder
             ?? throw new CheckpointFormatException("the checkpoint holds no encoder");
         var online = checkpoint.Encoder ?? target;
@@ -94,7 +97,8 @@ public sealed class MsnNetworks : IDisposable
         using var moved = protos.to(dtype, device);
         var prototypes = new Parameter(moved.clone(), requires_grad: true);
         prototypes.DetachFromDisposeScope();
-        return new MsnNetworks(arch with { NumPrototypes = (int)protos.shape[0] }, encoder, targetEncoder, prototypes, device);
+        return new MsnNetworks(arch with { NumPrototypes = (int)protos.shape[0] }, encoder, targetEncoder, prototypes,
+            device);
     }
 
     /// <summary>Makes both encoders' projection-head BatchNorms span the batches of <paramref name="collective"/>'s
@@ -140,7 +144,9 @@ public sealed class MsnNetworks : IDisposable
         new(Architecture)
         {
             Encoder = copy ? StateDictLoader.Snapshot(Encoder) : new(Encoder.state_dict(), StringComparer.Ordinal),
-            TargetEncoder = copy ? StateDictLoader.Snapshot(TargetEncoder) : new(TargetEncoder.state_dict(), StringComparer.Ordinal),
+            TargetEncoder = copy
+                ? StateDictLoader.Snapshot(TargetEncoder)
+                : new(TargetEncoder.state_dict(), StringComparer.Ordinal),
             Prototypes = copy ? CpuCopy.Of(Prototypes) : Prototypes,
             Optimizer = optimizer?.StateDict(copy),
             Training = training,

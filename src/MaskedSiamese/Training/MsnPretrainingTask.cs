@@ -33,7 +33,8 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
     /// <param name="context">Device, precision and collective.</param>
     /// <param name="initFrom">Start from these weights (and optimizer state, when present) instead of a fresh
     /// initialisation; ignored when resuming.</param>
-    public MsnPretrainingTask(MsnRecipe settings, MultiViewLoader loader, StepContext context, MsnCheckpoint? initFrom = null)
+    public MsnPretrainingTask(MsnRecipe settings, MultiViewLoader loader, StepContext context,
+        MsnCheckpoint? initFrom = null)
     {
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _loader = loader ?? throw new ArgumentNullException(nameof(loader));
@@ -41,7 +42,8 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
         _initFrom = initFrom;
         _schedule = settings.Schedule;
         if (_schedule.IterationsPerEpoch != loader.BatchesPerEpoch)
-            throw new ArgumentException($"the schedule's epoch has {_schedule.IterationsPerEpoch} steps, the loader's " +
+            throw new ArgumentException(
+                $"the schedule's epoch has {_schedule.IterationsPerEpoch} steps, the loader's " +
                 $"{loader.BatchesPerEpoch} batches", nameof(settings));
     }
 
@@ -64,7 +66,8 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
         var collective = _context.Collective;
         CollectiveStart.RequireSameOnAllRanks(collective, s.ConfigText ?? "", "configuration");
         if (collective.WorldSize > 1 && s.Architecture.Vit.DropPathRate > 0)
-            throw new CollectiveException("meta.drop_path_rate > 0 under several processes: drop-path is drawn per process batch, so the result would depend on the split");
+            throw new CollectiveException("meta.drop_path_rate > 0 under several processes: drop-path is drawn per " +
+                "process batch, so the result would depend on the split");
         var state = new TrainingState(0, torch.get_num_threads());
         if (checkpoint is not null)
         {
@@ -74,7 +77,8 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
             var record = TrainingRecord.From(latest.Training, checkpoint);
             int savedWorld = record?.WorldSize ?? 1;
             if (savedWorld != collective.WorldSize)
-                throw new CheckpointFormatException($"{checkpoint} was written by {savedWorld} process(es): resume with the same number, not {collective.WorldSize}");
+                throw new CheckpointFormatException($"{checkpoint} was written by {savedWorld} process(es): " +
+                    $"resume with the same number, not {collective.WorldSize}");
             state = new TrainingState(record?.Step ?? 0, record?.Threads ?? state.Threads);
             Restore(latest);
         }
@@ -150,7 +154,8 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
         var c = _context.Collective;
         if (c.WorldSize == 1 || s.MaskSharing == MaskSharing.SharedPerBatch)
             return RandomPatchMasker.Draw(_numPatches, s.PatchDrop, s.MaskSharing, localBatch, g, _context.Device);
-        using var all = RandomPatchMasker.Draw(_numPatches, s.PatchDrop, s.MaskSharing, localBatch * c.WorldSize, g, _context.Device);
+        using var all = RandomPatchMasker.Draw(_numPatches, s.PatchDrop, s.MaskSharing, localBatch * c.WorldSize, g,
+            _context.Device);
         return all[TensorIndex.Slice(c.Rank, null, c.WorldSize)].contiguous();
     }
 

@@ -28,7 +28,8 @@ public sealed class MsnStep(MsnNetworks networks, AdamW optimizer, MsnLoss loss,
     /// <summary>Runs the step and returns its metrics. A NaN or infinite loss returns at once with that loss and
     /// nothing updated. With a <paramref name="profile"/>, each phase is timed (reading the loss synchronises, so the
     /// phases add up to the step).</summary>
-    public StepMetrics Run(StepInputs inputs, StepSettings settings, long step = 0, int epoch = 0, StepProfile? profile = null)
+    public StepMetrics Run(StepInputs inputs, StepSettings settings, long step = 0, int epoch = 0,
+        StepProfile? profile = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(settings);
@@ -52,8 +53,9 @@ public sealed class MsnStep(MsnNetworks networks, AdamW optimizer, MsnLoss loss,
         using var result = _loss.Compute(anchors, targets, _networks.Prototypes, settings.SharpenTemperature);
         double total = result.Loss.detach().cpu().to_type(ScalarType.Float64).item<double>();
         var d = result.Diagnostics;
-        StepMetrics Metrics(double gradNorm) => new(step, epoch, total, result.CrossEntropy, result.MeMax, result.Entropy,
-            d.DistinctArgmax, d.MeanRowMax, d.MeanRowMin, settings.LearningRate, settings.WeightDecay, settings.Momentum, gradNorm);
+        StepMetrics Metrics(double gradNorm) => new(step, epoch, total, result.CrossEntropy, result.MeMax,
+            result.Entropy, d.DistinctArgmax, d.MeanRowMax, d.MeanRowMin, settings.LearningRate, settings.WeightDecay,
+            settings.Momentum, gradNorm);
         // Skipped on every rank together: backward holds collectives (gradient sync, SyncBN) the others would wait in.
         if (_context.Collective.AnyRank(!double.IsFinite(total)))
         {

@@ -15,7 +15,8 @@ public static class StepRandomness
     /// <summary>A well-mixed 64-bit seed for (seed, step, stream) (SplitMix64 finaliser).</summary>
     public static ulong Seed(long seed, long step, long stream)
     {
-        ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL ^ (ulong)step * 0xBF58476D1CE4E5B9UL ^ (ulong)stream * 0x94D049BB133111EBUL);
+        ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL ^ (ulong)step * 0xBF58476D1CE4E5B9UL ^
+            (ulong)stream * 0x94D049BB133111EBUL);
         return SplitMix64.Mix(z);
     }
 

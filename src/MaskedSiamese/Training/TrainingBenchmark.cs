@@ -46,7 +46,8 @@ public static class TrainingBenchmark
         using (var task = new MsnPretrainingTask(recipe, loader, context))
         {
             if (steps < 1 || task.TotalSteps < warmupSteps + steps)
-                throw new ArgumentOutOfRangeException(nameof(steps), $"{warmupSteps} warm-up + {steps} timed steps do not fit the schedule's {task.TotalSteps}");
+                throw new ArgumentOutOfRangeException(nameof(steps),
+                    $"{warmupSteps} warm-up + {steps} timed steps do not fit the schedule's {task.TotalSteps}");
             var timed = loop with
             {
                 RunFolder = null,
@@ -56,7 +57,8 @@ public static class TrainingBenchmark
                 Profile = profile,
             };
             // Training first, and its peak alone: the loader benchmark and the matmul probe below have peaks of their
-            // own, and memory they free stays with the allocators. (Building the networks is within it: they stay live.)
+            // own, and memory they free stays with the allocators. (Building the networks is within it: they stay
+            // live.)
             ManagedGarbage.Collect();
             ProcessMemory.ResetPeak();
             var stealBefore = CpuSteal.Read();
@@ -83,8 +85,8 @@ public static class TrainingBenchmark
         double median = stepMs.Count > 0 ? Median.Of(stepMs) : 0;
         var phases = profile.Milliseconds.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, profile.Steps));
         return new TrainingBenchmarkResult(batchSize, stepMs.Count, threads, mean, median, meanWait,
-            batchSize * 1000.0 / Math.Max(1e-9, mean + meanWait), flops, flops * batchSize / (mean / 1000.0) / 1e9, peak,
-            peakRss, loaderRate, phases)
+            batchSize * 1000.0 / Math.Max(1e-9, mean + meanWait), flops, flops * batchSize / (mean / 1000.0) / 1e9,
+            peak, peakRss, loaderRate, phases)
         {
             Precision = context.Precision.ConfigName(),
             PrecisionReason = precisionReason,
