@@ -6,7 +6,8 @@ public sealed class RunFolderInUseException : Exception
     /// <summary>Creates the exception for <paramref name="folder"/>, which holds <paramref name="evidence"/>.</summary>
     public RunFolderInUseException(string folder, string evidence)
         : base($"{folder}: already holds a run ({evidence}); continue it with --resume, or start over with " +
-               "--overwrite") { }
+               "--overwrite")
+    { }
 
     /// <summary>Creates the exception with a message.</summary>
     public RunFolderInUseException(string message) : base(message) { }
