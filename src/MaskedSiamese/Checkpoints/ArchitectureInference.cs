@@ -26,20 +26,25 @@ public static class ArchitectureInference
 
         long[] patch = Shape("patch_embed.proj.weight");
         if (patch.Length != 4 || patch[2] != patch[3])
-            throw new CheckpointFormatException($"{source}: 'patch_embed.proj.weight' has shape [{string.Join(",", patch)}], expected [D,3,p,p]");
+            throw new CheckpointFormatException($"{source}: 'patch_embed.proj.weight' has shape " +
+                $"[{string.Join(",", patch)}], expected [D,3,p,p]");
         int dim = (int)patch[0], patchSize = (int)patch[2];
         long tokens = Shape("pos_embed")[1];
         int grid = (int)Math.Round(Math.Sqrt(tokens - 1));
         if (grid * grid != tokens - 1)
-            throw new CheckpointFormatException($"{source}: 'pos_embed' holds {tokens - 1} patch positions, not a square grid");
+            throw new CheckpointFormatException($"{source}: 'pos_embed' holds {tokens - 1} patch positions, " +
+                $"not a square grid");
         int depth = 0;
         while (stateDict.ContainsKey($"blocks.{depth}.norm1.weight")) depth++;
-        if (depth == 0) throw new CheckpointFormatException($"{source}: missing key 'blocks.0.norm1.weight': not an MSN/DeiT encoder");
+        if (depth == 0)
+            throw new CheckpointFormatException($"{source}: missing key 'blocks.0.norm1.weight': not " +
+                $"an MSN/DeiT encoder");
         long mlpHidden = Shape("blocks.0.mlp.fc1.weight")[0];
         bool qkvBias = stateDict.ContainsKey("blocks.0.attn.qkv.bias");
         int heads = numHeads ?? VitPresets.OfficialNumHeads(dim, depth)
             ?? throw new CheckpointFormatException(
-                $"{source}: an encoder of width {dim} and depth {depth} matches no official model; name its attention heads (--num-heads)");
+                $"{source}: an encoder of width {dim} and depth {depth} matches no official model; name its " +
+                $"attention heads (--num-heads)");
         var vit = new VitOptions(grid * patchSize, patchSize, dim, depth, heads, (double)mlpHidden / dim, qkvBias);
         ProjectionHeadOptions? head = null;
         if (stateDict.ContainsKey("fc.fc1.weight"))

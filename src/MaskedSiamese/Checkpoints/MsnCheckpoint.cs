@@ -32,7 +32,8 @@ public sealed class MsnCheckpoint : IDisposable
     /// <summary>The prototypes [K, d], or null.</summary>
     public Tensor? Prototypes { get; init; }
 
-    /// <summary>Optimizer state by <c>{parameter}.{field}</c>, e.g. <c>encoder.cls_token.exp_avg</c>, or null.</summary>
+    /// <summary>Optimizer state by <c>{parameter}.{field}</c>, e.g. <c>encoder.cls_token.exp_avg</c>, or
+    /// null.</summary>
     public Dictionary<string, Tensor>? Optimizer { get; init; }
 
     /// <summary>Whether <see cref="Dispose"/> frees the tensors (false for a view of live training tensors that is
@@ -80,7 +81,8 @@ public sealed class MsnCheckpoint : IDisposable
     {
         var file = SafetensorsFile.Read(path);
         if (!file.Metadata.TryGetValue("format", out var format) || format != FormatName)
-            throw new CheckpointFormatException($"{path}: a safetensors file but not a MaskedSiamese checkpoint (no format '{FormatName}' in its metadata)");
+            throw new CheckpointFormatException($"{path}: a safetensors file but not a MaskedSiamese checkpoint (no " +
+                $"format '{FormatName}' in its metadata)");
         if (!file.Metadata.TryGetValue("architecture", out var archJson))
             throw new CheckpointFormatException($"{path}: no architecture in the metadata");
         EncoderArchitecture architecture;
@@ -126,7 +128,9 @@ public sealed class MsnCheckpoint : IDisposable
         try
         {
             // Duplicate keys would survive parsing and throw ArgumentException wherever the object is first read.
-            return JsonNode.Parse(text, documentOptions: new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
+            return JsonNode.Parse(text,
+                    documentOptions: new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false })
+                as JsonObject
                 ?? throw new CheckpointFormatException($"{path}: the 'training' metadata is not a JSON object");
         }
         catch (System.Text.Json.JsonException e)
@@ -143,10 +147,12 @@ public sealed class MsnCheckpoint : IDisposable
         if (Encoder is not null) StateDictLoader.CheckShapes(shapes, Encoder, $"{path}: encoder");
         if (TargetEncoder is not null) StateDictLoader.CheckShapes(shapes, TargetEncoder, $"{path}: target_encoder");
         if (Prototypes is null) return;
-        long[] expected = [Architecture.NumPrototypes ?? (Prototypes.ndim == 2 ? Prototypes.shape[0] : -1), Architecture.Head?.OutputDim ?? -1];
+        long[] expected = [Architecture.NumPrototypes ?? (Prototypes.ndim == 2 ? Prototypes.shape[0] : -1),
+            Architecture.Head?.OutputDim ?? -1];
         if (!Prototypes.shape.SequenceEqual(expected))
             throw new CheckpointFormatException(
-                $"{path}: prototypes have shape {ArchitectureInference.FormatShape(Prototypes.shape)}, the architecture claims {ArchitectureInference.FormatShape(expected)}");
+                $"{path}: prototypes have shape {ArchitectureInference.FormatShape(Prototypes.shape)}, the " +
+                $"architecture claims {ArchitectureInference.FormatShape(expected)}");
     }
 
     /// <summary>
@@ -168,14 +174,16 @@ public sealed class MsnCheckpoint : IDisposable
     /// <summary>Builds the target encoder (or, without one, the online encoder) with these weights.</summary>
     public Models.VisionTransformer CreateTargetEncoder(Device? device = null)
     {
-        var weights = TargetEncoder ?? Encoder ?? throw new CheckpointFormatException("the checkpoint holds no encoder");
+        var weights = TargetEncoder ?? Encoder
+            ?? throw new CheckpointFormatException("the checkpoint holds no encoder");
         string part = TargetEncoder is null ? "encoder" : "target_encoder";
         // Features of non-finite weights are NaN and every accuracy computed from them is chance: refuse instead.
         foreach (var (key, t) in weights)
         {
             using var scope = NewDisposeScope();
             if (t.is_floating_point() && !t.isfinite().all().item<bool>())
-                throw new CheckpointFormatException($"the checkpoint's {part} tensor '{key}' holds NaN or infinite values");
+                throw new CheckpointFormatException($"the checkpoint's {part} tensor '{key}' holds NaN " +
+                    $"or infinite values");
         }
         var model = Architecture.CreateEncoder();
         if (device is not null) model.to(device);

@@ -42,7 +42,8 @@ public static class OfficialCheckpointImporter
         var encoder = StateDict(root, "encoder", path);
         if (target is null && encoder is null)
             throw new CheckpointFormatException(
-                $"{path}: neither 'target_encoder' nor 'encoder' found (keys: {string.Join(", ", root.Keys.Cast<object>())}): not an MSN checkpoint");
+                $"{path}: neither 'target_encoder' nor 'encoder' found (keys: " +
+                $"{string.Join(", ", root.Keys.Cast<object>())}): not an MSN checkpoint");
         Tensor? prototypes = root["prototypes"] as Tensor;
         if (root.ContainsKey("prototypes") && prototypes is null)
             throw new CheckpointFormatException($"{path}: 'prototypes' is not a tensor");
@@ -89,7 +90,8 @@ public static class OfficialCheckpointImporter
         }
         catch (Exception e) when (e is not CheckpointFormatException and not OutOfMemoryException)
         {
-            throw new CheckpointFormatException($"{path}: cannot read the checkpoint: {e.GetType().Name}: {e.Message}", e);
+            throw new CheckpointFormatException($"{path}: cannot read the checkpoint: {e.GetType().Name}: {e.Message}",
+                e);
         }
     }
 
@@ -108,7 +110,8 @@ public static class OfficialCheckpointImporter
         return result;
     }
 
-    private static Dictionary<string, Tensor> OptimizerState(Hashtable opt, EncoderArchitecture architecture, string path)
+    private static Dictionary<string, Tensor> OptimizerState(Hashtable opt, EncoderArchitecture architecture,
+        string path)
     {
         var names = OfficialParameterOrder.OptimizerIndexToName(architecture);
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -117,13 +120,15 @@ public static class OfficialCheckpointImporter
         {
             int index = Convert.ToInt32(e.Key, CultureInfo.InvariantCulture);
             if (index < 0 || index >= names.Count)
-                throw new CheckpointFormatException($"{path}: optimizer state for parameter #{index}, but the model has {names.Count}");
+                throw new CheckpointFormatException($"{path}: optimizer state for parameter #{index}, but the model " +
+                    $"has {names.Count}");
             if (e.Value is not IDictionary s) continue;
             foreach (var field in new[] { "exp_avg", "exp_avg_sq", "step" })
             {
                 if (s[field] is Tensor t) result[$"{names[index]}.{field}"] = t;
                 else if (s[field] is { } scalar)
-                    result[$"{names[index]}.{field}"] = torch.tensor(Convert.ToSingle(scalar, CultureInfo.InvariantCulture));
+                    result[$"{names[index]}.{field}"] =
+                        torch.tensor(Convert.ToSingle(scalar, CultureInfo.InvariantCulture));
             }
         }
         return result;

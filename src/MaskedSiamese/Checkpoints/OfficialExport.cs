@@ -51,14 +51,17 @@ public static class OfficialExport
         foreach (string key in Keys(arch))
         {
             if (own.TryGetValue(key, out var t))
-                tensors.Add(new(key, key.EndsWith("num_batches_tracked", StringComparison.Ordinal) ? t.to(int64).reshape() : t));
+                tensors.Add(new(key, key.EndsWith("num_batches_tracked", StringComparison.Ordinal)
+                    ? t.to(int64).reshape()
+                    : t));
             else if (key.EndsWith("num_batches_tracked", StringComparison.Ordinal))
                 tensors.Add(new(key, torch.tensor(0L)));
             else
                 throw new CheckpointFormatException($"{sourceName ?? "checkpoint"}: the encoder has no '{key}'");
         }
         var extra = own.Keys.Except(tensors.Select(kv => kv.Key)).ToList();
-        if (extra.Count > 0) throw new CheckpointFormatException($"{sourceName ?? "checkpoint"}: unexpected encoder key '{extra[0]}'");
+        if (extra.Count > 0)
+            throw new CheckpointFormatException($"{sourceName ?? "checkpoint"}: unexpected encoder key '{extra[0]}'");
         string? modelName = VitPresets.Names.FirstOrDefault(n => VitPresets.Get(n) == arch.Vit);
         var metadata = new Dictionary<string, string>
         {

@@ -14,7 +14,10 @@ public static class OfficialParameterOrder
     public static IReadOnlyList<(string Name, int Rank)> EncoderParameters(EncoderArchitecture architecture)
     {
         ArgumentNullException.ThrowIfNull(architecture);
-        var list = new List<(string, int)> { ("cls_token", 3), ("pos_embed", 3), ("patch_embed.proj.weight", 4), ("patch_embed.proj.bias", 1) };
+        var list = new List<(string, int)>
+        {
+            ("cls_token", 3), ("pos_embed", 3), ("patch_embed.proj.weight", 4), ("patch_embed.proj.bias", 1),
+        };
         for (int i = 0; i < architecture.Vit.Depth; i++)
         {
             string b = $"blocks.{i}.";
@@ -22,13 +25,16 @@ public static class OfficialParameterOrder
             list.Add((b + "norm1.bias", 1));
             list.Add((b + "attn.qkv.weight", 2));
             if (architecture.Vit.QkvBias) list.Add((b + "attn.qkv.bias", 1));
-            list.AddRange([(b + "attn.proj.weight", 2), (b + "attn.proj.bias", 1), (b + "norm2.weight", 1), (b + "norm2.bias", 1),
-                (b + "mlp.fc1.weight", 2), (b + "mlp.fc1.bias", 1), (b + "mlp.fc2.weight", 2), (b + "mlp.fc2.bias", 1)]);
+            list.AddRange([(b + "attn.proj.weight", 2), (b + "attn.proj.bias", 1),
+                (b + "norm2.weight", 1), (b + "norm2.bias", 1),
+                (b + "mlp.fc1.weight", 2), (b + "mlp.fc1.bias", 1),
+                (b + "mlp.fc2.weight", 2), (b + "mlp.fc2.bias", 1)]);
         }
         list.AddRange([("norm.weight", 1), ("norm.bias", 1)]);
         if (architecture.Head is not null)
             foreach (var layer in new[] { "fc1", "bn1", "fc2", "bn2", "fc3" })
-                list.AddRange([($"fc.{layer}.weight", layer.StartsWith("bn", StringComparison.Ordinal) ? 1 : 2), ($"fc.{layer}.bias", 1)]);
+                list.AddRange([($"fc.{layer}.weight", layer.StartsWith("bn", StringComparison.Ordinal) ? 1 : 2),
+                    ($"fc.{layer}.bias", 1)]);
         return list;
     }
 

@@ -16,7 +16,8 @@ internal sealed partial class PickleScanner
     /// <summary>Largest pickle accepted (an official ViT-L training checkpoint's is well under 1 MB).</summary>
     public const long MaxPickleBytes = 64L << 20;
 
-    /// <summary>Deepest stack (values and marks) accepted; <c>torch.save</c> batches at most 1000 items per mark.</summary>
+    /// <summary>Deepest stack (values and marks) accepted; <c>torch.save</c> batches at most 1000 items per
+    /// mark.</summary>
     public const int MaxStackDepth = 100_000;
 
     /// <summary>Most memo entries accepted.</summary>

@@ -38,7 +38,8 @@ public sealed class SafetensorsFile
     /// <summary>The tensors by name (CPU, owned by this object's caller: dispose them when done).</summary>
     public IReadOnlyDictionary<string, Tensor> Tensors => _tensors;
 
-    /// <summary>The tensor called <paramref name="name"/>; a one-line error naming the file when it is absent.</summary>
+    /// <summary>The tensor called <paramref name="name"/>; a one-line error naming the file when it is
+    /// absent.</summary>
     public Tensor this[string name] => _tensors.TryGetValue(name, out var t)
         ? t
         : throw new CheckpointFormatException($"{Path}: no tensor named '{name}'");
@@ -47,7 +48,8 @@ public sealed class SafetensorsFile
     public bool Contains(string name) => _tensors.ContainsKey(name);
 
     /// <summary>Reads only the header: names, dtypes and shapes, and the metadata.</summary>
-    public static (IReadOnlyList<(string Name, string Dtype, long[] Shape)> Entries, IReadOnlyDictionary<string, string> Metadata)
+    public static (IReadOnlyList<(string Name, string Dtype, long[] Shape)> Entries,
+        IReadOnlyDictionary<string, string> Metadata)
         ReadHeader(string path)
     {
         using var stream = OpenChecked(path, out long length);
@@ -147,7 +149,8 @@ public sealed class SafetensorsFile
         stream.ReadExactly(lenBytes);
         ulong headerLen = BitConverter.ToUInt64(lenBytes);
         if (headerLen < 2 || headerLen > (ulong)MaxHeaderBytes || (long)headerLen > length - 8)
-            throw new CheckpointFormatException($"{path}: not a safetensors file (header length {headerLen} invalid for a {length}-byte file)");
+            throw new CheckpointFormatException($"{path}: not a safetensors file (header length {headerLen} invalid " +
+                $"for a {length}-byte file)");
         var headerBytes = new byte[headerLen];
         stream.ReadExactly(headerBytes);
         // System.Text.Json parses invalid UTF-8 inside strings and throws InvalidOperationException only when such a
@@ -158,7 +161,8 @@ public sealed class SafetensorsFile
         try
         {
             // Duplicate names would survive parsing and throw ArgumentException when the object is enumerated.
-            header = JsonNode.Parse(headerBytes, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
+            header = JsonNode.Parse(headerBytes,
+                documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
                 ?? throw new CheckpointFormatException($"{path}: safetensors header is not a JSON object");
         }
         catch (JsonException e)
@@ -173,7 +177,10 @@ public sealed class SafetensorsFile
             if (name == "__metadata__")
             {
                 if (node is JsonObject m)
-                    foreach (var (k, v) in m) metadata[k] = v?.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v?.ToJsonString() ?? "";
+                    foreach (var (k, v) in m)
+                        metadata[k] = v?.GetValueKind() == JsonValueKind.String
+                            ? v.GetValue<string>()
+                            : v?.ToJsonString() ?? "";
                 continue;
             }
             try
@@ -184,14 +191,17 @@ public sealed class SafetensorsFile
                 var offs = obj["data_offsets"]!.AsArray();
                 long begin = offs[0]!.GetValue<long>(), end = offs[1]!.GetValue<long>();
                 var st = ScalarTypeOf(dtype) ?? throw new FormatException($"unsupported dtype {dtype}");
-                long numel = shape.Aggregate(1L, (a, d) => d < 0 ? throw new FormatException("negative dimension") : checked(a * d));
+                long numel = shape.Aggregate(1L, (a, d) =>
+                    d < 0 ? throw new FormatException("negative dimension") : checked(a * d));
                 if (begin < 0 || end < begin || end > dataLen)
-                    throw new FormatException($"data offsets [{begin},{end}) outside the {dataLen}-byte data section (truncated file?)");
+                    throw new FormatException($"data offsets [{begin},{end}) outside the {dataLen}-byte data section " +
+                        $"(truncated file?)");
                 if (end - begin != checked(numel * ElementSize(st)))
                     throw new FormatException($"{end - begin} bytes for shape [{string.Join(",", shape)}] of {dtype}");
                 entries.Add(new Entry(name, dtype, st, shape, begin, end));
             }
-            catch (Exception e) when (e is FormatException or InvalidOperationException or NullReferenceException or OverflowException or ArgumentException)
+            catch (Exception e) when (e is FormatException or InvalidOperationException or NullReferenceException
+                or OverflowException or ArgumentException)
             {
                 throw new CheckpointFormatException($"{path}: tensor '{name}': {e.Message}", e);
             }
@@ -210,11 +220,13 @@ public sealed class SafetensorsFile
         {
             if (e.Begin != next)
                 throw new CheckpointFormatException(
-                    $"{path}: tensor '{e.Name}' starts at byte {e.Begin} of the data section, expected {next} (overlapping or non-contiguous offsets)");
+                    $"{path}: tensor '{e.Name}' starts at byte {e.Begin} of the data section, expected {next} " +
+                    $"(overlapping or non-contiguous offsets)");
             next = e.End;
         }
         if (next != dataLength)
-            throw new CheckpointFormatException($"{path}: the tensors cover {next} of the {dataLength} bytes of the data section");
+            throw new CheckpointFormatException($"{path}: the tensors cover {next} of the {dataLength} bytes " +
+                $"of the data section");
     }
 
     private static ScalarType? ScalarTypeOf(string dtype) => dtype switch

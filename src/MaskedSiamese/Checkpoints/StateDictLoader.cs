@@ -33,7 +33,8 @@ public static class StateDictLoader
     /// <summary>Refuses, with one line naming the key, the first key of <paramref name="module"/> that
     /// <paramref name="stateDict"/> lacks, the first key it has that the module lacks, and the first shape that
     /// differs. Returns the module's own state dict.</summary>
-    public static Dictionary<string, Tensor> Check(nn.Module module, IReadOnlyDictionary<string, Tensor> stateDict, string source)
+    public static Dictionary<string, Tensor> Check(nn.Module module, IReadOnlyDictionary<string, Tensor> stateDict,
+        string source)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(stateDict);
@@ -49,7 +50,8 @@ public static class StateDictLoader
             var src = stateDict[key];
             if (!src.shape.SequenceEqual(dst.shape))
                 throw new CheckpointFormatException(
-                    $"{source}: key '{key}' has shape {ArchitectureInference.FormatShape(src.shape)}, the model expects {ArchitectureInference.FormatShape(dst.shape)}");
+                    $"{source}: key '{key}' has shape {ArchitectureInference.FormatShape(src.shape)}, the model " +
+                    $"expects {ArchitectureInference.FormatShape(dst.shape)}");
         }
         return own;
     }
@@ -57,8 +59,8 @@ public static class StateDictLoader
     /// <summary>Refuses, with one line, a state dict that does not hold exactly the keys and shapes of
     /// <paramref name="expected"/>: run before building a model from the sizes a file claims, so that a small file
     /// claiming a huge architecture allocates nothing.</summary>
-    public static void CheckShapes(IReadOnlyDictionary<string, long[]> expected, IReadOnlyDictionary<string, Tensor> stateDict,
-        string source)
+    public static void CheckShapes(IReadOnlyDictionary<string, long[]> expected,
+        IReadOnlyDictionary<string, Tensor> stateDict, string source)
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(stateDict);
@@ -75,11 +77,13 @@ public static class StateDictLoader
             var tensor = stateDict[key];
             if (!tensor.shape.SequenceEqual(shape))
                 throw new CheckpointFormatException(
-                    $"{source}: key '{key}' has shape {ArchitectureInference.FormatShape(tensor.shape)}, the architecture claims {ArchitectureInference.FormatShape(shape)}");
+                    $"{source}: key '{key}' has shape {ArchitectureInference.FormatShape(tensor.shape)}, the " +
+                    $"architecture claims {ArchitectureInference.FormatShape(shape)}");
             // Weights are floating point (only BatchNorm's step counter is an integer): an integer pos_embed was
             // converted on load and silently changed the outputs.
             if (!key.EndsWith("num_batches_tracked", StringComparison.Ordinal) && !tensor.is_floating_point())
-                throw new CheckpointFormatException($"{source}: key '{key}' holds {tensor.dtype} values; weights are floating point");
+                throw new CheckpointFormatException($"{source}: key '{key}' holds {tensor.dtype} values; weights are " +
+                    $"floating point");
         }
     }
 

@@ -17,7 +17,8 @@ internal static class TorchArchiveBounds
     private const long MaxRereadFactor = 2;
 
     /// <summary>Checks <paramref name="zip"/> (the file <paramref name="path"/>).</summary>
-    /// <exception cref="CheckpointFormatException">A bound is exceeded; the message names the file and the bound.</exception>
+    /// <exception cref="CheckpointFormatException">A bound is exceeded; the message names the file and the
+    /// bound.</exception>
     public static void Check(ZipArchive zip, string path)
     {
         // The same lookups as TorchSharp.PyBridge's unpickler, so that the entries checked are the ones it reads.
@@ -26,7 +27,8 @@ internal static class TorchArchiveBounds
         CheckInflation(pickle, path);
         if (pickle.Length > PickleScanner.MaxPickleBytes)
             throw new CheckpointFormatException(
-                $"{path}: data.pkl claims {pickle.Length} bytes, more than the {PickleScanner.MaxPickleBytes} accepted");
+                $"{path}: data.pkl claims {pickle.Length} bytes, more than the " +
+                $"{PickleScanner.MaxPickleBytes} accepted");
         IReadOnlyList<PickleScanner.StorageClaim> claims;
         using (var stream = pickle.Open()) claims = PickleScanner.Scan(stream, path);
 
@@ -34,12 +36,15 @@ internal static class TorchArchiveBounds
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var claim in claims)
         {
-            var entry = zip.Entries.FirstOrDefault(f => f.FullName.EndsWith($"data/{claim.Key}", StringComparison.Ordinal))
-                ?? throw new CheckpointFormatException($"{path}: storage '{claim.Key}' is named by data.pkl but absent");
+            var entry = zip.Entries.FirstOrDefault(f =>
+                f.FullName.EndsWith($"data/{claim.Key}", StringComparison.Ordinal))
+                ?? throw new CheckpointFormatException($"{path}: storage '{claim.Key}' is named by " +
+                    $"data.pkl but absent");
             CheckInflation(entry, path);
             if (claim.Bytes > entry.Length)
                 throw new CheckpointFormatException(
-                    $"{path}: storage '{claim.Key}' claims {claim.Bytes} bytes of {claim.StorageType} but holds {entry.Length}");
+                    $"{path}: storage '{claim.Key}' claims {claim.Bytes} bytes of {claim.StorageType} but holds " +
+                    $"{entry.Length}");
             claimed += claim.Bytes;
             if (seen.Add(claim.Key)) present += entry.Length;
         }
@@ -52,6 +57,7 @@ internal static class TorchArchiveBounds
     {
         if (entry.Length < 0 || entry.Length > entry.CompressedLength * MaxDeflateRatio + Slack)
             throw new CheckpointFormatException(
-                $"{path}: zip entry {entry.FullName} claims {entry.Length} bytes from {entry.CompressedLength} compressed ones (a compression bomb?)");
+                $"{path}: zip entry {entry.FullName} claims {entry.Length} bytes from {entry.CompressedLength} " +
+                $"compressed ones (a compression bomb?)");
     }
 }

@@ -18,7 +18,8 @@ public sealed class ClassPredictions
         ArgumentNullException.ThrowIfNull(unreadable);
         ArgumentNullException.ThrowIfNull(probabilities);
         if (probabilities.Length != (long)indices.Count * classNames.Count || labels.Count != indices.Count)
-            throw new ArgumentException($"{probabilities.Length} probabilities for {indices.Count} rows × {classNames.Count} classes");
+            throw new ArgumentException($"{probabilities.Length} probabilities for {indices.Count} rows × " +
+                $"{classNames.Count} classes");
         ClassNames = classNames;
         Indices = indices;
         Labels = labels;
@@ -42,7 +43,8 @@ public sealed class ClassPredictions
     public int Count => Indices.Count;
 
     /// <summary>The probabilities of row <paramref name="row"/>, one per class.</summary>
-    public ReadOnlySpan<double> Probabilities(int row) => _probabilities.AsSpan(row * ClassNames.Count, ClassNames.Count);
+    public ReadOnlySpan<double> Probabilities(int row) =>
+        _probabilities.AsSpan(row * ClassNames.Count, ClassNames.Count);
 
     /// <summary>The most likely class of row <paramref name="row"/>.</summary>
     public int Predicted(int row) => TopK(row, 1)[0].Class;

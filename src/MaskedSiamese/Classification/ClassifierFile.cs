@@ -76,7 +76,8 @@ internal static class ClassifierFile
     {
         try
         {
-            return SafetensorsFile.ReadHeader(path).Metadata.TryGetValue("format", out var format) && format == FormatName;
+            return SafetensorsFile.ReadHeader(path).Metadata.TryGetValue("format", out var format)
+                && format == FormatName;
         }
         catch (Exception e) when (e is CheckpointFormatException or InvalidDataException)
         {
@@ -91,15 +92,18 @@ internal static class ClassifierFile
         {
             var meta = file.Metadata;
             if (!meta.TryGetValue("format", out var format) || format != FormatName)
-                throw new CheckpointFormatException($"{path}: not a MaskedSiamese classifier (no format '{FormatName}' in its metadata)");
-            string architecture = Required(path, meta, "architecture"), description = Required(path, meta, "classifier");
+                throw new CheckpointFormatException($"{path}: not a MaskedSiamese classifier (no format " +
+                    $"'{FormatName}' in its metadata)");
+            string architecture = Required(path, meta, "architecture"),
+                description = Required(path, meta, "classifier");
             var tensors = file.Names.Select(n => new KeyValuePair<string, Tensor>(n, file[n])).ToList();
             if (Required(path, meta, "sha256") != Digest(architecture, description, tensors))
-                throw new CheckpointFormatException($"{path}: damaged (its content does not match the SHA-256 it records)");
+                throw new CheckpointFormatException($"{path}: damaged (its content does not match the " +
+                    $"SHA-256 it records)");
             return Build(path, architecture, description, file, device);
         }
-        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException
-                                       or NullReferenceException or KeyNotFoundException)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException
+            or FormatException or NullReferenceException or KeyNotFoundException)
         {
             throw new CheckpointFormatException($"{path}: invalid classifier metadata ({e.Message})", e);
         }
@@ -109,25 +113,29 @@ internal static class ClassifierFile
         }
     }
 
-    private static FewShotClassifier Build(string path, string architectureJson, string descriptionJson, SafetensorsFile file,
-        Device? device)
+    private static FewShotClassifier Build(string path, string architectureJson, string descriptionJson,
+        SafetensorsFile file, Device? device)
     {
         var architecture = EncoderArchitecture.FromJson(architectureJson);
         architecture.Vit.Validate();
         var d = JsonNode.Parse(descriptionJson)!.AsObject();
         var classNames = d["class_names"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
-        if (ClassNameRule.ProblemWith(classNames) is { } problem) throw new CheckpointFormatException($"{path}: {problem}");
+        if (ClassNameRule.ProblemWith(classNames) is { } problem)
+            throw new CheckpointFormatException($"{path}: {problem}");
         var features = FeatureChoice.Parse(d["features"]!.GetValue<string>());
         var transform = ReadTransform(d["transform"]!.AsObject());
         if (transform.CropSize != architecture.Vit.ImageSize)
-            throw new CheckpointFormatException($"{path}: the transform crops {transform.CropSize} px, the encoder takes {architecture.Vit.ImageSize}");
+            throw new CheckpointFormatException($"{path}: the transform crops {transform.CropSize} px, the encoder " +
+                $"takes {architecture.Vit.ImageSize}");
         var report = d["report"].Deserialize<FewShotFitReport>() ?? throw new FormatException("no report");
         var fit = d["head_fit"].Deserialize<LogisticRegressionFitInfo>() ?? throw new FormatException("no head_fit");
         var weights = file[HeadKey];
         long dim = features.Dimension(architecture.Vit.EmbedDim);
         if (weights.dtype != float64 || !weights.shape.SequenceEqual([dim, classNames.Length]))
-            throw new CheckpointFormatException($"{path}: head.weight is {weights.dtype} [{string.Join(", ", weights.shape)}], expected Float64 [{dim}, {classNames.Length}]");
-        var head = MultinomialLogisticRegression.FromWeights(weights.data<double>().ToArray(), (int)dim, classNames.Length, fit);
+            throw new CheckpointFormatException($"{path}: head.weight is {weights.dtype} " +
+                $"[{string.Join(", ", weights.shape)}], expected Float64 [{dim}, {classNames.Length}]");
+        var head = MultinomialLogisticRegression.FromWeights(weights.data<double>().ToArray(), (int)dim,
+            classNames.Length, fit);
         var encoderWeights = file.Tensors.Where(kv => kv.Key.StartsWith(EncoderPrefix, StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key[EncoderPrefix.Length..], kv => kv.Value, StringComparer.Ordinal);
         StateDictLoader.CheckShapes(architecture.StateDictShapes(), encoderWeights, $"{path}: encoder");
@@ -141,7 +149,9 @@ internal static class ClassifierFile
         static float[] Three(JsonNode? n)
         {
             var v = n!.AsArray().Select(x => x!.GetValue<float>()).ToArray();
-            return v.Length == 3 && v.All(float.IsFinite) ? v : throw new FormatException("mean and std need 3 finite values");
+            return v.Length == 3 && v.All(float.IsFinite)
+                ? v
+                : throw new FormatException("mean and std need 3 finite values");
         }
         var options = new EvalOptions
         {
@@ -154,17 +164,21 @@ internal static class ClassifierFile
         // The digest proves integrity, not origin (anyone can re-sign an edited file), so every value is bounded: a
         // resize of 12000 made predict on tiny images take 12 GB, a std of 1e-38 turned every probability into NaN.
         if (options.CropSize < 1 || options.ResizeTo < options.CropSize || options.ResizeTo > 4 * options.CropSize)
-            throw new FormatException($"impossible transform (resize {options.ResizeTo} must lie between crop {options.CropSize} and 4 × crop)");
+            throw new FormatException($"impossible transform (resize {options.ResizeTo} must lie between crop " +
+                $"{options.CropSize} and 4 × crop)");
         if (options.Std.Any(s => s is < 1e-3f or > 1e3f) || options.Mean.Any(m => Math.Abs(m) > 1e3f))
             throw new FormatException("impossible normalisation (std must lie in [0.001, 1000], |mean| ≤ 1000)");
         return options;
     }
 
     private static string Required(string path, IReadOnlyDictionary<string, string> meta, string key) =>
-        meta.TryGetValue(key, out var v) ? v : throw new CheckpointFormatException($"{path}: no '{key}' in the metadata");
+        meta.TryGetValue(key, out var v)
+            ? v
+            : throw new CheckpointFormatException($"{path}: no '{key}' in the metadata");
 
     // Covers the metadata that matters and every tensor (name, dtype, shape, bytes) in name order. Internal, not
     // private: the fuzzing harness re-signs mutated files with it so that mutations reach the checks behind the digest.
-    internal static string Digest(string architecture, string description, IEnumerable<KeyValuePair<string, Tensor>> tensors) =>
+    internal static string Digest(string architecture, string description,
+        IEnumerable<KeyValuePair<string, Tensor>> tensors) =>
         ContentDigest.Of([architecture, description], tensors);
 }

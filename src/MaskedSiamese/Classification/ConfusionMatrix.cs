@@ -43,12 +43,16 @@ public sealed class ConfusionMatrix
     public int PredictedCount(int c) => Enumerable.Range(0, ClassNames.Count).Sum(a => _counts[a, c]);
 
     /// <summary>Fraction of counted rows predicted right (NaN when none).</summary>
-    public double Accuracy => Total == 0 ? double.NaN : Enumerable.Range(0, ClassNames.Count).Sum(c => _counts[c, c]) / (double)Total;
+    public double Accuracy => Total == 0
+        ? double.NaN
+        : Enumerable.Range(0, ClassNames.Count).Sum(c => _counts[c, c]) / (double)Total;
 
-    /// <summary>Of the rows of class <paramref name="c"/>, the fraction predicted as <paramref name="c"/> (NaN when none).</summary>
+    /// <summary>Of the rows of class <paramref name="c"/>, the fraction predicted as <paramref name="c"/> (NaN when
+    /// none).</summary>
     public double Recall(int c) => Support(c) == 0 ? double.NaN : _counts[c, c] / (double)Support(c);
 
-    /// <summary>Of the rows predicted as <paramref name="c"/>, the fraction that are <paramref name="c"/> (NaN when none).</summary>
+    /// <summary>Of the rows predicted as <paramref name="c"/>, the fraction that are <paramref name="c"/> (NaN when
+    /// none).</summary>
     public double Precision(int c) => PredictedCount(c) == 0 ? double.NaN : _counts[c, c] / (double)PredictedCount(c);
 
     /// <summary>A text table: one line per class (support, precision, recall), then the accuracy.</summary>
@@ -56,11 +60,13 @@ public sealed class ConfusionMatrix
     {
         int width = Math.Max(5, ClassNames.Max(n => n.Length));
         var sb = new StringBuilder();
-        sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{"class".PadRight(width)}  {"images",7}  {"precision",9}  {"recall",7}"));
+        sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{"class".PadRight(width)}  {"images",7}  " +
+            $"{"precision",9}  {"recall",7}"));
         for (int c = 0; c < ClassNames.Count; c++)
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"{ClassNames[c].PadRight(width)}  {Support(c),7}  {Percent(Precision(c)),9}  {Percent(Recall(c)),7}"));
-        sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"accuracy {Percent(Accuracy)} on {Total} labelled images"));
+        sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"accuracy {Percent(Accuracy)} on {Total} labelled images"));
         return sb.ToString();
     }
 

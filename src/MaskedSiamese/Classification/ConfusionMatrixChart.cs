@@ -29,7 +29,8 @@ public static class ConfusionMatrixChart
         float labelWidth = shown.Max(c => font.MeasureText(Name(matrix, c))) + 16;
         int left = (int)Math.Ceiling(labelWidth), top = (int)Math.Ceiling(labelWidth) + 24;
         int width = left + n * Cell + 16, height = top + n * Cell + 40;
-        using var surface = SKSurface.Create(new SKImageInfo(Math.Max(width, 480), height)) ?? throw new InvalidOperationException("no drawing surface");
+        using var surface = SKSurface.Create(new SKImageInfo(Math.Max(width, 480), height))
+            ?? throw new InvalidOperationException("no drawing surface");
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
         for (int a = 0; a < n; a++)
@@ -38,16 +39,20 @@ public static class ConfusionMatrixChart
             for (int p = 0; p < n; p++)
             {
                 int count = matrix[shown[a], shown[p]];
-                DrawCell(canvas, font, paint, left + p * Cell, top + a * Cell, count, support == 0 ? 0 : count / (double)support);
+                DrawCell(canvas, font, paint, left + p * Cell, top + a * Cell, count,
+                    support == 0 ? 0 : count / (double)support);
             }
             paint.Color = SKColors.Black;
-            canvas.DrawText(Name(matrix, shown[a]), left - 8, top + a * Cell + Cell / 2 + 5, SKTextAlign.Right, font, paint);
+            canvas.DrawText(Name(matrix, shown[a]), left - 8, top + a * Cell + Cell / 2 + 5, SKTextAlign.Right, font,
+                paint);
         }
         DrawColumnLabels(canvas, font, paint, matrix, shown, left, top);
         paint.Color = SKColors.Black;
         canvas.DrawText("predicted class →", left, 18, SKTextAlign.Left, font, paint);
-        string which = n < matrix.ClassNames.Count ? string.Create(CultureInfo.InvariantCulture, $"the {n} most confused of {matrix.ClassNames.Count} classes; ") : "";
-        canvas.DrawText(string.Create(CultureInfo.InvariantCulture, $"rows: true class; {which}accuracy {100 * matrix.Accuracy:F1} % of {matrix.Total}"),
+        string which = n < matrix.ClassNames.Count ? string.Create(CultureInfo.InvariantCulture,
+            $"the {n} most confused of {matrix.ClassNames.Count} classes; ") : "";
+        canvas.DrawText(string.Create(CultureInfo.InvariantCulture, $"rows: true class; {which}accuracy " +
+            $"{100 * matrix.Accuracy:F1} % of {matrix.Total}"),
             left, top + n * Cell + 26, SKTextAlign.Left, font, paint);
         using var image = surface.Snapshot();
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);
@@ -67,11 +72,13 @@ public static class ConfusionMatrixChart
         paint.Color = new SKColor(shade, shade, 255);
         canvas.DrawRect(x, y, Cell - 1, Cell - 1, paint);
         paint.Color = fraction > 0.55 ? SKColors.White : SKColors.Black;
-        canvas.DrawText(count.ToString(CultureInfo.InvariantCulture), x + Cell / 2f, y + Cell / 2f + 5, SKTextAlign.Center, font, paint);
+        canvas.DrawText(count.ToString(CultureInfo.InvariantCulture), x + Cell / 2f, y + Cell / 2f + 5,
+            SKTextAlign.Center, font, paint);
     }
 
     // Column names are drawn rotated, reading upwards, so long class names fit above narrow columns.
-    private static void DrawColumnLabels(SKCanvas canvas, SKFont font, SKPaint paint, ConfusionMatrix matrix, int[] shown, int left, int top)
+    private static void DrawColumnLabels(SKCanvas canvas, SKFont font, SKPaint paint, ConfusionMatrix matrix,
+        int[] shown, int left, int top)
     {
         paint.Color = SKColors.Black;
         for (int p = 0; p < shown.Length; p++)
@@ -85,7 +92,9 @@ public static class ConfusionMatrixChart
     }
 
     private static string Name(ConfusionMatrix matrix, int c) =>
-        matrix.ClassNames[c].Length <= MaxNameLength ? matrix.ClassNames[c] : matrix.ClassNames[c][..(MaxNameLength - 1)] + "…";
+        matrix.ClassNames[c].Length <= MaxNameLength
+            ? matrix.ClassNames[c]
+            : matrix.ClassNames[c][..(MaxNameLength - 1)] + "…";
 
     // Every class when they fit; else the most confused (errors in the row and the column), in class order.
     private static int[] Shown(ConfusionMatrix matrix)

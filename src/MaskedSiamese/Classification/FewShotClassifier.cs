@@ -20,8 +20,8 @@ public sealed class FewShotClassifier : IDisposable
 {
     private readonly VisionTransformer _encoder;
 
-    internal FewShotClassifier(VisionTransformer encoder, MultinomialLogisticRegression head, IReadOnlyList<string> classNames,
-        FeatureChoice features, EvalOptions transform, FewShotFitReport report)
+    internal FewShotClassifier(VisionTransformer encoder, MultinomialLogisticRegression head,
+        IReadOnlyList<string> classNames, FeatureChoice features, EvalOptions transform, FewShotFitReport report)
     {
         _encoder = encoder;
         Head = head;
@@ -75,9 +75,11 @@ public sealed class FewShotClassifier : IDisposable
     }
 
     /// <summary>Fits on the labelled images of <paramref name="labelled"/> (every item labelled, at least one per class
-    /// of its <see cref="IImageSource.ClassNames"/>) with the target encoder of <paramref name="checkpoint"/>.</summary>
-    public static FewShotClassifier Fit(MsnCheckpoint checkpoint, IImageSource labelled, FewShotFitOptions? options = null,
-        CancellationToken cancellation = default) => Fit(checkpoint, labelled, options, ("(in memory)", null), cancellation);
+    /// of its <see cref="IImageSource.ClassNames"/>) with the target encoder of
+    /// <paramref name="checkpoint"/>.</summary>
+    public static FewShotClassifier Fit(MsnCheckpoint checkpoint, IImageSource labelled,
+        FewShotFitOptions? options = null, CancellationToken cancellation = default) =>
+        Fit(checkpoint, labelled, options, ("(in memory)", null), cancellation);
 
     private static FewShotClassifier Fit(MsnCheckpoint checkpoint, IImageSource labelled, FewShotFitOptions? options,
         (string Name, string? Sha256) source, CancellationToken cancellation)
@@ -95,8 +97,8 @@ public sealed class FewShotClassifier : IDisposable
                 Choice = options.Features,
                 Progress = options.Progress,
             }, cancellation);
-            return FitHead(encoder, table.Features, [.. table.Labels], [.. labelled.ClassNames], transform, options, source,
-                table.Dropped.Count, watch);
+            return FitHead(encoder, table.Features, [.. table.Labels], [.. labelled.ClassNames], transform, options,
+                source, table.Dropped.Count, watch);
         });
     }
 
@@ -142,14 +144,15 @@ public sealed class FewShotClassifier : IDisposable
             FitHead(encoder, features, [.. labels], [.. classNames], transform, options, (sourceName, null), 0, watch));
     }
 
-    private static FewShotClassifier FitHead(VisionTransformer encoder, Tensor features, int[] labels, string[] classNames,
-        EvalOptions transform, FewShotFitOptions options, (string Name, string? Sha256) source, int unreadable,
-        Stopwatch watch)
+    private static FewShotClassifier FitHead(VisionTransformer encoder, Tensor features, int[] labels,
+        string[] classNames, EvalOptions transform, FewShotFitOptions options, (string Name, string? Sha256) source,
+        int unreadable, Stopwatch watch)
     {
         var counts = ClassCounts(classNames, labels);
         using var x = Preprocess(features);
         var (lambda, choice, cv, folds) = ChooseLambda(x, labels, counts, classNames, options);
-        var head = MultinomialLogisticRegression.Fit(x, labels, classNames.Length, options.Solver with { Lambda = lambda });
+        var head = MultinomialLogisticRegression.Fit(x, labels, classNames.Length,
+            options.Solver with { Lambda = lambda });
         var report = new FewShotFitReport(lambda, choice, cv, folds, options.Seed, counts, head.Accuracy(x, labels),
             head.FitInfo.Converged, head.FitInfo.Iterations, unreadable, source.Name, source.Sha256,
             watch.Elapsed.TotalSeconds);
@@ -160,7 +163,8 @@ public sealed class FewShotClassifier : IDisposable
     {
         if (ClassNameRule.ProblemWith(classNames) is { } problem) throw new InvalidDataException(problem);
         if (classNames.Length < 2)
-            throw new InvalidDataException($"a classifier needs at least 2 classes, the labelled images have {classNames.Length}");
+            throw new InvalidDataException($"a classifier needs at least 2 classes, the labelled images have " +
+                $"{classNames.Length}");
         if (labels.Any(l => l < 0 || l >= classNames.Length))
             throw new InvalidDataException("every labelled image needs a class (a class subfolder)");
         var counts = new int[classNames.Length];
@@ -179,12 +183,14 @@ public sealed class FewShotClassifier : IDisposable
         int smallest = counts.Min();
         if (smallest < 2)
             return (options.FallbackLambda,
-                $"the stated default (the official low-shot λ): cross-validation needs 2 images of every class, '{classNames[Array.IndexOf(counts, smallest)]}' has 1",
+                $"the stated default (the official low-shot λ): cross-validation needs 2 images of every class, " +
+                $"'{classNames[Array.IndexOf(counts, smallest)]}' has 1",
                 null, 0);
-        var search = LambdaSearch.CrossValidate(x, labels, classNames.Length, options.LambdaGrid, options.Folds, options.Seed,
-            options.Solver);
+        var search = LambdaSearch.CrossValidate(x, labels, classNames.Length, options.LambdaGrid, options.Folds,
+            options.Seed, options.Solver);
         var best = search.Scores.First(s => s.Lambda == search.BestLambda);
-        return (search.BestLambda, $"stratified {search.Folds}-fold cross-validation (seed {options.Seed}) over {search.Scores.Count} values",
+        return (search.BestLambda, $"stratified {search.Folds}-fold cross-validation (seed {options.Seed}) over " +
+            $"{search.Scores.Count} values",
             best.MeanAccuracy, search.Folds);
     }
 
@@ -194,8 +200,8 @@ public sealed class FewShotClassifier : IDisposable
     /// <param name="batchSize">Images per encoder forward.</param>
     /// <param name="progress">Receives (images done, images total) after every batch.</param>
     /// <param name="cancellation">Stops between batches.</param>
-    public ClassPredictions Predict(IImageSource images, int batchSize = 256, IProgress<(int Done, int Total)>? progress = null,
-        CancellationToken cancellation = default)
+    public ClassPredictions Predict(IImageSource images, int batchSize = 256,
+        IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(images);
         if (images.Count == 0) return new ClassPredictions(ClassNames, [], [], [], []);
@@ -203,7 +209,8 @@ public sealed class FewShotClassifier : IDisposable
         try
         {
             table = FeatureExtractor.Extract(_encoder, images, Transform,
-                new FeatureExtractorOptions { BatchSize = batchSize, Choice = Features, Progress = progress }, cancellation);
+                new FeatureExtractorOptions { BatchSize = batchSize, Choice = Features, Progress = progress },
+                cancellation);
         }
         catch (InvalidDataException) when (images.SkippedCount >= images.Count)
         {
@@ -211,10 +218,12 @@ public sealed class FewShotClassifier : IDisposable
             return new ClassPredictions(ClassNames, [], [], Enumerable.Range(0, images.Count).ToArray(), []);
         }
         using (table)
-            return new ClassPredictions(ClassNames, table.Indices, table.Labels, table.Dropped, Probabilities(table.Features));
+            return new ClassPredictions(ClassNames, table.Indices, table.Labels, table.Dropped,
+                Probabilities(table.Features));
     }
 
-    /// <summary>Probabilities [N, C] (row-major) for encoder features [N, D] of this classifier's feature choice.</summary>
+    /// <summary>Probabilities [N, C] (row-major) for encoder features [N, D] of this classifier's feature
+    /// choice.</summary>
     public double[] Probabilities(Tensor features)
     {
         ArgumentNullException.ThrowIfNull(features);
@@ -231,11 +240,14 @@ public sealed class FewShotClassifier : IDisposable
     }
 
     /// <summary>Writes the classifier to one file (safetensors: encoder weights, head, and JSON metadata with class
-    /// names, feature choice, preprocessing, image size and fit report, under a SHA-256 of all of it), atomically.</summary>
+    /// names, feature choice, preprocessing, image size and fit report, under a SHA-256 of all of it),
+    /// atomically.</summary>
     public void Save(string path) => ClassifierFile.Write(path, this, StateDictLoader.Snapshot(_encoder));
 
-    /// <summary>Reads a classifier written by <see cref="Save"/>; its encoder is placed on <paramref name="device"/>.</summary>
-    /// <exception cref="CheckpointFormatException">Not a classifier file, truncated, or damaged (checksum, shapes, values).</exception>
+    /// <summary>Reads a classifier written by <see cref="Save"/>; its encoder is placed on
+    /// <paramref name="device"/>.</summary>
+    /// <exception cref="CheckpointFormatException">Not a classifier file, truncated, or damaged (checksum, shapes,
+    /// values).</exception>
     public static FewShotClassifier Load(string path, Device? device = null) => ClassifierFile.Read(path, device);
 
     /// <summary>Whether <paramref name="path"/> is a classifier file (by its safetensors header alone; nothing else is

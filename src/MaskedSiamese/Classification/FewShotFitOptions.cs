@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 
 namespace MaskedSiamese.Classification;
 
-/// <summary>Settings of <see cref="FewShotClassifier.Fit(Checkpoints.MsnCheckpoint, Data.IImageSource, FewShotFitOptions?, CancellationToken)"/>.</summary>
+/// <summary>Settings of <see cref="FewShotClassifier.Fit(Checkpoints.MsnCheckpoint, Data.IImageSource,
+/// FewShotFitOptions?, CancellationToken)"/>.</summary>
 public sealed record FewShotFitOptions
 {
     /// <summary>Which encoder output is the feature (default: the official last block's [CLS]).</summary>
@@ -14,10 +15,12 @@ public sealed record FewShotFitOptions
     /// <summary>The transform; null takes the one <see cref="Normalization"/> resolves for the checkpoint.</summary>
     public EvalOptions? Transform { get; init; }
 
-    /// <summary>Where the transform comes from when <see cref="Transform"/> is null (default: the checkpoint).</summary>
+    /// <summary>Where the transform comes from when <see cref="Transform"/> is null (default: the
+    /// checkpoint).</summary>
     public EvalNormalization Normalization { get; init; } = EvalNormalization.Auto;
 
-    /// <summary>Candidate λ values for cross-validation (default <see cref="LambdaSearch.GridFor"/> the number of labelled images).</summary>
+    /// <summary>Candidate λ values for cross-validation (default <see cref="LambdaSearch.GridFor"/> the number of
+    /// labelled images).</summary>
     public IReadOnlyList<double>? LambdaGrid { get; init; }
 
     /// <summary>Folds of the stratified cross-validation; reduced to the smallest class size.</summary>
@@ -45,6 +48,7 @@ public sealed record FewShotFitOptions
     /// <summary>Receives (images done, images total) during feature extraction.</summary>
     public IProgress<(int Done, int Total)>? Progress { get; init; }
 
-    /// <summary>Attention heads of an official checkpoint whose shape matches no official model (path overload).</summary>
+    /// <summary>Attention heads of an official checkpoint whose shape matches no official model (path
+    /// overload).</summary>
     public int? NumHeads { get; init; }
 }

@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 namespace MaskedSiamese.Classification;
 
 /// <summary>How a <see cref="FewShotClassifier"/> was fitted; stored in its file.</summary>
-/// <param name="Lambda">λ of the final fit (objective Σ CE + λ/2‖W‖², as <c>msn eval lowshot --lambda</c>).</param>
+/// <param name="Lambda">λ of the final fit (objective Σ CE + λ/2‖W‖², as <c>msn eval lowshot
+/// --lambda</c>).</param>
 /// <param name="LambdaChoice">How λ was chosen, in words (cross-validation, or the fallback and why).</param>
 /// <param name="CrossValidatedAccuracy">Mean validation accuracy of the chosen λ (a fraction), or null without
 /// cross-validation.</param>
@@ -17,9 +18,9 @@ namespace MaskedSiamese.Classification;
 /// <param name="Source">File name of the checkpoint the encoder came from.</param>
 /// <param name="SourceSha256">SHA-256 of that checkpoint file, or null when not known.</param>
 /// <param name="Seconds">Wall time of the fit, feature extraction included.</param>
-/// <param name="FineTune">For a fine-tuned classifier (<c>msn finetune</c>), how it was trained; null for a head fitted on
-/// frozen features. Absent from the files of frozen-feature fits, so those stay as they were and older readers, which
-/// ignore unknown keys, read fine-tuned files too.</param>
+/// <param name="FineTune">For a fine-tuned classifier (<c>msn finetune</c>), how it was trained; null for a head fitted
+/// on frozen features. Absent from the files of frozen-feature fits, so those stay as they were and older readers,
+/// which ignore unknown keys, read fine-tuned files too.</param>
 public sealed record FewShotFitReport(
     [property: JsonPropertyName("lambda")] double Lambda,
     [property: JsonPropertyName("lambda_choice")] string LambdaChoice,

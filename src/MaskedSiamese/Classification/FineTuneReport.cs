@@ -2,7 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace MaskedSiamese.Classification;
 
-/// <summary>How a classifier's encoder and head were fine-tuned (<c>msn finetune</c>); stored in its file's fit report.</summary>
+/// <summary>How a classifier's encoder and head were fine-tuned (<c>msn finetune</c>); stored in its file's fit
+/// report.</summary>
 /// <param name="Recipe">The recipe in one line: epochs, batch, learning rates and schedule, layer decay, weight decay,
 /// drop-path, label smoothing, augmentation, logit scale, seed, features.</param>
 /// <param name="Epochs">Epochs of the schedule.</param>

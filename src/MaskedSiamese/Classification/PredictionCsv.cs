@@ -31,9 +31,10 @@ public static class PredictionCsv
             if (rowOf.TryGetValue(i, out int r))
             {
                 var top = predictions.TopK(r, topK);
-                string list = string.Join(";", top.Select(t => predictions.ClassNames[t.Class] + ":" + Number(t.Probability)));
-                sb.Append(Field(predictions.ClassNames[top[0].Class])).Append(',').Append(Number(top[0].Probability)).Append(',')
-                    .Append(Field(list)).Append(',').Append(truth).Append(',');
+                string list = string.Join(";",
+                    top.Select(t => predictions.ClassNames[t.Class] + ":" + Number(t.Probability)));
+                sb.Append(Field(predictions.ClassNames[top[0].Class])).Append(',').Append(Number(top[0].Probability))
+                    .Append(',').Append(Field(list)).Append(',').Append(truth).Append(',');
             }
             else sb.Append(",,,").Append(truth).Append(',').Append(Field(source.ErrorOf(i) ?? "unreadable"));
             writer.Write(sb.Append('\n').ToString());

@@ -3,7 +3,8 @@ using MaskedSiamese.Data.Augmentation;
 
 namespace MaskedSiamese.Data;
 
-/// <summary>Measures how fast a <see cref="MultiViewLoader"/> delivers batches, alone or beside a simulated step.</summary>
+/// <summary>Measures how fast a <see cref="MultiViewLoader"/> delivers batches, alone or beside a simulated
+/// step.</summary>
 public static class DataLoaderBenchmark
 {
     /// <summary>
@@ -13,7 +14,8 @@ public static class DataLoaderBenchmark
     /// says how much of the run the step spent waiting for data.
     /// </summary>
     public static DataLoaderBenchmarkResult Run(IImageSource source, AugmentationOptions augmentation,
-        LoaderOptions options, int batches, Action<MultiViewBatch>? step = null, CancellationToken cancellation = default)
+        LoaderOptions options, int batches, Action<MultiViewBatch>? step = null,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(augmentation);
         ArgumentNullException.ThrowIfNull(options);

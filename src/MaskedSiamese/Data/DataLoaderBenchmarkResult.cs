@@ -4,7 +4,8 @@ namespace MaskedSiamese.Data;
 /// <param name="Batches">Batches taken from the loader.</param>
 /// <param name="Images">Images in them.</param>
 /// <param name="Views">Views made (images × (2 + focal views)).</param>
-/// <param name="Seconds">Wall time from the first request to the end of the last step, worker start-up included.</param>
+/// <param name="Seconds">Wall time from the first request to the end of the last step, worker start-up
+/// included.</param>
 /// <param name="WaitSeconds">
 /// Time the consumer spent waiting for batches after the first one (the first includes start-up, so it is left out).
 /// </param>
@@ -21,6 +22,7 @@ public sealed record DataLoaderBenchmarkResult(int Batches, long Images, long Vi
     /// <summary>Augmented views per second.</summary>
     public double ViewsPerSecond => Views / Seconds;
 
-    /// <summary>The share of the time the consumer waited: what a training step of this length would lose to data.</summary>
+    /// <summary>The share of the time the consumer waited: what a training step of this length would lose to
+    /// data.</summary>
     public double WaitFraction => WaitSeconds / Seconds;
 }

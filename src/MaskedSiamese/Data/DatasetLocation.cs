@@ -24,7 +24,8 @@ public sealed class DatasetLocation
     /// <summary>Whether this names Fashion-MNIST.</summary>
     public bool IsFashionMnist { get; }
 
-    /// <summary>The IDX folder of <c>fashion-mnist:FOLDER</c>; null for the default folder or an image folder.</summary>
+    /// <summary>The IDX folder of <c>fashion-mnist:FOLDER</c>; null for the default folder or an image
+    /// folder.</summary>
     public string? FashionMnistFolder { get; }
 
     /// <summary>Parses <paramref name="location"/> (names are case-insensitive; anything else, even empty, is a folder
@@ -54,7 +55,8 @@ public sealed class DatasetLocation
         return HasSplits ? ImageFolderSplits.OpenTrain(Text, options) : ImageFolderSource.Open(Text, options);
     }
 
-    /// <summary>The <c>train/</c> and <c>val/</c> parts of a folder (validation labels use the training classes).</summary>
+    /// <summary>The <c>train/</c> and <c>val/</c> parts of a folder (validation labels use the training
+    /// classes).</summary>
     /// <exception cref="DirectoryNotFoundException">The folder, or its train/ or val/, is missing.</exception>
     public (ImageFolderSource Train, ImageFolderSource Val) OpenTrainVal(TextWriter? log = null) =>
         ImageFolderSplits.OpenTrainVal(Text, FolderOptions(log));
@@ -69,7 +71,9 @@ public sealed class DatasetLocation
         if (IsFashionMnist) return OpenFashionMnist(train);
         var options = FolderOptions(log);
         if (HasSplits)
-            return train ? ImageFolderSplits.OpenTrain(Text, options) : ImageFolderSplits.OpenTrainVal(Text, options).Val;
+            return train
+                ? ImageFolderSplits.OpenTrain(Text, options)
+                : ImageFolderSplits.OpenTrainVal(Text, options).Val;
         if (train) return ImageFolderSource.Open(Text, options);
         throw new DirectoryNotFoundException($"{Path.GetFullPath(Text)} has no 'val' folder");
     }

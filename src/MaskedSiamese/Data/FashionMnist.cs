@@ -16,7 +16,8 @@ public sealed class FashionMnist
     public static readonly IReadOnlyList<string> ClassNames =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
-    private FashionMnist(byte[] pixels, byte[] labels, int count, int height, int width, IReadOnlyList<string> sourceFiles)
+    private FashionMnist(byte[] pixels, byte[] labels, int count, int height, int width,
+        IReadOnlyList<string> sourceFiles)
     {
         SourceFiles = sourceFiles;
         Pixels = pixels;
@@ -26,7 +27,8 @@ public sealed class FashionMnist
         Width = width;
     }
 
-    /// <summary>All pixels, image after image, row-major (<see cref="Count"/> × <see cref="Height"/> × <see cref="Width"/>).</summary>
+    /// <summary>All pixels, image after image, row-major
+    /// (<see cref="Count"/> × <see cref="Height"/> × <see cref="Width"/>).</summary>
     public byte[] Pixels { get; }
 
     /// <summary>One label (0–9) per image.</summary>
@@ -66,11 +68,14 @@ public sealed class FashionMnist
             throw new InvalidDataException($"{labels}: {ldims[0]} labels for {dims[0]} images in {images}");
         int bad = Array.FindIndex(lab, l => l >= ClassNames.Count);
         if (bad >= 0)
-            throw new InvalidDataException($"{labels}: label {lab[bad]} of image {bad} is not a class (0–{ClassNames.Count - 1})");
-        return new FashionMnist(pix, lab, dims[0], dims[1], dims[2], [Path.GetFullPath(images), Path.GetFullPath(labels)]);
+            throw new InvalidDataException($"{labels}: label {lab[bad]} of image {bad} is not a class " +
+                $"(0–{ClassNames.Count - 1})");
+        return new FashionMnist(pix, lab, dims[0], dims[1], dims[2],
+            [Path.GetFullPath(images), Path.GetFullPath(labels)]);
     }
 
-    /// <summary>Whether the files are present in <paramref name="folder"/> (default as in <see cref="Load"/>).</summary>
+    /// <summary>Whether the files are present in <paramref name="folder"/> (default as in
+    /// <see cref="Load"/>).</summary>
     public static bool IsAvailable(string? folder = null)
     {
         folder ??= Environment.GetEnvironmentVariable("MSN_FASHION_MNIST") is { Length: > 0 } env ? env : DebianFolder;
@@ -80,8 +85,8 @@ public sealed class FashionMnist
     private static string Find(string folder, string name) =>
         TryFind(folder, name) ?? throw new FileNotFoundException(
             $"Fashion-MNIST file {name}[.gz] not found in {folder}: install the Debian package dataset-fashion-mnist " +
-            $"(sudo apt-get install dataset-fashion-mnist) or download the four IDX files from {DownloadUrl} into a folder " +
-            "and name it with --data or MSN_FASHION_MNIST");
+            $"(sudo apt-get install dataset-fashion-mnist) or download the four IDX files from {DownloadUrl} into a " +
+            "folder and name it with --data or MSN_FASHION_MNIST");
 
     private static string? TryFind(string folder, string name)
     {

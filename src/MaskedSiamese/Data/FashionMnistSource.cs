@@ -1,6 +1,7 @@
 namespace MaskedSiamese.Data;
 
-/// <summary>Fashion-MNIST as an <see cref="IImageSource"/>: each 28×28 gray image replicated to three channels.</summary>
+/// <summary>Fashion-MNIST as an <see cref="IImageSource"/>: each 28×28 gray image replicated to three
+/// channels.</summary>
 public sealed class FashionMnistSource : IImageSource
 {
     private readonly FashionMnist _data;
@@ -13,7 +14,8 @@ public sealed class FashionMnistSource : IImageSource
     }
 
     /// <summary>Loads a split as <see cref="FashionMnist.Load"/> does.</summary>
-    public static FashionMnistSource Load(string? folder = null, bool train = true) => new(FashionMnist.Load(folder, train));
+    public static FashionMnistSource Load(string? folder = null, bool train = true) =>
+        new(FashionMnist.Load(folder, train));
 
     /// <summary>The IDX files the images and labels came from.</summary>
     public IReadOnlyList<string> SourceFiles => _data.SourceFiles;

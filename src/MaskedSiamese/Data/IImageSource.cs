@@ -15,12 +15,13 @@ public interface IImageSource
     /// <summary>Items that could not be read, up front or later, each reported once through the source's log.</summary>
     int SkippedCount { get; }
 
-    /// <summary>The label of item <paramref name="index"/> (an index into <see cref="ClassNames"/>), or −1 if unlabeled.</summary>
+    /// <summary>The label of item <paramref name="index"/> (an index into <see cref="ClassNames"/>), or −1 if
+    /// unlabeled.</summary>
     int Label(int index);
 
     /// <summary>
-    /// Decodes item <paramref name="index"/> to 8-bit RGB, or returns null when it cannot be decoded (a late failure, e.g.
-    /// a file truncated after its header); such an item is counted in <see cref="SkippedCount"/> and logged once.
+    /// Decodes item <paramref name="index"/> to 8-bit RGB, or returns null when it cannot be decoded (a late failure,
+    /// e.g. a file truncated after its header); such an item is counted in <see cref="SkippedCount"/> and logged once.
     /// </summary>
     RgbImage? TryGet(int index);
 

@@ -14,8 +14,10 @@ internal static class IdxFile
     // Deflate cannot expand one input byte to more than ~1032 output bytes: a claim beyond that is refused at once.
     private const long MaxDeflateRatio = 1032;
 
-    /// <summary>The data and dimensions of <paramref name="path"/>, which must have <paramref name="rank"/> dimensions.</summary>
-    /// <exception cref="InvalidDataException">The file is not such an IDX file; the message names it and the problem.</exception>
+    /// <summary>The data and dimensions of <paramref name="path"/>, which must have <paramref name="rank"/>
+    /// dimensions.</summary>
+    /// <exception cref="InvalidDataException">The file is not such an IDX file; the message names it and the
+    /// problem.</exception>
     public static (byte[] Data, int[] Dims) Read(string path, int rank)
     {
         using var file = File.OpenRead(path);
@@ -33,12 +35,14 @@ internal static class IdxFile
         for (int i = 0; i < rank; i++)
         {
             dims[i] = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4 + 4 * i, 4));
-            if (dims[i] <= 0) throw new InvalidDataException($"{path}: IDX dimension {i} is {dims[i]} (must be positive)");
+            if (dims[i] <= 0)
+                throw new InvalidDataException($"{path}: IDX dimension {i} is {dims[i]} (must be positive)");
             // Each factor is below 2^31 and the running product is kept below 2^31, so this cannot wrap.
             total *= dims[i];
             if (total > Array.MaxLength)
                 throw new InvalidDataException(
-                    $"{path}: the IDX dimensions {string.Join('×', dims.Take(i + 1))} claim more than {Array.MaxLength} bytes");
+                    $"{path}: the IDX dimensions {string.Join('×', dims.Take(i + 1))} claim more than " +
+                    $"{Array.MaxLength} bytes");
         }
         long available = gzipped ? file.Length * MaxDeflateRatio : file.Length - header.Length;
         if (gzipped ? total > available : total != available)
@@ -53,7 +57,8 @@ internal static class IdxFile
         var data = new byte[total];
         int read = s.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
         if (read < data.Length)
-            throw new InvalidDataException($"{path}: {read} data bytes, but the IDX header claims {total} (truncated?)");
+            throw new InvalidDataException($"{path}: {read} data bytes, but the IDX header claims " +
+                $"{total} (truncated?)");
         if (s.ReadByte() >= 0)
             throw new InvalidDataException($"{path}: data continues past the {total} bytes the IDX header claims");
         return data;

@@ -5,11 +5,11 @@ using SkiaSharp;
 namespace MaskedSiamese.Data;
 
 /// <summary>
-/// Decodes JPEG, PNG, BMP, WebP and GIF (first frame) files to <see cref="RgbImage"/> with SkiaSharp. Grayscale, palette
-/// and 16-bit images are converted to 8-bit RGB; an alpha channel is composited on black (each colour is multiplied by
-/// its alpha), which is what decoding to premultiplied RGBA and dropping the alpha gives. EXIF orientation is ignored,
-/// as PIL's <c>Image.open</c> in the official pipeline ignores it. The size a header claims is checked against a pixel
-/// limit before anything is decoded, and every failure is reported as a reason, never thrown.
+/// Decodes JPEG, PNG, BMP, WebP and GIF (first frame) files to <see cref="RgbImage"/> with SkiaSharp. Grayscale,
+/// palette and 16-bit images are converted to 8-bit RGB; an alpha channel is composited on black (each colour is
+/// multiplied by its alpha), which is what decoding to premultiplied RGBA and dropping the alpha gives. EXIF
+/// orientation is ignored, as PIL's <c>Image.open</c> in the official pipeline ignores it. The size a header claims is
+/// checked against a pixel limit before anything is decoded, and every failure is reported as a reason, never thrown.
 /// </summary>
 public static class ImageDecoder
 {
@@ -35,7 +35,8 @@ public static class ImageDecoder
     /// </summary>
     public static string? Probe(string path) => Probe(path, DefaultMaxPixels);
 
-    /// <summary>As <see cref="Probe(string)"/>, with images above <paramref name="maxPixels"/> (width × height) refused.</summary>
+    /// <summary>As <see cref="Probe(string)"/>, with images above <paramref name="maxPixels"/> (width × height)
+    /// refused.</summary>
     public static string? Probe(string path, long maxPixels) => Probe(path, maxPixels, out _);
 
     /// <summary>As <see cref="Probe(string, long)"/>; <paramref name="pixels"/> receives width × height as the header
@@ -59,14 +60,16 @@ public static class ImageDecoder
         }
     }
 
-    /// <summary>Width × height that the header of <paramref name="path"/> claims, or 0 when it cannot be read.</summary>
+    /// <summary>Width × height that the header of <paramref name="path"/> claims, or 0 when it cannot be
+    /// read.</summary>
     public static long PixelCount(string path)
     {
         Probe(path, long.MaxValue, out long pixels);
         return pixels;
     }
 
-    /// <summary>Decodes the whole of <paramref name="path"/>; on failure returns null and says why in <paramref name="error"/>.</summary>
+    /// <summary>Decodes the whole of <paramref name="path"/>; on failure returns null and says why in
+    /// <paramref name="error"/>.</summary>
     public static RgbImage? TryDecode(string path, out string? error) => TryDecode(path, DefaultMaxPixels, out error);
 
     /// <summary>As <see cref="TryDecode(string, out string?)"/>, with images above <paramref name="maxPixels"/> refused
@@ -94,7 +97,9 @@ public static class ImageDecoder
     }
 
     private static string Reason(Exception e) =>
-        e is IOException or UnauthorizedAccessException ? e.Message : $"decoder failed ({e.GetType().Name}: {e.Message})";
+        e is IOException or UnauthorizedAccessException
+            ? e.Message
+            : $"decoder failed ({e.GetType().Name}: {e.Message})";
 
     // Width and height are ints, so their product in long cannot overflow.
     private static string? CheckSize(SKImageInfo info, long maxPixels)

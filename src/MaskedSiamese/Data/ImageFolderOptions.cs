@@ -21,8 +21,8 @@ public sealed record ImageFolderOptions
     public IReadOnlyList<string>? ClassNames { get; init; }
 
     /// <summary>
-    /// Decode every image fully at construction instead of only its header: slower, but then <see cref="IImageSource.Count"/>
-    /// also excludes files that are truncated after a valid header.
+    /// Decode every image fully at construction instead of only its header: slower, but then
+    /// <see cref="IImageSource.Count"/> also excludes files that are truncated after a valid header.
     /// </summary>
     public bool DecodeUpFront { get; init; }
 

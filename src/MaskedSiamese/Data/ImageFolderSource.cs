@@ -3,11 +3,11 @@ using System.Collections.Concurrent;
 namespace MaskedSiamese.Data;
 
 /// <summary>
-/// Images in a folder, torchvision <c>ImageFolder</c> style: <c>root/class_x/**/*.jpg</c> labelled by the ordinal-sorted
-/// subfolder names, or, when the folder has no subfolders, a flat unlabeled folder of images. Files are checked at
-/// construction (header only, unless <see cref="ImageFolderOptions.DecodeUpFront"/>) so that <see cref="Count"/> counts
-/// readable images; a file that still fails later makes <see cref="TryGet"/> return null. Every skipped file is logged
-/// once and counted.
+/// Images in a folder, torchvision <c>ImageFolder</c> style: <c>root/class_x/**/*.jpg</c> labelled by the
+/// ordinal-sorted subfolder names, or, when the folder has no subfolders, a flat unlabeled folder of images. Files are
+/// checked at construction (header only, unless <see cref="ImageFolderOptions.DecodeUpFront"/>) so that
+/// <see cref="Count"/> counts readable images; a file that still fails later makes <see cref="TryGet"/> return null.
+/// Every skipped file is logged once and counted.
 /// </summary>
 public sealed class ImageFolderSource : IImageSource
 {
@@ -20,8 +20,8 @@ public sealed class ImageFolderSource : IImageSource
     private readonly int _upFrontSkipped;
     private readonly long _maxPixels;
 
-    private ImageFolderSource(string root, string[] paths, int[] labels, long[] pixels, IReadOnlyList<string> classNames,
-        int upFrontSkipped, ImageFolderOptions options)
+    private ImageFolderSource(string root, string[] paths, int[] labels, long[] pixels,
+        IReadOnlyList<string> classNames, int upFrontSkipped, ImageFolderOptions options)
     {
         _pixels = pixels;
         Root = root;
@@ -65,7 +65,8 @@ public sealed class ImageFolderSource : IImageSource
     /// <summary>Scans <paramref name="root"/> and checks its images.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">No image in the folder (or the list) could be read.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="ImageFolderOptions.MaxPixels"/> is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ImageFolderOptions.MaxPixels"/> is out of
+    /// range.</exception>
     public static ImageFolderSource Open(string root, ImageFolderOptions? options = null)
     {
         options ??= new ImageFolderOptions();
@@ -87,7 +88,8 @@ public sealed class ImageFolderSource : IImageSource
         var problems = new string?[candidates.Count];
         var labels = new int[candidates.Count];
         var pixels = new long[candidates.Count];
-        Parallel.For(0, candidates.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        Parallel.For(0, candidates.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var (path, cls) = candidates[i];
             labels[i] = -1;
@@ -161,7 +163,8 @@ public sealed class ImageFolderSource : IImageSource
                 else if (entry is DirectoryInfo sub && recurse)
                 {
                     if (sub.LinkTarget is null) pending.Push(sub);
-                    else log?.WriteLine($"warning: not following the symbolic link {sub.FullName} (links to folders are followed only as class folders)");
+                    else log?.WriteLine($"warning: not following the symbolic link {sub.FullName} (links to folders " +
+                        $"are followed only as class folders)");
                 }
             }
         }

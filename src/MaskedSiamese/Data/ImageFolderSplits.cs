@@ -6,7 +6,8 @@ namespace MaskedSiamese.Data;
 /// </summary>
 public static class ImageFolderSplits
 {
-    /// <summary>The <c>train/</c> split of <paramref name="root"/> (the list file, if any, selects within it).</summary>
+    /// <summary>The <c>train/</c> split of <paramref name="root"/> (the list file, if any, selects within
+    /// it).</summary>
     /// <exception cref="DirectoryNotFoundException"><c>root/train</c> does not exist.</exception>
     public static ImageFolderSource OpenTrain(string root, ImageFolderOptions? options = null) =>
         ImageFolderSource.Open(Split(root, "train"), options);
@@ -16,7 +17,8 @@ public static class ImageFolderSplits
     /// list file applies to the training split only (as the official low-shot subsets do).
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">A split folder does not exist.</exception>
-    public static (ImageFolderSource Train, ImageFolderSource Val) OpenTrainVal(string root, ImageFolderOptions? options = null)
+    public static (ImageFolderSource Train, ImageFolderSource Val) OpenTrainVal(string root,
+        ImageFolderOptions? options = null)
     {
         options ??= new ImageFolderOptions();
         var train = OpenTrain(root, options);
@@ -30,6 +32,7 @@ public static class ImageFolderSplits
         string dir = Path.Combine(root, name);
         return Directory.Exists(dir)
             ? dir
-            : throw new DirectoryNotFoundException($"{Path.GetFullPath(root)} has no '{name}' folder (expected {name}/class_x/*.jpg)");
+            : throw new DirectoryNotFoundException($"{Path.GetFullPath(root)} has no '{name}' folder (expected " +
+                $"{name}/class_x/*.jpg)");
     }
 }

@@ -3,7 +3,8 @@ namespace MaskedSiamese.Data;
 /// <summary>Reads the subset list files described at <see cref="ImageFolderOptions.ListFile"/>.</summary>
 internal static class ImageListFile
 {
-    /// <summary>The listed files, absolute, with their class folder (null when <paramref name="labeled"/> is false).</summary>
+    /// <summary>The listed files, absolute, with their class folder (null when <paramref name="labeled"/> is
+    /// false).</summary>
     public static List<(string Path, string? Class)> Read(string listFile, string root, bool labeled)
     {
         var entries = new List<(string, string?)>();

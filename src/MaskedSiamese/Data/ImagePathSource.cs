@@ -36,7 +36,8 @@ public sealed class ImagePathSource : IImageSource
     /// <summary>The file of item <paramref name="index"/>, as found (absolute).</summary>
     public string PathOf(int index) => _paths[index];
 
-    /// <summary>Why item <paramref name="index"/> could not be decoded, or null when it could (or was not tried).</summary>
+    /// <summary>Why item <paramref name="index"/> could not be decoded, or null when it could (or was not
+    /// tried).</summary>
     public string? ErrorOf(int index) => _errors.TryGetValue(index, out var e) ? e : null;
 
     /// <inheritdoc/>
@@ -62,7 +63,8 @@ public sealed class ImagePathSource : IImageSource
         long maxPixels = ImageDecoder.DefaultMaxPixels)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var classIndex = (classNames ?? []).Select((c, i) => (c, i)).ToDictionary(t => t.c, t => t.i, StringComparer.Ordinal);
+        var classIndex = (classNames ?? []).Select((c, i) => (c, i))
+            .ToDictionary(t => t.c, t => t.i, StringComparer.Ordinal);
         var paths = new List<string>();
         var labels = new List<int>();
         foreach (var input in inputs)
@@ -79,7 +81,9 @@ public sealed class ImagePathSource : IImageSource
                 {
                     paths.Add(file);
                     string first = Path.GetRelativePath(full, file).Split(Path.DirectorySeparatorChar)[0];
-                    labels.Add(first != Path.GetFileName(file) && classIndex.TryGetValue(first, out int label) ? label : -1);
+                    labels.Add(first != Path.GetFileName(file) && classIndex.TryGetValue(first, out int label)
+                        ? label
+                        : -1);
                 }
             }
             else throw new FileNotFoundException($"{input}: no such file or folder");
@@ -93,7 +97,8 @@ public sealed class ImagePathSource : IImageSource
         {
             RecurseSubdirectories = true,
             AttributesToSkip = FileAttributes.ReparsePoint,
-            IgnoreInaccessible = false,   // as fit: a folder that cannot be read is refused in one line, not skipped unseen
+            // as fit: a folder that cannot be read is refused in one line, not skipped unseen
+            IgnoreInaccessible = false,
         };
         var files = Directory.EnumerateFiles(root, "*", options)
             .Where(f => ImageDecoder.Extensions.Contains(Path.GetExtension(f))).ToList();

@@ -12,7 +12,8 @@ public sealed record LoaderOptions
     /// <summary>Images per batch; the last incomplete batch of an epoch is dropped.</summary>
     public int BatchSize { get; init; } = 64;
 
-    /// <summary>The run seed: with the epoch it fixes the shuffle, with the epoch and item index every augmentation.</summary>
+    /// <summary>The run seed: with the epoch it fixes the shuffle, with the epoch and item index every
+    /// augmentation.</summary>
     public long Seed { get; init; }
 
     /// <summary>Background threads decoding and augmenting, each building whole batches.</summary>
@@ -21,7 +22,8 @@ public sealed record LoaderOptions
     /// <summary>Batches made ahead of the consumer (ready or in progress), which bounds memory.</summary>
     public int Prefetch { get; init; } = 3;
 
-    /// <summary>This process's index among <see cref="WorldSize"/> processes reading one global batch per step.</summary>
+    /// <summary>This process's index among <see cref="WorldSize"/> processes reading one global batch per
+    /// step.</summary>
     public int Rank { get; init; }
 
     /// <summary>
@@ -31,7 +33,8 @@ public sealed record LoaderOptions
     /// </summary>
     public int WorldSize { get; init; } = 1;
 
-    /// <summary>Throws unless batch size, workers and prefetch are all positive and the rank is within the world.</summary>
+    /// <summary>Throws unless batch size, workers and prefetch are all positive and the rank is within the
+    /// world.</summary>
     /// <exception cref="ArgumentOutOfRangeException">One of them is not.</exception>
     public void Validate()
     {

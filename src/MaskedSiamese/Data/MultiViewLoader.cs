@@ -6,8 +6,8 @@ namespace MaskedSiamese.Data;
 /// <summary>
 /// Turns an <see cref="IImageSource"/> into MSN training batches. Each epoch visits the items in a permutation fixed by
 /// (seed, epoch) and drops the last incomplete batch; each item's views are fixed by (seed, epoch, item index). Batches
-/// are therefore a pure function of (seed, epoch, step): a run resumed at any step sees the batches an uninterrupted run
-/// would, whatever the number of workers or their timing.
+/// are therefore a pure function of (seed, epoch, step): a run resumed at any step sees the batches an uninterrupted
+/// run would, whatever the number of workers or their timing.
 /// </summary>
 public sealed class MultiViewLoader : IDisposable
 {
@@ -21,7 +21,8 @@ public sealed class MultiViewLoader : IDisposable
     private (int Epoch, int[] Order)? _lastPermutation;
 
     /// <summary>A loader over <paramref name="source"/>; nothing runs until <see cref="Read"/> is enumerated.</summary>
-    /// <exception cref="ArgumentException">The source has fewer items than one batch, or the options are invalid.</exception>
+    /// <exception cref="ArgumentException">The source has fewer items than one batch, or the options are
+    /// invalid.</exception>
     public MultiViewLoader(IImageSource source, AugmentationOptions augmentation, LoaderOptions options)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -30,7 +31,8 @@ public sealed class MultiViewLoader : IDisposable
         options.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(augmentation.FocalCount);
         if (source.Count < options.BatchSize * options.WorldSize)
-            throw new ArgumentException($"{source.Count} images are fewer than one batch of {options.BatchSize * options.WorldSize}", nameof(source));
+            throw new ArgumentException($"{source.Count} images are fewer than one batch of " +
+                $"{options.BatchSize * options.WorldSize}", nameof(source));
         _source = source;
         Augmentation = augmentation;
         Options = options;
@@ -42,7 +44,8 @@ public sealed class MultiViewLoader : IDisposable
     /// <summary>Batching and threading.</summary>
     public LoaderOptions Options { get; }
 
-    /// <summary>Full global batches per epoch (each of <see cref="LoaderOptions.WorldSize"/> × batch size items).</summary>
+    /// <summary>Full global batches per epoch (each of <see cref="LoaderOptions.WorldSize"/> × batch size
+    /// items).</summary>
     public int BatchesPerEpoch => _source.Count / (Options.BatchSize * Options.WorldSize);
 
     /// <summary>Worker threads currently alive across this loader's enumerations.</summary>
@@ -75,7 +78,8 @@ public sealed class MultiViewLoader : IDisposable
     // One pipeline per enumeration, registered so that Dispose can stop it from another thread.
     private IEnumerable<MultiViewBatch> ReadBatches(long first, long end, CancellationToken cancellation)
     {
-        var pipeline = new PrefetchPipeline<MultiViewBatch>(first, end, Options.Workers, Options.Prefetch, BuildBatch, cancellation);
+        var pipeline = new PrefetchPipeline<MultiViewBatch>(first, end, Options.Workers, Options.Prefetch, BuildBatch,
+            cancellation);
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -105,8 +109,10 @@ public sealed class MultiViewLoader : IDisposable
         }
     }
 
-    /// <summary>Builds one batch on the calling thread (what the workers do), e.g. for tests or a single-threaded run.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The epoch is negative or the step not within the epoch.</exception>
+    /// <summary>Builds one batch on the calling thread (what the workers do), e.g. for tests or a single-threaded
+    /// run.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The epoch is negative or the step not within the
+    /// epoch.</exception>
     public MultiViewBatch MakeBatch(int epoch, int step)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
@@ -125,17 +131,20 @@ public sealed class MultiViewLoader : IDisposable
         var labels = new int[b];
         for (int row = 0; row < b; row++)
         {
-            // This rank's interleaved share of the global batch (DistributedSampler's order); one process: order[step·b + row].
+            // This rank's interleaved share of the global batch (DistributedSampler's order); one process:
+            // order[step·b + row].
             int drawn = order[(step * b + row) * world + Options.Rank];
             using var claim = DecodeBudget.Enter(_source.PixelCount(drawn));   // until its views are cut
             var (index, image) = Decode(drawn);
             indices[row] = index;
             labels[row] = _source.Label(index);
-            // Keyed by the drawn item, unique within the epoch, so a substitute for an unreadable item gets its own views.
+            // Keyed by the drawn item, unique within the epoch, so a substitute for an unreadable item gets its own
+            // views.
             var random = new SeededRandom(Options.Seed, epoch, drawn);
             ViewAugmenter.Apply(image, g, random).Data.CopyTo(target, row * globalLen);
             ViewAugmenter.Apply(image, g, random).Data.CopyTo(anchor, row * globalLen);
-            for (int v = 0; v < focal.Length; v++) ViewAugmenter.Apply(image, f, random).Data.CopyTo(focal[v], row * focalLen);
+            for (int v = 0; v < focal.Length; v++)
+                ViewAugmenter.Apply(image, f, random).Data.CopyTo(focal[v], row * focalLen);
         }
 
         // Tensors made under a scope and detached from it, so none is left in a scope of this thread and a failure

@@ -3,10 +3,10 @@ using System.Runtime.ExceptionServices;
 namespace MaskedSiamese.Data;
 
 /// <summary>
-/// Worker threads that build items (batches) for consecutive ordinals, at most <c>prefetch</c> ahead of the consumer, and hand
-/// them over in ordinal order whatever order they finish in. One lock guards all state; waits are woken by pulses,
-/// including on cancellation. The one prefetching pipeline of the library: the multi-view loader's training batches and
-/// the feature extractor's evaluation batches both come through it.
+/// Worker threads that build items (batches) for consecutive ordinals, at most <c>prefetch</c> ahead of the consumer,
+/// and hand them over in ordinal order whatever order they finish in. One lock guards all state; waits are woken by
+/// pulses, including on cancellation. The one prefetching pipeline of the library: the multi-view loader's training
+/// batches and the feature extractor's evaluation batches both come through it.
 /// </summary>
 internal sealed class PrefetchPipeline<T> : IDisposable
     where T : class, IDisposable

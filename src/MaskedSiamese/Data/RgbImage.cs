@@ -1,6 +1,7 @@
 namespace MaskedSiamese.Data;
 
-/// <summary>An 8-bit RGB image, pixels interleaved row by row (HWC: R, G, B of pixel (0,0), then of (0,1), …).</summary>
+/// <summary>An 8-bit RGB image, pixels interleaved row by row (HWC: R, G, B of pixel (0,0), then of (0,1),
+/// …).</summary>
 public sealed class RgbImage
 {
     /// <summary>Wraps <paramref name="rgb"/> (not copied), which must hold <c>3 · width · height</c> bytes.</summary>
@@ -11,7 +12,8 @@ public sealed class RgbImage
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         if (rgb.Length != 3L * width * height)
-            throw new ArgumentException($"{rgb.Length} bytes for a {width}×{height} RGB image (expected {3L * width * height})", nameof(rgb));
+            throw new ArgumentException($"{rgb.Length} bytes for a {width}×{height} RGB image (expected " +
+                $"{3L * width * height})", nameof(rgb));
         Width = width;
         Height = height;
         Rgb = rgb;

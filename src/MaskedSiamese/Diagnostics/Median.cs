@@ -3,7 +3,8 @@ namespace MaskedSiamese.Diagnostics;
 /// <summary>The median of timings: what benchmarks report when one disturbed sample must not move the figure.</summary>
 public static class Median
 {
-    /// <summary>The middle value of <paramref name="values"/>, the mean of the two middle ones for an even count.</summary>
+    /// <summary>The middle value of <paramref name="values"/>, the mean of the two middle ones for an even
+    /// count.</summary>
     /// <exception cref="ArgumentException">No values.</exception>
     public static double Of(IEnumerable<double> values)
     {

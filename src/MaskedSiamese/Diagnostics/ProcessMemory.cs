@@ -32,7 +32,8 @@ public static class ProcessMemory
         if (!File.Exists(status)) return 0;
         foreach (var line in File.ReadLines(status))
             if (line.StartsWith(key, StringComparison.Ordinal))
-                return long.Parse(line[key.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                return long.Parse(line[key.Length..].Trim().Split(' ')[0],
+                    System.Globalization.CultureInfo.InvariantCulture) * 1024;
         return 0;
     }
 }

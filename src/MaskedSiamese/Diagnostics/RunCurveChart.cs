@@ -4,7 +4,8 @@ using ScottPlot;
 namespace MaskedSiamese.Diagnostics;
 
 /// <summary>A PNG of a run's curves from its <c>{tag}.csv</c> (a <see cref="RunLog"/>) against the step: solid lines on
-/// the left axis and one dashed series on the right axis. Pretraining and fine-tuning draw their charts with it.</summary>
+/// the left axis and one dashed series on the right axis. Pretraining and fine-tuning draw their charts with
+/// it.</summary>
 public static class RunCurveChart
 {
     /// <summary>Renders the columns <paramref name="left"/> (solid) and <paramref name="right"/> (dashed, right axis)

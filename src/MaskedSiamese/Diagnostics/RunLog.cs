@@ -60,7 +60,8 @@ public sealed class RunLog : IDisposable
     public void Write(IReadOnlyList<NamedValue> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        if (values.Count == 0 || values[0].Name != "step") throw new ArgumentException("a log row begins with 'step'", nameof(values));
+        if (values.Count == 0 || values[0].Name != "step")
+            throw new ArgumentException("a log row begins with 'step'", nameof(values));
         if (_columns is null)
         {
             _columns = [.. values.Select(v => v.Name)];
@@ -68,7 +69,8 @@ public sealed class RunLog : IDisposable
         }
         else if (!_columns.SequenceEqual(values.Select(v => v.Name)))
         {
-            throw new InvalidOperationException($"{CsvPath}: its columns ({string.Join(",", _columns)}) differ from this run's");
+            throw new InvalidOperationException($"{CsvPath}: its columns ({string.Join(",", _columns)}) " +
+                $"differ from this run's");
         }
         _csv.WriteLine(string.Join(",", values.Select(v => v.Value.ToString("R", CultureInfo.InvariantCulture))));
         _jsonl.WriteLine(JsonSerializer.Serialize(values.ToDictionary(v => v.Name, v => v.Value)));

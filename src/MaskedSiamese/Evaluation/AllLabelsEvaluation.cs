@@ -10,7 +10,8 @@ namespace MaskedSiamese.Evaluation;
 /// </summary>
 internal static class AllLabelsEvaluation
 {
-    /// <summary>Runs <paramref name="score"/> (train set, test set, classes → accuracy) on every representation.</summary>
+    /// <summary>Runs <paramref name="score"/> (train set, test set, classes → accuracy) on every
+    /// representation.</summary>
     public static AllLabelsResult Run(string protocol, string checkpointPath, LowShotEvaluationOptions options,
         Func<FeatureSet, int, double> score, Action<string>? log, CancellationToken cancellation)
     {
@@ -21,20 +22,23 @@ internal static class AllLabelsEvaluation
         var transform = options.ResolveTransform(checkpoint);
         log?.Invoke("transform: " + transform.Describe());
         var eval = transform.Options;
-        var sets = LowShotEvaluation.ExtractAll(checkpoint, hash, data, eval, options, options.Baselines, log, cancellation);
+        var sets = LowShotEvaluation.ExtractAll(checkpoint, hash, data, eval, options, options.Baselines, log,
+            cancellation);
         try
         {
             var trainLabels = sets[0].Train.Labels;
             var testLabels = sets[0].Test.Labels;
             if (trainLabels.Any(l => l < 0) || testLabels.Any(l => l < 0))
-                throw new InvalidDataException($"{options.Data}: the {protocol} evaluation needs labelled train/ and val/ images (class subfolders)");
+                throw new InvalidDataException($"{options.Data}: the {protocol} evaluation needs labelled train/ and " +
+                    $"val/ images (class subfolders)");
             int classes = Math.Max(data.Train.ClassNames.Count, trainLabels.Concat(testLabels).Max() + 1);
             var scores = new List<AllLabelsScore>();
             foreach (var set in sets)
             {
                 var watch = Stopwatch.StartNew();
                 double accuracy = score(set, classes);
-                scores.Add(new AllLabelsScore(set.Name, set.Train.Dimension, accuracy, watch.Elapsed.TotalSeconds, set.Seconds));
+                scores.Add(new AllLabelsScore(set.Name, set.Train.Dimension, accuracy, watch.Elapsed.TotalSeconds,
+                    set.Seconds));
             }
             return new AllLabelsResult(protocol, checkpointPath, hash, options.Data, options.Features.ToString(),
                 FeatureCache.Describe(eval), classes, trainLabels.Count, testLabels.Count, scores);

@@ -6,4 +6,5 @@ namespace MaskedSiamese.Evaluation;
 /// <param name="Accuracy">Top-1 accuracy on the test set.</param>
 /// <param name="FitSeconds">Time to fit and score.</param>
 /// <param name="FeatureSeconds">Time to extract (or read from the cache) the features.</param>
-public sealed record AllLabelsScore(string Name, int Dimension, double Accuracy, double FitSeconds, double FeatureSeconds);
+public sealed record AllLabelsScore(string Name, int Dimension, double Accuracy, double FitSeconds,
+    double FeatureSeconds);

@@ -10,7 +10,8 @@ namespace MaskedSiamese.Evaluation;
 /// </summary>
 internal static class DataFingerprint
 {
-    /// <summary>The fingerprint of <paramref name="source"/> (a hash), or "unknown" for sources of other kinds.</summary>
+    /// <summary>The fingerprint of <paramref name="source"/> (a hash), or "unknown" for sources of other
+    /// kinds.</summary>
     public static string Of(IImageSource source) => source switch
     {
         ImageFolderSource folder => FeatureCache.Key(Enumerable.Range(0, folder.Count).Select(i =>

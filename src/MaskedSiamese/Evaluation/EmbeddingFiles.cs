@@ -17,14 +17,15 @@ public static class EmbeddingFiles
 {
     /// <summary>
     /// Opens the images of <paramref name="location"/>: Fashion-MNIST's <c>train</c> or <c>test</c> set (paths
-    /// <c>fashion-mnist/train/&lt;index&gt;</c>), a root's <c>train/</c> or <c>val/</c> folder when it has one, else the
-    /// folder itself (labelled by class subfolders, or unlabeled when flat).
+    /// <c>fashion-mnist/train/&lt;index&gt;</c>), a root's <c>train/</c> or <c>val/</c> folder when it has one, else
+    /// the folder itself (labelled by class subfolders, or unlabeled when flat).
     /// </summary>
     /// <param name="location"><c>fashion-mnist</c>, <c>fashion-mnist:FOLDER</c> or a folder.</param>
     /// <param name="split"><c>train</c>, or <c>test</c>/<c>val</c>.</param>
     /// <param name="log">Receives one line per unreadable file.</param>
     /// <returns>The source and the path of each item.</returns>
-    public static (IImageSource Source, Func<int, string> PathOf) Open(string location, string split = "train", TextWriter? log = null)
+    public static (IImageSource Source, Func<int, string> PathOf) Open(string location, string split = "train",
+        TextWriter? log = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(location);
         ArgumentNullException.ThrowIfNull(split);
@@ -71,8 +72,8 @@ public static class EmbeddingFiles
         });
     }
 
-    /// <summary>Writes <c>features</c>, <c>labels</c> and, in the metadata, <c>paths</c> (JSON array), <c>class_names</c>
-    /// and <paramref name="metadata"/>.</summary>
+    /// <summary>Writes <c>features</c>, <c>labels</c> and, in the metadata, <c>paths</c> (JSON array),
+    /// <c>class_names</c> and <paramref name="metadata"/>.</summary>
     public static void WriteSafetensors(string path, FeatureTable features, Func<int, string> pathOf,
         IReadOnlyList<string>? classNames = null, IReadOnlyDictionary<string, string>? metadata = null)
     {

@@ -13,8 +13,8 @@ namespace MaskedSiamese.Evaluation;
 /// <c>indices</c>, <c>labels</c>, <c>dropped</c>; the key's description in the metadata). A key is the SHA-256 of
 /// its parts: what produced the features (a checkpoint's content hash, "pixels", a random encoder's seed and
 /// architecture), the data set's identity (location, split, count, and the files' paths, labels, sizes and
-/// modification times, so that changed images are never answered from the cache), the transform and the feature choice, so a
-/// sweep over the same checkpoint and data computes each set once.
+/// modification times, so that changed images are never answered from the cache), the transform and the feature choice,
+/// so a sweep over the same checkpoint and data computes each set once.
 /// </summary>
 public sealed class FeatureCache
 {
@@ -41,7 +41,8 @@ public sealed class FeatureCache
     public static string DefaultDirectory =>
         Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } dir
             ? dir
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "maskedsiamese", "features");
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "maskedsiamese",
+                "features");
 
     /// <summary>The cache at <see cref="DefaultDirectory"/>.</summary>
     public static FeatureCache Default() => new(DefaultDirectory);
@@ -58,7 +59,9 @@ public sealed class FeatureCache
     {
         ArgumentNullException.ThrowIfNull(eval);
         return string.Create(CultureInfo.InvariantCulture,
-            $"resize {eval.ResizeTo} crop {eval.CropSize} antialias {eval.Antialias} mean [{string.Join(",", eval.Mean.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}] std [{string.Join(",", eval.Std.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}]");
+            $"resize {eval.ResizeTo} crop {eval.CropSize} antialias {eval.Antialias} mean " +
+            $"[{string.Join(",", eval.Mean.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}] std " +
+            $"[{string.Join(",", eval.Std.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}]");
     }
 
     /// <summary>The cache key (hex SHA-256) of the given parts, joined by newlines.</summary>
@@ -101,8 +104,13 @@ public sealed class FeatureCache
         using var labels = torch.tensor(features.Labels.Select(i => (long)i).ToArray());
         using var dropped = torch.tensor(features.Dropped.Select(i => (long)i).ToArray());
         SafetensorsFile.Write(path,
-            [new("features", features.Features), new("indices", indices), new("labels", labels), new("dropped", dropped)],
-            new Dictionary<string, string> { ["format"] = "maskedsiamese-features", ["key"] = string.Join("\n", parts) });
+            [new("features", features.Features), new("indices", indices), new("labels", labels),
+                new("dropped", dropped)],
+            new Dictionary<string, string>
+            {
+                ["format"] = "maskedsiamese-features",
+                ["key"] = string.Join("\n", parts),
+            });
         return features;
     }
 

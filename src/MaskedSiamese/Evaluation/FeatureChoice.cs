@@ -9,7 +9,8 @@ namespace MaskedSiamese.Evaluation;
 /// blocks before the final LayerNorm, concatenated (the official choice with one block), or the [CLS] token after
 /// the final LayerNorm.
 /// </summary>
-/// <param name="FinalNorm">True: <see cref="VisionTransformer.ForwardFeatures"/>; false: <see cref="VisionTransformer.ForwardBlocks"/>.</param>
+/// <param name="FinalNorm">True: <see cref="VisionTransformer.ForwardFeatures"/>; false:
+/// <see cref="VisionTransformer.ForwardBlocks"/>.</param>
 /// <param name="Blocks">Blocks concatenated when <paramref name="FinalNorm"/> is false (≥ 1).</param>
 public sealed record FeatureChoice(bool FinalNorm, int Blocks)
 {
@@ -40,7 +41,8 @@ public sealed record FeatureChoice(bool FinalNorm, int Blocks)
     /// <summary>Feature width for an encoder of width D.</summary>
     public int Dimension(int embedDim) => FinalNorm ? embedDim : embedDim * Blocks;
 
-    /// <summary>Runs <paramref name="encoder"/> on a batch [B, 3, H, W] and returns the chosen features [B, F].</summary>
+    /// <summary>Runs <paramref name="encoder"/> on a batch [B, 3, H, W] and returns the chosen features [B,
+    /// F].</summary>
     public Tensor Forward(VisionTransformer encoder, Tensor batch)
     {
         ArgumentNullException.ThrowIfNull(encoder);

@@ -29,7 +29,8 @@ public static class FeatureExtractor
         options ??= new FeatureExtractorOptions();
         options.Validate();
         if (!options.Choice.FinalNorm && options.Choice.Blocks > encoder.Options.Depth)
-            throw new FeatureChoiceException($"features {options.Choice}: the encoder has only {encoder.Options.Depth} blocks");
+            throw new FeatureChoiceException($"features {options.Choice}: the encoder has only " +
+                $"{encoder.Options.Depth} blocks");
         encoder.eval();
         var device = encoder.PosEmbed.device;
         int side = eval.CropSize;
@@ -50,7 +51,8 @@ public static class FeatureExtractor
         if (eval is not null)
         {
             int side = eval.CropSize;
-            return Run(source, image => EvalTransform.Apply(image, eval).Data, [3 * side * side], null, CPU, options, cancellation);
+            return Run(source, image => EvalTransform.Apply(image, eval).Data, [3 * side * side], null, CPU, options,
+                cancellation);
         }
         ArgumentNullException.ThrowIfNull(source);
         var first = Enumerable.Range(0, source.Count).Select(source.TryGet).FirstOrDefault(i => i is not null)
@@ -73,7 +75,8 @@ public static class FeatureExtractor
         var p = image.Rgb;
         int n = image.Width * image.Height;
         if ((gray ? n : 3 * n) != length)
-            throw new InvalidDataException($"raw pixel features need images of one size: got {image.Width}×{image.Height}");
+            throw new InvalidDataException($"raw pixel features need images of one size: got " +
+                $"{image.Width}×{image.Height}");
         var values = new float[length];
         if (gray)
             for (int i = 0; i < n; i++) values[i] = p[3 * i] / 255f;
@@ -96,7 +99,8 @@ public static class FeatureExtractor
         var items = new float[]?[count];
         try
         {
-            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellation },
+            Parallel.For(0, count,
+                new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellation },
                 i =>
                 {
                     // Large images wait for room: decode-to-resize memory is bounded across the workers.
@@ -119,8 +123,10 @@ public static class FeatureExtractor
         int total = source.Count, batchSize = options.BatchSize;
         long itemLength = itemShape.Aggregate(1L, (a, d) => a * d);
         // One thread prepares whole batches (each over the workers), two ahead of the encoder.
-        using var pipeline = new PrefetchPipeline<PreparedBatch>(0, (total + batchSize - 1) / batchSize, workers: 1, prefetch: 2,
-            ordinal => Prepare(source, prepare, (int)ordinal * batchSize, batchSize, options.Workers, cancellation), cancellation);
+        using var pipeline = new PrefetchPipeline<PreparedBatch>(0, (total + batchSize - 1) / batchSize,
+            workers: 1, prefetch: 2,
+            ordinal => Prepare(source, prepare, (int)ordinal * batchSize, batchSize, options.Workers, cancellation),
+            cancellation);
         var kept = new List<int>();
         var dropped = new List<int>();
         var rows = new List<float[]>();
@@ -135,7 +141,8 @@ public static class FeatureExtractor
                     if (batch.Items[i] is { } item)
                     {
                         if (item.Length != itemLength)
-                            throw new InvalidDataException($"item {batch.Start + i}: {item.Length} values, expected {itemLength}");
+                            throw new InvalidDataException($"item {batch.Start + i}: {item.Length} values, " +
+                                $"expected {itemLength}");
                         present.Add(item);
                         kept.Add(batch.Start + i);
                     }

@@ -9,7 +9,8 @@ public sealed record FeatureExtractorOptions
     /// <summary>Which encoder output is the feature (default: the official last block's [CLS]).</summary>
     public FeatureChoice Choice { get; init; } = FeatureChoice.LastBlock;
 
-    /// <summary>Threads decoding and transforming images while the encoder runs (default: the processor count).</summary>
+    /// <summary>Threads decoding and transforming images while the encoder runs (default: the processor
+    /// count).</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Receives (items done, items total) after every batch.</summary>
@@ -21,6 +22,7 @@ public sealed record FeatureExtractorOptions
         if (BatchSize < 1) throw new ArgumentException($"batch size {BatchSize}: must be ≥ 1");
         if (Workers < 1) throw new ArgumentException($"workers {Workers}: must be ≥ 1");
         ArgumentNullException.ThrowIfNull(Choice);
-        if (!Choice.FinalNorm && Choice.Blocks < 1) throw new ArgumentException($"blocks {Choice.Blocks}: must be ≥ 1");
+        if (!Choice.FinalNorm && Choice.Blocks < 1)
+            throw new ArgumentException($"blocks {Choice.Blocks}: must be ≥ 1");
     }
 }

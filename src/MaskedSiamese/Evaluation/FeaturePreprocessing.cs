@@ -5,8 +5,8 @@ namespace MaskedSiamese.Evaluation;
 
 /// <summary>
 /// The official low-shot preprocessing, cyanure's <c>preprocess(X, centering=True, normalize=True, columns=False)</c>:
-/// each sample (row) has its own mean over its features subtracted and is then scaled to unit L2 norm. It is a per-sample
-/// operation, never a data-set statistic, so train and test features are processed independently.
+/// each sample (row) has its own mean over its features subtracted and is then scaled to unit L2 norm. It is a
+/// per-sample operation, never a data-set statistic, so train and test features are processed independently.
 /// </summary>
 public static class FeaturePreprocessing
 {
@@ -18,7 +18,8 @@ public static class FeaturePreprocessing
     public static Tensor CenterAndNormalize(Tensor features)
     {
         ArgumentNullException.ThrowIfNull(features);
-        if (features.ndim != 2) throw new ArgumentException($"features must be [N, D], got {Shape(features)}", nameof(features));
+        if (features.ndim != 2)
+            throw new ArgumentException($"features must be [N, D], got {Shape(features)}", nameof(features));
         using var scope = torch.NewDisposeScope();
         var centred = features - features.mean([1], keepdim: true);
         // Clamping the norm keeps constant rows at zero: cyanure skips their normalisation.
@@ -37,7 +38,8 @@ public static class FeaturePreprocessing
         ArgumentNullException.ThrowIfNull(pixels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         if (pixels.Length % count != 0)
-            throw new ArgumentException($"{pixels.Length} bytes do not split into {count} equal images", nameof(pixels));
+            throw new ArgumentException($"{pixels.Length} bytes do not split into {count} equal images",
+                nameof(pixels));
         var values = new float[pixels.Length];
         for (int i = 0; i < values.Length; i++) values[i] = pixels[i] / 255f;
         return torch.tensor(values, [count, pixels.Length / count]);

@@ -15,9 +15,11 @@ namespace MaskedSiamese.Evaluation;
 public sealed record FeatureSet(string Name, FeatureTable Train, FeatureTable Test, double Seconds = 0,
     bool FromCache = false) : IDisposable
 {
-    /// <summary>A set of precomputed features [N, D] and [M, D] with their labels (takes ownership of the tensors).</summary>
+    /// <summary>A set of precomputed features [N, D] and [M, D] with their labels (takes ownership of the
+    /// tensors).</summary>
     public static FeatureSet Of(string name, Tensor train, IReadOnlyList<int> trainLabels, Tensor test,
-        IReadOnlyList<int> testLabels) => new(name, FeatureTable.Of(train, trainLabels), FeatureTable.Of(test, testLabels));
+        IReadOnlyList<int> testLabels) =>
+        new(name, FeatureTable.Of(train, trainLabels), FeatureTable.Of(test, testLabels));
 
     /// <inheritdoc />
     public void Dispose()

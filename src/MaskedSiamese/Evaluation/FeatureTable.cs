@@ -4,21 +4,23 @@ using static TorchSharp.torch;
 namespace MaskedSiamese.Evaluation;
 
 /// <summary>
-/// The feature table of the library: features of the readable items of an image source: row r belongs to source item <see cref="Indices"/>[r] with label
-/// <see cref="Labels"/>[r] (−1 when unlabeled); <see cref="Dropped"/> lists the items that could not be read.
-/// Owns <see cref="Features"/>.
+/// The feature table of the library: features of the readable items of an image source: row r belongs to source item
+/// <see cref="Indices"/>[r] with label <see cref="Labels"/>[r] (−1 when unlabeled); <see cref="Dropped"/> lists the
+/// items that could not be read. Owns <see cref="Features"/>.
 /// </summary>
 public sealed class FeatureTable : IDisposable
 {
     /// <summary>Wraps features and their bookkeeping (takes ownership of <paramref name="features"/>).</summary>
-    public FeatureTable(Tensor features, IReadOnlyList<int> indices, IReadOnlyList<int> labels, IReadOnlyList<int> dropped)
+    public FeatureTable(Tensor features, IReadOnlyList<int> indices, IReadOnlyList<int> labels,
+        IReadOnlyList<int> dropped)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(dropped);
         if (features.ndim != 2 || features.shape[0] != indices.Count || labels.Count != indices.Count)
-            throw new ArgumentException($"features [{string.Join(", ", features.shape)}] do not match {indices.Count} indices and {labels.Count} labels");
+            throw new ArgumentException($"features [{string.Join(", ", features.shape)}] do not match " +
+                $"{indices.Count} indices and {labels.Count} labels");
         Features = features;
         Indices = indices;
         Labels = labels;
@@ -51,14 +53,16 @@ public sealed class FeatureTable : IDisposable
     /// <summary>Feature width F.</summary>
     public int Dimension => (int)Features.shape[1];
 
-    /// <summary>A copy keeping only the rows whose source index is in <paramref name="keep"/> (in this object's order).</summary>
+    /// <summary>A copy keeping only the rows whose source index is in <paramref name="keep"/> (in this object's
+    /// order).</summary>
     public FeatureTable Restrict(IReadOnlySet<int> keep)
     {
         ArgumentNullException.ThrowIfNull(keep);
         var rows = Enumerable.Range(0, Count).Where(r => keep.Contains(Indices[r])).ToArray();
         using var index = torch.tensor(rows.Select(r => (long)r).ToArray());
         return new FeatureTable(Features.index_select(0, index), rows.Select(r => Indices[r]).ToArray(),
-            rows.Select(r => Labels[r]).ToArray(), Dropped.Concat(Indices.Where(i => !keep.Contains(i))).Order().ToArray());
+            rows.Select(r => Labels[r]).ToArray(),
+            Dropped.Concat(Indices.Where(i => !keep.Contains(i))).Order().ToArray());
     }
 
     /// <inheritdoc />

@@ -4,16 +4,17 @@ using static TorchSharp.torch;
 namespace MaskedSiamese.Evaluation;
 
 /// <summary>
-/// The change of variables W = L⁻ᵀV that preconditions <see cref="SoftmaxObjective"/>: L is the Cholesky factor of the
-/// features' second moment XᵀX/n (+ δI), so the whitened features X̃ = XL⁻ᵀ have identity second moment and X̃V = XW.
-/// Encoder features are strongly anisotropic (a few directions carry most of the variance), which leaves plain L-BFGS
-/// on 60k samples with λ/n ≈ 4e-8 creeping along the weak directions; in V the data term is near-isotropic. The
-/// optimum is the same W: only the path to it changes.
+/// The change of variables W = L⁻ᵀV that preconditions <see cref="SoftmaxObjective"/>: L is the Cholesky factor of
+/// the features' second moment XᵀX/n (+ δI), so the whitened features X̃ = XL⁻ᵀ have identity second moment and
+/// X̃V = XW. Encoder features are strongly anisotropic (a few directions carry most of the variance), which leaves
+/// plain L-BFGS on 60k samples with λ/n ≈ 4e-8 creeping along the weak directions; in V the data term is
+/// near-isotropic. The optimum is the same W: only the path to it changes.
 /// </summary>
 internal sealed class FeatureWhitening : IDisposable
 {
-    // δ as a fraction of the mean eigenvalue: keeps L well defined when XᵀX is singular (centred rows are orthogonal to
-    // the all-ones vector; fewer samples than dimensions) without changing the optimum, which is exact for any δ > 0.
+    // δ as a fraction of the mean eigenvalue: keeps L well defined when XᵀX is singular (centred rows are orthogonal
+    // to the all-ones vector; fewer samples than dimensions) without changing the optimum, which is exact for any
+    // δ > 0.
     private const double Ridge = 1e-4;
 
     private readonly Tensor _l;        // [D, D] lower triangular, float64, CPU

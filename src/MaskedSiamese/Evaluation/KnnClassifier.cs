@@ -37,7 +37,8 @@ public static class KnnClassifier
                 nameof(test));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "T must be > 0");
+        if (!(temperature > 0))
+            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "T must be > 0");
         k = (int)Math.Min(k, train.shape[0]);
 
         long m = test.shape[0];

@@ -17,8 +17,8 @@ public static class KnnEvaluation
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "must be > 0");
-        return AllLabelsEvaluation.Run("knn", checkpointPath, options ?? new LowShotEvaluationOptions(), (set, classes) =>
-            KnnClassifier.Accuracy(set.Train.Features, set.Train.Labels, set.Test.Features, set.Test.Labels, classes, k,
-                temperature), log, cancellation);
+        return AllLabelsEvaluation.Run("knn", checkpointPath, options ?? new LowShotEvaluationOptions(),
+            (set, classes) => KnnClassifier.Accuracy(set.Train.Features, set.Train.Labels, set.Test.Features,
+                set.Test.Labels, classes, k, temperature), log, cancellation);
     }
 }

@@ -5,7 +5,8 @@ namespace MaskedSiamese.Evaluation;
 /// <summary>
 /// One set of labelled training samples for a low-shot run: indices into the training set (0-based, ascending).
 /// </summary>
-/// <param name="Regime">What the split stands for: <c>"1/class"</c>, <c>"1%"</c>, <c>"all"</c>, or a given name.</param>
+/// <param name="Regime">What the split stands for: <c>"1/class"</c>, <c>"1%"</c>, <c>"all"</c>, or a given
+/// name.</param>
 /// <param name="Seed">The seed that drew it (the split number for given splits).</param>
 /// <param name="ShotsPerClass">k for a k-per-class split, else null.</param>
 /// <param name="Percent">The percentage for a percentage split, else null.</param>

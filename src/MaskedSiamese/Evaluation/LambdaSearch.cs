@@ -6,13 +6,14 @@ namespace MaskedSiamese.Evaluation;
 
 /// <summary>
 /// Chooses λ by stratified k-fold cross-validation on the labelled subset alone: the official code publishes no λ per
-/// split (msn#14) and its README value is off by 30× for 1% (msn#11), so a sweep is the honest default. The test set is
-/// never an argument here, so it cannot leak into the choice.
+/// split (msn#14) and its README value is off by 30× for 1% (msn#11), so a sweep is the honest default. The test set
+/// is never an argument here, so it cannot leak into the choice.
 /// </summary>
 public static class LambdaSearch
 {
     /// <summary>λ grid of half decades from 1e-4 to 1e1 (the official values 0.0025–0.075 lie inside): the grid for
-    /// up to <see cref="SmallSetSize"/> labelled samples; larger sets extend it downwards (<see cref="GridFor"/>).</summary>
+    /// up to <see cref="SmallSetSize"/> labelled samples; larger sets extend it downwards
+    /// (<see cref="GridFor"/>).</summary>
     public static IReadOnlyList<double> DefaultGrid { get; } = HalfDecades(-4);
 
     /// <summary>Labelled samples up to which <see cref="GridFor"/> is <see cref="DefaultGrid"/>.</summary>
@@ -36,7 +37,8 @@ public static class LambdaSearch
     private static System.Collections.ObjectModel.ReadOnlyCollection<double> HalfDecades(double lowestExponent)
     {
         int count = (int)Math.Round(2 * (1 - lowestExponent)) + 1;
-        return Array.AsReadOnly(Enumerable.Range(0, count).Select(i => Math.Pow(10, lowestExponent + 0.5 * i)).ToArray());
+        return Array.AsReadOnly(Enumerable.Range(0, count).Select(i => Math.Pow(10, lowestExponent + 0.5 * i))
+            .ToArray());
     }
 
     /// <summary>
@@ -61,7 +63,8 @@ public static class LambdaSearch
         var y = MultinomialLogisticRegression.CheckLabels(features, labels, numClasses);
         int smallest = y.GroupBy(l => l).Min(g => g.Count());
         if (smallest < 2)
-            throw new ArgumentException("cross-validation needs at least 2 labelled samples of every class", nameof(labels));
+            throw new ArgumentException("cross-validation needs at least 2 labelled samples of every class",
+                nameof(labels));
         folds = Math.Min(folds, smallest);
         ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
 
@@ -80,7 +83,8 @@ public static class LambdaSearch
             var validYt = torch.tensor(validY.Select(l => (long)l).ToArray());
             for (int g = 0; g < grid.Count; g++)
             {
-                var model = MultinomialLogisticRegression.Fit(trainX, trainY, numClasses, options with { Lambda = grid[g] });
+                var model = MultinomialLogisticRegression.Fit(trainX, trainY, numClasses,
+                    options with { Lambda = grid[g] });
                 using var logits = model.Logits(validX);
                 accuracy[g] += EvaluationMath.Accuracy(model.Predict(validX), validY) / folds;
                 using var ce = torch.nn.functional.cross_entropy(logits.to(float64), validYt);

@@ -2,8 +2,8 @@ namespace MaskedSiamese.Evaluation;
 
 /// <summary>
 /// Limited-memory BFGS with a backtracking Armijo line search, in double precision. Enough for the smooth, strictly
-/// convex problems of this folder: there every step gives sᵀy &gt; 0, so the Wolfe curvature test is not needed to keep
-/// the inverse-Hessian approximation positive definite.
+/// convex problems of this folder: there every step gives sᵀy &gt; 0, so the Wolfe curvature test is not needed to
+/// keep the inverse-Hessian approximation positive definite.
 /// </summary>
 internal static class Lbfgs
 {
@@ -14,7 +14,8 @@ internal static class Lbfgs
 
     /// <summary>
     /// Minimises <paramref name="f"/> from <paramref name="x"/> (updated in place) until ‖∇f‖∞ (or
-    /// <paramref name="gradientNorm"/> of the gradient) ≤ <paramref name="tolerance"/> or <paramref name="maxIterations"/> iterations.
+    /// <paramref name="gradientNorm"/> of the gradient) ≤ <paramref name="tolerance"/> or
+    /// <paramref name="maxIterations"/> iterations.
     /// </summary>
     internal static Outcome Minimize(Objective f, double[] x, int maxIterations, double tolerance, int history,
         Func<double[], double>? gradientNorm = null)

@@ -6,13 +6,13 @@ namespace MaskedSiamese.Evaluation;
 
 /// <summary>
 /// Linear evaluation on fixed features: a <see cref="LinearProbeHead"/> fitted to convergence. By default
-/// (<see cref="LinearProbeSolver.Lbfgs"/>) its linear layer is the whitened L-BFGS logistic regression on the head's own
-/// normalised input; with <see cref="LinearProbeSolver.Sgd"/> the whole head is trained with SGD (Nesterov momentum
+/// (<see cref="LinearProbeSolver.Lbfgs"/>) its linear layer is the whitened L-BFGS logistic regression on the head's
+/// own normalised input; with <see cref="LinearProbeSolver.Sgd"/> the whole head is trained with SGD (Nesterov momentum
 /// 0.9, no weight decay) until the loss on all training features stops falling (<see cref="LinearProbeOptions"/>: the
-/// learning rate drops ÷10 at each plateau, and the plateau after the last drop ends training). The official run trains
-/// 100 epochs on augmented images through the frozen encoder; here the features are precomputed, so no augmentation is
-/// applied, and a fixed number of epochs under-fits small sets (a 1,302-image folder trains only 60 steps in 10 epochs),
-/// while on 60k anisotropic features SGD stops far above the optimum's loss.
+/// learning rate drops ÷10 at each plateau, and the plateau after the last drop ends training). The official run
+/// trains 100 epochs on augmented images through the frozen encoder; here the features are precomputed, so no
+/// augmentation is applied, and a fixed number of epochs under-fits small sets (a 1,302-image folder trains only 60
+/// steps in 10 epochs), while on 60k anisotropic features SGD stops far above the optimum's loss.
 /// </summary>
 /// <remarks>
 /// TorchSharp's SGD keeps the momentum buffer in gradient units and multiplies by the current lr, while the official
@@ -38,7 +38,8 @@ public sealed class LinearProbe : IDisposable
     /// <summary>The trained head (owned by this probe; in eval mode).</summary>
     public LinearProbeHead Head { get; }
 
-    /// <summary>Every measurement of the cross-entropy on all training features, in order (the last is the final loss).</summary>
+    /// <summary>Every measurement of the cross-entropy on all training features, in order (the last is the final
+    /// loss).</summary>
     public IReadOnlyList<double> Losses { get; }
 
     /// <summary>SGD: whether the loss stopped falling at the smallest learning rate before
@@ -51,7 +52,8 @@ public sealed class LinearProbe : IDisposable
     /// <summary>Wall time of the training.</summary>
     public double Seconds { get; }
 
-    /// <summary>Trains a head on <paramref name="features"/> [n, D] and <paramref name="labels"/> to convergence.</summary>
+    /// <summary>Trains a head on <paramref name="features"/> [n, D] and <paramref name="labels"/> to
+    /// convergence.</summary>
     /// <param name="features">Fixed training features [n, D] (the head computes in float32).</param>
     /// <param name="labels">n labels in [0, <paramref name="numClasses"/>).</param>
     /// <param name="numClasses">C.</param>
@@ -102,7 +104,8 @@ public sealed class LinearProbe : IDisposable
         head.train();
         using var optimizer = torch.optim.SGD(head.parameters(), options.LearningRate, options.Momentum,
             weight_decay: options.WeightDecay, nesterov: true);
-        var schedule = new PlateauSchedule(options.LearningRate, options.Tolerance, options.Patience, options.Reductions);
+        var schedule = new PlateauSchedule(options.LearningRate, options.Tolerance, options.Patience,
+            options.Reductions);
         var losses = new List<double>();
         int steps = 0, sinceCheck = 0;
         while (steps < options.MaxSteps && !schedule.Converged)
@@ -117,7 +120,8 @@ public sealed class LinearProbe : IDisposable
             schedule.Observe(losses[^1]);
         }
         head.eval();
-        return new LinearProbe(LinearProbeSolver.Sgd, head, losses, schedule.Converged, steps, watch.Elapsed.TotalSeconds);
+        return new LinearProbe(LinearProbeSolver.Sgd, head, losses, schedule.Converged, steps,
+            watch.Elapsed.TotalSeconds);
     }
 
     // One pass over a fresh permutation (or the first `budget` steps of it); returns the steps taken.

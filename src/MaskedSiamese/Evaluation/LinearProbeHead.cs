@@ -6,8 +6,8 @@ namespace MaskedSiamese.Evaluation;
 
 /// <summary>
 /// The official linear-evaluation head (<c>linear_eval.py</c> <c>LinearClassifier</c>): LayerNorm(D, eps 1e-5,
-/// trainable) → L2-normalise → Linear(D, C) initialised N(0, 0.01²) with zero bias. State-dict keys match the official
-/// ones (<c>norm.weight</c>, <c>norm.bias</c>, <c>linear.weight</c>, <c>linear.bias</c>).
+/// trainable) → L2-normalise → Linear(D, C) initialised N(0, 0.01²) with zero bias. State-dict keys match the
+/// official ones (<c>norm.weight</c>, <c>norm.bias</c>, <c>linear.weight</c>, <c>linear.bias</c>).
 /// </summary>
 public sealed class LinearProbeHead : nn.Module<Tensor, Tensor>
 {

@@ -2,28 +2,30 @@ namespace MaskedSiamese.Evaluation;
 
 /// <summary>Settings of <see cref="LinearProbe.Train"/>: by default the head's optimum by L-BFGS
 /// (<see cref="LinearProbeSolver.Lbfgs"/>); or the official optimiser (SGD, Nesterov momentum 0.9, batch 256, no weight
-/// decay) trained to convergence on fixed features: the learning rate is divided by 10 whenever the loss on all training
-/// features stops falling, and training ends, converged, at the plateau after the last reduction.</summary>
+/// decay) trained to convergence on fixed features: the learning rate is divided by 10 whenever the loss on all
+/// training features stops falling, and training ends, converged, at the plateau after the last reduction.</summary>
 public sealed record LinearProbeOptions
 {
     /// <summary>How the head is fitted (default <see cref="LinearProbeSolver.Lbfgs"/>). The settings below, but
-    /// <see cref="Lambda"/>, <see cref="Seed"/> and <see cref="Normalize"/>, are those of <see cref="LinearProbeSolver.Sgd"/>.</summary>
+    /// <see cref="Lambda"/>, <see cref="Seed"/> and <see cref="Normalize"/>, are those of
+    /// <see cref="LinearProbeSolver.Sgd"/>.</summary>
     public LinearProbeSolver Solver { get; init; } = LinearProbeSolver.Lbfgs;
 
-    /// <summary>L2 strength of <see cref="LinearProbeSolver.Lbfgs"/> (Σ CE + λ/2‖W‖²): the official probe has none, and
-    /// a vanishing one keeps the optimum finite on separable sets. Null: the lowest of
+    /// <summary>L2 strength of <see cref="LinearProbeSolver.Lbfgs"/> (Σ CE + λ/2‖W‖²): the official probe has
+    /// none, and a vanishing one keeps the optimum finite on separable sets. Null: the lowest of
     /// <see cref="LambdaSearch.GridFor"/> the number of samples (1e-7 at 60k, 1e-4 up to 100).</summary>
     public double? Lambda { get; init; }
 
-    /// <summary>Step cap; a probe that reaches it without converging says so (<see cref="LinearProbe.Converged"/>).</summary>
+    /// <summary>Step cap; a probe that reaches it without converging says so
+    /// (<see cref="LinearProbe.Converged"/>).</summary>
     public int MaxSteps { get; init; } = 20_000;
 
     /// <summary>Mini-batch size.</summary>
     public int BatchSize { get; init; } = 256;
 
     /// <summary>
-    /// Starting learning rate. The official 6.4 is for batch 16,384; the head sees unit-norm inputs and starts with tiny
-    /// weights, so it needs a large step, and 1.0 at batch 256 trains fastest here.
+    /// Starting learning rate. The official 6.4 is for batch 16,384; the head sees unit-norm inputs and starts with
+    /// tiny weights, so it needs a large step, and 1.0 at batch 256 trains fastest here.
     /// </summary>
     public double LearningRate { get; init; } = 1.0;
 
@@ -49,7 +51,8 @@ public sealed record LinearProbeOptions
     /// <summary>Measurements without progress before the learning rate is divided by 10.</summary>
     public int Patience { get; init; } = 3;
 
-    /// <summary>Reductions of the learning rate (÷10 each) after which the next plateau ends training as converged.</summary>
+    /// <summary>Reductions of the learning rate (÷10 each) after which the next plateau ends training as
+    /// converged.</summary>
     public int Reductions { get; init; } = 3;
 
     internal void Validate()

@@ -7,9 +7,9 @@ public sealed record LogisticRegressionOptions
     public const double DefaultLambda = 0.0025;
 
     /// <summary>
-    /// λ of the objective Σᵢ CEᵢ + (λ/2)‖W‖²_F, summed over the n labelled samples and NOT divided by n. It equals the
-    /// official <c>--lambd</c> (which the official code divides by n for cyanure's mean objective) and scikit-learn's
-    /// <c>C = 1/λ</c>. Larger is more regularisation; with few labels the best value is usually larger.
+    /// λ of the objective Σᵢ CEᵢ + (λ/2)‖W‖²_F, summed over the n labelled samples and NOT divided by n. It
+    /// equals the official <c>--lambd</c> (which the official code divides by n for cyanure's mean objective) and
+    /// scikit-learn's <c>C = 1/λ</c>. Larger is more regularisation; with few labels the best value is usually larger.
     /// </summary>
     public double Lambda { get; init; } = DefaultLambda;
 
@@ -23,11 +23,12 @@ public sealed record LogisticRegressionOptions
     public double GradientTolerance { get; init; } = 1e-5;
 
     /// <summary>
-    /// Precondition L-BFGS by whitening the features (<c>FeatureWhitening</c>: W = L⁻ᵀV with LLᵀ their second moment):
-    /// the same optimum and the same stopping test on ∇_W, reached in far fewer iterations on anisotropic features (it
-    /// is what makes the all-label fit on 60k encoder features converge). Null (default): whiten when there are at
-    /// least <see cref="WhitenFromSamplesPerDimension"/> samples per dimension; below that the second moment is
-    /// rank-deficient or poorly estimated and L-BFGS converges in tens of iterations anyway (the low-shot fits).
+    /// Precondition L-BFGS by whitening the features (<c>FeatureWhitening</c>: W = L⁻ᵀV with LLᵀ their second
+    /// moment): the same optimum and the same stopping test on ∇_W, reached in far fewer iterations on anisotropic
+    /// features (it is what makes the all-label fit on 60k encoder features converge). Null (default): whiten when
+    /// there are at least <see cref="WhitenFromSamplesPerDimension"/> samples per dimension; below that the second
+    /// moment is rank-deficient or poorly estimated and L-BFGS converges in tens of iterations anyway (the low-shot
+    /// fits).
     /// </summary>
     public bool? Whiten { get; init; }
 

@@ -53,15 +53,17 @@ public static class LowShotEvaluation
         {
             var msn = sets[0];
             if (msn.Train.Labels.Any(l => l < 0) || msn.Test.Labels.Any(l => l < 0))
-                throw new InvalidDataException($"{options.Data}: the low-shot evaluation needs labelled train and val images (class subfolders)");
+                throw new InvalidDataException($"{options.Data}: the low-shot evaluation needs labelled train and " +
+                    $"val images (class subfolders)");
             if (lowShot.GivenSplits is { } given && msn.Train.Count != data.Train.Count)
                 lowShot = lowShot with { GivenSplits = ToRows(given, msn.Train.Indices) };
             var report = LowShotProtocol.Run(sets, lowShot, log)
                 with
             { TrainCount = trainCount };
             return new LowShotEvaluationResult(report, Path.GetFullPath(checkpointPath), hash, options.Data,
-                options.Features.ToString(), FeatureCache.Describe(eval), msn.Train.Dropped.Count + msn.Test.Dropped.Count,
-                sets.ToDictionary(s => s.Name, s => s.Seconds), watch.Elapsed.TotalSeconds);
+                options.Features.ToString(), FeatureCache.Describe(eval),
+                msn.Train.Dropped.Count + msn.Test.Dropped.Count, sets.ToDictionary(s => s.Name, s => s.Seconds),
+                watch.Elapsed.TotalSeconds);
         }
         finally
         {
@@ -109,8 +111,10 @@ public static class LowShotEvaluation
                 if (data.IsFashionMnist)
                     sets.Add(ExtractPixels(["pixels raw"], data, null, options, log, cancellation));
                 else
-                    sets.Add(ExtractPixels(["pixels eval", FeatureCache.Describe(eval)], data, eval, options, log, cancellation));
-                if (randomEncoder) sets.Add(RandomEncoderSet(checkpoint, data, eval, options, common, log, cancellation));
+                    sets.Add(ExtractPixels(["pixels eval", FeatureCache.Describe(eval)], data, eval, options, log,
+                        cancellation));
+                if (randomEncoder)
+                    sets.Add(RandomEncoderSet(checkpoint, data, eval, options, common, log, cancellation));
             }
             return Align(sets);
         }
@@ -194,7 +198,8 @@ public static class LowShotEvaluation
         bool cached = options.Cache is not null && options.Cache.Hits - hitsBefore == 2;
         double seconds = watch.Elapsed.TotalSeconds;
         log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"{name}: {train.Count} train + {test.Count} test features of width {train.Dimension} in {seconds:F1} s{(cached ? " (cached)" : "")}"));
+            $"{name}: {train.Count} train + {test.Count} test features of width {train.Dimension} in {seconds:F1} " +
+            $"s{(cached ? " (cached)" : "")}"));
         return new FeatureSet(name, train, test, seconds, cached);
     }
 
@@ -202,17 +207,20 @@ public static class LowShotEvaluation
     /// the unreadable ones from the splits).</summary>
     /// <summary>
     /// Low-shot regimes see only their labelled images, a few hundred of the training set: drawing the splits first
-    /// and extracting just those images makes the evaluation many times faster (60k → ≤ 300 images for Fashion-MNIST).
-    /// The splits are renumbered to rows of the subset.
+    /// and extracting just those images makes the evaluation many times faster (60k → ≤ 300 images for
+    /// Fashion-MNIST). The splits are renumbered to rows of the subset.
     /// </summary>
-    private static (EvaluationData, LowShotOptions) OnlyLabelledImages(EvaluationData data, LowShotOptions lowShot, string location)
+    private static (EvaluationData, LowShotOptions) OnlyLabelledImages(EvaluationData data, LowShotOptions lowShot,
+        string location)
     {
         var labels = Enumerable.Range(0, data.Train.Count).Select(data.Train.Label).ToList();
         if (labels.Any(l => l < 0))
-            throw new InvalidDataException($"{location}: the low-shot evaluation needs labelled train and val images (class subfolders)");
+            throw new InvalidDataException($"{location}: the low-shot evaluation needs labelled train and val images " +
+                $"(class subfolders)");
         var splits = lowShot.GivenSplits ?? LowShotSplits.Draw(labels, lowShot.Shots, lowShot.Percents, lowShot.Seeds);
         int[] needed = splits.SelectMany(s => s.Indices).Distinct().Order().ToArray();
-        string identity = data.TrainIdentity + " subset " + FeatureCache.Key(needed.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+        string identity = data.TrainIdentity + " subset " +
+            FeatureCache.Key(needed.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         return (data with { Train = new SubsetSource(data.Train, needed), TrainIdentity = identity },
             lowShot with { GivenSplits = ToRows(splits, needed) });
     }
@@ -227,7 +235,8 @@ public static class LowShotEvaluation
         {
             foreach (var split in given)
                 if (split.Indices.FirstOrDefault(i => (uint)i >= (uint)train.Count, -1) is var bad and >= 0)
-                    throw new InvalidDataException($"split {split.Regime} seed {split.Seed}: index {bad} is outside the {train.Count} training images of {location}");
+                    throw new InvalidDataException($"split {split.Regime} seed {split.Seed}: index {bad} is outside " +
+                        $"the {train.Count} training images of {location}");
             return;
         }
         int maxShots = lowShot.Shots.DefaultIfEmpty(0).Max();
@@ -235,7 +244,8 @@ public static class LowShotEvaluation
         var smallest = Enumerable.Range(0, train.Count).GroupBy(train.Label).Where(g => g.Key >= 0)
             .Select(g => (Label: g.Key, Count: g.Count())).OrderBy(c => c.Count).FirstOrDefault();
         if (smallest.Count > 0 && smallest.Count < maxShots)
-            throw new InvalidDataException($"{location}: class {smallest.Label} has {smallest.Count} training images, fewer than {maxShots} shots per class");
+            throw new InvalidDataException($"{location}: class {smallest.Label} has {smallest.Count} training " +
+                $"images, fewer than {maxShots} shots per class");
     }
 
     private static List<LabelledSplit> ToRows(IReadOnlyList<LabelledSplit> splits, IReadOnlyList<int> sourceIndexOfRow)

@@ -8,19 +8,22 @@ namespace MaskedSiamese.Evaluation;
 /// <summary>Settings of <see cref="LowShotEvaluation"/>.</summary>
 public sealed record LowShotEvaluationOptions
 {
-    /// <summary><c>fashion-mnist</c> (default), <c>fashion-mnist:FOLDER</c>, or a folder with <c>train/</c> and <c>val/</c>.</summary>
+    /// <summary><c>fashion-mnist</c> (default), <c>fashion-mnist:FOLDER</c>, or a folder with <c>train/</c> and
+    /// <c>val/</c>.</summary>
     public string Data { get; init; } = "fashion-mnist";
 
     /// <summary>Which encoder output is the feature (default: the official last block's [CLS]).</summary>
     public FeatureChoice Features { get; init; } = FeatureChoice.LastBlock;
 
-    /// <summary>Also evaluate raw pixels and a randomly initialised encoder of the same architecture (default true).</summary>
+    /// <summary>Also evaluate raw pixels and a randomly initialised encoder of the same architecture (default
+    /// true).</summary>
     public bool Baselines { get; init; } = true;
 
     /// <summary>Seed of the random-encoder baseline's weights.</summary>
     public int RandomEncoderSeed { get; init; }
 
-    /// <summary>Splits, λ and solver of the protocol (defaults: 1/2/5/10 per class × 3 seeded splits, λ 0.0025).</summary>
+    /// <summary>Splits, λ and solver of the protocol (defaults: 1/2/5/10 per class × 3 seeded splits, λ
+    /// 0.0025).</summary>
     public LowShotOptions LowShot { get; init; } = new();
 
     /// <summary>Attention heads of an official checkpoint whose shape matches no official model.</summary>

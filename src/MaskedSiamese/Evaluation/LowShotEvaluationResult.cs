@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 
 namespace MaskedSiamese.Evaluation;
 
-/// <summary>The outcome of <see cref="LowShotEvaluation.Run"/>: the protocol's report plus provenance and timings.</summary>
+/// <summary>The outcome of <see cref="LowShotEvaluation.Run"/>: the protocol's report plus provenance and
+/// timings.</summary>
 /// <param name="Report">Accuracy per regime and split for the checkpoint and its baselines.</param>
 /// <param name="Checkpoint">The checkpoint file.</param>
 /// <param name="CheckpointSha256">Its content hash (the feature cache key).</param>
@@ -13,8 +14,9 @@ namespace MaskedSiamese.Evaluation;
 /// <param name="Dropped">Train and test images that could not be read (dropped from every representation).</param>
 /// <param name="ExtractionSeconds">Feature time per representation (seconds; near zero when cached).</param>
 /// <param name="TotalSeconds">Wall time of the whole evaluation.</param>
-public sealed record LowShotEvaluationResult(LowShotReport Report, string Checkpoint, string CheckpointSha256, string Data,
-    string Features, string Transform, int Dropped, IReadOnlyDictionary<string, double> ExtractionSeconds, double TotalSeconds)
+public sealed record LowShotEvaluationResult(LowShotReport Report, string Checkpoint, string CheckpointSha256,
+    string Data, string Features, string Transform, int Dropped, IReadOnlyDictionary<string, double> ExtractionSeconds,
+    double TotalSeconds)
 {
     /// <summary>
     /// The report's JSON (readable by <see cref="LowShotReport.FromJson"/>) with an added <c>evaluation</c> object:

@@ -26,11 +26,13 @@ public sealed record LowShotOptions
 
     /// <summary>
     /// Choose λ per split by cross-validation on that split's labelled samples (<see cref="LambdaSearch"/>) when every
-    /// class has at least 2 of them; otherwise, for the all-label run, and when false, <see cref="Solver"/>'s λ is used.
+    /// class has at least 2 of them; otherwise, for the all-label run, and when false, <see cref="Solver"/>'s λ is
+    /// used.
     /// </summary>
     public bool CrossValidateLambda { get; init; }
 
-    /// <summary>λ grid of the cross-validation (default <see cref="LambdaSearch.GridFor"/> the split's size).</summary>
+    /// <summary>λ grid of the cross-validation (default <see cref="LambdaSearch.GridFor"/> the split's
+    /// size).</summary>
     public IReadOnlyList<double>? LambdaGrid { get; init; }
 
     /// <summary>Folds of the cross-validation (reduced to the shots per class when fewer).</summary>

@@ -51,7 +51,9 @@ public static class LowShotProtocol
             throw new ArgumentException($"feature set '{set.Name}': {set.Train.Count}/{set.Test.Count} rows for " +
                 $"{trainLabels.Count}/{testLabels.Count} train/test labels");
         using var scope = torch.NewDisposeScope();
-        var train = options.Preprocess ? FeaturePreprocessing.CenterAndNormalize(set.Train.Features) : set.Train.Features;
+        var train = options.Preprocess
+            ? FeaturePreprocessing.CenterAndNormalize(set.Train.Features)
+            : set.Train.Features;
         var test = options.Preprocess ? FeaturePreprocessing.CenterAndNormalize(set.Test.Features) : set.Test.Features;
         var runs = new List<SplitRun>();
         foreach (var split in splits)
@@ -75,7 +77,8 @@ public static class LowShotProtocol
             runs.Add(run);
             log?.Invoke(string.Create(CultureInfo.InvariantCulture,
                 $"{set.Name}: {run.Regime} seed {run.Seed} ({run.Labelled} labels) λ {run.Lambda:G3}: " +
-                $"{run.Accuracy:P2}, {run.Iterations} it{(run.Converged ? "" : " (not converged)")}, {run.FitSeconds:F1} s"));
+                $"{run.Accuracy:P2}, {run.Iterations} it{(run.Converged ? "" : " (not converged)")}, " +
+                $"{run.FitSeconds:F1} s"));
         }
         double? knn = null;
         if (options.IncludeKnn)

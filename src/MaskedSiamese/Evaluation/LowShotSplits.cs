@@ -7,10 +7,10 @@ namespace MaskedSiamese.Evaluation;
 
 /// <summary>
 /// Draws and reads the labelled subsets of the low-shot protocol. Drawn splits are class-balanced and NESTED per seed,
-/// like the official ImageNet files (1 ⊂ 2 ⊂ 5 per class): for each seed, every class's training indices (ascending)
-/// are shuffled once and a split takes the first k of each class, so a larger k only adds samples. The shuffle is
-/// SplitMix64 seeded with the seed, classes in ascending label order, Durstenfeld's Fisher–Yates (j uniform in [0, i]
-/// by rejection sampling) — a published algorithm, so the same indices can be drawn outside .NET.
+/// like the official ImageNet files (1 ⊂ 2 ⊂ 5 per class): for each seed, every class's training indices
+/// (ascending) are shuffled once and a split takes the first k of each class, so a larger k only adds samples. The
+/// shuffle is SplitMix64 seeded with the seed, classes in ascending label order, Durstenfeld's Fisher–Yates (j
+/// uniform in [0, i] by rejection sampling) — a published algorithm, so the same indices can be drawn outside .NET.
 /// </summary>
 public static partial class LowShotSplits
 {
@@ -20,7 +20,8 @@ public static partial class LowShotSplits
     /// <summary>The official shot counts (1, 2, 5 per class) and the common 10.</summary>
     public static IReadOnlyList<int> DefaultShots { get; } = Array.AsReadOnly([1, 2, 5, 10]);
 
-    /// <summary><paramref name="k"/> training indices per class, drawn with <paramref name="seed"/> (ascending).</summary>
+    /// <summary><paramref name="k"/> training indices per class, drawn with <paramref name="seed"/>
+    /// (ascending).</summary>
     /// <exception cref="ArgumentException">A class has fewer than <paramref name="k"/> samples.</exception>
     public static LabelledSplit ShotsPerClass(IReadOnlyList<int> trainLabels, int k, int seed)
     {
@@ -65,9 +66,9 @@ public static partial class LowShotSplits
     }
 
     /// <summary>
-    /// Reads splits stored as JSON: <c>{"splits": {"seed0_k1": [indices…], "seed1_pct1": […], …}}</c> (the format of
-    /// <c>fmnist-lowshot-splits.json</c>); <c>seed{S}_k{K}</c> and <c>seed{S}_pct{P}</c> keys are parsed, any other key
-    /// becomes a regime of its own with seed 0. Indices are 0-based into the training set.
+    /// Reads splits stored as JSON: <c>{"splits": {"seed0_k1": [indices…], "seed1_pct1": […], …}}</c> (the format
+    /// of <c>fmnist-lowshot-splits.json</c>); <c>seed{S}_k{K}</c> and <c>seed{S}_pct{P}</c> keys are parsed, any other
+    /// key becomes a regime of its own with seed 0. Indices are 0-based into the training set.
     /// </summary>
     public static IReadOnlyList<LabelledSplit> ReadJson(string path)
     {
@@ -77,17 +78,19 @@ public static partial class LowShotSplits
         if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw new InvalidDataException($"{path}: not valid UTF-8 text");
         using var doc = JsonDocument.Parse(bytes);
         // TryGetProperty throws InvalidOperationException on a root that is not an object (a number, an array).
-        if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("splits", out var splits)
-            || splits.ValueKind != JsonValueKind.Object)
+        if (doc.RootElement.ValueKind != JsonValueKind.Object
+            || !doc.RootElement.TryGetProperty("splits", out var splits) || splits.ValueKind != JsonValueKind.Object)
             throw new InvalidDataException($"{path}: no \"splits\" object");
         var result = new List<LabelledSplit>();
         foreach (var entry in splits.EnumerateObject())
         {
             if (entry.Value.ValueKind != JsonValueKind.Array)
                 throw new InvalidDataException($"{path}: splits.{entry.Name} is not an array of indices");
-            var indices = entry.Value.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int i) && i >= 0
-                ? i
-                : throw new InvalidDataException($"{path}: splits.{entry.Name} holds {e}, not a training index")).Order().ToArray();
+            var indices = entry.Value.EnumerateArray()
+                .Select(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int i) && i >= 0
+                    ? i
+                    : throw new InvalidDataException($"{path}: splits.{entry.Name} holds {e}, not a training index"))
+                .Order().ToArray();
             result.Add(FromKey(path, entry.Name, indices));
         }
         return result;
@@ -99,7 +102,8 @@ public static partial class LowShotSplits
         var m = KeyPattern().Match(key);
         if (!m.Success) return new LabelledSplit(key, 0, null, null, indices);
         if (!int.TryParse(m.Groups["seed"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int seed))
-            throw new InvalidDataException($"{path}: splits.{key}: seed {m.Groups["seed"].Value} is out of range (at most {int.MaxValue})");
+            throw new InvalidDataException($"{path}: splits.{key}: seed {m.Groups["seed"].Value} is out of range (at " +
+                $"most {int.MaxValue})");
         double amount = double.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
         if (m.Groups["kind"].Value == "k")
         {

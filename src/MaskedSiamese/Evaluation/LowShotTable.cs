@@ -33,13 +33,15 @@ public static class LowShotTable
         var widths = Enumerable.Range(0, header.Count).Select(c => rows.Max(r => r[c].Length)).ToArray();
         var sb = new StringBuilder();
         foreach (var row in rows)
-            sb.AppendLine(string.Join("  ", row.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c])))
+            sb.AppendLine(string.Join("  ",
+                row.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c])))
                 .TrimEnd());
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"top-1 % on {report.TestCount} test samples, mean ± sample std over splits; {report.Classifier}"));
         foreach (var set in report.FeatureSets)
             sb.AppendLine(set.Name + " λ: " + string.Join(", ", set.Summaries.Select(s =>
-                s.Regime + " " + string.Join("/", s.Lambdas.Select(l => l.ToString("G3", CultureInfo.InvariantCulture))))));
+                s.Regime + " " + string.Join("/",
+                    s.Lambdas.Select(l => l.ToString("G3", CultureInfo.InvariantCulture))))));
         return sb.ToString();
     }
 }

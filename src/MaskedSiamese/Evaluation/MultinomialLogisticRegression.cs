@@ -7,8 +7,8 @@ namespace MaskedSiamese.Evaluation;
 /// <summary>
 /// Multinomial logistic regression without intercept, the classifier of the official low-shot protocol (cyanure's
 /// <c>MultiClassifier(loss='multiclass-logistic', penalty='l2', fit_intercept=False)</c>): it minimises
-/// Σᵢ CE(Wᵀxᵢ, yᵢ) + (λ/2)‖W‖²_F over the n labelled samples with L-BFGS. Weights are kept in managed memory, so an
-/// instance owns no native tensor.
+/// Σᵢ CE(Wᵀxᵢ, yᵢ) + (λ/2)‖W‖²_F over the n labelled samples with L-BFGS. Weights are kept in managed
+/// memory, so an instance owns no native tensor.
 /// </summary>
 public sealed class MultinomialLogisticRegression
 {
@@ -99,7 +99,8 @@ public sealed class MultinomialLogisticRegression
         return Logits(features).argmax(1).to(int32).cpu().data<int>().ToArray();
     }
 
-    /// <summary>Top-1 accuracy (a fraction in [0, 1]) on <paramref name="features"/> and <paramref name="labels"/>.</summary>
+    /// <summary>Top-1 accuracy (a fraction in [0, 1]) on <paramref name="features"/> and
+    /// <paramref name="labels"/>.</summary>
     public double Accuracy(Tensor features, IReadOnlyList<int> labels) =>
         EvaluationMath.Accuracy(Predict(features), labels);
 

@@ -4,10 +4,11 @@ using static TorchSharp.torch;
 namespace MaskedSiamese.Evaluation;
 
 /// <summary>
-/// (1/n)(Σᵢ CE(Wᵀxᵢ, yᵢ) + (λ/2)‖W‖²_F) and its gradient, for W [D, C] or, with a <see cref="FeatureWhitening"/>, for
-/// V = LᵀW (the variable L-BFGS then moves; <see cref="Weights"/> maps it back), row-major in a double array. The two matmuls
-/// run in the features' dtype and device (float32 keeps 60k×784 memory-bound and fast); the log-sum-exp, the sums and
-/// the regulariser are in float64, so the line search sees a smooth objective.
+/// (1/n)(Σᵢ CE(Wᵀxᵢ, yᵢ) + (λ/2)‖W‖²_F) and its gradient, for W [D, C] or, with a
+/// <see cref="FeatureWhitening"/>, for V = LᵀW (the variable L-BFGS then moves; <see cref="Weights"/> maps it back),
+/// row-major in a double array. The two matmuls run in the features' dtype and device (float32 keeps 60k×784
+/// memory-bound and fast); the log-sum-exp, the sums and the regulariser are in float64, so the line search sees a
+/// smooth objective.
 /// </summary>
 internal sealed class SoftmaxObjective : IDisposable
 {
@@ -64,8 +65,8 @@ internal sealed class SoftmaxObjective : IDisposable
     /// <summary>The weights W of the optimisation variable (itself, without whitening).</summary>
     internal double[] Weights(double[] variable) => _whitening?.Weights(variable) ?? variable;
 
-    /// <summary>‖∇_W‖∞ of the objective given its gradient in the optimisation variable: the stopping test stays the
-    /// one of the unpreconditioned problem.</summary>
+    /// <summary>‖∇_W‖∞ of the objective given its gradient in the optimisation variable: the stopping test
+    /// stays the one of the unpreconditioned problem.</summary>
     internal double GradientNormInf(double[] gradient)
     {
         var g = _whitening?.OriginalGradient(gradient) ?? gradient;

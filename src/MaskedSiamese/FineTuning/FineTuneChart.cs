@@ -7,6 +7,6 @@ namespace MaskedSiamese.FineTuning;
 internal static class FineTuneChart
 {
     public static void SavePng(string csvPath, string pngPath, string title) =>
-        RunCurveChart.Save(pngPath, RunCurveChart.RenderPng(csvPath, [("loss", "loss (label-smoothed cross-entropy)")], "loss",
-            ("acc", "batch accuracy (right axis)", "accuracy"), title));
+        RunCurveChart.Save(pngPath, RunCurveChart.RenderPng(csvPath, [("loss", "loss (label-smoothed cross-entropy)")],
+            "loss", ("acc", "batch accuracy (right axis)", "accuracy"), title));
 }

@@ -43,29 +43,34 @@ internal static class FineTuneCheckpoint
 
     /// <summary>Restores <paramref name="network"/> and <paramref name="optimizer"/> from <paramref name="path"/> after
     /// checking that it was written for <paramref name="architecture"/>; returns its training state.</summary>
-    /// <exception cref="CheckpointFormatException">Not a fine-tuning checkpoint, damaged, or of another encoder.</exception>
-    public static JsonObject Restore(string path, FineTuneNetwork network, AdamW optimizer, EncoderArchitecture architecture)
+    /// <exception cref="CheckpointFormatException">Not a fine-tuning checkpoint, damaged, or of another
+    /// encoder.</exception>
+    public static JsonObject Restore(string path, FineTuneNetwork network, AdamW optimizer,
+        EncoderArchitecture architecture)
     {
         var file = SafetensorsFile.Read(path);
         try
         {
             var meta = file.Metadata;
             if (!meta.TryGetValue("format", out var format) || format != FormatName)
-                throw new CheckpointFormatException($"{path}: not a fine-tuning checkpoint (no format '{FormatName}' in its metadata)");
+                throw new CheckpointFormatException($"{path}: not a fine-tuning checkpoint (no format '{FormatName}' " +
+                    $"in its metadata)");
             if (!meta.TryGetValue("architecture", out var arch) || EncoderArchitecture.FromJson(arch) != architecture)
                 throw new CheckpointFormatException($"{path}: written for another encoder than the checkpoint given");
             var training = meta.TryGetValue("training", out var text) ? JsonNode.Parse(text) as JsonObject : null;
             if (training is null) throw new CheckpointFormatException($"{path}: no training state in the metadata");
             var tensors = file.Names.Select(n => new KeyValuePair<string, Tensor>(n, file[n])).ToList();
             if (!meta.TryGetValue("sha256", out var digest) || digest != ContentDigest.Of([arch, text!], tensors))
-                throw new CheckpointFormatException($"{path}: damaged (its content does not match the SHA-256 it records, or it records none)");
+                throw new CheckpointFormatException($"{path}: damaged (its content does not match the SHA-256 it " +
+                    $"records, or it records none)");
             StateDictLoader.Load(network, Part(file, ModelPrefix), $"{path}: model");
             var moments = Part(file, OptimizerPrefix);
             RequireMoments(path, moments);
             optimizer.LoadStateDict(moments);
             return training;
         }
-        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException
+            or FormatException)
         {
             throw new CheckpointFormatException($"{path}: invalid fine-tuning checkpoint ({e.Message})", e);
         }
@@ -84,7 +89,8 @@ internal static class FineTuneCheckpoint
             foreach (string part in new[] { "_sq", "" })
             {
                 string needed = part.Length > 0 ? key + part : key[..^".exp_avg".Length] + ".step";
-                if (!moments.ContainsKey(needed)) throw new CheckpointFormatException($"{path}: no optimizer state '{needed}'");
+                if (!moments.ContainsKey(needed))
+                    throw new CheckpointFormatException($"{path}: no optimizer state '{needed}'");
             }
     }
 
@@ -101,7 +107,8 @@ internal static class FineTuneCheckpoint
     {
         double value = training[key] is JsonValue v && v.TryGetValue(out double d) ? d : double.NaN;
         if (!(value >= min && value <= max) || value != Math.Floor(value))
-            throw new CheckpointFormatException($"{path}: training state '{key}' is {training[key]?.ToJsonString() ?? "missing"}, expected a whole number in [{min}, {max}]");
+            throw new CheckpointFormatException($"{path}: training state '{key}' is " +
+                $"{training[key]?.ToJsonString() ?? "missing"}, expected a whole number in [{min}, {max}]");
         return (long)value;
     }
 

@@ -17,8 +17,9 @@ public sealed class FineTuneNetwork : nn.Module<Tensor, Tensor>
     private readonly VisionTransformer encoder;
     private readonly Parameter head;
 
-    /// <summary>Wraps <paramref name="trunk"/> (owned from now on) with a zero head of <paramref name="classes"/> columns
-    /// (MAE's head starts near zero; <see cref="SetFoldedHead"/> starts it from a linear probe instead).</summary>
+    /// <summary>Wraps <paramref name="trunk"/> (owned from now on) with a zero head of <paramref name="classes"/>
+    /// columns (MAE's head starts near zero; <see cref="SetFoldedHead"/> starts it from a linear probe
+    /// instead).</summary>
     public FineTuneNetwork(VisionTransformer trunk, FeatureChoice features, int classes, double logitScale)
         : base(nameof(FineTuneNetwork))
     {
@@ -28,7 +29,8 @@ public sealed class FineTuneNetwork : nn.Module<Tensor, Tensor>
         encoder = trunk;
         Features = features;
         LogitScale = logitScale;
-        head = nn.Parameter(torch.zeros(features.Dimension(trunk.Options.EmbedDim), classes, dtype: float32, device: trunk.PosEmbed.device));
+        head = nn.Parameter(torch.zeros(features.Dimension(trunk.Options.EmbedDim), classes, dtype: float32,
+            device: trunk.PosEmbed.device));
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Engine;
 using MaskedSiamese.Evaluation;
@@ -48,9 +49,9 @@ public sealed record FineTuneOptions
     /// <summary>Label smoothing ε of the cross-entropy (default 0.1).</summary>
     public double LabelSmoothing { get; init; } = 0.1;
 
-    /// <summary>Range of the random crop's area as a fraction of the image (default 0.8–1, measured on Fashion-MNIST at 10
-    /// labels per class: 0.25–1 lost 12 points against it; aspect 3/4–4/3, then a
-    /// horizontal flip with probability ½).</summary>
+    /// <summary>Range of the random crop's area as a fraction of the image (default 0.8–1, measured on Fashion-MNIST
+    /// at 10 labels per class: 0.25–1 lost 12 points against it; aspect 3/4–4/3, then a horizontal flip with
+    /// probability ½).</summary>
     public (double Min, double Max) CropScale { get; init; } = (0.8, 1.0);
 
     /// <summary>
@@ -62,13 +63,14 @@ public sealed record FineTuneOptions
 
     /// <summary>
     /// Whether the head starts from a linear probe (default: the logistic regression of <c>msn fit</c> on the frozen
-    /// starting features, λ <see cref="ProbeLambda"/>, divided by <see cref="LogitScale"/>: "LP-FT", Kumar et al. 2022)
-    /// or from zero (MAE's near-zero head). From zero, a few hundred steps of AdamW move each head weight by at most
-    /// lr per step, too little for a confident head on a few images.
+    /// starting features, λ <see cref="ProbeLambda"/>, divided by <see cref="LogitScale"/>: "LP-FT", Kumar et al.
+    /// 2022) or from zero (MAE's near-zero head). From zero, a few hundred steps of AdamW move each head weight by at
+    /// most lr per step, too little for a confident head on a few images.
     /// </summary>
     public bool ProbeHead { get; init; } = true;
 
-    /// <summary>λ of the starting probe (default 0.0025, the official low-shot value; objective Σ CE + λ/2‖W‖²).</summary>
+    /// <summary>λ of the starting probe (default 0.0025, the official low-shot value; objective Σ
+    /// CE + λ/2‖W‖²).</summary>
     public double ProbeLambda { get; init; } = LogisticRegressionOptions.DefaultLambda;
 
     /// <summary>AdamW β₁, β₂ (default 0.9, 0.999).</summary>
@@ -90,7 +92,8 @@ public sealed record FineTuneOptions
     /// <summary>Write a log row every this many steps (default 1).</summary>
     public int LogEvery { get; init; } = 1;
 
-    /// <summary>Stop after this many global steps (the schedule still spans every epoch, so a resumed run matches).</summary>
+    /// <summary>Stop after this many global steps (the schedule still spans every epoch, so a resumed run
+    /// matches).</summary>
     public long? MaxSteps { get; init; }
 
     /// <summary>LibTorch threads (0: LibTorch's default, or the resumed run's).</summary>
@@ -105,7 +108,8 @@ public sealed record FineTuneOptions
     /// <summary>Attention heads of an official checkpoint whose shape matches no official model.</summary>
     public int? NumHeads { get; init; }
 
-    /// <summary>Continue the run of the run folder from its latest checkpoint (with the same recipe and images).</summary>
+    /// <summary>Continue the run of the run folder from its latest checkpoint (with the same recipe and
+    /// images).</summary>
     public bool Resume { get; init; }
 
     /// <summary>Start afresh in a run folder that already holds a run, deleting its checkpoints and logs.</summary>
@@ -117,7 +121,8 @@ public sealed record FineTuneOptions
     /// <summary>Receives warnings about unreadable labelled images.</summary>
     public TextWriter? Log { get; init; }
 
-    /// <summary>Checks every value; the message names the property and its value, e.g. <c>Epochs 0: must be ≥ 1</c>.</summary>
+    /// <summary>Checks every value; the message names the property and its value, e.g. <c>Epochs 0: must
+    /// be ≥ 1</c>.</summary>
     /// <exception cref="FineTuneOptionException">A value is out of range.</exception>
     public void Validate()
     {
@@ -127,9 +132,12 @@ public sealed record FineTuneOptions
         }
         Require(Epochs >= 1, nameof(Epochs), Epochs, "must be ≥ 1");
         Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be ≥ 1");
-        Require(LearningRate > 0 && LearningRate <= float.MaxValue, nameof(LearningRate), LearningRate, "must be > 0 and within float32's range");
-        Require(MinLearningRate >= 0 && MinLearningRate <= LearningRate, nameof(MinLearningRate), MinLearningRate, "must be in [0, the learning rate]");
-        Require(ResolvedWarmupEpochs >= 0 && ResolvedWarmupEpochs <= Epochs, nameof(WarmupEpochs), ResolvedWarmupEpochs, "must be in [0, epochs]");
+        Require(LearningRate > 0 && LearningRate <= float.MaxValue, nameof(LearningRate), LearningRate,
+            "must be > 0 and within float32's range");
+        Require(MinLearningRate >= 0 && MinLearningRate <= LearningRate, nameof(MinLearningRate), MinLearningRate,
+            "must be in [0, the learning rate]");
+        Require(ResolvedWarmupEpochs >= 0 && ResolvedWarmupEpochs <= Epochs, nameof(WarmupEpochs), ResolvedWarmupEpochs,
+            "must be in [0, epochs]");
         Require(LayerDecay > 0 && LayerDecay <= 1, nameof(LayerDecay), LayerDecay, "must be in (0, 1]");
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "must be ≥ 0");
         Require(DropPath is >= 0 and < 1, nameof(DropPath), DropPath, "must be in [0, 1)");
@@ -138,7 +146,8 @@ public sealed record FineTuneOptions
             $"{CropScale.Min},{CropScale.Max}", "must satisfy 0 < min ≤ max ≤ 1");
         Require(ProbeLambda > 0 && double.IsFinite(ProbeLambda), nameof(ProbeLambda), ProbeLambda, "must be > 0");
         Require(LogitScale > 0 && double.IsFinite(LogitScale), nameof(LogitScale), LogitScale, "must be > 0");
-        Require(Betas.Beta1 is >= 0 and < 1 && Betas.Beta2 is >= 0 and < 1, nameof(Betas), $"{Betas.Beta1},{Betas.Beta2}", "must be in [0, 1)");
+        Require(Betas.Beta1 is >= 0 and < 1 && Betas.Beta2 is >= 0 and < 1, nameof(Betas),
+            $"{Betas.Beta1},{Betas.Beta2}", "must be in [0, 1)");
         Require(CheckpointEvery >= 0, nameof(CheckpointEvery), CheckpointEvery, "must be ≥ 0");
         Require(LogEvery >= 1, nameof(LogEvery), LogEvery, "must be ≥ 1");
         Require(MaxSteps is null or >= 1, nameof(MaxSteps), MaxSteps ?? 0, "must be ≥ 1");
@@ -148,6 +157,11 @@ public sealed record FineTuneOptions
     }
 
     /// <summary>The recipe in one line (what a resumed run must match, and what the report records).</summary>
-    public string Recipe() => FormattableString.Invariant(
-        $"epochs {Epochs}, batch {BatchSize}, lr {LearningRate:G6} → {MinLearningRate:G6} (cosine, {ResolvedWarmupEpochs:G6} warm-up epochs), layer decay {LayerDecay:G6}, weight decay {WeightDecay:G6}, drop-path {DropPath:G6}, label smoothing {LabelSmoothing:G6}, crop scale {CropScale.Min:G6}–{CropScale.Max:G6} + flip, logit scale {LogitScale:G6}, head from {(ProbeHead ? FormattableString.Invariant($"a linear probe (λ {ProbeLambda:G6})") : "zero")}, betas {Betas.Beta1:G6}/{Betas.Beta2:G6}, seed {Seed}, features {Features}");
+    public string Recipe() => string.Create(CultureInfo.InvariantCulture,
+        $"epochs {Epochs}, batch {BatchSize}, lr {LearningRate:G6} → {MinLearningRate:G6} (cosine, " +
+        $"{ResolvedWarmupEpochs:G6} warm-up epochs), layer decay {LayerDecay:G6}, weight decay {WeightDecay:G6}, " +
+        $"drop-path {DropPath:G6}, label smoothing {LabelSmoothing:G6}, crop scale " +
+        $"{CropScale.Min:G6}–{CropScale.Max:G6} + flip, logit scale {LogitScale:G6}, head from " +
+        $"{(ProbeHead ? FormattableString.Invariant($"a linear probe (λ {ProbeLambda:G6})") : "zero")}, betas " +
+        $"{Betas.Beta1:G6}/{Betas.Beta2:G6}, seed {Seed}, features {Features}");
 }

@@ -15,10 +15,11 @@ namespace MaskedSiamese.FineTuning;
 
 /// <summary>
 /// Full fine-tuning as a task of <see cref="TrainingLoop"/>: the source checkpoint's target encoder (with drop-path)
-/// and a linear head (a linear probe's, or zero) on the classifier's feature path (<see cref="FineTuneNetwork"/>), AdamW over layer-decayed
-/// groups (<see cref="LayerDecay"/>), the label-smoothed cross-entropy, and a linear warm-up then cosine learning
-/// rate as a pure function of the step. Each step seeds drop-path from (seed, step) and reads the batch of that step
-/// (<see cref="LabelledBatchLoader"/>), so a run stopped anywhere and resumed ends with the same weights.
+/// and a linear head (a linear probe's, or zero) on the classifier's feature path (<see cref="FineTuneNetwork"/>),
+/// AdamW over layer-decayed groups (<see cref="LayerDecay"/>), the label-smoothed cross-entropy, and a linear warm-up
+/// then cosine learning rate as a pure function of the step. Each step seeds drop-path from (seed, step) and reads the
+/// batch of that step (<see cref="LabelledBatchLoader"/>), so a run stopped anywhere and resumed ends with the same
+/// weights.
 /// </summary>
 public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
 {
@@ -33,12 +34,15 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
     private IReadOnlyList<LayerDecayGroup> _groups = [];
 
     /// <summary>Creates the task; nothing is built before <see cref="Start"/>.</summary>
-    /// <param name="source">The pretrained checkpoint (its target encoder, or its encoder when it has no target).</param>
+    /// <param name="source">The pretrained checkpoint (its target encoder, or its encoder when it has no
+    /// target).</param>
     /// <param name="labelled">The labelled images (every item labelled).</param>
-    /// <param name="transform">The classifier's evaluation transform; the training crops use its size, mean and std.</param>
+    /// <param name="transform">The classifier's evaluation transform; the training crops use its size, mean and
+    /// std.</param>
     /// <param name="options">The recipe.</param>
     /// <param name="context">Device (one process, float32).</param>
-    public FineTuneTask(MsnCheckpoint source, IImageSource labelled, EvalOptions transform, FineTuneOptions options, StepContext context)
+    public FineTuneTask(MsnCheckpoint source, IImageSource labelled, EvalOptions transform, FineTuneOptions options,
+        StepContext context)
     {
         _source = source ?? throw new ArgumentNullException(nameof(source));
         _labelled = labelled ?? throw new ArgumentNullException(nameof(labelled));
@@ -102,7 +106,8 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
     {
         Network?.Dispose();
         _optimizer?.Dispose();
-        Network = new FineTuneNetwork(BuildEncoder(), _options.Features, _labelled.ClassNames.Count, _options.LogitScale);
+        Network = new FineTuneNetwork(BuildEncoder(), _options.Features, _labelled.ClassNames.Count,
+            _options.LogitScale);
         _dropPathDraws?.Dispose();
         _dropPathDraws = new Generator(0, _context.Device);
         Network.Encoder.DropPathGenerator = _dropPathDraws;
@@ -148,24 +153,29 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
         var shapes = architecture.StateDictShapes();
         var encoder = architecture.CreateEncoder();
         if (_context.Device.type != DeviceType.CPU) encoder.to(_context.Device);
-        StateDictLoader.Load(encoder, weights.Where(kv => shapes.ContainsKey(kv.Key)).ToDictionary(), "the checkpoint's encoder");
+        StateDictLoader.Load(encoder, weights.Where(kv => shapes.ContainsKey(kv.Key)).ToDictionary(),
+            "the checkpoint's encoder");
         return encoder;
     }
 
     // A resumed run continues the same schedule on the same images; anything else would be a different run.
     private void RequireSameRun(string checkpoint, JsonObject training)
     {
-        var classes = training["class_names"] is JsonArray names && names.All(n => n is JsonValue v && v.TryGetValue(out string? _))
+        var classes = training["class_names"] is JsonArray names
+            && names.All(n => n is JsonValue v && v.TryGetValue(out string? _))
             ? names.Select(n => n!.GetValue<string>()).ToArray()
             : throw new CheckpointFormatException($"{checkpoint}: training state 'class_names' is not a list of names");
         if (!classes.SequenceEqual(_labelled.ClassNames))
-            throw new CheckpointFormatException($"{checkpoint}: written for classes {string.Join(", ", classes)}, the labelled folder has {string.Join(", ", _labelled.ClassNames)}");
+            throw new CheckpointFormatException($"{checkpoint}: written for classes {string.Join(", ", classes)}, " +
+                $"the labelled folder has {string.Join(", ", _labelled.ClassNames)}");
         string recipe = training["recipe"] is JsonValue r && r.TryGetValue(out string? text) ? text : "";
         if (recipe != _options.Recipe())
-            throw new CheckpointFormatException($"{checkpoint}: written with another recipe ({recipe}); resume with the same options");
+            throw new CheckpointFormatException($"{checkpoint}: written with another recipe ({recipe}); resume with " +
+                $"the same options");
         long perEpoch = training["iterations_per_epoch"] is JsonValue p && p.TryGetValue(out double d) ? (long)d : -1;
         if (perEpoch != StepsPerEpoch)
-            throw new CheckpointFormatException($"{checkpoint}: {perEpoch} steps per epoch, the labelled images now give {StepsPerEpoch}; resume on the same images");
+            throw new CheckpointFormatException($"{checkpoint}: {perEpoch} steps per epoch, the labelled images now " +
+                $"give {StepsPerEpoch}; resume on the same images");
     }
 
     /// <inheritdoc />
@@ -196,7 +206,8 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
         double accuracy = logits.argmax(1).eq(labels).to(float64).mean().item<double>();
         LastLoss = value;
         return new StepResult(value, batch.Count,
-            [new("loss", value), new("acc", accuracy), new("lr", lr), new("lr_embed", lr * _groups[0].LearningRateScale)]);
+            [new("loss", value), new("acc", accuracy), new("lr", lr),
+                new("lr_embed", lr * _groups[0].LearningRateScale)]);
     }
 
     /// <inheritdoc />
@@ -214,7 +225,8 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
             ["seed"] = _options.Seed,
             ["recipe"] = _options.Recipe(),
             ["class_names"] = new JsonArray([.. _labelled.ClassNames.Select(n => (JsonNode)n)]),
-            ["rng"] = "every random draw derives from (seed, step) or (seed, epoch, image index); no generator state is needed",
+            ["rng"] = "every random draw derives from (seed, step) or (seed, epoch, image index); no " +
+                "generator state is needed",
         };
         if (double.IsFinite(LastLoss)) training["last_loss"] = LastLoss;
         FineTuneCheckpoint.Write(path, Network, optimizer, Trunk, training);

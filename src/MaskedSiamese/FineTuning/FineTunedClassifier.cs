@@ -16,8 +16,8 @@ namespace MaskedSiamese.FineTuning;
 /// </summary>
 internal static class FineTunedClassifier
 {
-    public static FewShotClassifier Build(FineTuneTask task, IImageSource labelled, int[] counts, (string Name, string? Sha256) source,
-        TrainingOutcome outcome, FineTuneOptions options)
+    public static FewShotClassifier Build(FineTuneTask task, IImageSource labelled, int[] counts,
+        (string Name, string? Sha256) source, TrainingOutcome outcome, FineTuneOptions options)
     {
         var encoder = task.Trunk.CreateEncoder();
         try
@@ -35,12 +35,14 @@ internal static class FineTunedClassifier
             int classes = labelled.ClassNames.Count, dim = options.Features.Dimension(task.Trunk.Vit.EmbedDim);
             double[] head = task.Network.FoldedHead();
             var (loss, accuracy, gradient, n) = Evaluate(encoder, head, dim, classes, labelled, task, options);
-            var fit = new LogisticRegressionFitInfo(0, loss * n, (int)outcome.StepsDone, gradient, outcome.Completed, outcome.Seconds);
-            var tuned = new FineTuneReport(options.Recipe(), options.Epochs, outcome.StepsDone, task.BatchSize, outcome.Completed,
-                task.LastLoss, loss, outcome.Seconds);
-            var report = new FewShotFitReport(0, $"none: fine-tuned end to end (AdamW weight decay {options.WeightDecay} on the weights instead of λ)",
-                null, 0, options.Seed, counts, accuracy, outcome.Completed, (int)outcome.StepsDone, labelled.SkippedCount,
-                source.Name, source.Sha256, outcome.Seconds, tuned);
+            var fit = new LogisticRegressionFitInfo(0, loss * n, (int)outcome.StepsDone, gradient, outcome.Completed,
+                outcome.Seconds);
+            var tuned = new FineTuneReport(options.Recipe(), options.Epochs, outcome.StepsDone, task.BatchSize,
+                outcome.Completed, task.LastLoss, loss, outcome.Seconds);
+            var report = new FewShotFitReport(0, $"none: fine-tuned end to end (AdamW weight decay " +
+                $"{options.WeightDecay} on the weights instead of λ)",
+                null, 0, options.Seed, counts, accuracy, outcome.Completed, (int)outcome.StepsDone,
+                labelled.SkippedCount, source.Name, source.Sha256, outcome.Seconds, tuned);
             return new FewShotClassifier(encoder, MultinomialLogisticRegression.FromWeights(head, dim, classes, fit),
                 labelled.ClassNames.ToArray(), options.Features, task.Transform, report);
         }

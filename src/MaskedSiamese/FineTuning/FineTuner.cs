@@ -16,13 +16,15 @@ namespace MaskedSiamese.FineTuning;
 /// </summary>
 public static class FineTuner
 {
-    /// <summary>The run's file tag: <c>{run}/finetune.csv</c>, <c>{run}/checkpoints/finetune-latest.safetensors</c>.</summary>
+    /// <summary>The run's file tag: <c>{run}/finetune.csv</c>,
+    /// <c>{run}/checkpoints/finetune-latest.safetensors</c>.</summary>
     public const string Tag = "finetune";
 
     /// <summary>
     /// Fine-tunes the target encoder of <paramref name="checkpointPath"/> (ours or an official <c>.pth.tar</c>) on the
     /// labelled images of <paramref name="labelledFolder"/> (one subfolder per class), writing logs and checkpoints
-    /// to <paramref name="runFolder"/>; unreadable images are reported to <see cref="FineTuneOptions.Log"/> and left out.
+    /// to <paramref name="runFolder"/>; unreadable images are reported to <see cref="FineTuneOptions.Log"/> and left
+    /// out.
     /// </summary>
     /// <exception cref="InvalidDataException">No class subfolders, fewer than two classes, or a class without a
     /// readable image.</exception>
@@ -40,8 +42,8 @@ public static class FineTuner
         return Run(checkpoint, images, images.Root, runFolder, options, source, cancellation);
     }
 
-    /// <summary>Fine-tunes the target encoder of <paramref name="checkpoint"/> on <paramref name="labelled"/> (every item
-    /// labelled, at least one per class of its <see cref="IImageSource.ClassNames"/>).</summary>
+    /// <summary>Fine-tunes the target encoder of <paramref name="checkpoint"/> on <paramref name="labelled"/> (every
+    /// item labelled, at least one per class of its <see cref="IImageSource.ClassNames"/>).</summary>
     public static FineTuneResult Run(MsnCheckpoint checkpoint, IImageSource labelled, string runFolder,
         FineTuneOptions? options = null, CancellationToken cancellation = default)
     {
@@ -49,7 +51,8 @@ public static class FineTuner
         ArgumentNullException.ThrowIfNull(labelled);
         options ??= new FineTuneOptions();
         options.Validate();
-        return Run(checkpoint, labelled, "the labelled images", runFolder, options, ("(in memory)", null), cancellation);
+        return Run(checkpoint, labelled, "the labelled images", runFolder, options, ("(in memory)", null),
+            cancellation);
     }
 
     private static FineTuneResult Run(MsnCheckpoint checkpoint, IImageSource labelled, string name, string runFolder,
@@ -88,14 +91,17 @@ public static class FineTuner
     {
         var classes = labelled.ClassNames;
         if (classes.Count == 0)
-            throw new InvalidDataException($"{name}: no class subfolders (fine-tuning needs one folder of images per class)");
+            throw new InvalidDataException($"{name}: no class subfolders (fine-tuning needs one folder of " +
+                $"images per class)");
         if (classes.Count < 2)
-            throw new InvalidDataException($"{name}: only one class ('{classes[0]}'); a classifier needs at least 2 class subfolders");
+            throw new InvalidDataException($"{name}: only one class ('{classes[0]}'); a classifier needs at least 2 " +
+                $"class subfolders");
         var counts = new int[classes.Count];
         for (int i = 0; i < labelled.Count; i++)
         {
             int label = labelled.Label(i);
-            if (label < 0 || label >= classes.Count) throw new InvalidDataException($"{name}: every labelled image needs a class (a class subfolder)");
+            if (label < 0 || label >= classes.Count)
+                throw new InvalidDataException($"{name}: every labelled image needs a class (a class subfolder)");
             counts[label]++;
         }
         int empty = Array.IndexOf(counts, 0);

@@ -3,8 +3,9 @@ using static TorchSharp.torch;
 
 namespace MaskedSiamese.FineTuning;
 
-/// <summary>Cross-entropy against smoothed labels: the target puts 1 − ε + ε/C on the true class and ε/C on every other
-/// (timm's <c>LabelSmoothingCrossEntropy</c>), so the head is never pushed to infinite logits on a few images.</summary>
+/// <summary>Cross-entropy against smoothed labels: the target puts 1 − ε + ε/C on the true class and ε/C on every
+/// other (timm's <c>LabelSmoothingCrossEntropy</c>), so the head is never pushed to infinite logits on a few
+/// images.</summary>
 public static class LabelSmoothing
 {
     /// <summary>Mean over the batch of −Σ_c q_c log softmax(z)_c with q as above, i.e.
@@ -16,7 +17,8 @@ public static class LabelSmoothing
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(labels);
-        if (epsilon is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "must be in [0, 1)");
+        if (epsilon is < 0 or >= 1)
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "must be in [0, 1)");
         using var scope = torch.NewDisposeScope();
         var logp = logits.log_softmax(1);
         var nll = logp.gather(1, labels.unsqueeze(1)).squeeze(1).neg();

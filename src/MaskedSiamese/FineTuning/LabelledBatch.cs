@@ -2,7 +2,8 @@ using static TorchSharp.torch;
 
 namespace MaskedSiamese.FineTuning;
 
-/// <summary>One fine-tuning batch made on a loader thread (so in no dispose scope of the consumer, who owns it).</summary>
+/// <summary>One fine-tuning batch made on a loader thread (so in no dispose scope of the consumer, who owns
+/// it).</summary>
 public sealed class LabelledBatch : IDisposable
 {
     internal LabelledBatch(Tensor images, Tensor labels, int epoch, int step)

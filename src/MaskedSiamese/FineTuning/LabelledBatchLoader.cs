@@ -38,7 +38,8 @@ internal sealed class LabelledBatchLoader
     /// <summary>The batches from global step <paramref name="fromStep"/> on, without end.</summary>
     public IEnumerable<LabelledBatch> Read(long fromStep, CancellationToken cancellation)
     {
-        using var pipeline = new PrefetchPipeline<LabelledBatch>(fromStep, long.MaxValue, _workers, 2, MakeBatch, cancellation);
+        using var pipeline = new PrefetchPipeline<LabelledBatch>(fromStep, long.MaxValue, _workers, 2, MakeBatch,
+            cancellation);
         foreach (var batch in pipeline.Read()) yield return batch;
     }
 

@@ -6,10 +6,10 @@ namespace MaskedSiamese.FineTuning;
 /// <summary>
 /// Layer-wise learning-rate decay as MAE/BEiT's <c>param_groups_lrd</c>: with L blocks, the [CLS] token, positional
 /// and patch embeddings are layer 0, block i (0-based) is layer i + 1, everything after the blocks (final norm, head)
-/// is layer L + 1; layer k learns at lr·decay^(L + 1 − k). So the head gets lr, block i gets lr·decay^(L − i) and the
-/// embeddings lr·decay^(L + 1): the lower layers, which pretraining made most general, move least. Weight decay
-/// applies to weight matrices only, never to 1-D parameters (biases, norms), the positional embeddings or the
-/// [CLS] token.
+/// is layer L + 1; layer k learns at lr·decay^(L + 1 − k). So the head gets lr, block i gets lr·decay^(L − i) and
+/// the embeddings lr·decay^(L + 1): the lower layers, which pretraining made most general, move least. Weight decay
+/// applies to weight matrices only, never to 1-D parameters (biases, norms), the positional embeddings or the [CLS]
+/// token.
 /// </summary>
 public static class LayerDecay
 {
@@ -55,7 +55,8 @@ public static class LayerDecay
             .ToList();
     }
 
-    /// <summary>Sets every group's learning rate (lr times its layer's factor) and weight decay for the next step.</summary>
+    /// <summary>Sets every group's learning rate (lr times its layer's factor) and weight decay for the next
+    /// step.</summary>
     public static void Apply(IEnumerable<LayerDecayGroup> groups, double learningRate, double weightDecay)
     {
         ArgumentNullException.ThrowIfNull(groups);

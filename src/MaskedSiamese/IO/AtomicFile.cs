@@ -11,7 +11,8 @@ namespace MaskedSiamese.IO;
 /// </summary>
 public static partial class AtomicFile
 {
-    /// <summary>Writes <paramref name="path"/> atomically with the bytes that <paramref name="write"/> produces.</summary>
+    /// <summary>Writes <paramref name="path"/> atomically with the bytes that <paramref name="write"/>
+    /// produces.</summary>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(write);
@@ -69,7 +70,8 @@ public static partial class AtomicFile
         }
         if (Directory.Exists(path)) throw new OutputPathException($"{path}: is a folder; name a file");
         if (info.Exists && !FileKind.IsRegularFile(path))
-            throw new OutputPathException($"{path}: not a regular file (a device, FIFO or socket); msn writes only regular files");
+            throw new OutputPathException($"{path}: not a regular file (a device, FIFO or socket); msn writes " +
+                $"only regular files");
         return path;
     }
 
@@ -88,7 +90,8 @@ public static partial class AtomicFile
         string probe = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1,
+                FileOptions.DeleteOnClose)) { }
         }
         catch (UnauthorizedAccessException e)
         {
@@ -115,7 +118,9 @@ public static partial class AtomicFile
         foreach (var path in Directory.EnumerateFiles(folder, target is null ? ".*.tmp" : $".{target}.*.tmp"))
         {
             var match = TemporaryName().Match(Path.GetFileName(path));
-            if (!match.Success || !int.TryParse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, out int pid) || IsRunning(pid)) continue;
+            if (!match.Success
+                || !int.TryParse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, out int pid)
+                || IsRunning(pid)) continue;
             TryDelete(path);
             removed++;
         }

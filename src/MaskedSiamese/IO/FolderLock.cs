@@ -22,7 +22,8 @@ public sealed class FolderLock : IDisposable
         Directory.CreateDirectory(folder);
         try
         {
-            return new FolderLock(new FileStream(Path.Combine(folder, FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            return new FolderLock(new FileStream(Path.Combine(folder, FileName), FileMode.OpenOrCreate,
+                FileAccess.ReadWrite, FileShare.None));
         }
         catch (IOException)
         {

@@ -15,9 +15,9 @@ namespace MaskedSiamese.Labelling;
 /// at the largest number of labels.</param>
 /// <param name="LaterSuggestionsSeconds">A round of suggestions at the largest number of labels (k-means into
 /// labels + round clusters).</param>
-public sealed record LabellingBenchmarkResult(int Images, int Dimension, double OpenSeconds, double FirstSuggestionsSeconds,
-    IReadOnlyList<int> Labels, IReadOnlyList<double> AnswerMilliseconds, double LeastSureMilliseconds,
-    double LaterSuggestionsSeconds);
+public sealed record LabellingBenchmarkResult(int Images, int Dimension, double OpenSeconds,
+    double FirstSuggestionsSeconds, IReadOnlyList<int> Labels, IReadOnlyList<double> AnswerMilliseconds,
+    double LeastSureMilliseconds, double LaterSuggestionsSeconds);
 
 /// <summary>Times a labelling session on synthetic features (64 Gaussian blobs, 10 classes) with answers kept in a
 /// temporary file, as the label page uses it.</summary>
@@ -43,7 +43,8 @@ public static class LabellingBenchmark
             var classes = Enumerable.Range(0, 10).Select(c => $"class{c}").ToArray();
             var names = Enumerable.Range(0, images).Select(i => $"image{i}.png").ToArray();
             var watch = Stopwatch.StartNew();
-            using var session = new LabellingSession(features, names, classes, new AnswerStore(Path.Combine(folder, "answers.csv")));
+            using var session = new LabellingSession(features, names, classes,
+                new AnswerStore(Path.Combine(folder, "answers.csv")));
             double open = watch.Elapsed.TotalSeconds;
             watch.Restart();
             session.NextToLabel(1);
@@ -72,7 +73,8 @@ public static class LabellingBenchmark
                 slowest = Math.Max(slowest, watch.Elapsed.TotalSeconds);
                 session.Answer(next, truth[next]);
             }
-            return new LabellingBenchmarkResult(images, dimension, open, first, [.. labels.Order()], times, leastSure, slowest);
+            return new LabellingBenchmarkResult(images, dimension, open, first, [.. labels.Order()], times, leastSure,
+                slowest);
         }
         finally
         {

@@ -54,7 +54,8 @@ public sealed class LabellingProject : IDisposable
     /// </summary>
     /// <exception cref="InvalidDataException">Something named disagrees with the project, or is missing.</exception>
     /// <exception cref="RunFolderInUseException">Another process has the project open.</exception>
-    public static LabellingProject Open(string folder, string? images, string? checkpoint, IReadOnlyList<string>? classes)
+    public static LabellingProject Open(string folder, string? images, string? checkpoint,
+        IReadOnlyList<string>? classes)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         folder = Path.GetFullPath(folder);
@@ -148,7 +149,8 @@ public sealed class LabellingProject : IDisposable
 
     /// <summary>A session over <paramref name="features"/> of <paramref name="images"/> with the saved
     /// answers.</summary>
-    public LabellingSession StartSession(ImageFolderSource images, FeatureTable features, LabellingSessionOptions? options = null)
+    public LabellingSession StartSession(ImageFolderSource images, FeatureTable features,
+        LabellingSessionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(features);
@@ -173,7 +175,8 @@ public sealed class LabellingProject : IDisposable
         var (items, classes) = session.Labelled();
         string csv = Path.Combine(folder, "labels.csv");
         var text = new StringBuilder("path,label\n");
-        for (int i = 0; i < items.Length; i++) text.Append(session.Items[items[i]]).Append(',').Append(session.Classes[classes[i]]).Append('\n');
+        for (int i = 0; i < items.Length; i++)
+            text.Append(session.Items[items[i]]).Append(',').Append(session.Classes[classes[i]]).Append('\n');
         AtomicFile.WriteAllText(csv, text.ToString());
         string classFolders = WriteClassFolders(folder, session, items, classes);
         // Classes in ordinal name order, as msn fit reads the class folders: the same file as fit on the export.
@@ -188,7 +191,8 @@ public sealed class LabellingProject : IDisposable
             new FewShotFitOptions { Transform = Transform(checkpoint), Features = FeatureChoice.LastBlock },
             $"msn label {Settings.Images}");
         classifier.Save(file);
-        return new LabelExport(csv, classFolders, file, items.Length, leftOut, classifier.Report.CrossValidatedAccuracy);
+        return new LabelExport(csv, classFolders, file, items.Length, leftOut,
+            classifier.Report.CrossValidatedAccuracy);
     }
 
     // Built beside the old folder and swapped in, so that a reader never sees half of it.
@@ -202,7 +206,8 @@ public sealed class LabellingProject : IDisposable
         {
             string relative = session.Items[items[i]];
             string source = Path.Combine(Settings.Images, relative);
-            string link = Path.Combine(building, session.Classes[classes[i]], relative.Replace("/", "__", StringComparison.Ordinal));
+            string link = Path.Combine(building, session.Classes[classes[i]],
+                relative.Replace("/", "__", StringComparison.Ordinal));
             try
             {
                 File.CreateSymbolicLink(link, source);
@@ -212,7 +217,8 @@ public sealed class LabellingProject : IDisposable
                 File.Copy(source, link);
             }
         }
-        string old = Path.Combine(export, string.Create(CultureInfo.InvariantCulture, $".images.{Environment.ProcessId}.old"));
+        string old = Path.Combine(export,
+            string.Create(CultureInfo.InvariantCulture, $".images.{Environment.ProcessId}.old"));
         if (Directory.Exists(final)) Directory.Move(final, old);
         Directory.Move(building, final);
         if (Directory.Exists(old)) Directory.Delete(old, true);

@@ -25,9 +25,12 @@ public sealed record LabellingProjectSettings(
                 || settings.Classes is null || settings.Classes.Count < 2 || settings.CheckpointSha256 is null)
                 throw new InvalidDataException($"{path}: incomplete project file (images, checkpoint, two classes)");
             // An edited file must not reach the session with names it refuses (that was a stack trace, not a line).
-            if (settings.Classes.Select(c => c is null ? "a class name is missing" : LabelAnswer.ProblemWithClassName(c)).FirstOrDefault(p => p is not null) is { } problem)
+            if (settings.Classes
+                    .Select(c => c is null ? "a class name is missing" : LabelAnswer.ProblemWithClassName(c))
+                    .FirstOrDefault(p => p is not null) is { } problem)
                 throw new InvalidDataException($"{path}: {problem}");
-            if (settings.Classes.Distinct().Count() != settings.Classes.Count) throw new InvalidDataException($"{path}: a class is named twice");
+            if (settings.Classes.Distinct().Count() != settings.Classes.Count)
+                throw new InvalidDataException($"{path}: a class is named twice");
             return settings;
         }
         catch (JsonException e)

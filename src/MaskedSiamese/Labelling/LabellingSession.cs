@@ -48,16 +48,20 @@ public sealed class LabellingSession : IDisposable
         _options = options ?? new LabellingSessionOptions();
         _options.Validate();
         if (features.ndim != 2 || features.shape[0] != items.Count)
-            throw new ArgumentException($"features {FeaturePreprocessing.Shape(features)} for {items.Count} images", nameof(features));
-        if (classes.Count < 2) throw new ArgumentException("a labelling session needs at least two classes", nameof(classes));
+            throw new ArgumentException($"features {FeaturePreprocessing.Shape(features)} for {items.Count} images",
+                nameof(features));
+        if (classes.Count < 2)
+            throw new ArgumentException("a labelling session needs at least two classes", nameof(classes));
         if (classes.Select(LabelAnswer.ProblemWithClassName).FirstOrDefault(p => p is not null) is { } problem)
             throw new ArgumentException(problem, nameof(classes));
-        if (classes.Distinct().Count() != classes.Count) throw new ArgumentException("class names repeat", nameof(classes));
+        if (classes.Distinct().Count() != classes.Count)
+            throw new ArgumentException("class names repeat", nameof(classes));
         Items = items;
         Classes = classes;
         _itemOf = new Dictionary<string, int>(items.Count, StringComparer.Ordinal);
         for (int i = 0; i < items.Count; i++)
-            if (!_itemOf.TryAdd(items[i], i)) throw new ArgumentException($"image '{items[i]}' is listed twice", nameof(items));
+            if (!_itemOf.TryAdd(items[i], i))
+                throw new ArgumentException($"image '{items[i]}' is listed twice", nameof(items));
         using (var detached = features.detach())
             _raw = detached.clone();
         // Prepared exactly as msn select prepares them, so that the first suggestions are its cold start.
@@ -97,7 +101,8 @@ public sealed class LabellingSession : IDisposable
             foreach (var (item, answer) in answers)
             {
                 CheckItem(item);
-                if (answer != LabelAnswer.Skip && answer != LabelAnswer.NotSure && (answer < 0 || answer >= Classes.Count))
+                if (answer != LabelAnswer.Skip && answer != LabelAnswer.NotSure
+                    && (answer < 0 || answer >= Classes.Count))
                     throw new ArgumentOutOfRangeException(nameof(answers), answer, $"not an answer for " +
                         $"{Classes.Count} classes");
             }
@@ -136,7 +141,8 @@ public sealed class LabellingSession : IDisposable
                 else if (a == LabelAnswer.Skip) skipped++;
                 else notSure++;
             }
-            return new LabellingStatus(Items.Count, perClass, skipped, notSure, _head is not null, _head?.Milliseconds ?? 0, Version);
+            return new LabellingStatus(Items.Count, perClass, skipped, notSure, _head is not null,
+                _head?.Milliseconds ?? 0, Version);
         }
     }
 
@@ -175,7 +181,9 @@ public sealed class LabellingSession : IDisposable
                 (prefetched, _nextRound) = (_nextRound, null);
             }
             // The round chosen in the background while the last one was being answered, when nothing else changed.
-            var round = prefetched is not null && Completed(prefetched) is { } r && r.Taken.SetEquals(taken) ? r : ChooseRound(taken);
+            var round = prefetched is not null && Completed(prefetched) is { } r && r.Taken.SetEquals(taken)
+                ? r
+                : ChooseRound(taken);
             lock (_lock)
             {
                 foreach (int row in round.Picks)
@@ -191,7 +199,8 @@ public sealed class LabellingSession : IDisposable
     private Round ChooseRound(HashSet<int> taken)
     {
         int batch = Math.Min(LabelSelection.RoundSize(taken.Count), Items.Count - taken.Count);
-        return new Round(taken, [.. LabelSelection.Choose(_prepared, batch, _options.Selection, taken).Select(c => c.Row)]);
+        return new Round(taken, [.. LabelSelection.Choose(_prepared, batch, _options.Selection, taken)
+            .Select(c => c.Row)]);
     }
 
     private static Round? Completed(Task<Round> task)
@@ -344,7 +353,8 @@ public sealed class LabellingSession : IDisposable
     }
 
     private int CheckItem(int item) =>
-        item >= 0 && item < Items.Count ? item : throw new ArgumentOutOfRangeException(nameof(item), item, $"not one of the {Items.Count} images");
+        item >= 0 && item < Items.Count ? item : throw new ArgumentOutOfRangeException(nameof(item), item,
+            $"not one of the {Items.Count} images");
 
     /// <inheritdoc />
     public void Dispose()

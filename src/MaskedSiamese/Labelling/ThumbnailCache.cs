@@ -38,8 +38,8 @@ public sealed class ThumbnailCache
         ArgumentException.ThrowIfNullOrWhiteSpace(imagePath);
         var info = new FileInfo(imagePath);
         if (!info.Exists) return null;
-        string key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-            $"{info.FullName}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}\n{Side}"))));
+        string key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(
+            CultureInfo.InvariantCulture, $"{info.FullName}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}\n{Side}"))));
         string cached = Path.Combine(Folder, key[..2], key + ".jpg");
         if (File.Exists(cached)) return File.ReadAllBytes(cached);
         byte[] jpeg;
@@ -74,7 +74,8 @@ public sealed class ThumbnailCache
         {
             full.InstallPixels(info, handle.AddrOfPinnedObject(), info.RowBytes);
             double scale = Math.Min(1.0, (double)side / Math.Max(image.Width, image.Height));
-            int w = Math.Max(1, (int)Math.Round(image.Width * scale)), h = Math.Max(1, (int)Math.Round(image.Height * scale));
+            int w = Math.Max(1, (int)Math.Round(image.Width * scale)),
+                h = Math.Max(1, (int)Math.Round(image.Height * scale));
             using var small = scale < 1 ? full.Resize(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Opaque),
                 new SKSamplingOptions(SKCubicResampler.Mitchell)) : full.Copy();
             using var encoded = small.Encode(SKEncodedImageFormat.Jpeg, 88);

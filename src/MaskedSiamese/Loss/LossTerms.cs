@@ -39,11 +39,12 @@ public static class LossTerms
     }
 
     /// <summary>
-    /// Sharpening <c>p^(1/T) / Σ_k p^(1/T)</c> in the official pow-then-renormalise form (not <c>softmax(log p / T)</c>),
-    /// so tiny entries underflow to 0 exactly where the official code's do.
+    /// Sharpening <c>p^(1/T) / Σ_k p^(1/T)</c> in the official pow-then-renormalise form (not <c>softmax(log
+    /// p / T)</c>), so tiny entries underflow to 0 exactly where the official code's do.
     /// </summary>
     /// <param name="probabilities">[N, K] rows of probabilities.</param>
-    /// <param name="sharpenTemperature">T &gt; 0; T = 1 is the identity up to renormalisation, T &lt; 1 sharpens.</param>
+    /// <param name="sharpenTemperature">T &gt; 0; T = 1 is the identity up to renormalisation, T &lt; 1
+    /// sharpens.</param>
     public static Tensor Sharpen(Tensor probabilities, double sharpenTemperature)
     {
         ArgumentNullException.ThrowIfNull(probabilities);
@@ -70,13 +71,13 @@ public static class LossTerms
     }
 
     /// <summary>
-    /// Mean-entropy maximisation regulariser <c>R = Σ p̄ log p̄ + log K = log K − H(p̄)</c> with <c>p̄</c> the mean of
-    /// <b>all</b> rows (masked and focal anchors alike), in the official form <c>−Σ log(p̄^(−p̄)) + log K</c>.
-    /// 0 for a uniform p̄, log K for a one-hot p̄.
+    /// Mean-entropy maximisation regulariser <c>R = Σ p̄ log p̄ + log K = log K − H(p̄)</c> with <c>p̄</c> the
+    /// mean of <b>all</b> rows (masked and focal anchors alike), in the official form <c>−Σ log(p̄^(−p̄)) + log
+    /// K</c>. 0 for a uniform p̄, log K for a one-hot p̄.
     /// </summary>
     /// <param name="probabilities">Anchor predictions, [N, K].</param>
-    /// <param name="collective">The processes sharing the batch (null: this one only): p̄ is averaged over them with an
-    /// identity backward, as the official <c>AllReduce</c>.</param>
+    /// <param name="collective">The processes sharing the batch (null: this one only): p̄ is averaged over them with
+    /// an identity backward, as the official <c>AllReduce</c>.</param>
     /// <returns>A 0-d tensor.</returns>
     public static Tensor MeMax(Tensor probabilities, ICollective? collective = null)
     {
@@ -88,7 +89,8 @@ public static class LossTerms
         return mean.pow(mean.neg()).log().sum().neg().add(logK).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Mean row entropy <c>mean_rows H(p)</c>, written <c>mean_rows Σ log(p^(−p))</c> as officially.</summary>
+    /// <summary>Mean row entropy <c>mean_rows H(p)</c>, written <c>mean_rows Σ log(p^(−p))</c> as
+    /// officially.</summary>
     /// <param name="probabilities">[N, K] rows of probabilities.</param>
     /// <returns>A 0-d tensor.</returns>
     public static Tensor MeanEntropy(Tensor probabilities)

@@ -29,8 +29,10 @@ public sealed class MsnLoss(MsnLossOptions options, ICollective? collective = nu
     /// </param>
     /// <param name="targetViews">Target-encoder embeddings [B, d]; used under no_grad.</param>
     /// <param name="prototypes">Prototypes [K, d] (a trainable leaf).</param>
-    /// <param name="sharpenTemperature">This step's T from the sharpen schedule; <see cref="MsnLossOptions.SharpenTemperature"/> when null.</param>
-    /// <param name="protoLabels">[K, K] prototype labels; built from <see cref="MsnLossOptions.LabelSmoothing"/> when null.</param>
+    /// <param name="sharpenTemperature">This step's T from the sharpen schedule;
+    /// <see cref="MsnLossOptions.SharpenTemperature"/> when null.</param>
+    /// <param name="protoLabels">[K, K] prototype labels; built from <see cref="MsnLossOptions.LabelSmoothing"/> when
+    /// null.</param>
     public MsnLossResult Compute(Tensor anchors, Tensor targetViews, Tensor prototypes,
         double? sharpenTemperature = null, Tensor? protoLabels = null)
     {

@@ -1,6 +1,7 @@
 namespace MaskedSiamese.Loss;
 
-/// <summary>Settings of the MSN objective; the defaults are the official ViT-S/16 config (msn-spec §2, §4.4).</summary>
+/// <summary>Settings of the MSN objective; the defaults are the official ViT-S/16 config (msn-spec §2,
+/// §4.4).</summary>
 public sealed record MsnLossOptions
 {
     /// <summary>τ of the soft-nearest-neighbour softmax, used for anchors and targets alike (0.1).</summary>

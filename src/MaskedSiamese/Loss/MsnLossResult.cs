@@ -6,7 +6,8 @@ namespace MaskedSiamese.Loss;
 /// What one evaluation of <see cref="MsnLoss"/> gives. Owns <see cref="Loss"/> and <see cref="Targets"/>: dispose it
 /// (or let an enclosing dispose scope do so) after the backward pass.
 /// </summary>
-/// <param name="Loss">0-d total loss <c>CE + λ·R + ent_weight·ent</c>, differentiable w.r.t. anchors and prototypes.</param>
+/// <param name="Loss">0-d total loss <c>CE + λ·R + ent_weight·ent</c>, differentiable w.r.t. anchors and
+/// prototypes.</param>
 /// <param name="CrossEntropy">The CE term.</param>
 /// <param name="MeMax">The ME-MAX regulariser R (unweighted).</param>
 /// <param name="Entropy">The mean anchor entropy (unweighted).</param>

@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 
 namespace MaskedSiamese.Loss;
 
-/// <summary>The label matrix of the prototypes (msn-spec §1.4): one class per prototype, optionally smoothed.</summary>
+/// <summary>The label matrix of the prototypes (msn-spec §1.4): one class per prototype, optionally
+/// smoothed.</summary>
 public static class ProtoLabels
 {
     /// <summary>

@@ -24,7 +24,8 @@ public static class SinkhornKnopp
     /// <param name="iterations">Number of iterations (3 officially).</param>
     /// <param name="collective">The processes sharing the batch (null: this one only).</param>
     /// <returns>[B, K], each row summing to 1. Not differentiable in intent: call it under no_grad.</returns>
-    public static Tensor Normalize(Tensor probabilities, int iterations = DefaultIterations, ICollective? collective = null)
+    public static Tensor Normalize(Tensor probabilities, int iterations = DefaultIterations,
+        ICollective? collective = null)
     {
         ArgumentNullException.ThrowIfNull(probabilities);
         ArgumentOutOfRangeException.ThrowIfNegative(iterations);

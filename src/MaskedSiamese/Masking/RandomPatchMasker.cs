@@ -10,7 +10,8 @@ namespace MaskedSiamese.Masking;
 /// </summary>
 public static class RandomPatchMasker
 {
-    /// <summary>How many patch tokens survive a drop ratio of <paramref name="patchDrop"/> out of <paramref name="numPatches"/>.</summary>
+    /// <summary>How many patch tokens survive a drop ratio of <paramref name="patchDrop"/> out of
+    /// <paramref name="numPatches"/>.</summary>
     public static int KeptPatches(int numPatches, double patchDrop) =>
         (int)Math.Floor(numPatches * (1 - patchDrop));
 
@@ -21,7 +22,8 @@ public static class RandomPatchMasker
     public static Tensor Draw(int numPatches, double patchDrop, MaskSharing sharing, long batch = 1,
         Generator? generator = null, Device? device = null)
     {
-        if (patchDrop is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(patchDrop), patchDrop, "must be in [0, 1)");
+        if (patchDrop is < 0 or >= 1)
+            throw new ArgumentOutOfRangeException(nameof(patchDrop), patchDrop, "must be in [0, 1)");
         int keep = KeptPatches(numPatches, patchDrop);
         using var scope = NewDisposeScope();
         Tensor patches;

@@ -49,9 +49,9 @@ public sealed record EncoderArchitecture(VitOptions Vit, ProjectionHeadOptions? 
             string b = $"blocks.{i}.";
             foreach (var (name, shape) in new (string, long[])[]
             {
-                ("norm1.weight", [d]), ("norm1.bias", [d]), ("attn.qkv.weight", [3 * d, d]), ("attn.proj.weight", [d, d]),
-                ("attn.proj.bias", [d]), ("norm2.weight", [d]), ("norm2.bias", [d]), ("mlp.fc1.weight", [m, d]),
-                ("mlp.fc1.bias", [m]), ("mlp.fc2.weight", [d, m]), ("mlp.fc2.bias", [d]),
+                ("norm1.weight", [d]), ("norm1.bias", [d]), ("attn.qkv.weight", [3 * d, d]),
+                ("attn.proj.weight", [d, d]), ("attn.proj.bias", [d]), ("norm2.weight", [d]), ("norm2.bias", [d]),
+                ("mlp.fc1.weight", [m, d]), ("mlp.fc1.bias", [m]), ("mlp.fc2.weight", [d, m]), ("mlp.fc2.bias", [d]),
             })
                 shapes[b + name] = shape;
             if (Vit.QkvBias) shapes[b + "attn.qkv.bias"] = [3 * d];
@@ -71,7 +71,8 @@ public sealed record EncoderArchitecture(VitOptions Vit, ProjectionHeadOptions? 
         shapes["fc.fc3.bias"] = [h.OutputDim];
         foreach (var bn in new[] { "fc.bn1.", "fc.bn2." })
         {
-            foreach (var field in new[] { "weight", "bias", "running_mean", "running_var" }) shapes[bn + field] = [hidden];
+            foreach (var field in new[] { "weight", "bias", "running_mean", "running_var" })
+                shapes[bn + field] = [hidden];
             shapes[bn + "num_batches_tracked"] = [];
         }
     }
@@ -80,7 +81,8 @@ public sealed record EncoderArchitecture(VitOptions Vit, ProjectionHeadOptions? 
     public (long Trunk, long Head, long Prototypes) ParameterCounts()
     {
         long d = Vit.EmbedDim, p = Vit.PatchSize, m = Vit.MlpHiddenDim;
-        long perBlock = 2 * d + (3 * d * d + (Vit.QkvBias ? 3 * d : 0)) + (d * d + d) + 2 * d + (d * m + m) + (m * d + d);
+        long perBlock = 2 * d + (3 * d * d + (Vit.QkvBias ? 3 * d : 0)) + (d * d + d) + 2 * d + (d * m + m) +
+            (m * d + d);
         long trunk = d + (Vit.NumPatches + 1) * d + (3 * p * p * d + d) + Vit.Depth * perBlock + 2 * d;
         long head = 0;
         if (Head is { } h)

@@ -7,10 +7,10 @@ using static TorchSharp.torch;
 namespace MaskedSiamese.Models;
 
 /// <summary>
-/// The MSN projection head: fc1 → bn1 → GELU → fc2 → bn2 → GELU → fc3 (state-dict names <c>fc1</c>, <c>bn1</c>,
-/// <c>fc2</c>, <c>bn2</c>, <c>fc3</c> as the official <c>OrderedDict</c>). BatchNorm uses its PyTorch defaults
-/// (eps 1e-5, momentum 0.1) and, in training mode, the statistics of the batch it is given, or, with several processes
-/// in <see cref="Collective"/>, of all their batches together (<see cref="SynchronizedBatchNorm"/>).
+/// The MSN projection head: fc1 → bn1 → GELU → fc2 → bn2 → GELU → fc3 (state-dict names <c>fc1</c>,
+/// <c>bn1</c>, <c>fc2</c>, <c>bn2</c>, <c>fc3</c> as the official <c>OrderedDict</c>). BatchNorm uses its PyTorch
+/// defaults (eps 1e-5, momentum 0.1) and, in training mode, the statistics of the batch it is given, or, with several
+/// processes in <see cref="Collective"/>, of all their batches together (<see cref="SynchronizedBatchNorm"/>).
 /// </summary>
 public sealed class ProjectionHead : nn.Module<Tensor, Tensor>
 {

@@ -1,8 +1,8 @@
 namespace MaskedSiamese.Models;
 
 /// <summary>
-/// The MSN projection head (<c>msn_train.py</c>: fc1 → bn1 → GELU → fc2 → bn2 → GELU → fc3), applied to the [CLS]
-/// token after the final LayerNorm. Its output width is also the prototype width.
+/// The MSN projection head (<c>msn_train.py</c>: fc1 → bn1 → GELU → fc2 → bn2 → GELU → fc3), applied to the
+/// [CLS] token after the final LayerNorm. Its output width is also the prototype width.
 /// </summary>
 /// <param name="HiddenDim">Width of fc1 and fc2 (official: 2048).</param>
 /// <param name="OutputDim">Width of fc3, the representation the loss compares with prototypes (official: 256).</param>
@@ -11,7 +11,9 @@ public sealed record ProjectionHeadOptions(int HiddenDim = 2048, int OutputDim =
     /// <summary>Throws <see cref="ArgumentException"/> naming the first impossible value.</summary>
     public void Validate()
     {
-        if (HiddenDim is <= 0 or > 1 << 16) throw new ArgumentException($"HiddenDim must be in 1..65536 (got {HiddenDim})", nameof(HiddenDim));
-        if (OutputDim is <= 0 or > 1 << 16) throw new ArgumentException($"OutputDim must be in 1..65536 (got {OutputDim})", nameof(OutputDim));
+        if (HiddenDim is <= 0 or > 1 << 16)
+            throw new ArgumentException($"HiddenDim must be in 1..65536 (got {HiddenDim})", nameof(HiddenDim));
+        if (OutputDim is <= 0 or > 1 << 16)
+            throw new ArgumentException($"OutputDim must be in 1..65536 (got {OutputDim})", nameof(OutputDim));
     }
 }

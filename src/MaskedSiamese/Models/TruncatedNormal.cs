@@ -9,7 +9,8 @@ namespace MaskedSiamese.Models;
 /// </summary>
 public static class TruncatedNormal
 {
-    /// <summary>Fills <paramref name="tensor"/> in place with N(mean, std²) truncated to [a, b] (absolute bounds).</summary>
+    /// <summary>Fills <paramref name="tensor"/> in place with N(mean, std²) truncated to [a, b] (absolute
+    /// bounds).</summary>
     public static Tensor Fill(Tensor tensor, double mean = 0, double std = 1, double a = -2, double b = 2,
         Generator? generator = null)
     {

@@ -99,7 +99,8 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     /// <summary>Patch tokens of an input of <paramref name="imageSize"/> pixels at this patch size.</summary>
     public int NumPatchesFor(int imageSize) => (imageSize / Options.PatchSize) * (imageSize / Options.PatchSize);
 
-    /// <summary>Full forward: [B, 3, H, W] → projection-head output [B, OutputDim] (or the normed [CLS] without head).</summary>
+    /// <summary>Full forward: [B, 3, H, W] → projection-head output [B, OutputDim] (or the normed [CLS] without
+    /// head).</summary>
     public override Tensor forward(Tensor x) => Encode(x, null);
 
     /// <summary>Full forward with optional keep-indices (see <see cref="RandomPatchMasker"/>).</summary>
@@ -125,7 +126,8 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     /// </summary>
     public Tensor ForwardBlocks(Tensor x, int n = 1, Tensor? keepIndex = null)
     {
-        if (n < 1 || n > Options.Depth) throw new ArgumentOutOfRangeException(nameof(n), n, $"must be in 1..{Options.Depth}");
+        if (n < 1 || n > Options.Depth)
+            throw new ArgumentOutOfRangeException(nameof(n), n, $"must be in 1..{Options.Depth}");
         using var scope = NewDisposeScope();
         var h = Tokens(x, keepIndex);
         var outputs = new List<Tensor>();
@@ -155,7 +157,9 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         {
             int end = start + 1;
             while (end < views.Count && views[end].shape[^1] == views[start].shape[^1]) end++;
-            var group = end - start == 1 ? views[start] : torch.cat(views.Skip(start).Take(end - start).ToList(), dim: 0);
+            var group = end - start == 1
+                ? views[start]
+                : torch.cat(views.Skip(start).Take(end - start).ToList(), dim: 0);
             outputs.Add(Encode(group, first ? firstGroupKeepIndex : null));
             first = false;
             start = end;

@@ -13,7 +13,8 @@ namespace MaskedSiamese.Models;
 /// <param name="MlpRatio">Hidden width of each block's MLP as a multiple of D (official: 4).</param>
 /// <param name="QkvBias">Whether the qkv projection has a bias (official: true).</param>
 /// <param name="LayerNormEps">Epsilon of every LayerNorm in the trunk (official: 1e-6).</param>
-/// <param name="DropPathRate">Stochastic-depth rate of the last block, linearly increasing from 0 (official: 0).</param>
+/// <param name="DropPathRate">Stochastic-depth rate of the last block, linearly increasing from 0 (official:
+/// 0).</param>
 public sealed record VitOptions(
     int ImageSize,
     int PatchSize,
@@ -50,6 +51,7 @@ public sealed record VitOptions(
 
     private void Require(bool ok, string name, string what)
     {
-        if (!ok) throw new ArgumentException($"{name} {what} (got {GetType().GetProperty(name)!.GetValue(this)})", name);
+        if (!ok)
+            throw new ArgumentException($"{name} {what} (got {GetType().GetProperty(name)!.GetValue(this)})", name);
     }
 }

@@ -43,7 +43,8 @@ public static class VitPresets
     public static VitOptions Get(string name) =>
         ByName.TryGetValue(name, out var o)
             ? o
-            : throw new ArgumentException($"unknown model '{name}'; expected one of {string.Join(", ", Names)}", nameof(name));
+            : throw new ArgumentException($"unknown model '{name}'; expected one of {string.Join(", ", Names)}",
+                nameof(name));
 
     /// <summary>Whether <paramref name="name"/> is an official preset.</summary>
     public static bool Contains(string name) => ByName.ContainsKey(name);

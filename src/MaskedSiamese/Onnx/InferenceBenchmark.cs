@@ -14,8 +14,8 @@ namespace MaskedSiamese.Onnx;
 public static class InferenceBenchmark
 {
     /// <summary>Times <paramref name="encoder"/> (switched to eval mode) and its ONNX export.</summary>
-    public static IReadOnlyList<InferenceBenchmarkRow> Run(VisionTransformer encoder, InferenceBenchmarkOptions? options = null,
-        Action<string>? log = null)
+    public static IReadOnlyList<InferenceBenchmarkRow> Run(VisionTransformer encoder,
+        InferenceBenchmarkOptions? options = null, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         options ??= new InferenceBenchmarkOptions();

@@ -19,9 +19,11 @@ public sealed record InferenceBenchmarkOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first impossible value.</summary>
     public void Validate()
     {
-        if (BatchSizes.Count == 0 || BatchSizes.Any(b => b < 1)) throw new ArgumentException("batch sizes must be ≥ 1", nameof(BatchSizes));
+        if (BatchSizes.Count == 0 || BatchSizes.Any(b => b < 1))
+            throw new ArgumentException("batch sizes must be ≥ 1", nameof(BatchSizes));
         if (Rounds < 1) throw new ArgumentException("rounds must be ≥ 1", nameof(Rounds));
-        if (!(SecondsPerRound > 0)) throw new ArgumentException("seconds per round must be positive", nameof(SecondsPerRound));
+        if (!(SecondsPerRound > 0))
+            throw new ArgumentException("seconds per round must be positive", nameof(SecondsPerRound));
         if (Threads < 0) throw new ArgumentException("threads must be ≥ 0", nameof(Threads));
     }
 }

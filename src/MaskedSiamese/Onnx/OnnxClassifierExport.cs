@@ -9,10 +9,11 @@ namespace MaskedSiamese.Onnx;
 
 /// <summary>
 /// Writes a <see cref="FewShotClassifier"/> as one self-contained ONNX model: normalised images in
-/// (<see cref="OnnxEncoderFormat.InputName"/>), class probabilities out (<see cref="OnnxClassifierFormat.ProbabilitiesOutput"/>).
-/// The graph is the encoder's (<see cref="OnnxEncoderExport"/>), then the classifier's own feature choice, the
-/// per-sample centring and L2 normalisation of the low-shot protocol, the head's MatMul and a softmax; the class
-/// names, feature choice, preprocessing and fit report travel in the metadata.
+/// (<see cref="OnnxEncoderFormat.InputName"/>), class probabilities out
+/// (<see cref="OnnxClassifierFormat.ProbabilitiesOutput"/>). The graph is the encoder's
+/// (<see cref="OnnxEncoderExport"/>), then the classifier's own feature choice, the per-sample centring and L2
+/// normalisation of the low-shot protocol, the head's MatMul and a softmax; the class names, feature choice,
+/// preprocessing and fit report travel in the metadata.
 /// </summary>
 public static class OnnxClassifierExport
 {
@@ -52,18 +53,21 @@ public static class OnnxClassifierExport
         g.Graph.Output.Add(FloatValue(OnnxClassifierFormat.ProbabilitiesOutput, b, null, c));
         g.Graph.Output.Add(FloatValue(OnnxClassifierFormat.LogitsOutput, b, null, c));
         return OnnxModelFile.Create(g.Graph,
-            "Masked Siamese Networks ViT classifier: class probabilities (softmax of the logits of the centred, L2-normalised encoder features).",
+            "Masked Siamese Networks ViT classifier: class probabilities (softmax of the logits of the centred, " +
+            "L2-normalised encoder features).",
             OnnxModelFile.Preprocessing(vit, classifier.Transform, sourceName).Concat(Metadata(classifier)));
     }
 
-    // FeaturePreprocessing.CenterAndNormalize: x − mean(x), divided by its L2 norm clamped at 1e-12 (constant rows stay 0).
+    // FeaturePreprocessing.CenterAndNormalize: x − mean(x), divided by its L2 norm clamped at 1e-12 (constant rows
+    // stay 0).
     private static string CenterAndNormalize(OnnxGraphBuilder g, string x)
     {
         // Opset 17 takes the reduction axes as an attribute (opset 18 moved them to an input).
         string mean = g.Node("ReduceMean", "feature_mean", [x], Ints("axes", 1), Int("keepdims", 1));
         string centred = g.Node("Sub", "features_centred", [x, mean]);
         string squares = g.Node("ReduceSumSquare", "feature_sumsq", [centred], Ints("axes", 1), Int("keepdims", 1));
-        string norm = g.Node("Max", "feature_norm", [g.Node("Sqrt", "feature_l2", [squares]), g.Float("norm_floor", [1e-12f])]);
+        string norm = g.Node("Max", "feature_norm",
+            [g.Node("Sqrt", "feature_l2", [squares]), g.Float("norm_floor", [1e-12f])]);
         return g.Node("Div", "features_normalized", [centred, norm]);
     }
 

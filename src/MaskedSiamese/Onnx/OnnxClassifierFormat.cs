@@ -17,7 +17,8 @@ public static class OnnxClassifierFormat
     /// <summary>Metadata key: the class names as a JSON array of strings, in output order.</summary>
     public const string ClassNamesKey = "class_names";
 
-    /// <summary>Metadata key: the encoder output the head reads (<c>last-block</c>, <c>final-norm</c> or <c>blocks:N</c>).</summary>
+    /// <summary>Metadata key: the encoder output the head reads (<c>last-block</c>, <c>final-norm</c> or
+    /// <c>blocks:N</c>).</summary>
     public const string FeaturesKey = "features";
 
     /// <summary>Metadata key: how the head was fitted (JSON of the classifier's fit report).</summary>

@@ -19,7 +19,8 @@ public static class OnnxEncoderExport
     /// <summary>The target encoder (or, without one, the online encoder) of <paramref name="checkpoint"/> as ONNX,
     /// written to <paramref name="path"/> atomically.</summary>
     /// <returns>The number of bytes written.</returns>
-    /// <exception cref="CheckpointFormatException">The checkpoint's encoder is missing, malformed or too large.</exception>
+    /// <exception cref="CheckpointFormatException">The checkpoint's encoder is missing, malformed or too
+    /// large.</exception>
     public static long Write(MsnCheckpoint checkpoint, string path, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
@@ -30,7 +31,8 @@ public static class OnnxEncoderExport
         return bytes.Length;
     }
 
-    /// <summary>The serialised ONNX model of <paramref name="encoder"/>'s trunk (the projection head is not exported).</summary>
+    /// <summary>The serialised ONNX model of <paramref name="encoder"/>'s trunk (the projection head is not
+    /// exported).</summary>
     public static byte[] ToBytes(VisionTransformer encoder, OnnxExportOptions? options = null) =>
         Build(encoder, options).ToByteArray();
 
@@ -51,7 +53,8 @@ public static class OnnxEncoderExport
         g.Graph.Output.Add(OnnxGraphBuilder.FloatValue(OnnxEncoderFormat.FeaturesOutput, b, null, d));
         g.Graph.Output.Add(OnnxGraphBuilder.FloatValue(OnnxEncoderFormat.FinalNormOutput, b, null, d));
         return OnnxModelFile.Create(g.Graph,
-            "Masked Siamese Networks ViT encoder: [CLS] features after the last block (features) and after the final LayerNorm (features_final_norm).",
+            "Masked Siamese Networks ViT encoder: [CLS] features after the last block (features) and after the final " +
+            "LayerNorm (features_final_norm).",
             OnnxModelFile.Preprocessing(vit, preprocessing, options.SourceName));
     }
 

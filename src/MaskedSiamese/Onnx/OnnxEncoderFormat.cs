@@ -6,20 +6,23 @@ namespace MaskedSiamese.Onnx;
 /// </summary>
 public static class OnnxEncoderFormat
 {
-    /// <summary>The ONNX opset of the default domain the graph uses (17: the first with <c>LayerNormalization</c>).</summary>
+    /// <summary>The ONNX opset of the default domain the graph uses (17: the first with
+    /// <c>LayerNormalization</c>).</summary>
     public const int Opset = 17;
 
     /// <summary>The ONNX IR version written (8: the one that introduced opset 17's release).</summary>
     public const int IrVersion = 8;
 
-    /// <summary>Input: float32 [batch, 3, S, S], RGB, already normalised ((pixel/255 − mean) / std), S = image size.</summary>
+    /// <summary>Input: float32 [batch, 3, S, S], RGB, already normalised ((pixel/255 − mean) / std), S = image
+    /// size.</summary>
     public const string InputName = "images";
 
     /// <summary>Output: float32 [batch, D], the [CLS] token after the last block, before the final LayerNorm (the
     /// features of the official low-shot and linear evaluations).</summary>
     public const string FeaturesOutput = "features";
 
-    /// <summary>Output: float32 [batch, D], the [CLS] token after the final LayerNorm (the input of the projection head).</summary>
+    /// <summary>Output: float32 [batch, D], the [CLS] token after the final LayerNorm (the input of the projection
+    /// head).</summary>
     public const string FinalNormOutput = "features_final_norm";
 
     /// <summary>Name of the symbolic (dynamic) batch dimension of the input and outputs.</summary>

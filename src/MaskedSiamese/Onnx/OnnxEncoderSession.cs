@@ -37,17 +37,19 @@ public sealed class OnnxEncoderSession : IDisposable
         (ImageSize, FeatureDim) = Sizes(_session);
     }
 
-    // The exported layout (OnnxEncoderFormat): a missing name was a KeyNotFoundException, a symbolic size a negative one.
+    // The exported layout (OnnxEncoderFormat): a missing name was a KeyNotFoundException, a symbolic size a negative
+    // one.
     private static (int ImageSize, int FeatureDim) Sizes(InferenceSession session)
     {
-        if (session.InputMetadata.TryGetValue(OnnxEncoderFormat.InputName, out var input) && input.Dimensions is [_, 3, var h, var w]
-            && h == w && w > 0
-            && session.OutputMetadata.TryGetValue(OnnxEncoderFormat.FeaturesOutput, out var output) && output.Dimensions is [_, var d] && d > 0)
+        if (session.InputMetadata.TryGetValue(OnnxEncoderFormat.InputName, out var input)
+            && input.Dimensions is [_, 3, var h, var w] && h == w && w > 0
+            && session.OutputMetadata.TryGetValue(OnnxEncoderFormat.FeaturesOutput, out var output)
+            && output.Dimensions is [_, var d] && d > 0)
             return (w, d);
         session.Dispose();
         throw new CheckpointFormatException(
-            $"the ONNX model is not an exported encoder: it needs an input '{OnnxEncoderFormat.InputName}' [batch, 3, S, S] " +
-            $"and an output '{OnnxEncoderFormat.FeaturesOutput}' [batch, D]");
+            $"the ONNX model is not an exported encoder: it needs an input '{OnnxEncoderFormat.InputName}' [batch, " +
+            $"3, S, S] and an output '{OnnxEncoderFormat.FeaturesOutput}' [batch, D]");
     }
 
     /// <summary>Side of the square input.</summary>
@@ -66,7 +68,8 @@ public sealed class OnnxEncoderSession : IDisposable
         ArgumentNullException.ThrowIfNull(images);
         long[] shape = [batch, 3, ImageSize, ImageSize];
         if (images.LongLength != batch * 3L * ImageSize * ImageSize)
-            throw new ArgumentException($"{images.Length} floats for a batch of {batch} images of {ImageSize} px", nameof(images));
+            throw new ArgumentException($"{images.Length} floats for a batch of {batch} images of {ImageSize} px",
+                nameof(images));
         using var input = OrtValue.CreateTensorValueFromMemory(images, shape);
         using var runOptions = new RunOptions();
         using var results = _session.Run(runOptions, [OnnxEncoderFormat.InputName], [input], [output]);

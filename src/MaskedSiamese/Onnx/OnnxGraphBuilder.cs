@@ -26,7 +26,8 @@ internal sealed class OnnxGraphBuilder
     public string Float(string name, ReadOnlySpan<float> values, params long[] dims)
     {
         long count = dims.Aggregate(1L, (a, d) => a * d);
-        if (count != values.Length) throw new ArgumentException($"{name}: {values.Length} values for shape [{string.Join(", ", dims)}]");
+        if (count != values.Length)
+            throw new ArgumentException($"{name}: {values.Length} values for shape [{string.Join(", ", dims)}]");
         var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
         tensor.Dims.AddRange(dims);
         // ONNX raw_data is little-endian; every platform .NET and TorchSharp run on is too (checked by the caller).
@@ -46,16 +47,19 @@ internal sealed class OnnxGraphBuilder
         return name;
     }
 
-    /// <summary>Adds a node of <paramref name="opType"/> with one output, named after <paramref name="hint"/>.</summary>
+    /// <summary>Adds a node of <paramref name="opType"/> with one output, named after
+    /// <paramref name="hint"/>.</summary>
     public string Node(string opType, string hint, string[] inputs, params AttributeProto[] attributes) =>
         NodeWithOutput(opType, Unique(hint), inputs, attributes);
 
-    /// <summary>Adds a node whose single output has exactly the name <paramref name="output"/> (graph outputs).</summary>
+    /// <summary>Adds a node whose single output has exactly the name <paramref name="output"/> (graph
+    /// outputs).</summary>
     public string NodeWithOutput(string opType, string output, string[] inputs, params AttributeProto[] attributes) =>
         NodeWithOutputs(opType, [output], inputs, attributes)[0];
 
     /// <summary>Adds a node with several outputs (Split), named exactly <paramref name="outputs"/>.</summary>
-    public string[] NodeWithOutputs(string opType, string[] outputs, string[] inputs, params AttributeProto[] attributes)
+    public string[] NodeWithOutputs(string opType, string[] outputs, string[] inputs,
+        params AttributeProto[] attributes)
     {
         var node = new NodeProto { OpType = opType, Name = outputs[0] + "/" + opType };
         node.Input.AddRange(inputs);

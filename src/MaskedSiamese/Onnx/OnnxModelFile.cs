@@ -22,20 +22,25 @@ internal static class OnnxModelFile
     {
         if (g.InitializerBytes > MaxInitializerBytes)
             throw new CheckpointFormatException(
-                $"the encoder's {g.InitializerBytes / (1 << 20)} MiB of weights exceed what one ONNX protobuf file holds (2 GiB)");
+                $"the encoder's {g.InitializerBytes / (1 << 20)} MiB of weights exceed what one ONNX protobuf " +
+                $"file holds (2 GiB)");
     }
 
     /// <summary>Refuses a preprocessing whose crop is not the encoder's input size.</summary>
     public static void CheckPreprocessing(EvalOptions preprocessing, VitOptions vit, string parameter)
     {
         if (preprocessing.CropSize != vit.ImageSize)
-            throw new ArgumentException($"the preprocessing crops {preprocessing.CropSize} pixels, the encoder takes {vit.ImageSize}", parameter);
+            throw new ArgumentException($"the preprocessing crops {preprocessing.CropSize} pixels, the encoder takes " +
+                $"{vit.ImageSize}", parameter);
     }
 
-    /// <summary>The model proto of <paramref name="graph"/> with <paramref name="metadata"/> as its metadata_props.</summary>
-    public static ModelProto Create(GraphProto graph, string docString, IEnumerable<(string Key, string Value)> metadata)
+    /// <summary>The model proto of <paramref name="graph"/> with <paramref name="metadata"/> as its
+    /// metadata_props.</summary>
+    public static ModelProto Create(GraphProto graph, string docString,
+        IEnumerable<(string Key, string Value)> metadata)
     {
-        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("ONNX raw tensor data is little-endian");
+        if (!BitConverter.IsLittleEndian)
+            throw new PlatformNotSupportedException("ONNX raw tensor data is little-endian");
         var model = new ModelProto
         {
             IrVersion = OnnxEncoderFormat.IrVersion,
@@ -54,13 +59,15 @@ internal static class OnnxModelFile
     /// <summary>The metadata every export carries: input size, preprocessing, architecture and source.</summary>
     public static IEnumerable<(string, string)> Preprocessing(VitOptions vit, EvalOptions p, string? source)
     {
-        static string List(IReadOnlyList<float> v) => string.Join(",", v.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));
+        static string List(IReadOnlyList<float> v) =>
+            string.Join(",", v.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));
         yield return (OnnxEncoderFormat.ImageSizeKey, vit.ImageSize.ToString(CultureInfo.InvariantCulture));
         yield return (OnnxEncoderFormat.ResizeToKey, p.ResizeTo.ToString(CultureInfo.InvariantCulture));
         yield return (OnnxEncoderFormat.MeanKey, List(p.Mean));
         yield return (OnnxEncoderFormat.StdKey, List(p.Std));
         yield return (OnnxEncoderFormat.InputLayoutKey,
-            "NCHW float32, RGB; pixel/255, shorter side resized to resize_to, centre crop image_size, then (x - mean) / std per channel");
+            "NCHW float32, RGB; pixel/255, shorter side resized to resize_to, centre crop image_size, then (x - " +
+            "mean) / std per channel");
         yield return (OnnxEncoderFormat.ArchitectureKey, new EncoderArchitecture(vit, null, null).ToJson());
         if (source is not null) yield return (OnnxEncoderFormat.SourceKey, source);
     }

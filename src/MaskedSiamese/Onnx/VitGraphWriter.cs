@@ -28,16 +28,17 @@ internal sealed class VitGraphWriter
     /// <summary>Adds the trunk of <paramref name="model"/> to <paramref name="g"/>, reading from the graph input
     /// <see cref="OnnxEncoderFormat.InputName"/> and writing the values <see cref="OnnxEncoderFormat.FeaturesOutput"/>
     /// and <see cref="OnnxEncoderFormat.FinalNormOutput"/>. Returns the [CLS] values [B, D] of the last
-    /// <paramref name="clsBlocks"/> blocks in block order (the last one is <see cref="OnnxEncoderFormat.FeaturesOutput"/>),
-    /// as <see cref="VisionTransformer.ForwardBlocks"/> concatenates them.</summary>
+    /// <paramref name="clsBlocks"/> blocks in block order (the last one is
+    /// <see cref="OnnxEncoderFormat.FeaturesOutput"/>), as <see cref="VisionTransformer.ForwardBlocks"/> concatenates
+    /// them.</summary>
     public static IReadOnlyList<string> Write(OnnxGraphBuilder g, VisionTransformer model, int clsBlocks = 1)
     {
         int depth = model.Options.Depth;
         ArgumentOutOfRangeException.ThrowIfLessThan(clsBlocks, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(clsBlocks, depth);
         using var scope = NewDisposeScope();
-        var weights = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().to(float32).contiguous(),
-            StringComparer.Ordinal);
+        var weights = model.state_dict().ToDictionary(kv => kv.Key,
+            kv => kv.Value.detach().cpu().to(float32).contiguous(), StringComparer.Ordinal);
         var writer = new VitGraphWriter(g, weights, model.Options);
         string h = writer.Tokens(OnnxEncoderFormat.InputName);
         var cls = new List<string>();
@@ -87,30 +88,38 @@ internal sealed class VitGraphWriter
     {
         int d = _vit.EmbedDim, heads = _vit.NumHeads, hd = d / heads;
         string qkv = Linear(x, prefix + "qkv.");
-        // The fused qkv rows are [q; k; v], head-major within each (deit.py): split the last axis into three D-wide parts.
+        // The fused qkv rows are [q; k; v], head-major within each (deit.py): split the last axis into three D-wide
+        // parts.
         var qkvParts = _g.NodeWithOutputs("Split", [prefix + "q", prefix + "k", prefix + "v"],
             [qkv, _g.Int64(prefix + "qkv_sizes", [d, d, d], 3)], Int("axis", -1));
         string headShape = _g.Int64(prefix + "shape_heads", [0, 0, heads, hd], 4);
         // [B, T, D] → [B, H, T, hd] for q and v; k goes straight to [B, H, hd, T], the right operand of q kᵀ.
-        string q = _g.Node("Transpose", prefix + "q_heads", [_g.Node("Reshape", prefix + "q_split", [qkvParts[0], headShape])], Ints("perm", 0, 2, 1, 3));
-        string kT = _g.Node("Transpose", prefix + "k_heads_t", [_g.Node("Reshape", prefix + "k_split", [qkvParts[1], headShape])], Ints("perm", 0, 2, 3, 1));
-        string v = _g.Node("Transpose", prefix + "v_heads", [_g.Node("Reshape", prefix + "v_split", [qkvParts[2], headShape])], Ints("perm", 0, 2, 1, 3));
+        string q = _g.Node("Transpose", prefix + "q_heads",
+            [_g.Node("Reshape", prefix + "q_split", [qkvParts[0], headShape])], Ints("perm", 0, 2, 1, 3));
+        string kT = _g.Node("Transpose", prefix + "k_heads_t",
+            [_g.Node("Reshape", prefix + "k_split", [qkvParts[1], headShape])], Ints("perm", 0, 2, 3, 1));
+        string v = _g.Node("Transpose", prefix + "v_heads",
+            [_g.Node("Reshape", prefix + "v_split", [qkvParts[2], headShape])], Ints("perm", 0, 2, 1, 3));
         string scale = _g.Float(prefix + "scale", [(float)(1.0 / Math.Sqrt(hd))]);
         string scores = _g.Node("Mul", prefix + "scores", [_g.Node("MatMul", prefix + "qk", [q, kT]), scale]);
         string weights = _g.Node("Softmax", prefix + "weights", [scores], Int("axis", -1));
-        string o = _g.Node("Transpose", prefix + "o_tokens", [_g.Node("MatMul", prefix + "o", [weights, v])], Ints("perm", 0, 2, 1, 3));
+        string o = _g.Node("Transpose", prefix + "o_tokens", [_g.Node("MatMul", prefix + "o", [weights, v])],
+            Ints("perm", 0, 2, 1, 3));
         string merged = _g.Node("Reshape", prefix + "o_merged", [o, _g.Int64(prefix + "shape_merge", [0, 0, d], 3)]);
         return Linear(merged, prefix + "proj.");
     }
 
-    // fc1 → GELU(x) = x · ½ (1 + erf(x / √2)) (the exact form of torch's default gelu) → fc2. Spelled in the order
-    // torch.onnx writes it, Div → Erf → Add → Mul(x) → Mul(½), the pattern ONNX Runtime fuses into one Gelu kernel.
+    // fc1 → GELU(x) = x · ½ (1 + erf(x / √2)) (the exact form of torch's default gelu) → fc2. Spelled in the
+    // order torch.onnx writes it, Div → Erf → Add → Mul(x) → Mul(½), the pattern ONNX Runtime fuses into one
+    // Gelu kernel.
     private string Mlp(string x, string prefix)
     {
         string h = Linear(x, prefix + "fc1.");
-        string erf = _g.Node("Erf", prefix + "erf", [_g.Node("Div", prefix + "scaled", [h, Constant(prefix + "sqrt2", (float)Math.Sqrt(2.0))])]);
+        string erf = _g.Node("Erf", prefix + "erf",
+            [_g.Node("Div", prefix + "scaled", [h, Constant(prefix + "sqrt2", (float)Math.Sqrt(2.0))])]);
         string onePlus = _g.Node("Add", prefix + "one_plus", [erf, Constant(prefix + "one", 1f)]);
-        string gelu = _g.Node("Mul", prefix + "gelu", [_g.Node("Mul", prefix + "x_gate", [h, onePlus]), Constant(prefix + "half", 0.5f)]);
+        string gelu = _g.Node("Mul", prefix + "gelu",
+            [_g.Node("Mul", prefix + "x_gate", [h, onePlus]), Constant(prefix + "half", 0.5f)]);
         return Linear(gelu, prefix + "fc2.");
     }
 

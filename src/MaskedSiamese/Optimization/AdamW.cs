@@ -30,7 +30,8 @@ public sealed class AdamW : IDisposable
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var g in groups)
             foreach (var (name, _) in g.Parameters)
-                if (!seen.Add(name)) throw new ArgumentException($"parameter '{name}' is in two groups", nameof(groups));
+                if (!seen.Add(name))
+                    throw new ArgumentException($"parameter '{name}' is in two groups", nameof(groups));
     }
 
     /// <summary>The parameter groups, in order.</summary>
@@ -71,7 +72,8 @@ public sealed class AdamW : IDisposable
                 if (!_state.TryGetValue(name, out var s))
                 {
                     // State outlives the caller's dispose scope.
-                    s = new MomentState(torch.zeros_like(p).DetachFromDisposeScope(), torch.zeros_like(p).DetachFromDisposeScope(), 0);
+                    s = new MomentState(torch.zeros_like(p).DetachFromDisposeScope(),
+                        torch.zeros_like(p).DetachFromDisposeScope(), 0);
                     _state[name] = s;
                 }
                 s.Step++;
@@ -124,7 +126,8 @@ public sealed class AdamW : IDisposable
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var parameters = Groups.SelectMany(g => g.Parameters).ToDictionary(x => x.Name, x => x.Parameter, StringComparer.Ordinal);
+        var parameters = Groups.SelectMany(g => g.Parameters)
+            .ToDictionary(x => x.Name, x => x.Parameter, StringComparer.Ordinal);
         foreach (var key in state.Keys)
         {
             int dot = key.LastIndexOf('.');
@@ -141,8 +144,11 @@ public sealed class AdamW : IDisposable
                 ? vv
                 : throw new ArgumentException($"optimizer state for '{name}' lacks exp_avg_sq", nameof(state));
             if (!m.shape.SequenceEqual(p.shape) || !v.shape.SequenceEqual(p.shape))
-                throw new ArgumentException($"optimizer state for '{name}' has shape [{string.Join(",", m.shape)}], the parameter [{string.Join(",", p.shape)}]", nameof(state));
-            long step = state.TryGetValue(name + ".step", out var st) ? (long)Math.Round(st.to_type(ScalarType.Float64).item<double>()) : 0;
+                throw new ArgumentException($"optimizer state for '{name}' has shape [{string.Join(",", m.shape)}], " +
+                    $"the parameter [{string.Join(",", p.shape)}]", nameof(state));
+            long step = state.TryGetValue(name + ".step", out var st)
+                ? (long)Math.Round(st.to_type(ScalarType.Float64).item<double>())
+                : 0;
             _state[name] = new MomentState(m.to(p.dtype, p.device).clone().DetachFromDisposeScope(),
                 v.to(p.dtype, p.device).clone().DetachFromDisposeScope(), step);
         }

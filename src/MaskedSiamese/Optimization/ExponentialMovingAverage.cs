@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 
 namespace MaskedSiamese.Optimization;
 
-/// <summary>The target-encoder update of the official code: θ̄ ← m·θ̄ + (1 − m)·θ over every parameter (not the
-/// buffers: the target's BatchNorm keeps its own running statistics).</summary>
+/// <summary>The target-encoder update of the official code: θ̄ ← m·θ̄ + (1 − m)·θ over every parameter (not
+/// the buffers: the target's BatchNorm keeps its own running statistics).</summary>
 public static class ExponentialMovingAverage
 {
     /// <summary>Moves each parameter of <paramref name="target"/> towards the same-named one of

@@ -8,8 +8,9 @@ namespace MaskedSiamese.Optimization;
 public static class GradientClipping
 {
     /// <summary>
-    /// Scales the gradients of <paramref name="parameters"/> by min(1, maxNorm / (‖g‖ + 1e-6)), where ‖g‖ is the
-    /// 2-norm of all gradients together, and returns ‖g‖ before clipping. <paramref name="maxNorm"/> ≤ 0 only measures.
+    /// Scales the gradients of <paramref name="parameters"/> by min(1, maxNorm / (‖g‖ + 1e-6)), where ‖g‖ is
+    /// the 2-norm of all gradients together, and returns ‖g‖ before clipping. <paramref name="maxNorm"/> ≤ 0 only
+    /// measures.
     /// </summary>
     public static double ClipByGlobalNorm(IEnumerable<Parameter> parameters, double maxNorm)
     {

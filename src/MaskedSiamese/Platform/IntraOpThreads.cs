@@ -16,7 +16,8 @@ public sealed class IntraOpThreads : IDisposable
 
     private IntraOpThreads(int before) => _before = before;
 
-    /// <summary>Sets the count to <paramref name="threads"/> (0 leaves it as it is) until the result is disposed.</summary>
+    /// <summary>Sets the count to <paramref name="threads"/> (0 leaves it as it is) until the result is
+    /// disposed.</summary>
     public static IntraOpThreads Use(int threads)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(threads);

@@ -1,6 +1,7 @@
 namespace MaskedSiamese.Randomness;
 
-/// <summary>The one Fisher–Yates shuffle of the library (low-shot splits, λ folds, the loader's epoch order).</summary>
+/// <summary>The one Fisher–Yates shuffle of the library (low-shot splits, λ folds, the loader's epoch
+/// order).</summary>
 internal static class FisherYates
 {
     /// <summary>Shuffles in place from the last element down (Durstenfeld's order), j uniform in [0, i].</summary>

@@ -52,7 +52,8 @@ public static class KMeans
         return Lloyd(x, squares, k, seed, maxIterations).Centres;
     }
 
-    private static (Tensor Centres, Tensor Assignment) Lloyd(Tensor x, Tensor squares, int k, long seed, int maxIterations)
+    private static (Tensor Centres, Tensor Assignment) Lloyd(Tensor x, Tensor squares, int k, long seed,
+        int maxIterations)
     {
         var centres = Seed(x, squares, k, seed);
         var assignment = Assign(x, squares, centres);

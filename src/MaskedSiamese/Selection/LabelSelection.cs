@@ -17,8 +17,8 @@ public static class LabelSelection
     /// <param name="budget">How many to choose; at most the number of unlabelled rows.</param>
     /// <param name="options">Strategy, seed, typicality settings.</param>
     /// <param name="labelled">Rows already labelled (none: cold start).</param>
-    /// <param name="classes">Every row's class (−1 where unknown): <see cref="SelectionStrategy.ClassBalanced"/> reads
-    /// every row's, <see cref="SelectionStrategy.Margin"/> those of the labelled rows; the others none.</param>
+    /// <param name="classes">Every row's class (−1 where unknown): <see cref="SelectionStrategy.ClassBalanced"/>
+    /// reads every row's, <see cref="SelectionStrategy.Margin"/> those of the labelled rows; the others none.</param>
     public static IReadOnlyList<SelectedImage> Choose(Tensor features, int budget, SelectionOptions? options = null,
         IReadOnlyCollection<int>? labelled = null, IReadOnlyList<int>? classes = null)
     {
@@ -27,18 +27,22 @@ public static class LabelSelection
         options.Validate();
         int n = (int)features.shape[0];
         var taken = new HashSet<int>(labelled ?? []);
-        if (taken.Any(r => r < 0 || r >= n)) throw new ArgumentException($"a labelled row lies outside the {n} images", nameof(labelled));
+        if (taken.Any(r => r < 0 || r >= n))
+            throw new ArgumentException($"a labelled row lies outside the {n} images", nameof(labelled));
         int free = n - taken.Count;
         if (budget < 1 || budget > free)
-            throw new ArgumentOutOfRangeException(nameof(budget), budget, $"the budget must be between 1 and the {free} unlabelled images");
+            throw new ArgumentOutOfRangeException(nameof(budget), budget,
+                $"the budget must be between 1 and the {free} unlabelled images");
         return options.Strategy switch
         {
             SelectionStrategy.Uniform => Uniform(n, budget, taken, options.Seed),
             SelectionStrategy.ClassBalanced => Balanced(n, budget, taken, classes
-                ?? throw new ArgumentException("class-balanced selection needs every image's class", nameof(classes)), options.Seed),
+                ?? throw new ArgumentException("class-balanced selection needs every image's class",
+                    nameof(classes)), options.Seed),
             SelectionStrategy.InRounds => InRounds(features, budget, taken, options),
             SelectionStrategy.Margin => ByMargin(features, budget, taken, classes
-                ?? throw new ArgumentException("margin selection needs the classes of the labelled images", nameof(classes)), options),
+                ?? throw new ArgumentException("margin selection needs the classes of the labelled images",
+                    nameof(classes)), options),
             _ => Typical(features, budget, taken, options),
         };
     }
@@ -46,10 +50,12 @@ public static class LabelSelection
     /// <summary>The size of the next round of <see cref="SelectionStrategy.InRounds"/> (and of the label page's
     /// suggestions) when <paramref name="known"/> images are labelled or already chosen: as many again, between 10
     /// and 50. Rounds that double keep every prefix close to a cold start of its size (k-means with about as many
-    /// clusters as labels), which a fixed round of 20 did not: its first 10 scored 4 points below a cold start of 10.</summary>
+    /// clusters as labels), which a fixed round of 20 did not: its first 10 scored 4 points below a cold start of
+    /// 10.</summary>
     public static int RoundSize(int known) => Math.Clamp(known, 10, 50);
 
-    private static List<SelectedImage> InRounds(Tensor features, int budget, HashSet<int> taken, SelectionOptions options)
+    private static List<SelectedImage> InRounds(Tensor features, int budget, HashSet<int> taken,
+        SelectionOptions options)
     {
         var chosen = new List<SelectedImage>();
         var known = new HashSet<int>(taken);
@@ -74,7 +80,8 @@ public static class LabelSelection
     }
 
     // budget / C per class, the remainder to classes in a random order; rows at random within each class.
-    private static List<SelectedImage> Balanced(int n, int budget, HashSet<int> taken, IReadOnlyList<int> classes, long seed)
+    private static List<SelectedImage> Balanced(int n, int budget, HashSet<int> taken, IReadOnlyList<int> classes,
+        long seed)
     {
         if (classes.Count != n) throw new ArgumentException($"{classes.Count} classes for {n} images", nameof(classes));
         var byClass = Enumerable.Range(0, n).Where(r => !taken.Contains(r)).GroupBy(r => classes[r])
@@ -90,7 +97,8 @@ public static class LabelSelection
     /// <summary>Clusters smaller than this are outliers, not modes of the data (TypiClust's minimum).</summary>
     public const int MinClusterSize = 5;
 
-    private static List<SelectedImage> Typical(Tensor features, int budget, HashSet<int> taken, SelectionOptions options)
+    private static List<SelectedImage> Typical(Tensor features, int budget, HashSet<int> taken,
+        SelectionOptions options)
     {
         using var generator = new Generator((ulong)options.Seed);
         return Clustered(features, budget, taken, options, members =>
@@ -102,8 +110,8 @@ public static class LabelSelection
 
     // Cluster-margin: the clusters are visited as by typicality; each gives the image its classifier is least sure
     // of (smallest gap between the two most likely classes), scored 1 − margin.
-    private static List<SelectedImage> ByMargin(Tensor features, int budget, HashSet<int> taken, IReadOnlyList<int> classes,
-        SelectionOptions options)
+    private static List<SelectedImage> ByMargin(Tensor features, int budget, HashSet<int> taken,
+        IReadOnlyList<int> classes, SelectionOptions options)
     {
         var labelled = taken.Where(r => classes[r] >= 0).Order().ToArray();
         var present = labelled.Select(r => classes[r]).Distinct().Order().ToArray();
@@ -123,8 +131,8 @@ public static class LabelSelection
     // k-means into (labelled + budget) clusters; the cluster with the fewest labelled (and chosen) images, the
     // largest first, gives its best-scored image not yet labelled; fewer clusters than the budget are visited again
     // in the same order.
-    private static List<SelectedImage> Clustered(Tensor features, int budget, HashSet<int> taken, SelectionOptions options,
-        Func<List<int>, double[]> score)
+    private static List<SelectedImage> Clustered(Tensor features, int budget, HashSet<int> taken,
+        SelectionOptions options, Func<List<int>, double[]> score)
     {
         int n = (int)features.shape[0];
         int k = Math.Min(n, taken.Count + budget);

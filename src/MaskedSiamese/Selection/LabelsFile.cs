@@ -23,14 +23,17 @@ public static class LabelsFile
         foreach (string line in File.ReadLines(path))
         {
             number++;
-            if (line.Length == 0 || (number == 1 && line.Trim().Equals("path,label", StringComparison.OrdinalIgnoreCase))) continue;
+            if (line.Length == 0
+                || (number == 1 && line.Trim().Equals("path,label", StringComparison.OrdinalIgnoreCase))) continue;
             int comma = line.LastIndexOf(',');
             string where = string.Create(CultureInfo.InvariantCulture, $"{path}:{number}");
             if (comma <= 0 || comma == line.Length - 1)
                 throw new InvalidDataException($"{where}: expected 'path,label', got '{Shorten(line)}'");
             string image = line[..comma].Trim(), label = line[(comma + 1)..].Trim();
-            string full = FullPath(image, dataFolder) ?? throw new InvalidDataException($"{where}: '{Shorten(image)}' is not a path");
-            int row = rowOf(full) ?? throw new InvalidDataException($"{where}: '{Shorten(image)}' is not an image of {dataFolder}");
+            string full = FullPath(image, dataFolder)
+                ?? throw new InvalidDataException($"{where}: '{Shorten(image)}' is not a path");
+            int row = rowOf(full) ?? throw new InvalidDataException($"{where}: '{Shorten(image)}' is not an " +
+                $"image of {dataFolder}");
             if (!seen.Add(row)) throw new InvalidDataException($"{where}: '{Shorten(image)}' is labelled twice");
             result.Add((row, label));
         }

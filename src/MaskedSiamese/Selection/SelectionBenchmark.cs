@@ -11,7 +11,8 @@ namespace MaskedSiamese.Selection;
 /// <param name="Seconds">Wall time of the choice (features already in memory).</param>
 /// <param name="PeakGrowthBytes">Peak resident memory during the choice above the resident size before it (−1 where
 /// the kernel cannot reset the peak).</param>
-public sealed record SelectionBenchmarkResult(int Images, int Dimension, int Budget, double Seconds, long PeakGrowthBytes);
+public sealed record SelectionBenchmarkResult(int Images, int Dimension, int Budget, double Seconds,
+    long PeakGrowthBytes);
 
 /// <summary>Times typicality selection on synthetic features: a mixture of 64 Gaussian blobs, centred and
 /// L2-normalised as <c>msn fit</c> reads features.</summary>

@@ -17,8 +17,8 @@ public static class SelectionEvaluation
     /// <param name="sets">Aligned feature sets with labelled train and test tables.</param>
     /// <param name="options">Budgets, strategies, seeds, pool, λ.</param>
     /// <param name="log">Receives a line per feature set and seed.</param>
-    public static IReadOnlyList<SelectionScore> Run(IReadOnlyList<FeatureSet> sets, SelectionEvaluationOptions? options = null,
-        Action<string>? log = null)
+    public static IReadOnlyList<SelectionScore> Run(IReadOnlyList<FeatureSet> sets,
+        SelectionEvaluationOptions? options = null, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(sets);
         options ??= new SelectionEvaluationOptions();
@@ -29,7 +29,9 @@ public static class SelectionEvaluation
             var trainLabels = set.Train.Labels;
             int classes = Math.Max(trainLabels.Max(), set.Test.Labels.Max()) + 1;
             int poolSize = Math.Min(options.PoolSize, set.Train.Count);
-            var budgets = options.FitBudgetsToPool ? options.Budgets.Where(b => b <= poolSize).ToList() : options.Budgets;
+            var budgets = options.FitBudgetsToPool
+                ? options.Budgets.Where(b => b <= poolSize).ToList()
+                : options.Budgets;
             if (budgets.Count > 0 && budgets.Max() > poolSize)
                 throw new ArgumentException($"--budgets {budgets.Max()}: more than the pool of {poolSize} images");
             using var scope = NewDisposeScope();
@@ -48,7 +50,9 @@ public static class SelectionEvaluation
                         var chosen = Choose(poolFeatures, budget, strategy, poolLabels, seed);
                         double accuracy = Score(train, test, chosen.Select(r => pool[r]).ToArray(), trainLabels,
                             set.Test.Labels, classes, options.Lambda);
-                        (accuracies.TryGetValue((strategy, budget), out var list) ? list : accuracies[(strategy, budget)] = [])
+                        (accuracies.TryGetValue((strategy, budget), out var list)
+                            ? list
+                            : accuracies[(strategy, budget)] = [])
                             .Add(accuracy);
                     }
                 log?.Invoke($"selection: {set.Name} seed {seed} done");
@@ -65,8 +69,9 @@ public static class SelectionEvaluation
     /// data of <paramref name="extraction"/> (through the feature cache, as <c>msn eval lowshot</c>) and scores the
     /// strategies on both.
     /// </summary>
-    public static IReadOnlyList<SelectionScore> RunOnCheckpoint(string checkpointPath, LowShotEvaluationOptions extraction,
-        SelectionEvaluationOptions? options = null, Action<string>? log = null, CancellationToken cancellation = default)
+    public static IReadOnlyList<SelectionScore> RunOnCheckpoint(string checkpointPath,
+        LowShotEvaluationOptions extraction, SelectionEvaluationOptions? options = null, Action<string>? log = null,
+        CancellationToken cancellation = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpointPath);
         ArgumentNullException.ThrowIfNull(extraction);
@@ -74,12 +79,13 @@ public static class SelectionEvaluation
         var data = EvaluationData.Open(extraction.Data, log is null ? null : new LineLogWriter(log));
         using var checkpoint = MsnCheckpoint.LoadAny(checkpointPath, extraction.NumHeads);
         var eval = extraction.ResolveTransform(checkpoint).Options;
-        var sets = LowShotEvaluation.ExtractAll(checkpoint, FeatureCache.HashFile(checkpointPath), data, eval, extraction,
-            extraction.Baselines, randomEncoder: false, log, cancellation);
+        var sets = LowShotEvaluation.ExtractAll(checkpoint, FeatureCache.HashFile(checkpointPath), data, eval,
+            extraction, extraction.Baselines, randomEncoder: false, log, cancellation);
         try
         {
             if (sets[0].Train.Labels.Any(l => l < 0) || sets[0].Test.Labels.Any(l => l < 0))
-                throw new InvalidDataException($"{extraction.Data}: the selection evaluation needs labelled train and test images (class subfolders)");
+                throw new InvalidDataException($"{extraction.Data}: the selection evaluation needs labelled train " +
+                    $"and test images (class subfolders)");
             return Run(sets, options, log);
         }
         finally
@@ -92,14 +98,20 @@ public static class SelectionEvaluation
     private static List<int> Choose(Tensor pool, int budget, SelectionStrategy strategy, int[] poolLabels, int seed)
     {
         if (strategy != SelectionStrategy.Margin)
-            return [.. LabelSelection.Choose(pool, budget, new SelectionOptions { Strategy = strategy, Seed = seed }, classes: poolLabels)
+            return [.. LabelSelection.Choose(pool, budget, new SelectionOptions { Strategy = strategy, Seed = seed },
+                classes: poolLabels)
                 .Select(c => c.Row)];
         var chosen = new List<int>();
         while (chosen.Count < budget)
         {
-            var round = new SelectionOptions { Strategy = chosen.Count == 0 ? SelectionStrategy.Typicality : strategy, Seed = seed };
-            var picks = LabelSelection.Choose(pool, Math.Min(LabelSelection.RoundSize(chosen.Count), (int)pool.shape[0] - chosen.Count), round,
-                chosen, poolLabels);
+            var round = new SelectionOptions
+            {
+                Strategy = chosen.Count == 0 ? SelectionStrategy.Typicality : strategy,
+                Seed = seed,
+            };
+            var picks = LabelSelection.Choose(pool,
+                Math.Min(LabelSelection.RoundSize(chosen.Count), (int)pool.shape[0] - chosen.Count), round, chosen,
+                poolLabels);
             chosen.AddRange(picks.Take(budget - chosen.Count).Select(p => p.Row));
         }
         return chosen;
@@ -118,8 +130,8 @@ public static class SelectionEvaluation
     {
         using var scope = NewDisposeScope();
         using var index = tensor(rows.Select(r => (long)r).ToArray());
-        var regression = MultinomialLogisticRegression.Fit(train.index_select(0, index), rows.Select(r => trainLabels[r]).ToArray(),
-            classes, new LogisticRegressionOptions { Lambda = lambda });
+        var regression = MultinomialLogisticRegression.Fit(train.index_select(0, index),
+            rows.Select(r => trainLabels[r]).ToArray(), classes, new LogisticRegressionOptions { Lambda = lambda });
         return 100 * regression.Accuracy(test, testLabels);
     }
 }

@@ -28,7 +28,8 @@ public sealed record SelectionEvaluationOptions
     /// <summary>Refuses impossible values, naming the option.</summary>
     public void Validate()
     {
-        if (Budgets.Count == 0 || Budgets.Any(b => b < 1)) throw new ArgumentException("--budgets: each budget must be ≥ 1");
+        if (Budgets.Count == 0 || Budgets.Any(b => b < 1))
+            throw new ArgumentException("--budgets: each budget must be ≥ 1");
         if (Strategies.Count == 0) throw new ArgumentException("--strategies: name at least one");
         if (Seeds < 1) throw new ArgumentException($"--seeds {Seeds}: must be ≥ 1");
         if (PoolSize < 2) throw new ArgumentException($"--pool {PoolSize}: must be ≥ 2");

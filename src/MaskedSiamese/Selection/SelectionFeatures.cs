@@ -25,18 +25,22 @@ public static class SelectionFeatures
     /// <param name="cancellation">Stops between batches.</param>
     /// <returns>The features and the path of each source item.</returns>
     public static (FeatureTable Table, Func<int, string> PathOf) Extract(string location, string? checkpointPath,
-        FeatureChoice choice, int? numHeads = null, FeatureCache? cache = null, IProgress<(int Done, int Total)>? progress = null,
-        TextWriter? log = null, CancellationToken cancellation = default)
+        FeatureChoice choice, int? numHeads = null, FeatureCache? cache = null,
+        IProgress<(int Done, int Total)>? progress = null, TextWriter? log = null,
+        CancellationToken cancellation = default)
     {
         var (source, pathOf) = EmbeddingFiles.Open(location, "train", log);
         string identity = EvaluationData.TrainIdentityOf(location, source);
         var options = new FeatureExtractorOptions { Progress = progress, Choice = choice };
-        FeatureTable Cached(string[] key, Func<FeatureTable> compute) => cache is null ? compute() : cache.GetOrCreate([.. key, identity], compute);
+        FeatureTable Cached(string[] key, Func<FeatureTable> compute) =>
+            cache is null ? compute() : cache.GetOrCreate([.. key, identity], compute);
         if (checkpointPath is null)
-            return (Cached(["pixels raw"], () => FeatureExtractor.ExtractPixels(source, null, options, cancellation)), pathOf);
+            return (Cached(["pixels raw"], () => FeatureExtractor.ExtractPixels(source, null, options, cancellation)),
+                pathOf);
         using var checkpoint = MsnCheckpoint.LoadAny(checkpointPath, numHeads);
         var eval = CheckpointEvalTransform.Resolve(checkpoint, EvalNormalization.Auto).Options;
-        var table = Cached(["checkpoint sha256 " + FeatureCache.HashFile(checkpointPath), FeatureCache.Describe(eval), "features " + choice], () =>
+        var table = Cached(["checkpoint sha256 " + FeatureCache.HashFile(checkpointPath), FeatureCache.Describe(eval),
+            "features " + choice], () =>
         {
             using var encoder = checkpoint.CreateTargetEncoder();
             return FeatureExtractor.Extract(encoder, source, eval, options, cancellation);

@@ -6,7 +6,8 @@ public sealed record SelectionOptions
     /// <summary>The strategy.</summary>
     public SelectionStrategy Strategy { get; init; } = SelectionStrategy.Typicality;
 
-    /// <summary>Seeds k-means++ and every random draw: the same seed, features and labels give the same choice.</summary>
+    /// <summary>Seeds k-means++ and every random draw: the same seed, features and labels give the same
+    /// choice.</summary>
     public long Seed { get; init; }
 
     /// <summary>Neighbours whose mean distance defines typicality (TypiClust's 20).</summary>
@@ -20,6 +21,7 @@ public sealed record SelectionOptions
     public void Validate()
     {
         if (Neighbours < 1) throw new ArgumentException($"selection neighbours {Neighbours}: must be ≥ 1");
-        if (ReferenceSample < 2) throw new ArgumentException($"selection reference sample {ReferenceSample}: must be ≥ 2");
+        if (ReferenceSample < 2)
+            throw new ArgumentException($"selection reference sample {ReferenceSample}: must be ≥ 2");
     }
 }

@@ -5,7 +5,8 @@ namespace MaskedSiamese.Selection;
 /// <param name="Strategy">The strategy.</param>
 /// <param name="Budget">Images labelled.</param>
 /// <param name="Accuracies">Top-1 % on the test images, per seed.</param>
-public sealed record SelectionScore(string Features, SelectionStrategy Strategy, int Budget, IReadOnlyList<double> Accuracies)
+public sealed record SelectionScore(string Features, SelectionStrategy Strategy, int Budget,
+    IReadOnlyList<double> Accuracies)
 {
     /// <summary>Mean over the seeds.</summary>
     public double Mean => Accuracies.Average();

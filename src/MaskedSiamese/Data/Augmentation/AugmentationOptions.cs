@@ -6,7 +6,8 @@ namespace MaskedSiamese.Data.Augmentation;
 /// </summary>
 public sealed record AugmentationOptions
 {
-    /// <summary>The official setting: 224-pixel views, scale (0.3, 1); 10 focal views of 96 pixels, scale (0.05, 0.3).</summary>
+    /// <summary>The official setting: 224-pixel views, scale (0.3, 1); 10 focal views of 96 pixels, scale (0.05,
+    /// 0.3).</summary>
     public static AugmentationOptions Official { get; } = new();
 
     /// <summary>

@@ -59,7 +59,8 @@ public static class ColorJitter
         for (int c = 0; c < 3; c++)
         {
             var plane = image.Plane(c);
-            for (int p = 0; p < plane.Length; p++) plane[p] = Math.Clamp(factor * plane[p] + (1 - factor) * luma[p], 0f, 1f);
+            for (int p = 0; p < plane.Length; p++)
+                plane[p] = Math.Clamp(factor * plane[p] + (1 - factor) * luma[p], 0f, 1f);
         }
     }
 

@@ -43,7 +43,8 @@ public sealed class FloatImage
     /// <summary>Channel <paramref name="c"/> (0 = R, 1 = G, 2 = B).</summary>
     public Span<float> Plane(int c) => Data.AsSpan(c * PlaneSize, PlaneSize);
 
-    /// <summary>The value at channel <paramref name="c"/>, row <paramref name="y"/>, column <paramref name="x"/>.</summary>
+    /// <summary>The value at channel <paramref name="c"/>, row <paramref name="y"/>, column
+    /// <paramref name="x"/>.</summary>
     public float this[int c, int y, int x]
     {
         get => Data[(c * Height + y) * Width + x];

@@ -14,7 +14,8 @@ public static class GaussianBlur
         int radius = Math.Max(1, (int)Math.Ceiling(3 * sigma));
         var kernel = new float[2 * radius + 1];
         double sum = 0;
-        for (int k = -radius; k <= radius; k++) sum += kernel[k + radius] = (float)Math.Exp(-0.5 * k * k / (sigma * sigma));
+        for (int k = -radius; k <= radius; k++)
+            sum += kernel[k + radius] = (float)Math.Exp(-0.5 * k * k / (sigma * sigma));
         for (int k = 0; k < kernel.Length; k++) kernel[k] = (float)(kernel[k] / sum);
 
         int w = image.Width, h = image.Height;

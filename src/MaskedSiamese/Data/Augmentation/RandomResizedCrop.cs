@@ -9,7 +9,8 @@ public static class RandomResizedCrop
     /// <summary>The number of tries before the centre-crop fallback, as in torchvision.</summary>
     public const int Attempts = 10;
 
-    /// <summary>Draws a crop box for a <paramref name="width"/>×<paramref name="height"/> image (torchvision's <c>get_params</c>).</summary>
+    /// <summary>Draws a crop box for a <paramref name="width"/>×<paramref name="height"/> image (torchvision's
+    /// <c>get_params</c>).</summary>
     public static CropBox Sample(int width, int height, (double Min, double Max) scale, (double Min, double Max) ratio,
         SeededRandom random)
     {
@@ -46,7 +47,8 @@ public static class RandomResizedCrop
         return new CropBox((height - ch) / 2, (width - cw) / 2, ch, cw);
     }
 
-    /// <summary>Resamples <paramref name="box"/> of <paramref name="image"/> to a <paramref name="size"/>² square.</summary>
+    /// <summary>Resamples <paramref name="box"/> of <paramref name="image"/> to a <paramref name="size"/>²
+    /// square.</summary>
     public static FloatImage Apply(FloatImage image, CropBox box, int size, bool antialias = true)
     {
         ArgumentNullException.ThrowIfNull(image);

@@ -7,7 +7,8 @@ namespace MaskedSiamese.Data.Augmentation;
 /// </summary>
 internal static class Resampler
 {
-    /// <summary>Resamples the <paramref name="box"/> of <paramref name="source"/> to <paramref name="width"/>×<paramref name="height"/>.</summary>
+    /// <summary>Resamples the <paramref name="box"/> of <paramref name="source"/> to
+    /// <paramref name="width"/>×<paramref name="height"/>.</summary>
     public static FloatImage Resize(FloatImage source, CropBox box, int width, int height, bool antialias)
     {
         var horizontal = Weights.For(box.Width, width, antialias);
@@ -73,7 +74,8 @@ internal static class Resampler
             return new Weights(start, count, w, taps);
         }
 
-        /// <summary>Filters the columns of <paramref name="input"/> (rows of <paramref name="width"/>) row by row.</summary>
+        /// <summary>Filters the columns of <paramref name="input"/> (rows of <paramref name="width"/>) row by
+        /// row.</summary>
         public void ApplyToRows(ReadOnlySpan<float> input, int width, Span<float> output)
         {
             for (int o = 0; o < _start.Length; o++)

@@ -22,7 +22,8 @@ public sealed record ViewOptions
     /// <summary>Range of the crop's aspect ratio (width / height), sampled log-uniformly.</summary>
     public (double Min, double Max) Ratio { get; init; } = (3.0 / 4.0, 4.0 / 3.0);
 
-    /// <summary>Whether downscaling is antialiased (PIL's bilinear resize, used by the official code, always is).</summary>
+    /// <summary>Whether downscaling is antialiased (PIL's bilinear resize, used by the official code, always
+    /// is).</summary>
     public bool Antialias { get; init; } = true;
 
     /// <summary>Probability of a horizontal flip.</summary>
@@ -58,7 +59,8 @@ public sealed record ViewOptions
     /// <summary>Channel standard deviations divided by at the end.</summary>
     public IReadOnlyList<float> Std { get; init; } = ImageNetStd;
 
-    /// <summary>Sets the four jitter strengths from the official <c>color_jitter_strength</c> s (0.8 s, 0.8 s, 0.8 s, 0.2 s).</summary>
+    /// <summary>Sets the four jitter strengths from the official <c>color_jitter_strength</c> s (0.8 s, 0.8 s, 0.8 s,
+    /// 0.2 s).</summary>
     public ViewOptions WithJitterStrength(double s) =>
         this with { Brightness = 0.8 * s, Contrast = 0.8 * s, Saturation = 0.8 * s, Hue = 0.2 * s };
 }

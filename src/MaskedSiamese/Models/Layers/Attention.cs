@@ -15,7 +15,8 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
     private readonly Linear proj;
     private readonly int _numHeads;
 
-    /// <summary>Creates the layer for width <paramref name="dim"/> split into <paramref name="numHeads"/> heads.</summary>
+    /// <summary>Creates the layer for width <paramref name="dim"/> split into <paramref name="numHeads"/>
+    /// heads.</summary>
     public Attention(int dim, int numHeads, bool qkvBias) : base(nameof(Attention))
     {
         _numHeads = numHeads;

@@ -6,12 +6,11 @@ using F = TorchSharp.torch.nn.functional;
 namespace MaskedSiamese.Models.Layers;
 
 /// <summary>
-/// The MLP branch of a block, LayerNorm → fc1 → GELU → fc2, as one autograd node that keeps only its input and the
-/// fc1 output for backward and recomputes the LayerNorm and GELU outputs there. Plain autograd keeps both of those
-/// too: 5 of the block's 17 token-width activations. On fmnist_msn_small that is ~130 MB of the step's ~430 MB of
-/// saved activations, for two elementwise passes per block in backward (~2.5% of a step there). The values are those
-/// of plain autograd: the same kernels, with the LayerNorm and GELU backward taken from autograd on the recomputed
-/// outputs.
+/// The MLP branch of a block, LayerNorm → fc1 → GELU → fc2, as one autograd node that keeps only its input and
+/// the fc1 output for backward and recomputes the LayerNorm and GELU outputs there. Plain autograd keeps both of those
+/// too: 5 of the block's 17 token-width activations. On fmnist_msn_small that is ~130 MB of the step's ~430 MB of saved
+/// activations, for two elementwise passes per block in backward (~2.5% of a step there). The values are those of plain
+/// autograd: the same kernels, with the LayerNorm and GELU backward taken from autograd on the recomputed outputs.
 /// </summary>
 internal sealed class MlpBranchFunction : autograd.SingleTensorFunction<MlpBranchFunction>
 {
@@ -60,8 +59,8 @@ internal sealed class MlpBranchFunction : autograd.SingleTensorFunction<MlpBranc
         // TorchSharp's context frees saved variables only when the whole graph goes (at the end of the step), so the
         // two large tensors travel outside it and are released as soon as this node's backward has used them.
         ctx.save_for_backward([gamma, beta, w1, w2]);
-        var activations = new SavedActivations(x.detach().DetachFromDisposeScope(), hidden.DetachFromDisposeScope(), eps,
-            cast);
+        var activations = new SavedActivations(x.detach().DetachFromDisposeScope(), hidden.DetachFromDisposeScope(),
+            eps, cast);
         ctx.save_data(ActivationsKey, activations);
         return output.MoveToOuterDisposeScope();
     }
@@ -123,7 +122,8 @@ internal sealed class MlpBranchFunction : autograd.SingleTensorFunction<MlpBranc
         return [.. result, null!, null!];
     }
 
-    /// <summary>The branch input and the fc1 output (in the compute dtype), owned by one node until its backward.</summary>
+    /// <summary>The branch input and the fc1 output (in the compute dtype), owned by one node until its
+    /// backward.</summary>
     private sealed record SavedActivations(Tensor Input, Tensor Hidden, double Eps, Casts Cast) : IDisposable
     {
         public void Dispose()
@@ -133,7 +133,8 @@ internal sealed class MlpBranchFunction : autograd.SingleTensorFunction<MlpBranc
         }
     }
 
-    /// <summary>The casts at the products: none at all (the same tensors) when the compute dtype is the stream's.</summary>
+    /// <summary>The casts at the products: none at all (the same tensors) when the compute dtype is the
+    /// stream's.</summary>
     private readonly record struct Casts(ScalarType Stream, ScalarType Compute)
     {
         public Tensor Low(Tensor t) => Compute == Stream ? t : t.to(Compute);

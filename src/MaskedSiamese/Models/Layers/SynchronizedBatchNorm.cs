@@ -23,7 +23,8 @@ public static class SynchronizedBatchNorm
         using var scope = NewDisposeScope();
         long channels = x.shape[1];
         // Sums and the count are accumulated in at least fp32 (a bf16 count is exact only up to 256), and the
-        // variance E[x²] − E[x]² is clamped at 0, which rounding can cross when the mean is large against the spread.
+        // variance E[x²] − E[x]² is clamped at 0, which rounding can cross when the mean is large against the
+        // spread.
         var wide = x.dtype == ScalarType.Float64 ? x : x.to_type(ScalarType.Float32);
         var localCount = torch.full([1], x.shape[0], dtype: wide.dtype, device: x.device);
         var stats = CollectiveAutograd.Sum(torch.cat([wide.sum(0L), wide.square().sum(0L), localCount]), collective);
