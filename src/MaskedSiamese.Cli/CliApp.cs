@@ -7,8 +7,8 @@ namespace MaskedSiamese.Cli;
 internal static class CliApp
 {
     public static RootCommand CreateRoot() => new(
-        "msn: Masked Siamese Networks for .NET. Pretrain a Vision Transformer on unlabeled images, evaluate it with a few " +
-        "labels per class, import Meta's released MSN weights and export ours.")
+        "msn: Masked Siamese Networks for .NET. Pretrain a Vision Transformer on unlabeled images, evaluate it with " +
+        "a few labels per class, import Meta's released MSN weights and export ours.")
     {
         PretrainCommand.Create(),
         EvalCommand.Create(),

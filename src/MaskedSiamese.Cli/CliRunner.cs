@@ -17,7 +17,8 @@ internal static class CliRunner
 
     public static int Run(RootCommand root, string[] args) => Run(root, args, Console.Error);
 
-    /// <summary>Runs the command, writing the runner's own messages (errors, "stopped") to <paramref name="error"/>.</summary>
+    /// <summary>Runs the command, writing the runner's own messages (errors, "stopped") to
+    /// <paramref name="error"/>.</summary>
     public static int Run(RootCommand root, string[] args, TextWriter error)
     {
         var parse = root.Parse(args);
@@ -28,8 +29,8 @@ internal static class CliRunner
         }
         try
         {
-            // No process-termination handling here: msn pretrain turns SIGINT/SIGTERM into a stop after the current step
-            // with a checkpoint (StopSignals); the other commands have nothing to save and end at once.
+            // No process-termination handling here: msn pretrain turns SIGINT/SIGTERM into a stop after the current
+            // step with a checkpoint (StopSignals); the other commands have nothing to save and end at once.
             return parse.Invoke(new InvocationConfiguration
             {
                 EnableDefaultExceptionHandler = false,
@@ -64,9 +65,9 @@ internal static class CliRunner
     // IOException: a file or folder not found, an output that is a folder or a device (IO.OutputPathException), a
     // full disk, a read-only mount, a name too long. What the file system says is one line, not a stack trace.
     private static bool IsUserError(Exception e) =>
-        e is CheckpointFormatException or UserInputException or CollectiveException or Configuration.ConfigException or NonFiniteLossException
-            or RunFolderInUseException or Evaluation.FeatureChoiceException or InvalidDataException or UnauthorizedAccessException
-            or IOException;
+        e is CheckpointFormatException or UserInputException or CollectiveException or Configuration.ConfigException
+            or NonFiniteLossException or RunFolderInUseException or Evaluation.FeatureChoiceException
+            or InvalidDataException or UnauthorizedAccessException or IOException;
 
     private static string FirstLine(string s) => s.Split('\n')[0].TrimEnd('\r');
 }

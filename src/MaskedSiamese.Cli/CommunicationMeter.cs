@@ -7,14 +7,16 @@ namespace MaskedSiamese.Cli;
 /// <see cref="WarmupSteps"/> steps of the run, which hold the start-up broadcasts and the ranks' first-step skew);
 /// forwards every report to the progress display.
 /// </summary>
-internal sealed class CommunicationMeter(MpiCollective mpi, IProgress<TrainingProgress>? inner) : IProgress<TrainingProgress>
+internal sealed class CommunicationMeter(MpiCollective mpi, IProgress<TrainingProgress>? inner)
+    : IProgress<TrainingProgress>
 {
     private const int WarmupSteps = 3;
     private long _firstStep = -1;
     private long _timedSteps;
     private TimeSpan _atStart;
 
-    /// <summary>Mean milliseconds per timed step in MPI calls (communication and waiting for the other ranks).</summary>
+    /// <summary>Mean milliseconds per timed step in MPI calls (communication and waiting for the other
+    /// ranks).</summary>
     public double MillisecondsPerStep =>
         _timedSteps > 0 ? (mpi.CommunicationTime - _atStart).TotalMilliseconds / _timedSteps : double.NaN;
 

@@ -3,7 +3,8 @@ using System.Globalization;
 
 namespace MaskedSiamese.Cli;
 
-/// <summary>Feature-extraction progress on stderr: redrawn in place on a terminal, a line per quarter otherwise.</summary>
+/// <summary>Feature-extraction progress on stderr: redrawn in place on a terminal, a line per quarter
+/// otherwise.</summary>
 internal sealed class FeatureProgress : IProgress<(string Stage, int Done, int Total)>
 {
     private readonly bool _interactive = !Console.IsErrorRedirected;
@@ -27,7 +28,8 @@ internal sealed class FeatureProgress : IProgress<(string Stage, int Done, int T
         string rate = seconds > 0.5
             ? string.Create(CultureInfo.InvariantCulture, $", {(value.Done - _firstDone) / seconds:F0} img/s")
             : "";
-        string line = string.Create(CultureInfo.InvariantCulture, $"features {value.Stage}: {value.Done}/{value.Total} images{rate}");
+        string line = string.Create(CultureInfo.InvariantCulture,
+            $"features {value.Stage}: {value.Done}/{value.Total} images{rate}");
         if (_interactive)
         {
             if (!last && _sinceDraw.ElapsedMilliseconds < 250) return;

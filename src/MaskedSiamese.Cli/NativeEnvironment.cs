@@ -7,8 +7,9 @@ internal static partial class NativeEnvironment
 {
     /// <summary>
     /// Makes OpenMP threads sleep instead of spin when idle (unless the user chose otherwise): spinning threads steal
-    /// the data loader's core on small machines and made steps 2–4× slower here. Must run before the first TorchSharp
-    /// call; .NET's own Environment.SetEnvironmentVariable does not reach native getenv on Unix, hence setenv.
+    /// the data loader's core on small machines and made steps 2–4× slower here. Must run before the first
+    /// TorchSharp call; .NET's own Environment.SetEnvironmentVariable does not reach native getenv on Unix, hence
+    /// setenv.
     /// </summary>
     public static void PreferPassiveOpenMp()
     {

@@ -13,5 +13,6 @@ if (Environment.GetEnvironmentVariable("MSN_CHECK_TENSOR_LIFETIMES") == "1"
     Console.Error.WriteLine($"msn: internal error: {left} tensor(s) were left to their finalisers");
     if (exitCode == 0) exitCode = CliRunner.InternalError;
 }
-Collectives.Shutdown(exitCode, CliRunner.FailedOnEveryRank);   // under MPI: finalise, or end every rank when this one failed alone
+// under MPI: finalise, or end every rank when this one failed alone
+Collectives.Shutdown(exitCode, CliRunner.FailedOnEveryRank);
 return exitCode;

@@ -40,6 +40,7 @@ internal sealed class ProgressBar : IProgress<TrainingProgress>
         string np = m["np"] is { } n ? string.Create(CultureInfo.InvariantCulture, $" np {n:F0}") : "";
         return string.Create(CultureInfo.InvariantCulture,
             $"[{new string('#', filled)}{new string('.', Width - filled)}] {p.Step}/{p.TotalSteps} {fraction:P0} " +
-            $"ep {p.Epoch + 1} | loss {m.Loss:F3}{np} | {p.ImagesPerSecond:F0} img/s | ETA {TrainingLoop.FormatDuration(p.Eta)}  ");
+            $"ep {p.Epoch + 1} | loss {m.Loss:F3}{np} | {p.ImagesPerSecond:F0} img/s | ETA " +
+            $"{TrainingLoop.FormatDuration(p.Eta)}  ");
     }
 }

@@ -37,12 +37,15 @@ internal static partial class SharedOptions
     /// <summary><c>--device</c> (default cpu).</summary>
     public static Option<string?> CacheDir() => new("--cache-dir")
     {
-        Description = $"Feature cache folder (default ${FeatureCache.EnvironmentVariable} or ~/.cache/maskedsiamese/features). " +
-                      "Features are keyed by the checkpoint's SHA-256, the data, the transform and --features, so repeated " +
-                      "evaluations and selections extract once.",
+        Description = $"Feature cache folder (default ${FeatureCache.EnvironmentVariable} or " +
+                      "~/.cache/maskedsiamese/features). Features are keyed by the checkpoint's SHA-256, the data, " +
+                      "the transform and --features, so repeated evaluations and selections extract once.",
     };
 
-    public static Option<bool> NoCache() => new("--no-cache") { Description = "Neither read nor write the feature cache." };
+    public static Option<bool> NoCache() => new("--no-cache")
+    {
+        Description = "Neither read nor write the feature cache.",
+    };
 
     /// <summary>The cache <c>--cache-dir</c> and <c>--no-cache</c> name (null: none).</summary>
     public static FeatureCache? ParseCache(string? directory, bool none) =>
@@ -77,14 +80,15 @@ internal static partial class SharedOptions
         return option;
     }
 
-    /// <summary><c>--normalization</c>: where the evaluation transform comes from (default auto: the checkpoint).</summary>
+    /// <summary><c>--normalization</c>: where the evaluation transform comes from (default auto: the
+    /// checkpoint).</summary>
     public static Option<string> Normalization(string? description = null)
     {
         var option = new Option<string>("--normalization")
         {
-            Description = description ?? "Evaluation transform (resize, crop, mean, std): auto (the checkpoint's recorded training config " +
-                          "data.eval_resize/eval_crop/mean/std; ImageNet's official transform for imported or official weights), " +
-                          "imagenet, or fashion-mnist.",
+            Description = description ?? "Evaluation transform (resize, crop, mean, std): auto (the checkpoint's " +
+                          "recorded training config data.eval_resize/eval_crop/mean/std; ImageNet's official " +
+                          "transform for imported or official weights), imagenet, or fashion-mnist.",
             DefaultValueFactory = _ => "auto",
         };
         option.AcceptOnlyFromAmong("auto", "imagenet", "fashion-mnist");
@@ -94,11 +98,13 @@ internal static partial class SharedOptions
     /// <summary>The <c>--normalization</c> value as a library choice.</summary>
     public static EvalNormalization ParseNormalization(string text) => CheckpointEvalTransform.Parse(text);
 
-    /// <summary>The <c>--device</c> value as a device; a malformed name or CUDA where there is none is a user error.</summary>
+    /// <summary>The <c>--device</c> value as a device; a malformed name or CUDA where there is none is a user
+    /// error.</summary>
     public static torch.Device ParseDevice(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return DeviceName.TryParse(text, out string? problem) ?? throw new UserInputException($"--device {text}: {problem}");
+        return DeviceName.TryParse(text, out string? problem)
+            ?? throw new UserInputException($"--device {text}: {problem}");
     }
 
     /// <summary>Parses <c>--features</c>, as a one-line user error when wrong.</summary>

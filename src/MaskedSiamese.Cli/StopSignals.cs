@@ -31,7 +31,8 @@ internal sealed class StopSignals : IDisposable
         if (ExitCode is not null) return;   // the second signal takes its default course: the process ends now
         ExitCode = exitCode;
         context.Cancel = true;
-        Console.Error.WriteLine($"{Environment.NewLine}msn: {name} signal: stopping after this step and writing its checkpoint (signal again to stop at once)");
+        Console.Error.WriteLine($"{Environment.NewLine}msn: {name} signal: stopping after this step and writing its " +
+            $"checkpoint (signal again to stop at once)");
         _stop.Cancel();
     }
 

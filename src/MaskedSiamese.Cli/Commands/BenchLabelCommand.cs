@@ -9,8 +9,16 @@ internal static class BenchLabelCommand
 {
     public static Command Create()
     {
-        var images = new Option<int>("--images") { Description = "Images in the session (synthetic features).", DefaultValueFactory = _ => 100_000 };
-        var dimension = new Option<int>("--dim") { Description = "Feature width (ViT-S: 384).", DefaultValueFactory = _ => 384 };
+        var images = new Option<int>("--images")
+        {
+            Description = "Images in the session (synthetic features).",
+            DefaultValueFactory = _ => 100_000,
+        };
+        var dimension = new Option<int>("--dim")
+        {
+            Description = "Feature width (ViT-S: 384).",
+            DefaultValueFactory = _ => 384,
+        };
         var labels = new Option<string>("--labels")
         {
             Description = "Numbers of labels at which one answer (save and refit) is timed, comma-separated.",

@@ -15,8 +15,8 @@ internal static class EmbedCommand
             "Our checkpoint (.safetensors) or an official MSN .pth.tar; its target encoder embeds the images.");
         var data = new Option<string>("--data", "-d")
         {
-            Description = "fashion-mnist (fashion-mnist:FOLDER for IDX files elsewhere), a folder with train/ and val/, or a plain " +
-                          "image folder (class subfolders give labels; a flat folder is unlabeled).",
+            Description = "fashion-mnist (fashion-mnist:FOLDER for IDX files elsewhere), a folder with train/ and " +
+                          "val/, or a plain image folder (class subfolders give labels; a flat folder is unlabeled).",
             Required = true,
         };
         var split = new Option<string>("--split")
@@ -27,8 +27,9 @@ internal static class EmbedCommand
         split.AcceptOnlyFromAmong("train", "val", "test");
         var output = new Option<FileInfo>("--out", "-o")
         {
-            Description = "FILE.csv (header path,label,f0,f1,…; label empty when unknown) or FILE.safetensors (features [N,F] " +
-                          "float32, labels [N] int64 with -1 for unknown, paths in the metadata). Written atomically.",
+            Description = "FILE.csv (header path,label,f0,f1,…; label empty when unknown) or FILE.safetensors " +
+                          "(features [N,F] float32, labels [N] int64 with -1 for unknown, paths in the metadata). " +
+                          "Written atomically.",
             Required = true,
         };
         var features = SharedOptions.Features("last-block (official), final-norm, or blocks:N.");
@@ -36,7 +37,8 @@ internal static class EmbedCommand
         var batch = SharedOptions.BatchSize();
         var device = SharedOptions.Device();
         var normalization = SharedOptions.Normalization();
-        var command = new Command("embed", "Write the frozen encoder's feature of every image (with its path and label) to CSV or safetensors.")
+        var command = new Command("embed", "Write the frozen encoder's feature of every image (with its path and " +
+            "label) to CSV or safetensors.")
         {
             checkpoint, data, split, output, features, heads, batch, device, normalization,
         };
@@ -53,7 +55,8 @@ internal static class EmbedCommand
             var file = parse.GetValue(checkpoint)!;
             using var ck = MsnCheckpoint.LoadAny(file.FullName, parse.GetValue(heads));
             using var encoder = ck.CreateTargetEncoder(onDevice);
-            var transform = CheckpointEvalTransform.Resolve(ck, SharedOptions.ParseNormalization(parse.GetValue(normalization)!));
+            var transform = CheckpointEvalTransform.Resolve(ck,
+                SharedOptions.ParseNormalization(parse.GetValue(normalization)!));
             Console.Error.WriteLine("transform: " + transform.Describe());
             var eval = transform.Options;
             var progress = new FeatureProgress();
@@ -68,14 +71,17 @@ internal static class EmbedCommand
             if (ext == ".csv")
                 EmbeddingFiles.WriteCsv(outFile.FullName, result, pathOf);
             else
-                EmbeddingFiles.WriteSafetensors(outFile.FullName, result, pathOf, source.ClassNames, new Dictionary<string, string>
-                {
-                    ["checkpoint"] = file.FullName,
-                    ["features"] = choice.ToString(),
-                    ["transform"] = FeatureCache.Describe(eval),
-                });
+                EmbeddingFiles.WriteSafetensors(outFile.FullName, result, pathOf, source.ClassNames,
+                    new Dictionary<string, string>
+                    {
+                        ["checkpoint"] = file.FullName,
+                        ["features"] = choice.ToString(),
+                        ["transform"] = FeatureCache.Describe(eval),
+                    });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{result.Count} images × {result.Dimension} features ({choice}) in {seconds:F1} s ({result.Count / Math.Max(seconds, 1e-3):F0} img/s) → {outFile.FullName}{(result.Dropped.Count > 0 ? $"; {result.Dropped.Count} unreadable images skipped" : "")}"));
+                $"{result.Count} images × {result.Dimension} features ({choice}) in {seconds:F1} s " +
+                $"({result.Count / Math.Max(seconds, 1e-3):F0} img/s) → {outFile.FullName}" +
+                $"{(result.Dropped.Count > 0 ? $"; {result.Dropped.Count} unreadable images skipped" : "")}"));
             return Task.FromResult(0);
         });
         return command;

@@ -14,26 +14,29 @@ internal static class EvalCommand
     internal sealed class Common
     {
         public Option<FileInfo> Checkpoint { get; } = SharedOptions.Checkpoint(
-            "Checkpoint to evaluate: ours (.safetensors, e.g. RUN/checkpoints/TAG-latest.safetensors) or an official MSN " +
-            ".pth.tar. Its target (EMA) encoder is used, as in the paper.");
+            "Checkpoint to evaluate: ours (.safetensors, e.g. RUN/checkpoints/TAG-latest.safetensors) or an official " +
+            "MSN .pth.tar. Its target (EMA) encoder is used, as in the paper.");
 
         public Option<string> Data { get; } = new("--data", "-d")
         {
-            Description = "fashion-mnist (train 60k / test 10k; fashion-mnist:FOLDER for IDX files elsewhere) or a folder with " +
-                          "train/ and val/ (class subfolders): labelled subsets are drawn from train/, accuracy is measured on val/.",
+            Description = "fashion-mnist (train 60k / test 10k; fashion-mnist:FOLDER for IDX files elsewhere) or a " +
+                          "folder with train/ and val/ (class subfolders): labelled subsets are drawn from train/, " +
+                          "accuracy is measured on val/.",
             DefaultValueFactory = _ => DatasetLocation.FashionMnistName,
         };
 
         public Option<string> Features { get; } = SharedOptions.Features(
             "Encoder output used as features: last-block (official: [CLS] after the last block, before the final " +
-            "LayerNorm), final-norm ([CLS] after the final LayerNorm) or blocks:N (last N blocks concatenated, N·D wide).");
+            "LayerNorm), final-norm ([CLS] after the final LayerNorm) or blocks:N (last N blocks " +
+            "concatenated, N·D wide).");
 
         public Option<int?> NumHeads { get; } = SharedOptions.NumHeads();
 
         public Option<bool> NoBaselines { get; } = new("--no-baselines")
         {
-            Description = "Skip the baselines evaluated on the same splits: raw pixels (Fashion-MNIST: the 784 bytes / 255; folders: " +
-                          "the eval-transformed image) and a randomly initialised encoder of the same architecture (seed 0).",
+            Description = "Skip the baselines evaluated on the same splits: raw pixels (Fashion-MNIST: the 784 bytes " +
+                          "/ 255; folders: the eval-transformed image) and a randomly initialised encoder of the " +
+                          "same architecture (seed 0).",
         };
 
         public Option<FileInfo?> Json { get; } = new("--json")
@@ -52,7 +55,8 @@ internal static class EvalCommand
 
         public Option<string> Normalization { get; } = SharedOptions.Normalization();
 
-        public IEnumerable<Option> All => [Checkpoint, Data, Features, NumHeads, NoBaselines, Json, BatchSize, CacheDir, NoCache, Device, Normalization];
+        public IEnumerable<Option> All => [Checkpoint, Data, Features, NumHeads, NoBaselines, Json, BatchSize, CacheDir,
+            NoCache, Device, Normalization];
 
         public LowShotEvaluationOptions ToOptions(ParseResult parse)
         {
@@ -72,8 +76,9 @@ internal static class EvalCommand
         }
     }
 
-    public static Command Create() => new("eval", "Evaluate a checkpoint's frozen features with few labels (lowshot), a linear " +
-                                              "probe (linear), k-NN (knn) or label selection (selection), beside baselines.")
+    public static Command Create() => new("eval", "Evaluate a checkpoint's frozen features with few labels " +
+                                              "(lowshot), a linear probe (linear), k-NN (knn) or label selection " +
+                                              "(selection), beside baselines.")
     {
         CreateLowShot(), CreateLinear(), CreateKnn(), EvalSelectionCommand.Create(new Common()),
     };
@@ -83,7 +88,8 @@ internal static class EvalCommand
     {
         public Option<string> Shots { get; } = new("--shots")
         {
-            Description = "Labelled images per class, comma-separated. Each count is drawn --splits times (class-balanced, seeded).",
+            Description = "Labelled images per class, comma-separated. Each count is drawn --splits times " +
+                "(class-balanced, seeded).",
             DefaultValueFactory = _ => "1,2,5,10",
         };
 
@@ -95,22 +101,28 @@ internal static class EvalCommand
 
         public Option<FileInfo?> SplitsFile { get; } = new("--splits-file")
         {
-            Description = "Use stored splits instead of drawing: JSON {\"splits\": {\"seed0_k1\": [train indices…], …}} (overrides --shots/--splits).",
+            Description = "Use stored splits instead of drawing: JSON {\"splits\": {\"seed0_k1\": [train " +
+                "indices…], …}} (overrides --shots/--splits).",
         };
 
         public Option<double> Lambda { get; } = new("--lambda")
         {
-            Description = "L2 strength λ of the logistic regression (objective Σ CE + λ/2‖W‖², as the official λ/n with cyanure). " +
-                          "0.0025 is the official README value; the best λ grows with noise: try 1e-3 to 1e-1, or --sweep-lambda.",
+            Description = "L2 strength λ of the logistic regression (objective Σ CE + λ/2‖W‖², as the " +
+                          "official λ/n with cyanure). 0.0025 is the official README value; the best λ grows with " +
+                          "noise: try 1e-3 to 1e-1, or --sweep-lambda.",
             DefaultValueFactory = _ => LogisticRegressionOptions.DefaultLambda,
         };
 
         public Option<bool> Sweep { get; } = new("--sweep-lambda")
         {
-            Description = "Choose λ per split by 5-fold cross-validation on that split's own labels (needs ≥ 2 shots per class; slower).",
+            Description = "Choose λ per split by 5-fold cross-validation on that split's own labels (needs ≥ 2 " +
+                "shots per class; slower).",
         };
 
-        public Option<FileInfo?> Chart { get; } = new("--chart") { Description = "Write a PNG chart of accuracy against shots per class here." };
+        public Option<FileInfo?> Chart { get; } = new("--chart")
+        {
+            Description = "Write a PNG chart of accuracy against shots per class here.",
+        };
 
         public IEnumerable<Option> All => [Shots, Splits, SplitsFile, Lambda, Sweep, Chart];
 
@@ -148,8 +160,9 @@ internal static class EvalCommand
     {
         var common = new Common();
         var lowShot = new LowShotChoices();
-        var command = new Command("lowshot", "Low-shot evaluation as in the MSN paper: logistic regression on k labelled images per " +
-                                             "class (features centred per sample and L2-normalised), top-1 accuracy on the test set.");
+        var command = new Command("lowshot", "Low-shot evaluation as in the MSN paper: logistic regression on k " +
+                                             "labelled images per class (features centred per sample and " +
+                                             "L2-normalised), top-1 accuracy on the test set.");
         foreach (var o in common.All.Concat(lowShot.All)) command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
@@ -167,7 +180,8 @@ internal static class EvalCommand
         Console.WriteLine();
         Console.Write(LowShotTable.Format(result.Report));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"features: {result.Features}, transform: {result.Transform}; {result.TotalSeconds:F1} s in all{(result.Dropped > 0 ? $"; {result.Dropped} unreadable images dropped" : "")}"));
+            $"features: {result.Features}, transform: {result.Transform}; {result.TotalSeconds:F1} s in " +
+            $"all{(result.Dropped > 0 ? $"; {result.Dropped} unreadable images dropped" : "")}"));
         if (json is not null)
         {
             AtomicFile.WriteAllText(json.FullName, result.ToJson());
@@ -185,8 +199,10 @@ internal static class EvalCommand
         var common = new Common();
         var solver = new Option<string>("--solver")
         {
-            Description = "lbfgs: the probe head's optimum (LayerNorm → L2 → Linear as linear_eval.py; its linear layer by whitened L-BFGS, converged in seconds); " +
-                          "sgd: the official optimiser (SGD, Nesterov momentum 0.9, batch 256), trained until the loss on all training features stops falling (lr ÷10 at each plateau, 3 times).",
+            Description = "lbfgs: the probe head's optimum (LayerNorm → L2 → Linear as linear_eval.py; its " +
+                          "linear layer by whitened L-BFGS, converged in seconds); sgd: the official optimiser (SGD, " +
+                          "Nesterov momentum 0.9, batch 256), trained until the loss on all training features stops " +
+                          "falling (lr ÷10 at each plateau, 3 times).",
             DefaultValueFactory = _ => "lbfgs",
         };
         solver.AcceptOnlyFromAmong("lbfgs", "sgd");
@@ -200,7 +216,8 @@ internal static class EvalCommand
             Description = "Starting learning rate of --solver sgd (features are normalised, so a large rate is fine).",
             DefaultValueFactory = _ => new LinearProbeOptions().LearningRate,
         };
-        var command = new Command("linear", "Linear probe on all training labels of frozen features; top-1 accuracy on the test set.")
+        var command = new Command("linear", "Linear probe on all training labels of frozen features; top-1 accuracy " +
+            "on the test set.")
         {
             solver, maxSteps, lr,
         };
@@ -219,7 +236,8 @@ internal static class EvalCommand
             };
             var options = common.ToOptions(parse);
             var path = parse.GetValue(common.Checkpoint)!.FullName;
-            Report(parse, common, LinearProbeEvaluation.Run(path, options, probe, Console.Error.WriteLine, cancellation));
+            Report(parse, common, LinearProbeEvaluation.Run(path, options, probe, Console.Error.WriteLine,
+                cancellation));
             return Task.FromResult(0);
         });
         return command;
@@ -228,13 +246,18 @@ internal static class EvalCommand
     private static Command CreateKnn()
     {
         var common = new Common();
-        var k = new Option<int>("--k") { Description = "Neighbours voting (DINO's protocol uses 20).", DefaultValueFactory = _ => KnnClassifier.DefaultK };
+        var k = new Option<int>("--k")
+        {
+            Description = "Neighbours voting (DINO's protocol uses 20).",
+            DefaultValueFactory = _ => KnnClassifier.DefaultK,
+        };
         var t = new Option<double>("--temperature")
         {
             Description = "T of the exp(cosine / T) vote weights (DINO: 0.07).",
             DefaultValueFactory = _ => KnnClassifier.DefaultTemperature,
         };
-        var command = new Command("knn", "Weighted k-nearest-neighbour classification (cosine) with all training labels; top-1 on the test set.")
+        var command = new Command("knn", "Weighted k-nearest-neighbour classification (cosine) with all training " +
+            "labels; top-1 on the test set.")
         {
             k, t,
         };
@@ -247,7 +270,8 @@ internal static class EvalCommand
             if (!(temperature > 0)) throw new UserInputException($"--temperature {temperature}: must be > 0");
             var options = common.ToOptions(parse);
             var path = parse.GetValue(common.Checkpoint)!.FullName;
-            Report(parse, common, KnnEvaluation.Run(path, options, kk, temperature, Console.Error.WriteLine, cancellation));
+            Report(parse, common, KnnEvaluation.Run(path, options, kk, temperature, Console.Error.WriteLine,
+                cancellation));
             return Task.FromResult(0);
         });
         return command;
@@ -257,10 +281,12 @@ internal static class EvalCommand
     {
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{result.Protocol}: top-1 on {result.TestCount} test images, trained on {result.TrainCount} labelled images ({result.Classes} classes)"));
+            $"{result.Protocol}: top-1 on {result.TestCount} test images, trained on {result.TrainCount} labelled " +
+            $"images ({result.Classes} classes)"));
         foreach (var s in result.Scores)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {s.Name,-12} D {s.Dimension,6}  {100 * s.Accuracy,6:F2} %   ({s.FitSeconds:F1} s, features {s.FeatureSeconds:F1} s)"));
+                $"  {s.Name,-12} D {s.Dimension,6}  {100 * s.Accuracy,6:F2} %   ({s.FitSeconds:F1} s, features " +
+                $"{s.FeatureSeconds:F1} s)"));
         if (parse.GetValue(common.Json) is { } json)
         {
             AtomicFile.WriteAllText(json.FullName, result.ToJson());
@@ -279,10 +305,13 @@ internal static class EvalCommand
         foreach (var p in parts)
         {
             if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int k) || k < 1)
-                throw new UserInputException($"{option} '{text}': expected comma-separated positive integers, e.g. 1,2,5,10");
+                throw new UserInputException($"{option} '{text}': expected comma-separated positive " +
+                    $"integers, e.g. 1,2,5,10");
             if (!counts.Contains(k)) counts.Add(k);
         }
-        if (counts.Count == 0) throw new UserInputException($"{option} '{text}': expected comma-separated positive integers, e.g. 1,2,5,10");
+        if (counts.Count == 0)
+            throw new UserInputException($"{option} '{text}': expected comma-separated positive " +
+                $"integers, e.g. 1,2,5,10");
         return [.. counts];
     }
 }

@@ -15,7 +15,11 @@ internal static class EvalSelectionCommand
             Description = "Labelling budgets (images in all), comma-separated.",
             DefaultValueFactory = _ => "10,20,50,100",
         };
-        var seeds = new Option<int>("--seeds") { Description = "Seeds (pools and draws) per budget.", DefaultValueFactory = _ => 5 };
+        var seeds = new Option<int>("--seeds")
+        {
+            Description = "Seeds (pools and draws) per budget.",
+            DefaultValueFactory = _ => 5,
+        };
         var pool = new Option<int>("--pool")
         {
             Description = "Unlabelled training images each seed selects from (drawn at random; all when fewer).",
@@ -23,13 +27,15 @@ internal static class EvalSelectionCommand
         };
         var strategies = new Option<string>("--strategies")
         {
-            Description = "Strategies, comma-separated, the first under test: typicality, in-rounds (as msn label suggests), " +
-                          "margin (typicality cold start, then cluster-margin rounds), uniform, class-balanced.",
+            Description = "Strategies, comma-separated, the first under test: typicality, in-rounds (as msn label " +
+                          "suggests), margin (typicality cold start, then cluster-margin rounds), uniform, " +
+                          "class-balanced.",
             DefaultValueFactory = _ => "typicality,uniform,class-balanced",
         };
-        var command = new Command("selection", "Score label selection with a simulated labeller: per seed a pool of training " +
-            "images, each strategy (typicality, uniform and class-balanced random) picks each budget's images, a logistic " +
-            "regression on their true labels is scored on the test images; checkpoint features and raw pixels.")
+        var command = new Command("selection", "Score label selection with a simulated labeller: per seed a pool of " +
+            "training images, each strategy (typicality, uniform and class-balanced random) picks each budget's " +
+            "images, a logistic regression on their true labels is scored on the test images; checkpoint features " +
+            "and raw pixels.")
         {
             budgets, seeds, pool, strategies,
         };
@@ -47,7 +53,8 @@ internal static class EvalSelectionCommand
             catch (ArgumentException e) { throw new UserInputException(e.Message); }
             var extraction = common.ToOptions(parse) with { Baselines = true };
             string path = parse.GetValue(common.Checkpoint)!.FullName;
-            var scores = SelectionEvaluation.RunOnCheckpoint(path, extraction, options, Console.Error.WriteLine, cancellation);
+            var scores = SelectionEvaluation.RunOnCheckpoint(path, extraction, options, Console.Error.WriteLine,
+                cancellation);
             Console.WriteLine();
             Console.Write(Table(scores, options));
             if (parse.GetValue(common.Json) is { } json)
@@ -65,7 +72,8 @@ internal static class EvalSelectionCommand
     {
         var inv = CultureInfo.InvariantCulture;
         var text = new System.Text.StringBuilder();
-        text.AppendLine(string.Create(inv, $"label selection: top-1 % on the test images, mean ± std over {options.Seeds} seeds, pool {options.PoolSize}"));
+        text.AppendLine(string.Create(inv, $"label selection: top-1 % on the test images, mean ± std over " +
+            $"{options.Seeds} seeds, pool {options.PoolSize}"));
         text.Append(string.Create(inv, $"{"features",-10}{"labels",7}"));
         foreach (var s in options.Strategies) text.Append(string.Create(inv, $"  {SelectionStrategyName.Of(s),16}"));
         text.AppendLine();
@@ -90,7 +98,8 @@ internal static class EvalSelectionCommand
         {
             var match = all.Where(s => SelectionStrategyName.Of(s) == name).ToList();
             if (match.Count == 0)
-                throw new UserInputException($"--strategies: '{name}' is none of {string.Join(", ", all.Select(SelectionStrategyName.Of))}");
+                throw new UserInputException($"--strategies: '{name}' is none of " +
+                    $"{string.Join(", ", all.Select(SelectionStrategyName.Of))}");
             if (parsed.Contains(match[0])) throw new UserInputException($"--strategies: '{name}' is named twice");
             parsed.Add(match[0]);
         }

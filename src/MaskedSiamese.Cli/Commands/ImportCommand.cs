@@ -10,17 +10,21 @@ internal static class ImportCommand
     {
         var input = new Argument<FileInfo>("checkpoint")
         {
-            Description = "An official MSN .pth.tar: released weights (target_encoder + prototypes, e.g. vits16_800ep.pth.tar) " +
-                          "or a training checkpoint (encoder, target_encoder, prototypes, opt, epoch). Nothing in it is executed.",
+            Description = "An official MSN .pth.tar: released weights (target_encoder + prototypes, e.g. " +
+                          "vits16_800ep.pth.tar) or a training checkpoint (encoder, target_encoder, prototypes, opt, " +
+                          "epoch). Nothing in it is executed.",
         };
         var output = new Option<FileInfo>("--out", "-o")
         {
             Description = "Where to write our checkpoint (.safetensors). Written atomically.",
             Required = true,
         };
-        var heads = SharedOptions.NumHeads("Attention heads of the encoder. Needed only when its width and depth match no " +
-                                           "official model (weights do not record the head count).");
-        var command = new Command("import", "Convert an official MSN checkpoint to a MaskedSiamese checkpoint.") { input, output, heads };
+        var heads = SharedOptions.NumHeads("Attention heads of the encoder. Needed only when its width and depth " +
+                                           "match no official model (weights do not record the head count).");
+        var command = new Command("import", "Convert an official MSN checkpoint to a MaskedSiamese checkpoint.")
+        {
+            input, output, heads,
+        };
         command.SetAction(parse =>
         {
             var src = parse.GetValue(input)!;

@@ -13,7 +13,10 @@ internal static class InfoCommand
             Description = "Our checkpoint (.safetensors) or an official MSN .pth.tar.",
         };
         var heads = SharedOptions.NumHeads();
-        var command = new Command("info", "Show a checkpoint's architecture, parameter counts and the parts it holds.") { input, heads };
+        var command = new Command("info", "Show a checkpoint's architecture, parameter counts and the parts it holds.")
+        {
+            input, heads,
+        };
         command.SetAction(parse =>
         {
             var file = parse.GetValue(input)!;

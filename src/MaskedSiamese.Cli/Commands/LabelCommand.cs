@@ -24,7 +24,8 @@ internal static class LabelCommand
         };
         var classes = new Option<string?>("--classes")
         {
-            Description = "Class names, comma-separated, in key order (1, 2, …); later runs may add classes at the end.",
+            Description = "Class names, comma-separated, in key order (1, 2, …); later runs may add " +
+                "classes at the end.",
         };
         var project = new Option<DirectoryInfo?>("--project")
         {
@@ -41,9 +42,9 @@ internal static class LabelCommand
             Description = "Port (default 0: any free port; the address is printed).",
             DefaultValueFactory = _ => 0,
         };
-        var command = new Command("label", "Label a folder of images in a local web page: the most useful images first, " +
-            "a classifier refitted after every label, predictions to accept or correct in bulk, and an export to " +
-            "labels.csv, class folders and classifier.msnc.")
+        var command = new Command("label", "Label a folder of images in a local web page: the most useful images " +
+            "first, a classifier refitted after every label, predictions to accept or correct in bulk, and an export " +
+            "to labels.csv, class folders and classifier.msnc.")
         {
             folder, checkpoint, classes, project, host, port,
         };
@@ -55,8 +56,10 @@ internal static class LabelCommand
             var images = parse.GetValue(folder)!;
             if (!images.Exists) throw new UserInputException($"{images.FullName}: folder not found");
             var names = parse.GetValue(classes)?.Split(',').Select(c => c.Trim()).ToList();
-            string projectFolder = parse.GetValue(project)?.FullName ?? LabellingProject.DefaultFolderFor(images.FullName);
-            var opened = LabellingProject.Open(projectFolder, images.FullName, parse.GetValue(checkpoint)?.FullName, names);
+            string projectFolder = parse.GetValue(project)?.FullName
+                ?? LabellingProject.DefaultFolderFor(images.FullName);
+            var opened = LabellingProject.Open(projectFolder, images.FullName, parse.GetValue(checkpoint)?.FullName,
+                names);
             using var state = new LabelServerState(opened, opened.Index(Console.Error));
             string token = LabelServer.NewToken();
             await using var app = LabelServer.Build(state, address, portNumber, token);
@@ -87,6 +90,8 @@ internal static class LabelCommand
     private static IPAddress ParseHost(string host)
     {
         if (host == "localhost") return IPAddress.Loopback;
-        return IPAddress.TryParse(host, out var address) ? address : throw new UserInputException($"--host {host}: not an IP address");
+        return IPAddress.TryParse(host, out var address)
+            ? address
+            : throw new UserInputException($"--host {host}: not an IP address");
     }
 }

@@ -21,12 +21,13 @@ internal static class SelectCommand
         };
         var features = new Option<string?>("--features")
         {
-            Description = "pixels: choose on raw pixels instead of a checkpoint's features (images of one size), or the " +
-                          "encoder output with --checkpoint: last-block (default), final-norm or blocks:N.",
+            Description = "pixels: choose on raw pixels instead of a checkpoint's features (images of one size), or " +
+                          "the encoder output with --checkpoint: last-block (default), final-norm or blocks:N.",
         };
         var data = new Option<string>("--data", "-d")
         {
-            Description = "The images: a folder (flat, or with class subfolders) or fashion-mnist (its training images).",
+            Description = "The images: a folder (flat, or with class subfolders) or fashion-mnist (its " +
+                "training images).",
             Required = true,
         };
         var budget = new Option<int>("--budget", "-n") { Description = "How many images to choose.", Required = true };
@@ -36,11 +37,16 @@ internal static class SelectCommand
         };
         var strategy = new Option<string>("--strategy")
         {
-            Description = "typicality (default: cluster, then each cluster's most typical image) or uniform (at random).",
+            Description = "typicality (default: cluster, then each cluster's most typical image) or " +
+                "uniform (at random).",
             DefaultValueFactory = _ => "typicality",
         };
         strategy.AcceptOnlyFromAmong("typicality", "uniform");
-        var seed = new Option<long>("--seed") { Description = "Seeds k-means and every draw.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<long>("--seed")
+        {
+            Description = "Seeds k-means and every draw.",
+            DefaultValueFactory = _ => 0,
+        };
         var output = new Option<FileInfo>("--out", "-o")
         {
             Description = "CSV to write: rank,path,cluster,typicality, the most useful first (written atomically).",
@@ -49,8 +55,8 @@ internal static class SelectCommand
         var heads = SharedOptions.NumHeads();
         var cacheDir = SharedOptions.CacheDir();
         var noCache = SharedOptions.NoCache();
-        var command = new Command("select", "Choose which images to label next (cold start, or after --labelled ones) from a " +
-            "checkpoint's features or raw pixels.")
+        var command = new Command("select", "Choose which images to label next (cold start, or after --labelled " +
+            "ones) from a checkpoint's features or raw pixels.")
         {
             checkpoint, features, data, budget, labelled, strategy, seed, output, heads, cacheDir, noCache,
         };
@@ -68,17 +74,22 @@ internal static class SelectCommand
                 new StageProgress("features", new FeatureProgress()), Console.Error, cancellation);
             using var table = extracted.Table;
             var pathOf = extracted.PathOf;
-            var rowOf = Enumerable.Range(0, table.Count).ToDictionary(r => Path.GetFullPath(pathOf(table.Indices[r])), r => r);
+            var rowOf = Enumerable.Range(0, table.Count)
+                .ToDictionary(r => Path.GetFullPath(pathOf(table.Indices[r])), r => r);
             var given = parse.GetValue(labelled) is { } file
-                ? LabelsFile.Read(file.FullName, Path.GetFullPath(location), p => rowOf.TryGetValue(p, out int r) ? r : null)
+                ? LabelsFile.Read(file.FullName, Path.GetFullPath(location), p =>
+                    rowOf.TryGetValue(p, out int r) ? r : null)
                 : [];
             int n = parse.GetValue(budget);
             int free = table.Count - given.Count;
             if (n < 1 || n > free)
-                throw new UserInputException($"--budget {n}: must be between 1 and the {free} unlabelled images of {location}");
+                throw new UserInputException($"--budget {n}: must be between 1 and the {free} unlabelled " +
+                    $"images of {location}");
             var options = new SelectionOptions
             {
-                Strategy = parse.GetValue(strategy) == "uniform" ? SelectionStrategy.Uniform : SelectionStrategy.Typicality,
+                Strategy = parse.GetValue(strategy) == "uniform"
+                    ? SelectionStrategy.Uniform
+                    : SelectionStrategy.Typicality,
                 Seed = parse.GetValue(seed),
             };
             var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -88,14 +99,16 @@ internal static class SelectCommand
             var outFile = parse.GetValue(output)!;
             AtomicFile.WriteAllText(outFile.FullName, Csv(chosen, r => pathOf(table.Indices[r])));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{chosen.Count} of {table.Count} images chosen ({DescribeStrategy(options.Strategy, given.Count)}) in {watch.Elapsed.TotalSeconds:F1} s → {outFile.FullName}"));
+                $"{chosen.Count} of {table.Count} images chosen ({DescribeStrategy(options.Strategy, given.Count)}) " +
+                $"in {watch.Elapsed.TotalSeconds:F1} s → {outFile.FullName}"));
             return Task.FromResult(0);
         });
         return command;
     }
 
     private static string DescribeStrategy(SelectionStrategy strategy, int labelled) =>
-        (strategy == SelectionStrategy.Uniform ? "uniform" : "typicality") + (labelled > 0 ? $", {labelled} already labelled" : ", cold start");
+        (strategy == SelectionStrategy.Uniform ? "uniform" : "typicality") +
+            (labelled > 0 ? $", {labelled} already labelled" : ", cold start");
 
     private static string Csv(IReadOnlyList<SelectedImage> chosen, Func<int, string> pathOf)
     {

@@ -20,26 +20,36 @@ internal static class LabelApi
         app.MapGet("/thumb/{id:int}", (int id) => Thumbnail(state, id));
         app.MapGet("/api/state", () => Results.Json(State(state)));
         app.MapGet("/api/next", (int? count) => WithSession(state, s =>
-            Results.Json(s.NextToLabel(Math.Clamp(count ?? 10, 1, MaxPage)).Select(i => new { id = i, name = s.Items[i] }))));
+            Results.Json(s.NextToLabel(Math.Clamp(count ?? 10, 1, MaxPage))
+                .Select(i => new { id = i, name = s.Items[i] }))));
         app.MapGet("/api/uncertain", (int? offset, int? count) => WithSession(state, s =>
         {
             var (page, total) = s.LeastSure(Math.Max(0, offset ?? 0), Math.Clamp(count ?? 24, 1, MaxPage));
             return Results.Json(new
             {
                 total,
-                items = page.Select(p => new { id = p.Item, name = s.Items[p.Item], predicted = s.Classes[p.Class], confidence = p.Confidence }),
+                items = page.Select(p => new
+                {
+                    id = p.Item,
+                    name = s.Items[p.Item],
+                    predicted = s.Classes[p.Class],
+                    confidence = p.Confidence,
+                }),
             });
         }));
         app.MapPost("/api/answer", (AnswerRequest request) => WithSession(state, s => Answer(state, s, [request])));
         app.MapPost("/api/accept", (AnswerRequest[] requests) => WithSession(state, s =>
-            requests.Length > MaxPage ? Results.BadRequest($"at most {MaxPage} answers at a time") : Answer(state, s, requests)));
+            requests.Length > MaxPage
+                ? Results.BadRequest($"at most {MaxPage} answers at a time")
+                : Answer(state, s, requests)));
         app.MapPost("/api/undo", (AnswerRequest request) => WithSession(state, s =>
         {
             if (request.Id < 0 || request.Id >= s.Items.Count) return Results.NotFound("no such image");
             s.Unanswer(request.Id);
             return Results.Json(State(state));
         }));
-        app.MapGet("/api/estimate", () => WithSession(state, s => Results.Json(new { accuracy = s.EstimateAccuracy(), version = s.Version })));
+        app.MapGet("/api/estimate", () =>
+            WithSession(state, s => Results.Json(new { accuracy = s.EstimateAccuracy(), version = s.Version })));
         app.MapPost("/api/export", () => WithSession(state, s => Export(state, s)));
     }
 
@@ -49,7 +59,8 @@ internal static class LabelApi
     private static IResult WithSession(LabelServerState state, Func<LabellingSession, IResult> action) =>
         state.Session is { } session ? action(session) : Results.Conflict("the features are not ready yet");
 
-    private static IResult Answer(LabelServerState state, LabellingSession session, IReadOnlyList<AnswerRequest> requests)
+    private static IResult Answer(LabelServerState state, LabellingSession session,
+        IReadOnlyList<AnswerRequest> requests)
     {
         var answers = new List<(int, int)>();
         foreach (var r in requests)
@@ -103,7 +114,9 @@ internal static class LabelApi
             skipped = status?.Skipped ?? 0,
             notSure = status?.NotSure ?? 0,
             classifierReady = status?.ClassifierReady ?? false,
-            fitMilliseconds = status is null ? null : Math.Round(status.FitMilliseconds, 1).ToString(CultureInfo.InvariantCulture),
+            fitMilliseconds = status is null
+                ? null
+                : Math.Round(status.FitMilliseconds, 1).ToString(CultureInfo.InvariantCulture),
             version = status?.Version ?? 0,
         };
     }

@@ -55,8 +55,10 @@ internal static class LabelServer
 
     private static bool Authorised(HttpContext context, string token)
     {
-        string? given = context.Request.Query["token"].FirstOrDefault() ?? context.Request.Headers["X-Msn-Token"].FirstOrDefault();
-        return given is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(given), Encoding.ASCII.GetBytes(token));
+        string? given = context.Request.Query["token"].FirstOrDefault()
+            ?? context.Request.Headers["X-Msn-Token"].FirstOrDefault();
+        return given is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(given),
+            Encoding.ASCII.GetBytes(token));
     }
 
     private static Task Refuse(HttpContext context)
@@ -68,7 +70,8 @@ internal static class LabelServer
     /// <summary>A file of the page (HTML, JS, CSS) shipped inside msn.</summary>
     public static string PageFile(string name)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("MaskedSiamese.Cli.Labelling.Page." + name)
+        using var stream = Assembly.GetExecutingAssembly()
+            .GetManifestResourceStream("MaskedSiamese.Cli.Labelling.Page." + name)
             ?? throw new InvalidOperationException($"page file {name} is not embedded");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return reader.ReadToEnd();

@@ -8,7 +8,8 @@ namespace MaskedSiamese.Cli.Labelling;
 /// are ready) the session. Features are computed on a background thread so that the page opens at once and shows
 /// their progress.
 /// </summary>
-internal sealed class LabelServerState(LabellingProject project, ImageFolderSource images) : IProgress<(int Done, int Total)>, IDisposable
+internal sealed class LabelServerState(LabellingProject project, ImageFolderSource images)
+    : IProgress<(int Done, int Total)>, IDisposable
 {
     private volatile LabellingSession? _session;
     private volatile string? _error;
