@@ -20,7 +20,8 @@ public static class ClassifierSigning
         try
         {
             var meta = file.Metadata;
-            if (!meta.TryGetValue("architecture", out var architecture) || !meta.TryGetValue("classifier", out var description))
+            if (!meta.TryGetValue("architecture", out var architecture)
+                || !meta.TryGetValue("classifier", out var description))
                 return path;
             var tensors = file.Names.Select(n => new KeyValuePair<string, Tensor>(n, file[n])).ToList();
             var signed = new Dictionary<string, string>(meta, StringComparer.Ordinal)

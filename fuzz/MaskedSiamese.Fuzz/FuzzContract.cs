@@ -47,9 +47,11 @@ public sealed class FuzzContract : IDisposable
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         long rssGrowth = _measureRss ? ProcessMemory.PeakResidentBytes() - rssBefore : -1;
         if (allocated > MemoryBound)
-            throw new FuzzFindingException($"{target}: the read allocated {allocated >> 20} MB (bound {MemoryBound >> 20} MB)");
+            throw new FuzzFindingException($"{target}: the read allocated {allocated >> 20} MB (bound " +
+                $"{MemoryBound >> 20} MB)");
         if (rssGrowth > MemoryBound)
-            throw new FuzzFindingException($"{target}: peak resident memory grew by {rssGrowth >> 20} MB (bound {MemoryBound >> 20} MB)");
+            throw new FuzzFindingException($"{target}: peak resident memory grew by {rssGrowth >> 20} MB (bound " +
+                $"{MemoryBound >> 20} MB)");
         return new FuzzOutcome(refusal is null, refusal, allocated, rssGrowth);
     }
 

@@ -26,7 +26,8 @@ public static class FuzzCorpus
     {
         string dir = Path.Combine(root ?? Root, target);
         return Directory.Exists(dir)
-            ? [.. Directory.GetFiles(dir).Order(StringComparer.Ordinal).Select(f => (Path.GetFileName(f), File.ReadAllBytes(f)))]
+            ? [.. Directory.GetFiles(dir).Order(StringComparer.Ordinal)
+                .Select(f => (Path.GetFileName(f), File.ReadAllBytes(f)))]
             : [];
     }
 

@@ -44,7 +44,8 @@ public static class FuzzTargets
         // msn eval --splits-file turns the JsonException of malformed JSON into its one line (EvalCommand.ReadSplits).
         new("splits", "splits.json", ReadSplits, [typeof(InvalidDataException), typeof(JsonException)]),
         new("classifier", "input.msnc", ReadClassifier, CheckpointRefusals),
-        new("classifier-signed", "input.msnc", path => ReadClassifier(ClassifierSigning.Resign(path)), CheckpointRefusals),
+        new("classifier-signed", "input.msnc", path => ReadClassifier(ClassifierSigning.Resign(path)),
+            CheckpointRefusals),
         new("onnx", "input.onnx", ReadOnnx, CheckpointRefusals),
         new("labels", "labels.csv", ReadLabels, [typeof(InvalidDataException)]),
         new("answers", "answers.csv", ReadAnswers, [typeof(InvalidDataException)]),
@@ -59,9 +60,12 @@ public static class FuzzTargets
     {
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var rows = LabelsFile.Read(path, folder, full =>
-            Array.IndexOf(LabelledImages, Path.GetFileName(full)) is var i && i >= 0 && Path.GetDirectoryName(full) == folder ? i : null);
-        FuzzFindingException.Require(rows.All(r => r.Row >= 0 && r.Row < LabelledImages.Length), "a row outside the images");
-        FuzzFindingException.Require(rows.Select(r => r.Row).Distinct().Count() == rows.Count, "an image labelled twice");
+            Array.IndexOf(LabelledImages, Path.GetFileName(full)) is var i && i >= 0
+                && Path.GetDirectoryName(full) == folder ? i : null);
+        FuzzFindingException.Require(rows.All(r => r.Row >= 0 && r.Row < LabelledImages.Length),
+            "a row outside the images");
+        FuzzFindingException.Require(rows.Select(r => r.Row).Distinct().Count() == rows.Count,
+            "an image labelled twice");
         FuzzFindingException.Require(rows.All(r => r.Label.Length > 0), "an empty label");
     }
 
@@ -71,7 +75,8 @@ public static class FuzzTargets
         using var features = TorchSharp.torch.zeros(LabelledImages.Length, 4);
         using var session = new LabellingSession(features, LabelledImages, ["a", "b"], new AnswerStore(path));
         var status = session.Status();
-        FuzzFindingException.Require(status.Labelled + status.Skipped + status.NotSure <= LabelledImages.Length, "more answers than images");
+        FuzzFindingException.Require(status.Labelled + status.Skipped + status.NotSure <= LabelledImages.Length,
+            "more answers than images");
     }
 
     // msn label reopening a project: what it reads must be usable by a session.
@@ -79,14 +84,17 @@ public static class FuzzTargets
     {
         var settings = LabellingProjectSettings.Read(path);
         FuzzFindingException.Require(settings.Classes.Count >= 2, "fewer than two classes");
-        FuzzFindingException.Require(settings.Classes.All(c => LabelAnswer.ProblemWithClassName(c) is null), "a class name a session refuses");
-        FuzzFindingException.Require(settings.Classes.Distinct().Count() == settings.Classes.Count, "a class named twice");
+        FuzzFindingException.Require(settings.Classes.All(c => LabelAnswer.ProblemWithClassName(c) is null),
+            "a class name a session refuses");
+        FuzzFindingException.Require(settings.Classes.Distinct().Count() == settings.Classes.Count,
+            "a class named twice");
     }
 
     /// <summary>The target called <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">No such target.</exception>
     public static FuzzTarget Get(string name) => All.FirstOrDefault(t => t.Name == name)
-        ?? throw new ArgumentException($"no fuzz target '{name}' (targets: {string.Join(", ", All.Select(t => t.Name))})", nameof(name));
+        ?? throw new ArgumentException($"no fuzz target '{name}' (targets: " +
+            $"{string.Join(", ", All.Select(t => t.Name))})", nameof(name));
 
     private static void ReadPickle(string path)
     {
@@ -107,7 +115,8 @@ public static class FuzzTargets
     {
         if (checkpoint.TargetEncoder is null && checkpoint.Encoder is null) return;
         using var encoder = checkpoint.CreateTargetEncoder();
-        FuzzFindingException.Require(encoder.Options == checkpoint.Architecture.Vit, "the encoder built differs from the architecture");
+        FuzzFindingException.Require(encoder.Options == checkpoint.Architecture.Vit,
+            "the encoder built differs from the architecture");
     }
 
     // The rank is not known from the file name: the input is read as a labels file (rank 1) and as an images file
@@ -121,7 +130,8 @@ public static class FuzzTargets
             {
                 var (data, dims) = IdxFile.Read(path, rank);
                 FuzzFindingException.Require(dims.Length == rank && dims.All(d => d > 0), "dimensions not positive");
-                FuzzFindingException.Require(data.LongLength == dims.Aggregate(1L, (a, d) => a * d), "data length differs from the dimensions");
+                FuzzFindingException.Require(data.LongLength == dims.Aggregate(1L, (a, d) => a * d),
+                    "data length differs from the dimensions");
                 read = true;
             }
             catch (InvalidDataException) when (rank == 1 || read)
@@ -137,12 +147,15 @@ public static class FuzzTargets
     {
         string? probe = ImageDecoder.Probe(path, ImageMaxPixels);
         var image = ImageDecoder.TryDecode(path, ImageMaxPixels, out string? error);
-        FuzzFindingException.Require((image is null) != (error is null), "a decode gives an image or a reason, not both or neither");
+        FuzzFindingException.Require((image is null) != (error is null),
+            "a decode gives an image or a reason, not both or neither");
         FuzzFindingException.Require(image is null || probe is null, "the probe refused an image the decoder accepts");
         if (image is null) return;
-        FuzzFindingException.Require(image.Width > 0 && image.Height > 0 && (long)image.Width * image.Height <= ImageMaxPixels,
+        FuzzFindingException.Require(image.Width > 0 && image.Height > 0
+            && (long)image.Width * image.Height <= ImageMaxPixels,
             $"a {image.Width}×{image.Height} image past the limit");
-        FuzzFindingException.Require(image.Rgb.LongLength == 3L * image.Width * image.Height, "pixel buffer of the wrong length");
+        FuzzFindingException.Require(image.Rgb.LongLength == 3L * image.Width * image.Height,
+            "pixel buffer of the wrong length");
     }
 
     // The YAML, then each line after the separator as a --set override; a config that loads must write YAML that
@@ -152,11 +165,14 @@ public static class FuzzTargets
         string text = File.ReadAllText(path, Encoding.UTF8);
         int cut = text.IndexOf(SetSeparator, StringComparison.Ordinal);
         string yaml = cut < 0 ? text : text[..cut];
-        string[] overrides = cut < 0 ? [] : text[(cut + SetSeparator.Length)..].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] overrides = cut < 0
+            ? []
+            : text[(cut + SetSeparator.Length)..].Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var config = MsnConfig.Parse(yaml, path, overrides);
         _ = config.Warnings();
         string written = config.ToYaml();
-        FuzzFindingException.Require(MsnConfig.Parse(written, "ToYaml").ToYaml() == written, "ToYaml does not round-trip");
+        FuzzFindingException.Require(MsnConfig.Parse(written, "ToYaml").ToYaml() == written,
+            "ToYaml does not round-trip");
     }
 
     private static void ReadSplits(string path)
@@ -168,12 +184,14 @@ public static class FuzzTargets
     private static void ReadClassifier(string path)
     {
         using var classifier = FewShotClassifier.Load(path);
-        FuzzFindingException.Require(classifier.ClassNames.Count == classifier.Head.Classes, "class names and head differ");
+        FuzzFindingException.Require(classifier.ClassNames.Count == classifier.Head.Classes,
+            "class names and head differ");
     }
 
     private static void ReadOnnx(string path)
     {
         using var session = new OnnxEncoderSession(File.ReadAllBytes(path), threads: 1);
-        FuzzFindingException.Require(session.ImageSize > 0 && session.FeatureDim > 0, "non-positive input or feature size");
+        FuzzFindingException.Require(session.ImageSize > 0 && session.FeatureDim > 0,
+            "non-positive input or feature size");
     }
 }

@@ -49,7 +49,8 @@ public static class MutationRun
             var (name, bytes) = seeds[s];
             Judge(name, bytes, name.StartsWith(FuzzCorpus.ValidPrefix, StringComparison.Ordinal));
             var mutator = new Mutator(unchecked(seed * 7919 + s));
-            for (int m = 0; m < mutations; m++) Judge($"{name}~{seed}.{m}", mutator.Mutate(bytes, pool), mustAccept: false);
+            for (int m = 0; m < mutations; m++)
+                Judge($"{name}~{seed}.{m}", mutator.Mutate(bytes, pool), mustAccept: false);
         }
         return new MutationReport(target.Name, executions, accepted, refused, findings, maxAllocated, clock.Elapsed);
     }

@@ -16,7 +16,8 @@ public sealed class PickleWriter
     private readonly MemoryStream _pickle = new();
     private readonly List<byte[]> _storages = [];
 
-    /// <summary>The zip bytes of <paramref name="root"/> (values: string, int, double, Tensor or a nested dict).</summary>
+    /// <summary>The zip bytes of <paramref name="root"/> (values: string, int, double, Tensor or a nested
+    /// dict).</summary>
     public static byte[] Write(IReadOnlyList<KeyValuePair<string, object>> root)
     {
         var writer = new PickleWriter();
@@ -31,10 +32,13 @@ public sealed class PickleWriter
         using var bytes = new MemoryStream();
         using (var zip = new ZipArchive(bytes, ZipArchiveMode.Create, leaveOpen: true))
         {
-            using (var entry = zip.CreateEntry("archive/data.pkl", CompressionLevel.Optimal).Open()) entry.Write(_pickle.ToArray());
-            using (var entry = zip.CreateEntry("archive/version", CompressionLevel.NoCompression).Open()) entry.Write("3\n"u8);
+            using (var entry = zip.CreateEntry("archive/data.pkl", CompressionLevel.Optimal).Open())
+                entry.Write(_pickle.ToArray());
+            using (var entry = zip.CreateEntry("archive/version", CompressionLevel.NoCompression).Open())
+                entry.Write("3\n"u8);
             for (int i = 0; i < _storages.Count; i++)
-                using (var entry = zip.CreateEntry($"archive/data/{i}", CompressionLevel.Optimal).Open()) entry.Write(_storages[i]);
+                using (var entry = zip.CreateEntry($"archive/data/{i}", CompressionLevel.Optimal).Open())
+                    entry.Write(_storages[i]);
         }
         return bytes.ToArray();
     }

@@ -10,7 +10,8 @@ namespace MaskedSiamese.Fuzz;
 /// contract is thrown out of the SharpFuzz loop, which AFL++ records as a crash.</item>
 /// <item><c>mutate TARGET [COUNT] [SEED]</c>: the in-process mutation run over the committed corpus, COUNT mutations
 /// per seed; inputs that break the contract go to <c>artifacts/fuzz/findings/TARGET/</c>. Exit 1 if any.</item>
-/// <item><c>replay TARGET FILE…</c>: judges each file and prints the outcome (to reproduce a crash AFL++ found).</item>
+/// <item><c>replay TARGET FILE…</c>: judges each file and prints the outcome (to reproduce a crash AFL++
+/// found).</item>
 /// <item><c>seeds [DIR]</c>: writes every target's generated seeds under DIR (default: the committed corpus).</item>
 /// </list>
 /// </summary>
@@ -41,7 +42,8 @@ internal static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: msn-fuzz afl TARGET | mutate TARGET [COUNT] [SEED] | replay TARGET FILE... | seeds [DIR]");
+        Console.Error.WriteLine("usage: msn-fuzz afl TARGET | mutate TARGET [COUNT] [SEED] | " +
+            "replay TARGET FILE... | seeds [DIR]");
         Console.Error.WriteLine("targets: " + string.Join(", ", FuzzTargets.All.Select(t => t.Name)));
         return 2;
     }
@@ -68,15 +70,18 @@ internal static class Program
         long findings = 0;
         foreach (var target in targets)
         {
-            string findingsDir = Path.Combine(FuzzCorpus.Root, "..", "..", "artifacts", "fuzz", "findings", target.Name);
+            string findingsDir = Path.Combine(FuzzCorpus.Root, "..", "..", "artifacts", "fuzz", "findings",
+                target.Name);
             using var contract = new FuzzContract(measurePeakRss: true);
-            var report = MutationRun.Run(target, FuzzCorpus.Load(target.Name), count, seed, contract, (input, bytes, e) =>
-            {
-                Directory.CreateDirectory(findingsDir);
-                string file = Path.Combine(findingsDir, $"finding-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..16]}");
-                File.WriteAllBytes(file, bytes);
-                Console.WriteLine($"FINDING {input} -> {file}: {e.Message}");
-            });
+            var report = MutationRun.Run(target, FuzzCorpus.Load(target.Name), count, seed, contract,
+                (input, bytes, e) =>
+                {
+                    Directory.CreateDirectory(findingsDir);
+                    string file = Path.Combine(findingsDir, $"finding-" +
+                        $"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..16]}");
+                    File.WriteAllBytes(file, bytes);
+                    Console.WriteLine($"FINDING {input} -> {file}: {e.Message}");
+                });
             Console.WriteLine(report);
             findings += report.Findings;
         }
@@ -93,7 +98,8 @@ internal static class Program
             {
                 var outcome = contract.Run(target, File.ReadAllBytes(file));
                 Console.WriteLine($"{file}: {(outcome.Accepted ? "accepted" : "refused: " + outcome.Refusal)} " +
-                                  $"({outcome.AllocatedBytes >> 10} KiB allocated, peak RSS +{outcome.PeakRssGrowthBytes >> 20} MB)");
+                                  $"({outcome.AllocatedBytes >> 10} KiB allocated, " +
+                                  $"peak RSS +{outcome.PeakRssGrowthBytes >> 20} MB)");
             }
             catch (FuzzFindingException e)
             {

@@ -9,8 +9,8 @@ public static class SeedImages
     /// <summary>A 1×1 GIF89a (SkiaSharp decodes GIF but does not encode it).</summary>
     public static byte[] Gif1x1 { get; } =
     [
-        0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0x80, 0, 0, 0xFF, 0, 0, 0, 0, 0xFF, 0x21, 0xF9, 4, 0, 0, 0, 0, 0,
-        0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0, 0x3B,
+        0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0x80, 0, 0, 0xFF, 0, 0, 0, 0, 0xFF, 0x21, 0xF9, 4, 0, 0, 0, 0,
+        0, 0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0, 0x3B,
     ];
 
     /// <summary>A <paramref name="w"/>×<paramref name="h"/> gradient (brightness <paramref name="tone"/>) in a

@@ -8,10 +8,12 @@ namespace MaskedSiamese.Fuzz;
 /// </summary>
 public static class TorchArchive
 {
-    /// <summary>Storages <c>archive/data/0</c> … of the wrapper; a pickle naming others is refused as it should be.</summary>
+    /// <summary>Storages <c>archive/data/0</c> … of the wrapper; a pickle naming others is refused as it should
+    /// be.</summary>
     public const int StorageCount = 128;
 
-    /// <summary>Bytes of each wrapper storage: more than the seeds' largest tensor (the patch embedding, 8×3×4×4 floats).</summary>
+    /// <summary>Bytes of each wrapper storage: more than the seeds' largest tensor (the patch embedding, 8×3×4×4
+    /// floats).</summary>
     public const int StorageBytes = 2048;
 
     /// <summary>Writes <c>PATH.pth.tar</c> holding the pickle at <paramref name="picklePath"/> as its
