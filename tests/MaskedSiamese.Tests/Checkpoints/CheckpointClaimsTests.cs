@@ -6,7 +6,8 @@ using static TorchSharp.torch;
 
 namespace MaskedSiamese.Tests.Checkpoints;
 
-/// <summary>A checkpoint's claimed architecture is checked against the tensors it holds before anything is built.</summary>
+/// <summary>A checkpoint's claimed architecture is checked against the tensors it holds before anything is
+/// built.</summary>
 public sealed class CheckpointClaimsTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("msn-claims-").FullName;
@@ -21,7 +22,8 @@ public sealed class CheckpointClaimsTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Architectures))]
-    public void The_shapes_computed_from_an_architecture_are_those_of_the_model_it_builds(EncoderArchitecture architecture)
+    public void The_shapes_computed_from_an_architecture_are_those_of_the_model_it_builds(
+        EncoderArchitecture architecture)
     {
         using var model = architecture.CreateEncoder();
         var actual = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape);
@@ -38,8 +40,10 @@ public sealed class CheckpointClaimsTests : IDisposable
         using var model = small.CreateEncoder();
         string path = Path.Combine(_dir, "claims.safetensors");
         // The weights of the small model under a ViT-H-sized claim (~630M parameters, ~2.5 GB if built).
-        var huge = new EncoderArchitecture(new VitOptions(224, 14, 1280, 32, 16), new ProjectionHeadOptions(2048, 256), 1024);
-        var tensors = model.state_dict().Select(kv => new KeyValuePair<string, Tensor>("target_encoder." + kv.Key, kv.Value));
+        var huge = new EncoderArchitecture(new VitOptions(224, 14, 1280, 32, 16), new ProjectionHeadOptions(2048, 256),
+            1024);
+        var tensors = model.state_dict()
+            .Select(kv => new KeyValuePair<string, Tensor>("target_encoder." + kv.Key, kv.Value));
         SafetensorsFile.Write(path, tensors, new Dictionary<string, string>
         {
             ["format"] = MsnCheckpoint.FormatName,
@@ -60,8 +64,14 @@ public sealed class CheckpointClaimsTests : IDisposable
         var arch = new EncoderArchitecture(new VitOptions(16, 4, 32, 1, 2), null, null);
         using var model = arch.CreateEncoder();
         string path = Path.Combine(_dir, "meta.safetensors");
-        SafetensorsFile.Write(path, model.state_dict().Select(kv => new KeyValuePair<string, Tensor>("encoder." + kv.Key, kv.Value)),
-            new Dictionary<string, string> { ["format"] = MsnCheckpoint.FormatName, ["architecture"] = arch.ToJson(), ["training"] = "{not json" });
+        SafetensorsFile.Write(path, model.state_dict()
+            .Select(kv => new KeyValuePair<string, Tensor>("encoder." + kv.Key, kv.Value)),
+            new Dictionary<string, string>
+            {
+                ["format"] = MsnCheckpoint.FormatName,
+                ["architecture"] = arch.ToJson(),
+                ["training"] = "{not json",
+            });
 
         var e = Assert.Throws<CheckpointFormatException>(() => MsnCheckpoint.Load(path));
         Assert.Contains("'training' metadata is not JSON", e.Message);

@@ -76,7 +76,8 @@ public sealed class CheckpointTests : IDisposable
     {
         string zip = Path.Combine(_dir, "other.zip");
         using (var z = ZipFile.Open(zip, ZipArchiveMode.Create)) z.CreateEntry("readme.txt");
-        Assert.Contains("not a PyTorch checkpoint", Assert.Throws<CheckpointFormatException>(() => MsnCheckpoint.LoadAny(zip)).Message);
+        Assert.Contains("not a PyTorch checkpoint",
+            Assert.Throws<CheckpointFormatException>(() => MsnCheckpoint.LoadAny(zip)).Message);
         string txt = Path.Combine(_dir, "notes.pth.tar");
         File.WriteAllText(txt, "just some words, not weights");
         Assert.Contains(txt, Assert.Throws<CheckpointFormatException>(() => MsnCheckpoint.LoadAny(txt)).Message);
@@ -93,10 +94,12 @@ public sealed class CheckpointTests : IDisposable
         var e = Assert.Throws<CheckpointFormatException>(() => StateDictLoader.Load(model, sd, "x"));
         Assert.Contains("'pos_embed'", e.Message);
         sd.Remove("pos_embed");
-        Assert.Contains("missing key 'pos_embed'", Assert.Throws<CheckpointFormatException>(() => StateDictLoader.Load(model, sd, "x")).Message);
+        Assert.Contains("missing key 'pos_embed'",
+            Assert.Throws<CheckpointFormatException>(() => StateDictLoader.Load(model, sd, "x")).Message);
         sd["pos_embed"] = torch.zeros(1, 17, 8);
         sd["extra"] = torch.zeros(1);
-        Assert.Contains("unexpected key 'extra'", Assert.Throws<CheckpointFormatException>(() => StateDictLoader.Load(model, sd, "x")).Message);
+        Assert.Contains("unexpected key 'extra'",
+            Assert.Throws<CheckpointFormatException>(() => StateDictLoader.Load(model, sd, "x")).Message);
     }
 
     [Fact]

@@ -28,7 +28,8 @@ public sealed class ImportClaimsTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Claims))]
-    public void Zero_size_tensors_claiming_a_4096_wide_encoder_are_refused_without_building_it(string variant, string expected)
+    public void Zero_size_tensors_claiming_a_4096_wide_encoder_are_refused_without_building_it(string variant,
+        string expected)
     {
         string path = HugeClaim(variant);
         Assert.True(new FileInfo(path).Length < 16 << 10, "the file should be a few kilobytes");
@@ -63,7 +64,8 @@ public sealed class ImportClaimsTests : IDisposable
             {
                 ("norm1.weight", [0]), ("norm1.bias", [0]), ("attn.qkv.weight", [3 * d, 0]), ("attn.qkv.bias", [0]),
                 ("attn.proj.weight", [d, 0]), ("attn.proj.bias", [0]), ("norm2.weight", [0]), ("norm2.bias", [0]),
-                ("mlp.fc1.weight", [hidden, 0]), ("mlp.fc1.bias", [0]), ("mlp.fc2.weight", [d, 0]), ("mlp.fc2.bias", [0]),
+                ("mlp.fc1.weight", [hidden, 0]), ("mlp.fc1.bias", [0]), ("mlp.fc2.weight", [d, 0]),
+                ("mlp.fc2.bias", [0]),
             })
                 tensors.Add(($"blocks.{i}.{name}", shape));
         return Archive($"{variant}.pth.tar", Pickle(tensors));

@@ -73,7 +73,8 @@ public sealed class SafetensorsFileTests : IDisposable
     public void Overlapping_offsets_that_would_multiply_a_small_file_are_refused_before_any_tensor_is_made()
     {
         // 1,000 entries all pointing at the same 4 KB: 4 MB of tensors from a 4 KB data section.
-        var entries = Enumerable.Range(0, 1000).Select(i => $"\"t{i}\":{{\"dtype\":\"F32\",\"shape\":[1024],\"data_offsets\":[0,4096]}}");
+        var entries = Enumerable.Range(0, 1000)
+            .Select(i => $"\"t{i}\":{{\"dtype\":\"F32\",\"shape\":[1024],\"data_offsets\":[0,4096]}}");
         string path = Raw("overlap.safetensors", "{" + string.Join(",", entries) + "}", 4096);
 
         var e = Assert.Throws<CheckpointFormatException>(() => SafetensorsFile.Read(path));
@@ -85,11 +86,14 @@ public sealed class SafetensorsFileTests : IDisposable
     public void Holes_in_the_data_section_are_refused()
     {
         string gap = Raw("gap.safetensors",
-            "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", 12);
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}," +
+            "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", 12);
         string tail = Raw("tail.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 1000);
 
-        Assert.Contains("non-contiguous", Assert.Throws<CheckpointFormatException>(() => SafetensorsFile.Read(gap)).Message);
-        Assert.Contains("cover 4 of the 1000 bytes", Assert.Throws<CheckpointFormatException>(() => SafetensorsFile.Read(tail)).Message);
+        Assert.Contains("non-contiguous",
+            Assert.Throws<CheckpointFormatException>(() => SafetensorsFile.Read(gap)).Message);
+        Assert.Contains("cover 4 of the 1000 bytes",
+            Assert.Throws<CheckpointFormatException>(() => SafetensorsFile.Read(tail)).Message);
     }
 
     [Fact]
@@ -150,7 +154,8 @@ public sealed class SafetensorsFileTests : IDisposable
     {
         using var encoder = Evaluation.TinySetup.Encoder();
         string path = Path.Combine(_dir, "training-twice.safetensors");
-        SafetensorsFile.Write(path, StateDictLoader.Snapshot(encoder).Select(kv => new KeyValuePair<string, Tensor>("target_encoder." + kv.Key, kv.Value)),
+        SafetensorsFile.Write(path, StateDictLoader.Snapshot(encoder)
+            .Select(kv => new KeyValuePair<string, Tensor>("target_encoder." + kv.Key, kv.Value)),
             new Dictionary<string, string>
             {
                 ["format"] = MsnCheckpoint.FormatName,

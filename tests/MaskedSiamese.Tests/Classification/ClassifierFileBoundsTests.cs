@@ -69,7 +69,8 @@ public sealed class ClassifierFileBoundsTests : IDisposable
         Assert.Contains(expected, error.Message);
 
         using var output = new StringWriter();
-        int code = CliRunner.Run(CliApp.CreateRoot(), ["predict", path, _dir, "-o", Path.Combine(_dir, "p.csv")], output);
+        int code = CliRunner.Run(CliApp.CreateRoot(), ["predict", path, _dir, "-o", Path.Combine(_dir, "p.csv")],
+            output);
         Assert.Equal(1, code);
         Assert.Contains(expected, output.ToString());
     }
@@ -92,11 +93,13 @@ public sealed class ClassifierFileBoundsTests : IDisposable
         {
             foreach (var t in file.Tensors.Values) t.Dispose();
         }
-        var error = Assert.Throws<CheckpointFormatException>(() => FewShotClassifier.Load(ClassifierSigning.Resign(path)));
+        var error = Assert.Throws<CheckpointFormatException>(() =>
+            FewShotClassifier.Load(ClassifierSigning.Resign(path)));
         Assert.Contains("Int32", error.Message);
 
         using var output = new StringWriter();
-        int code = CliRunner.Run(CliApp.CreateRoot(), ["predict", Path.Combine(_dir, "good.msnc"), _dir, "--batch-size", "2147483647"], output);
+        int code = CliRunner.Run(CliApp.CreateRoot(),
+            ["predict", Path.Combine(_dir, "good.msnc"), _dir, "--batch-size", "2147483647"], output);
         Assert.Equal(1, code);
         Assert.Contains("--batch-size", output.ToString());
     }

@@ -28,7 +28,8 @@ public sealed class BenchSweepCliTests : IDisposable
             string folder = Path.Combine(_dir, "images", "train", $"c{c}");
             Directory.CreateDirectory(folder);
             for (int i = 0; i < 8; i++)
-                TestImageFiles.WriteBmp(Path.Combine(folder, $"{i}.bmp"), 20, 20, (byte)(40 * c + 5 * i), 90, (byte)(200 - 9 * i));
+                TestImageFiles.WriteBmp(Path.Combine(folder, $"{i}.bmp"), 20, 20, (byte)(40 * c + 5 * i), 90,
+                    (byte)(200 - 9 * i));
         }
         return Path.Combine(_dir, "images");
     }
@@ -36,7 +37,8 @@ public sealed class BenchSweepCliTests : IDisposable
     private string[] Recipe() =>
     [
         "bench", "train", "--config", "smoke", "--set", $"data.dataset={Folder()}", "--set", "criterion.batch_size=4",
-        "--set", "optimization.epochs=2", "--set", "optimization.max_steps=null", "--set", "meta.threads=1", "--steps", "1",
+        "--set", "optimization.epochs=2", "--set", "optimization.max_steps=null", "--set", "meta.threads=1", "--steps",
+        "1",
     ];
 
     [Fact]
@@ -48,12 +50,14 @@ public sealed class BenchSweepCliTests : IDisposable
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var points = doc.RootElement.EnumerateArray().ToList();
         Assert.Equal(["fp32", "bf16"], points.Select(p => p.GetProperty("value").GetString()));
-        Assert.Equal(["fp32", "bf16"], points.Select(p => p.GetProperty("result").GetProperty("precision").GetString()));
+        Assert.Equal(["fp32", "bf16"],
+            points.Select(p => p.GetProperty("result").GetProperty("precision").GetString()));
         Assert.All(points, p =>
         {
             var r = p.GetProperty("result");
             Assert.True(r.GetProperty("matmul_peak_gflops").GetDouble() > 0);
-            Assert.Equal(JsonValueKind.Null, r.GetProperty("loader_images_per_second").ValueKind);   // skipped in sweeps
+            // skipped in sweeps
+            Assert.Equal(JsonValueKind.Null, r.GetProperty("loader_images_per_second").ValueKind);
             Assert.StartsWith("avx512_bf16 ", r.GetProperty("cpu").GetString(), StringComparison.Ordinal);
         });
         // Precision does not change the model's FLOPs: the ideal speed-up of a precision sweep is 1.

@@ -96,8 +96,11 @@ public sealed class ClassifierCliTests : IDisposable
             var top = expected.TopK(r, 2);
             Assert.Equal(expected.ClassNames[top[0].Class], row[1]);
             double probability = double.Parse(row[2], CultureInfo.InvariantCulture);
-            Assert.True(Math.Abs(top[0].Probability - probability) <= 1e-6, $"{top[0].Probability:R} here, {probability:R} in msn predict");
-            Assert.StartsWith($"{expected.ClassNames[top[0].Class]}:{probability.ToString("R", CultureInfo.InvariantCulture)};", row[3], StringComparison.Ordinal);
+            Assert.True(Math.Abs(top[0].Probability - probability) <= 1e-6,
+                $"{top[0].Probability:R} here, {probability:R} in msn predict");
+            Assert.StartsWith(
+                $"{expected.ClassNames[top[0].Class]}:{probability.ToString("R", CultureInfo.InvariantCulture)};",
+                row[3], StringComparison.Ordinal);
         }
     }
 
@@ -135,7 +138,8 @@ public sealed class ClassifierCliTests : IDisposable
         {
             if (node is System.Text.Json.Nodes.JsonObject o)
             {
-                foreach (var key in o.Select(kv => kv.Key).Where(k => k.EndsWith("Seconds", StringComparison.Ordinal)).ToList())
+                foreach (var key in o.Select(kv => kv.Key).Where(k => k.EndsWith("Seconds", StringComparison.Ordinal))
+                    .ToList())
                     o.Remove(key);
                 foreach (var (_, child) in o) Strip(child);
             }
@@ -176,13 +180,16 @@ public sealed class ClassifierCliTests : IDisposable
         Assert.Equal(6 + 3 + 1, rows.Count);
         var failed = rows.Where(r => r[^1].Length > 0).Select(r => Path.GetFileName(r[0])).Order().ToArray();
         Assert.Equal(["cut.jpg", "empty.png", "notes.png"], failed);
-        Assert.All(rows.Where(r => r[^1].Length == 0), r => Assert.True(r[1].Length > 0 && double.Parse(r[2], CultureInfo.InvariantCulture) > 0));
-        Assert.Equal("c0", rows.Single(r => r[0].EndsWith(Path.Combine("val", "c0", "0.png"), StringComparison.Ordinal))[4]);
+        Assert.All(rows.Where(r => r[^1].Length == 0), r =>
+            Assert.True(r[1].Length > 0 && double.Parse(r[2], CultureInfo.InvariantCulture) > 0));
+        Assert.Equal("c0", rows.Single(r =>
+            r[0].EndsWith(Path.Combine("val", "c0", "0.png"), StringComparison.Ordinal))[4]);
         Assert.True(new FileInfo(png).Length > 0);
 
         // Nothing readable at all is still a result: three rows with their reasons, exit 0.
         string onlyBad = Path.Combine(_dir, "only-bad.csv");
-        (code, error) = Msn("predict", file, Path.Combine(bad, "empty.png"), Path.Combine(bad, "notes.png"), Path.Combine(bad, "cut.jpg"), "-o", onlyBad);
+        (code, error) = Msn("predict", file, Path.Combine(bad, "empty.png"), Path.Combine(bad, "notes.png"),
+            Path.Combine(bad, "cut.jpg"), "-o", onlyBad);
         Assert.True(code == 0, error);
         Assert.All(ReadCsv(onlyBad), r => Assert.True(r[^1].Length > 0));
         Assert.Equal(3, ReadCsv(onlyBad).Count);

@@ -28,7 +28,8 @@ public sealed class EvalCliTests : IDisposable
     {
         string checkpoint = TinySetup.WriteCheckpoint(_dir);
         string images = TinySetup.WriteImageFolder(_dir);
-        string cache = Path.Combine(_dir, "cache"), json = Path.Combine(_dir, "r.json"), png = Path.Combine(_dir, "r.png");
+        string cache = Path.Combine(_dir, "cache"), json = Path.Combine(_dir, "r.json"),
+            png = Path.Combine(_dir, "r.png");
 
         Assert.Equal(0, Msn("eval", "lowshot", "-c", checkpoint, "--data", images, "--shots", "1,2", "--splits", "2",
             "--json", json, "--chart", png, "--cache-dir", cache));
@@ -37,7 +38,8 @@ public sealed class EvalCliTests : IDisposable
         Assert.True(File.Exists(png));
 
         string knn = Path.Combine(_dir, "knn.json");
-        Assert.Equal(0, Msn("eval", "knn", "-c", checkpoint, "--data", images, "--no-baselines", "--json", knn, "--cache-dir", cache));
+        Assert.Equal(0, Msn("eval", "knn", "-c", checkpoint, "--data", images, "--no-baselines", "--json", knn,
+            "--cache-dir", cache));
         using (var doc = JsonDocument.Parse(File.ReadAllText(knn)))
             Assert.Equal(1, doc.RootElement.GetProperty("results").GetArrayLength());
         Assert.Equal(0, Msn("eval", "linear", "-c", checkpoint, "--data", images, "--max-steps", "20", "--no-cache"));
@@ -61,7 +63,8 @@ public sealed class EvalCliTests : IDisposable
     [InlineData("--lambda -1", "eval", "lowshot", "--lambda", "-1")]
     [InlineData("--lambda 0: must be > 0", "eval", "lowshot", "--lambda", "0")]
     [InlineData("--features 'blocks:x'", "eval", "lowshot", "--features", "blocks:x")]
-    [InlineData("features blocks:9: the encoder has only", "eval", "knn", "--data", "IMAGES", "--features", "blocks:9", "--no-cache")]
+    [InlineData("features blocks:9: the encoder has only", "eval", "knn", "--data", "IMAGES", "--features", "blocks:9",
+        "--no-cache")]
     [InlineData("--batch-size 0", "eval", "knn", "--batch-size", "0")]
     [InlineData("--num-heads 0", "eval", "knn", "--num-heads", "0")]
     [InlineData("--device gpu", "eval", "linear", "--device", "gpu")]
@@ -69,7 +72,8 @@ public sealed class EvalCliTests : IDisposable
     [InlineData("--max-steps 0", "eval", "linear", "--max-steps", "0")]
     [InlineData("--k 0", "eval", "knn", "--k", "0")]
     [InlineData("data folder '/nonexistent/folder' does not exist", "eval", "knn", "--data", "/nonexistent/folder")]
-    [InlineData("data folder '/nonexistent/folder' does not exist", "embed", "--data", "/nonexistent/folder", "-o", "x.csv")]
+    [InlineData("data folder '/nonexistent/folder' does not exist", "embed", "--data", "/nonexistent/folder", "-o",
+        "x.csv")]
     [InlineData("--out x.txt", "embed", "--data", "fashion-mnist", "-o", "x.txt")]
     [InlineData("Argument 'dev' not recognized", "embed", "--data", "fashion-mnist", "--split", "dev", "-o", "x.csv")]
     [InlineData("--device cuda:x", "embed", "--data", "fashion-mnist", "--device", "cuda:x", "-o", "x.csv")]
@@ -78,7 +82,8 @@ public sealed class EvalCliTests : IDisposable
         string checkpoint = TinySetup.WriteCheckpoint(_dir);
         int verb = args[0] == "eval" ? 2 : 1;
         string images = args.Contains("IMAGES") ? TinySetup.WriteImageFolder(_dir) : "";
-        var full = args.Take(verb).Concat(["-c", checkpoint]).Concat(args.Skip(verb)).Select(a => a == "IMAGES" ? images : a);
+        var full = args.Take(verb).Concat(["-c", checkpoint]).Concat(args.Skip(verb))
+            .Select(a => a == "IMAGES" ? images : a);
         var (code, error) = MsnWithError([.. full]);
         Assert.Equal(1, code);
         Assert.Contains(message, error, StringComparison.Ordinal);
@@ -90,17 +95,20 @@ public sealed class EvalCliTests : IDisposable
     {
         string checkpoint = TinySetup.WriteCheckpoint(_dir);
         string images = TinySetup.WriteImageFolder(_dir);
-        string notJson = Path.Combine(_dir, "splits.txt"), outside = Path.Combine(_dir, "outside.json"), words = Path.Combine(_dir, "words.json");
+        string notJson = Path.Combine(_dir, "splits.txt"), outside = Path.Combine(_dir, "outside.json"),
+            words = Path.Combine(_dir, "words.json");
         File.WriteAllText(notJson, "seed0_k1: 1, 2");
         File.WriteAllText(outside, """{"splits": {"seed0_k1": [0, 1, 99999]}}""");
         File.WriteAllText(words, """{"splits": {"seed0_k1": ["a"]}}""");
         foreach (var (file, fragment) in new[]
                  {
                      (notJson, "splits.txt: not valid JSON"), (outside, "index 99999 is outside the"),
-                     (words, "words.json: splits.seed0_k1 holds a"), (Path.Combine(_dir, "none.json"), "none.json: file not found"),
+                     (words, "words.json: splits.seed0_k1 holds a"), (Path.Combine(_dir, "none.json"),
+                         "none.json: file not found"),
                  })
         {
-            var (code, error) = MsnWithError("eval", "lowshot", "-c", checkpoint, "--data", images, "--splits-file", file, "--no-cache");
+            var (code, error) = MsnWithError("eval", "lowshot", "-c", checkpoint, "--data", images, "--splits-file",
+                file, "--no-cache");
             Assert.Equal(1, code);
             Assert.Contains(fragment, error, StringComparison.Ordinal);
         }
@@ -131,6 +139,7 @@ public sealed class EvalCliTests : IDisposable
         root.Subcommands.Add(bug);
         using var error = new StringWriter();
         Assert.Equal(CliRunner.InternalError, CliRunner.Run(root, ["bug"], error));
-        Assert.Contains("msn: internal error: System.ArgumentException: a bug deep inside", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("msn: internal error: System.ArgumentException: a bug deep inside", error.ToString(),
+            StringComparison.Ordinal);
     }
 }

@@ -51,8 +51,9 @@ public sealed class FinetuneCliTests : IDisposable
     // 12 images in one batch: one step per epoch, 200 steps of a few milliseconds, a checkpoint every 10.
     private string[] Args(string checkpoint, string data, string name) =>
     [
-        "finetune", "-c", checkpoint, "--data", data, "-o", Path.Combine(_dir, name + ".msnc"), "--run-dir", Path.Combine(_dir, name),
-        "--epochs", "200", "--batch-size", "12", "--lr", "2e-3", "--warmup-epochs", "10", "--checkpoint-every", "10", "--threads", "1",
+        "finetune", "-c", checkpoint, "--data", data, "-o", Path.Combine(_dir, name + ".msnc"), "--run-dir",
+        Path.Combine(_dir, name), "--epochs", "200", "--batch-size", "12", "--lr", "2e-3", "--warmup-epochs", "10",
+        "--checkpoint-every", "10", "--threads", "1",
     ];
 
     [Fact]
@@ -66,7 +67,8 @@ public sealed class FinetuneCliTests : IDisposable
             _ = victim.StandardError.ReadToEndAsync();
             _ = victim.StandardOutput.ReadToEndAsync();
             var clock = Stopwatch.StartNew();
-            while (!File.Exists(latest) && clock.Elapsed < TimeSpan.FromSeconds(90) && !victim.HasExited) victim.WaitForExit(20);
+            while (!File.Exists(latest) && clock.Elapsed < TimeSpan.FromSeconds(90) && !victim.HasExited)
+                victim.WaitForExit(20);
             Assert.False(victim.HasExited, "msn finetune ended before it could be killed");
             Assert.Equal(0, kill(victim.Id, Sigkill));
             await victim.WaitForExitAsync();
@@ -79,7 +81,8 @@ public sealed class FinetuneCliTests : IDisposable
         using (var resumed = Start([.. Args(checkpoint, data, "killed"), "--resume"])) await Finish(resumed);
         using (var whole = Start(Args(checkpoint, data, "whole"))) await Finish(whole);
 
-        FineTuneTests.AssertSameTensors(Path.Combine(_dir, "whole", "checkpoints", $"{FineTuner.Tag}-latest.safetensors"), latest);
+        FineTuneTests.AssertSameTensors(
+            Path.Combine(_dir, "whole", "checkpoints", $"{FineTuner.Tag}-latest.safetensors"), latest);
         using var expected = FewShotClassifier.Load(Path.Combine(_dir, "whole.msnc"));
         using var actual = FewShotClassifier.Load(Path.Combine(_dir, "killed.msnc"));
         Assert.Equal(expected.Head.Weights.ToArray(), actual.Head.Weights.ToArray());
@@ -96,7 +99,8 @@ public sealed class FinetuneCliTests : IDisposable
         string single = Path.Combine(_dir, "single");
         CopyClass(Path.Combine(data, "c0"), Path.Combine(single, "only"));
         string missing = Path.Combine(_dir, "no-such-folder"), noCheckpoint = Path.Combine(_dir, "none.safetensors");
-        string[] Base(string d, string c) => ["finetune", "-c", c, "--data", d, "-o", Path.Combine(_dir, "x.msnc"), "--epochs", "1"];
+        string[] Base(string d, string c) =>
+            ["finetune", "-c", c, "--data", d, "-o", Path.Combine(_dir, "x.msnc"), "--epochs", "1"];
         var cases = new (string[] Args, string Named)[]
         {
             (Base(missing, checkpoint), missing),

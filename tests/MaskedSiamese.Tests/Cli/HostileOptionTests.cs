@@ -18,8 +18,12 @@ public sealed class HostileOptionTests : IDisposable
     [InlineData("optimization.weight_decay=1e300", "optimization.weight_decay")]
     [InlineData("data.eval_resize=100000", "data.eval_resize")]
     [InlineData("data.std=[1e-38,1e-38,1e-38]", "data.std")]
-    [InlineData("logging.write_tag=tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt", "logging.write_tag")]
-    public void Recipe_values_beyond_what_training_can_hold_are_refused_before_anything_is_written(string set, string key)
+    [InlineData(
+        "logging.write_tag=tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt" +
+        "tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt" +
+        "tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt", "logging.write_tag")]
+    public void Recipe_values_beyond_what_training_can_hold_are_refused_before_anything_is_written(string set,
+        string key)
     {
         string run = Path.Combine(_dir, "run");
         var (code, error) = Msn("pretrain", "--config", "smoke", "--no-eval", "-o", run, "--set", set);
@@ -34,8 +38,8 @@ public sealed class HostileOptionTests : IDisposable
     {
         string checkpoint = TinySetup.WriteCheckpoint(_dir);
         string images = TinySetup.WriteImageFolder(_dir, trainPerClass: 2, valPerClass: 1);
-        var (code, error) = Msn("finetune", "-c", checkpoint, "--data", Path.Combine(images, "train"), "-o", Path.Combine(_dir, "f.msnc"),
-            "--lr", "1e308");
+        var (code, error) = Msn("finetune", "-c", checkpoint, "--data", Path.Combine(images, "train"), "-o",
+            Path.Combine(_dir, "f.msnc"), "--lr", "1e308");
         Assert.Equal(1, code);
         Assert.Contains("float32", error);
 
@@ -55,11 +59,13 @@ public sealed class HostileOptionTests : IDisposable
         Directory.CreateDirectory(run);
         File.WriteAllText(Path.Combine(run, "config.yaml"), "meta: {}\n");
         File.WriteAllText(Path.Combine(run, "smoke.csv"), "step,epoch,loss\n");   // the log header, no row
-        var (code, error) = Msn("pretrain", "--config", "smoke", "--no-eval", "-o", run, "--max-steps", "1", "--set", "criterion.batch_size=8");
+        var (code, error) = Msn("pretrain", "--config", "smoke", "--no-eval", "-o", run, "--max-steps", "1", "--set",
+            "criterion.batch_size=8");
         Assert.True(code == 0, error);
 
         // A log with rows is a run: refused without --resume or --overwrite, as before.
-        (code, error) = Msn("pretrain", "--config", "smoke", "--no-eval", "-o", run, "--max-steps", "1", "--set", "criterion.batch_size=8");
+        (code, error) = Msn("pretrain", "--config", "smoke", "--no-eval", "-o", run, "--max-steps", "1", "--set",
+            "criterion.batch_size=8");
         Assert.Equal(1, code);
         Assert.Contains("--resume", error);
     }
@@ -70,13 +76,15 @@ public sealed class HostileOptionTests : IDisposable
         string run = Path.Combine(_dir, "run");
         string[] recipe = ["pretrain", "--config", "smoke", "--no-eval", "-o", run, "--set", "criterion.batch_size=8"];
         Assert.Equal(0, Msn([.. recipe, "--max-steps", "1"]).Code);
-        var (code, error) = Msn([.. recipe, "--max-steps", "2", "--resume", "--set", "optimization.lr=0.5", "--set", "meta.seed=7"]);
+        var (code, error) = Msn([.. recipe, "--max-steps", "2", "--resume", "--set", "optimization.lr=0.5", "--set",
+            "meta.seed=7"]);
         Assert.Equal(1, code);
         Assert.Contains("meta.seed, optimization.lr", error);
         Assert.DoesNotContain('\n', error);
         (code, error) = Msn([.. recipe, "--max-steps", "2", "--resume"]);   // a new stop step is no new recipe
         Assert.True(code == 0, error);
-        (code, error) = Msn([.. recipe, "--max-steps", "3", "--resume", "--set", "optimization.lr=0.5", "--allow-recipe-change"]);
+        (code, error) = Msn([.. recipe, "--max-steps", "3", "--resume", "--set", "optimization.lr=0.5",
+            "--allow-recipe-change"]);
         Assert.True(code == 0, error);
     }
 }

@@ -27,7 +27,8 @@ public sealed class PretrainCliTests : IDisposable
     [
         "--config", "smoke", "--set", "optimization.max_steps=null", "--set", "optimization.epochs=2",
         "--set", "criterion.batch_size=4", "--set", "meta.threads=1", "--set", "logging.checkpoint_every=1",
-        "--set", "data.mean=[0.5]", "--set", "data.std=[0.25]", "--set", "data.eval_resize=16", "--set", "data.eval_crop=16",
+        "--set", "data.mean=[0.5]", "--set", "data.std=[0.25]", "--set", "data.eval_resize=16", "--set",
+        "data.eval_crop=16",
     ];
 
     /// <summary>root/train|val/cK: PNG, JPEG and BMP images of three colours, plus a zero-byte file, a text file named
@@ -45,7 +46,8 @@ public sealed class PretrainCliTests : IDisposable
                 for (int i = 0; i < count; i++)
                 {
                     var k = colours[c];
-                    if (i == 3) TestImageFiles.WriteBmp(Path.Combine(folder, $"{i}.bmp"), 24, 20, k.Red, k.Green, k.Blue);
+                    if (i == 3)
+                        TestImageFiles.WriteBmp(Path.Combine(folder, $"{i}.bmp"), 24, 20, k.Red, k.Green, k.Blue);
                     else TestImageFiles.WriteSkia(Path.Combine(folder, $"{i}.{(i % 2 == 0 ? "png" : "jpg")}"), 24, 20,
                         new SKColor((byte)(k.Red - 7 * i), k.Green, k.Blue), formats[i % 2]);
                 }
@@ -65,7 +67,8 @@ public sealed class PretrainCliTests : IDisposable
         string straight = Path.Combine(_dir, "straight"), resumed = Path.Combine(_dir, "resumed");
 
         Assert.Equal(0, Msn(["pretrain", .. TinyRecipe, "--data", images, "-o", straight, "--no-eval"]));
-        Assert.Equal(0, Msn(["pretrain", .. TinyRecipe, "--data", images, "-o", resumed, "--no-eval", "--max-steps", "3"]));
+        Assert.Equal(0, Msn(["pretrain", .. TinyRecipe, "--data", images, "-o", resumed, "--no-eval", "--max-steps",
+            "3"]));
         Assert.Equal(0, Msn(["pretrain", .. TinyRecipe, "--data", images, "-o", resumed, "--no-eval", "--resume"]));
 
         using (var a = MsnCheckpoint.Load(Path.Combine(straight, "checkpoints", "smoke-latest.safetensors")))
@@ -91,12 +94,15 @@ public sealed class PretrainCliTests : IDisposable
     [Fact]
     public void Pretrain_refuses_a_bad_config_key_and_a_missing_folder_with_exit_code_1()
     {
-        AssertUserError("criterion.temperature", ["pretrain", .. TinyRecipe, "--set", "criterion.temperature=-1", "-o", Path.Combine(_dir, "x")]);
+        AssertUserError("criterion.temperature",
+            ["pretrain", .. TinyRecipe, "--set", "criterion.temperature=-1", "-o", Path.Combine(_dir, "x")]);
         AssertUserError($"data folder '{Path.Combine(_dir, "nope")}' does not exist",
             ["pretrain", .. TinyRecipe, "--data", Path.Combine(_dir, "nope"), "-o", Path.Combine(_dir, "y")]);
-        AssertUserError("latest.safetensors", ["pretrain", "--resume", "--config", "smoke", "-o", Path.Combine(_dir, "z")]);
+        AssertUserError("latest.safetensors",
+            ["pretrain", "--resume", "--config", "smoke", "-o", Path.Combine(_dir, "z")]);
         AssertUserError("fewer than one batch of 64",
-            ["pretrain", .. TinyRecipe, "--set", "criterion.batch_size=64", "--data", MixedFolder(), "-o", Path.Combine(_dir, "w")]);
+            ["pretrain", .. TinyRecipe, "--set", "criterion.batch_size=64", "--data", MixedFolder(), "-o",
+                Path.Combine(_dir, "w")]);
         Assert.False(Directory.Exists(Path.Combine(_dir, "x", "checkpoints")));
     }
 }

@@ -14,7 +14,8 @@ public sealed class StopSignalTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, true);
 
     private static readonly string[] LongSmokeRun =
-        ["pretrain", "--config", "smoke", "--set", "optimization.max_steps=null", "--set", "logging.checkpoint_every=100000",
+        ["pretrain", "--config", "smoke", "--set", "optimization.max_steps=null", "--set",
+            "logging.checkpoint_every=100000",
          "--set", "meta.threads=1", "--no-eval"];
 
     private const int Sigterm = 15;
@@ -43,7 +44,8 @@ public sealed class StopSignalTests : IDisposable
         string log = Path.Combine(run, "smoke.csv");
         var clock = Stopwatch.StartNew();
         // Wait (bounded) until a few steps are logged: the signal must arrive in the middle of training.
-        while ((!File.Exists(log) || RunLog.ReadCsv(log).Count < 3) && clock.Elapsed < TimeSpan.FromSeconds(90) && !msn.HasExited)
+        while ((!File.Exists(log) || RunLog.ReadCsv(log).Count < 3) && clock.Elapsed < TimeSpan.FromSeconds(90)
+            && !msn.HasExited)
             msn.WaitForExit(100);   // polling the log, bounded above; returns early if msn ends
         // (stderr is read only after the assertion: awaiting it in the message would wait for msn to end)
         if (msn.HasExited) Assert.Fail("msn ended before it could be signalled: " + await stderr);
@@ -64,6 +66,7 @@ public sealed class StopSignalTests : IDisposable
         await again.WaitForExitAsync(timeout.Token);
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("--resume", refusal);
-        Assert.True(File.Exists(Path.Combine(run, "checkpoints", "smoke-latest.safetensors")), "the refused re-run deleted the checkpoint");
+        Assert.True(File.Exists(Path.Combine(run, "checkpoints", "smoke-latest.safetensors")),
+            "the refused re-run deleted the checkpoint");
     }
 }

@@ -2,7 +2,8 @@ using MaskedSiamese.Tests.Support;
 
 namespace MaskedSiamese.Tests.Configuration;
 
-/// <summary>The YAML presets in <c>configs/</c> at the repository root (found by walking up to MaskedSiamese.slnx).</summary>
+/// <summary>The YAML presets in <c>configs/</c> at the repository root (found by walking up to
+/// MaskedSiamese.slnx).</summary>
 public static class ConfigFiles
 {
     /// <summary>The <c>configs/</c> folder.</summary>

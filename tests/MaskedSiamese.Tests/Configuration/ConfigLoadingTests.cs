@@ -38,7 +38,8 @@ public sealed class ConfigLoadingTests
         var c = MsnConfig.Load(ConfigFiles.PathOf("smoke.yaml"));
 
         Assert.Equal(new VitOptions(16, 4, 32, 1, 2), c.Meta.ToVitOptions());
-        Assert.Equal((64, 32, 16, 8), (c.Meta.HiddenDim, c.Meta.OutputDim, c.Criterion.NumProto, c.Criterion.BatchSize));
+        Assert.Equal((64, 32, 16, 8), (c.Meta.HiddenDim, c.Meta.OutputDim, c.Criterion.NumProto,
+            c.Criterion.BatchSize));
         Assert.Equal((2, 8), (c.Data.FocalViews, c.Data.FocalSize));
         Assert.Equal(1, c.Optimization.Epochs);
     }
@@ -121,7 +122,8 @@ public sealed class ConfigLoadingTests
     public void Set_overrides_a_list_and_a_key_the_file_lacks()
     {
         var c = MsnConfig.Load(ConfigFiles.PathOf("fmnist_msn_small.yaml"),
-            ["data.rand_scale=[0.5, 0.9]", "data.std=[0.2, 0.3, 0.4]", "optimization.max_steps=3", "meta.mask_sharing=sample"]);
+            ["data.rand_scale=[0.5, 0.9]", "data.std=[0.2, 0.3, 0.4]", "optimization.max_steps=3",
+                "meta.mask_sharing=sample"]);
 
         Assert.Equal((0.5, 0.9), c.Data.RandScale);
         Assert.Equal(new Rgb(0.2, 0.3, 0.4), c.Data.Std);
@@ -133,7 +135,8 @@ public sealed class ConfigLoadingTests
     public void Later_set_wins_and_null_and_empty_values_work()
     {
         var c = MsnConfig.Parse("optimization:\n  max_steps: 5\n", "text",
-            ["optimization.max_steps=null", "data.dataset=fashion-mnist", "data.dataset=", "meta.seed=1", "meta.seed=2"]);
+            ["optimization.max_steps=null", "data.dataset=fashion-mnist", "data.dataset=", "meta.seed=1",
+                "meta.seed=2"]);
 
         Assert.Null(c.Optimization.MaxSteps);
         Assert.Equal("", c.Data.Dataset);

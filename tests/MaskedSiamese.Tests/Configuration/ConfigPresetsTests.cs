@@ -19,7 +19,8 @@ public sealed class ConfigPresetsTests
             // The settings are this recipe's: its own sizes and schedule, and a config text that reads back to it.
             Assert.Equal(config.Meta.ToVitOptions(), settings.Architecture.Vit);
             Assert.Equal(config.Criterion.NumProto, settings.Architecture.NumPrototypes);
-            Assert.Equal((config.Optimization.Epochs, config.Optimization.Lr), (settings.Schedule.Epochs, settings.Schedule.ReferenceLearningRate));
+            Assert.Equal((config.Optimization.Epochs, config.Optimization.Lr),
+                (settings.Schedule.Epochs, settings.Schedule.ReferenceLearningRate));
             Assert.Equal(config, MsnConfig.Parse(settings.ConfigText));
         }
     }
@@ -33,7 +34,8 @@ public sealed class ConfigPresetsTests
             if (name == "msn_vits16")
             {
                 // The official file asks for pinned memory, which a CPU run cannot use: one line, and it still loads.
-                Assert.Equal(["config: warning: data.pin_mem: true does nothing on a CPU device (no host-to-device copies); ignored"],
+                Assert.Equal(["config: warning: data.pin_mem: true does nothing on a CPU device (no host-to-device " +
+                    "copies); ignored"],
                     warnings);
             }
             else

@@ -2,7 +2,8 @@ using MaskedSiamese.Configuration;
 
 namespace MaskedSiamese.Tests.Configuration;
 
-/// <summary>A bad config is refused while loading, before training, with one line that names the key or the file.</summary>
+/// <summary>A bad config is refused while loading, before training, with one line that names the key or the
+/// file.</summary>
 public sealed class ConfigRefusalTests
 {
     private static string Refusal(string yaml, params string[] overrides)
@@ -16,8 +17,10 @@ public sealed class ConfigRefusalTests
     [Fact]
     public void Wrong_type_names_the_key_and_the_value()
     {
-        Assert.Equal("config: optimization.epochs must be an integer (got 'ten')", Refusal("optimization:\n  epochs: ten\n"));
-        Assert.Equal("config: optimization.epochs must be an integer (got '2.5')", Refusal("optimization:\n  epochs: 2.5\n"));
+        Assert.Equal("config: optimization.epochs must be an integer (got 'ten')",
+            Refusal("optimization:\n  epochs: ten\n"));
+        Assert.Equal("config: optimization.epochs must be an integer (got '2.5')",
+            Refusal("optimization:\n  epochs: 2.5\n"));
         Assert.Equal("config: criterion.use_sinkhorn must be true or false (got 'maybe')",
             Refusal("criterion:\n  use_sinkhorn: maybe\n"));
         Assert.Equal("config: optimization.lr must be a number (got '0.1')", Refusal("optimization:\n  lr: \"0.1\"\n"));
@@ -25,20 +28,25 @@ public sealed class ConfigRefusalTests
             Refusal("data:\n  rand_scale: [0.3]\n"));
         Assert.Equal("config: data.mean must be a list of three numbers (or one for every channel) (got [0.1, 0.2])",
             Refusal("data:\n  mean: [0.1, 0.2]\n"));
-        Assert.Equal("config: criterion.num_proto must be an integer (got null)", Refusal("criterion:\n  num_proto:\n"));
-        Assert.Equal("config: meta.mask_sharing must be 'batch' or 'sample' (got 'all')", Refusal("meta:\n  mask_sharing: all\n"));
+        Assert.Equal("config: criterion.num_proto must be an integer (got null)",
+            Refusal("criterion:\n  num_proto:\n"));
+        Assert.Equal("config: meta.mask_sharing must be 'batch' or 'sample' (got 'all')",
+            Refusal("meta:\n  mask_sharing: all\n"));
         Assert.Equal("config: data.patch_drop must be a number (got 'NaN')", Refusal("", "data.patch_drop=NaN"));
     }
 
     [Fact]
     public void Unknown_key_names_the_key_and_suggests_the_nearest()
     {
-        Assert.Equal("config: unknown key 'optimization.lr_max' (did you mean 'lr'?)", Refusal("optimization:\n  lr_max: 1\n"));
+        Assert.Equal("config: unknown key 'optimization.lr_max' (did you mean 'lr'?)",
+            Refusal("optimization:\n  lr_max: 1\n"));
         Assert.Equal("config: unknown key 'criterion.temprature' (did you mean 'temperature'?)",
             Refusal("criterion:\n  temprature: 0.1\n"));
-        Assert.Equal("config: unknown key 'meta.batch_size' (it belongs in 'criterion')", Refusal("meta:\n  batch_size: 8\n"));
+        Assert.Equal("config: unknown key 'meta.batch_size' (it belongs in 'criterion')",
+            Refusal("meta:\n  batch_size: 8\n"));
         Assert.Equal("config: unknown key 'logging.zzz'", Refusal("logging:\n  zzz: 1\n"));
-        Assert.Equal("config: unknown key 'optimization.lr_max' (did you mean 'lr'?)", Refusal("", "optimization.lr_max=1"));
+        Assert.Equal("config: unknown key 'optimization.lr_max' (did you mean 'lr'?)",
+            Refusal("", "optimization.lr_max=1"));
     }
 
     [Fact]
@@ -47,7 +55,8 @@ public sealed class ConfigRefusalTests
         Assert.Equal("config: unknown section 'optim' (did you mean 'optimization'?)", Refusal("optim:\n  lr: 0.1\n"));
         Assert.Equal("config: unknown section 'model' (expected one of meta, criterion, data, optimization, logging)",
             Refusal("model:\n  depth: 3\n"));
-        Assert.Equal("config: section 'meta' must be a mapping of keys (got 'deit_small')", Refusal("meta: deit_small\n"));
+        Assert.Equal("config: section 'meta' must be a mapping of keys (got 'deit_small')",
+            Refusal("meta: deit_small\n"));
     }
 
     public static TheoryData<string, string> Impossible => new()
@@ -57,7 +66,8 @@ public sealed class ConfigRefusalTests
         { "optimization.epochs=0", "config: optimization.epochs must be ≥ 1 (got 0)" },
         { "optimization.warmup=900", "config: optimization.warmup must be ≤ epochs 800 (got 900)" },
         { "data.patch_drop=1.0", "config: data.patch_drop must be in [0, 1) (got 1)" },
-        { "criterion.batch_size=1", "config: criterion.batch_size must be ≥ 2 (BatchNorm needs two samples) (got 1)" },
+        { "criterion.batch_size=1", "config: criterion.batch_size must be ≥ 2 (BatchNorm needs " +
+            "two samples) (got 1)" },
         { "criterion.num_proto=0", "config: criterion.num_proto must be ≥ 1 (got 0)" },
         { "data.rand_scale=[0.5, 0.3]", "config: data.rand_scale must satisfy 0 < min ≤ max ≤ 1 (got [0.5, 0.3])" },
         { "data.focal_scale=[0, 0.3]", "config: data.focal_scale must satisfy 0 < min ≤ max ≤ 1 (got [0, 0.3])" },
@@ -69,10 +79,12 @@ public sealed class ConfigRefusalTests
         { "meta.model_name=custom", "config: meta.image_size must be set when meta.model_name is 'custom'" },
         { "meta.device=gpu", "config: meta.device must be cpu, cuda or cuda:N (got 'gpu')" },
         { "optimization.horizon=0.5", "config: optimization.horizon must be ≥ 1 (got 0.5)" },
-        { "optimization.ema=[0.999, 0.99]", "config: optimization.ema must satisfy 0 ≤ start ≤ end ≤ 1 (got [0.999, 0.99])" },
+        { "optimization.ema=[0.999, 0.99]", "config: optimization.ema must satisfy 0 ≤ start ≤ end ≤ 1 (got " +
+            "[0.999, 0.99])" },
         { "optimization.betas=[0.9, 1.0]", "config: optimization.betas must both be in [0, 1) (got [0.9, 1])" },
         { "logging.log_every=0", "config: logging.log_every must be ≥ 1 (got 0)" },
-        { "logging.write_tag=a/b", "config: logging.write_tag must be a name of 1-200 characters without path separators (got 'a/b')" },
+        { "logging.write_tag=a/b", "config: logging.write_tag must be a name of 1-200 characters without path " +
+            "separators (got 'a/b')" },
     };
 
     [Theory]
@@ -133,6 +145,7 @@ public sealed class ConfigRefusalTests
     [Fact]
     public void Duplicate_key_is_refused()
     {
-        Assert.Contains("duplicate", Refusal("optimization:\n  lr: 0.1\n  lr: 0.2\n"), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("duplicate", Refusal("optimization:\n  lr: 0.1\n  lr: 0.2\n"),
+            StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -43,7 +43,8 @@ public static class MappedSettings
                 return;
             case var primitive when primitive.GetType().IsPrimitive:
                 // Shortest round-trip form for floating point, so no change hides behind rounding.
-                sb.Append(path).Append(" = ").Append(Convert.ToString(primitive, CultureInfo.InvariantCulture)).Append('\n');
+                sb.Append(path).Append(" = ").Append(Convert.ToString(primitive, CultureInfo.InvariantCulture))
+                    .Append('\n');
                 return;
             case IEnumerable items:
                 int i = 0;

@@ -124,10 +124,12 @@ public sealed class OfficialConfigTests
     public void Vits16_file_sets_exactly_the_official_fields()
     {
         // Given the file's own keys
-        var keys = ConfigFiles.FlatEntries(File.ReadAllText(ConfigFiles.PathOf("msn_vits16.yaml"))).Select(e => e.Key).ToList();
+        var keys = ConfigFiles.FlatEntries(File.ReadAllText(ConfigFiles.PathOf("msn_vits16.yaml"))).Select(e => e.Key)
+            .ToList();
 
         // Then they are the 42 fields of the official file (the two optional keys are not in it)
-        var official = OfficialValues.Select(row => (string)row[0]).Where(k => k is not "meta.two_layer" and not "criterion.freeze_proto");
+        var official = OfficialValues.Select(row => (string)row[0])
+            .Where(k => k is not "meta.two_layer" and not "criterion.freeze_proto");
         Assert.Equal(official.Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
         Assert.Equal(42, keys.Count);
     }

@@ -26,7 +26,8 @@ public class AugmentationStepTests
         Grayscale.Apply(img);
         for (int p = 0; p < img.PlaneSize; p++)
         {
-            float luma = 0.299f * before.Data[p] + 0.587f * before.Data[img.PlaneSize + p] + 0.114f * before.Data[2 * img.PlaneSize + p];
+            float luma = 0.299f * before.Data[p] + 0.587f * before.Data[img.PlaneSize + p] +
+                0.114f * before.Data[2 * img.PlaneSize + p];
             Assert.Equal(luma, img.Data[p], 1e-6f);
             Assert.Equal(img.Data[p], img.Data[img.PlaneSize + p]);
             Assert.Equal(img.Data[p], img.Data[2 * img.PlaneSize + p]);
@@ -166,7 +167,8 @@ public class AugmentationStepTests
         HorizontalFlip.Apply(plain);
         var blurred = ViewAugmenter.Apply(img, Off with { BlurProbability = 1 }, new SeededRandom(0, 0, 0));
         Assert.True(TestImages.HighFrequencyEnergy(blurred) < 0.9 * TestImages.HighFrequencyEnergy(plain));
-        var jittered = ViewAugmenter.Apply(img, Off with { JitterProbability = 1, Brightness = 0.4 }, new SeededRandom(0, 0, 0));
+        var jittered = ViewAugmenter.Apply(img, Off with { JitterProbability = 1, Brightness = 0.4 },
+            new SeededRandom(0, 0, 0));
         Assert.NotEqual(plain.Data, jittered.Data);
         var normalised = ViewAugmenter.Apply(img, Off with { Mean = [0.5f, 0.5f, 0.5f], Std = [0.5f, 0.5f, 0.5f] },
             new SeededRandom(0, 0, 0));

@@ -22,7 +22,8 @@ public sealed class DatasetLocationTests
     [Fact]
     public void A_missing_folder_is_reported_by_name()
     {
-        var e = Assert.Throws<DirectoryNotFoundException>(() => DatasetLocation.Parse("/nonexistent/msn-data").OpenPretraining());
+        var e = Assert.Throws<DirectoryNotFoundException>(() =>
+            DatasetLocation.Parse("/nonexistent/msn-data").OpenPretraining());
         Assert.Contains("/nonexistent/msn-data", e.Message, StringComparison.Ordinal);
     }
 }

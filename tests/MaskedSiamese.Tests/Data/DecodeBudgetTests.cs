@@ -4,7 +4,8 @@ using MaskedSiamese.Evaluation;
 namespace MaskedSiamese.Tests.Data;
 
 /// <summary>Large images are decoded one at a time whatever the number of workers: the memory between decode and
-/// resize is bounded across threads (16 PNGs of 48 KB declaring 7000 × 7000 took 7.6 GB in predict; now 1.7 GB).</summary>
+/// resize is bounded across threads (16 PNGs of 48 KB declaring 7000 × 7000 took 7.6 GB in predict; now 1.7
+/// GB).</summary>
 public sealed class DecodeBudgetTests
 {
     // Images whose headers claim 40 megapixels (800 MB each by the budget's measure), decoded as 8 × 8 pictures.
@@ -40,7 +41,8 @@ public sealed class DecodeBudgetTests
     public void Workers_take_large_images_one_at_a_time()
     {
         var large = new LargeHeaders(8, 40_000_000);
-        using (var table = FeatureExtractor.ExtractPixels(large, null, new FeatureExtractorOptions { Workers = 4, BatchSize = 8 }))
+        using (var table = FeatureExtractor.ExtractPixels(large, null,
+            new FeatureExtractorOptions { Workers = 4, BatchSize = 8 }))
             Assert.Equal(8, table.Count);
         Assert.Equal(1, large.Most);
         Assert.Equal(0, DecodeBudget.Held);

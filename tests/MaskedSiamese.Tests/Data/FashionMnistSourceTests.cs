@@ -13,14 +13,16 @@ public class FashionMnistSourceTests
         var source = new FashionMnistSource(data);
         Assert.Equal(60000, source.Count);
         Assert.Equal(10, source.ClassNames.Count);
-        Assert.Equal(Enumerable.Range(0, 10), Enumerable.Range(0, source.Count).Select(source.Label).Distinct().Order());
+        Assert.Equal(Enumerable.Range(0, 10),
+            Enumerable.Range(0, source.Count).Select(source.Label).Distinct().Order());
         foreach (int i in new[] { 0, 12345, 59999 })
         {
             var img = source.TryGet(i)!;
             Assert.Equal((28, 28), (img.Width, img.Height));
             var gray = data.Image(i);
             for (int p = 0; p < gray.Length; p++)
-                Assert.True(img.Rgb[3 * p] == gray[p] && img.Rgb[3 * p + 1] == gray[p] && img.Rgb[3 * p + 2] == gray[p]);
+                Assert.True(img.Rgb[3 * p] == gray[p] && img.Rgb[3 * p + 1] == gray[p]
+                    && img.Rgb[3 * p + 2] == gray[p]);
         }
         Assert.Equal(0, source.SkippedCount);
     }

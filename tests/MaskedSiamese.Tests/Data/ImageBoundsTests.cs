@@ -57,7 +57,8 @@ public sealed class ImageBoundsTests : IDisposable
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
 
         Assert.Null(image);
-        Assert.Contains("20000×20000 = 400000000 pixels, more than the 50000000 allowed", why, StringComparison.Ordinal);
+        Assert.Contains("20000×20000 = 400000000 pixels, more than the 50000000 allowed", why,
+            StringComparison.Ordinal);
         Assert.True(allocated < AllocationBound, $"{allocated} bytes allocated");
         var (source, _, _) = Open();
         Assert.Equal((1, 1), (source.Count, source.SkippedCount));
@@ -73,7 +74,8 @@ public sealed class ImageBoundsTests : IDisposable
 
         Assert.Equal((1, 1), (source.Count, source.SkippedCount));
         Assert.Contains("good.png: 16×16 = 256 pixels, more than the 100 allowed", log, StringComparison.Ordinal);
-        Assert.Throws<ArgumentOutOfRangeException>(() => ImageFolderSource.Open(_root, new ImageFolderOptions { MaxPixels = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ImageFolderSource.Open(_root, new ImageFolderOptions { MaxPixels = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() =>
             ImageFolderSource.Open(_root, new ImageFolderOptions { MaxPixels = ImageDecoder.MaxPixelsLimit + 1 }));
     }

@@ -26,14 +26,18 @@ public sealed class ImageFolderSourceTests : IDisposable
         string a = Path.Combine(root, "classA"), b = Path.Combine(root, "classB");
         Directory.CreateDirectory(a);
         Directory.CreateDirectory(b);
-        TestImageFiles.WriteSkia(Path.Combine(a, "good.jpg"), 16, 16, new SKColor(200, 30, 30), SKEncodedImageFormat.Jpeg);
-        TestImageFiles.WriteSkia(Path.Combine(a, "rgba.png"), 8, 8, new SKColor(255, 0, 0, 128), SKEncodedImageFormat.Png);
+        TestImageFiles.WriteSkia(Path.Combine(a, "good.jpg"), 16, 16, new SKColor(200, 30, 30),
+            SKEncodedImageFormat.Jpeg);
+        TestImageFiles.WriteSkia(Path.Combine(a, "rgba.png"), 8, 8, new SKColor(255, 0, 0, 128),
+            SKEncodedImageFormat.Png);
         TestImageFiles.WritePng(Path.Combine(a, "deep.png"), 4, 3, 2, 16,
             [.. Enumerable.Range(0, 4).SelectMany(_ => new byte[] { 0, 0, 0xFF, 0xFF, 0, 0 })]);
-        TestImageFiles.WritePng(Path.Combine(b, "palette.png"), 4, 4, 3, 8, [1, 1, 1, 1], palette: [0, 0, 0, 10, 20, 250]);
+        TestImageFiles.WritePng(Path.Combine(b, "palette.png"), 4, 4, 3, 8, [1, 1, 1, 1],
+            palette: [0, 0, 0, 10, 20, 250]);
         TestImageFiles.WritePng(Path.Combine(b, "gray.png"), 5, 2, 0, 8, [77, 77, 77, 77, 77]);
         TestImageFiles.WriteBmp(Path.Combine(b, "good.bmp"), 3, 2, 1, 2, 3);
-        TestImageFiles.WriteSkia(Path.Combine(b, "good.webp"), 16, 16, new SKColor(30, 200, 30), SKEncodedImageFormat.Webp);
+        TestImageFiles.WriteSkia(Path.Combine(b, "good.webp"), 16, 16, new SKColor(30, 200, 30),
+            SKEncodedImageFormat.Webp);
         // A 1×1 GIF whose only pixel is palette entry 0, (200, 100, 50): LZW code size 2, codes clear, 0, end.
         File.WriteAllBytes(Path.Combine(b, "tiny.gif"),
             [.. "GIF89a"u8, 1, 0, 1, 0, 0x80, 0, 0, 200, 100, 50, 0, 0, 0,
@@ -97,7 +101,8 @@ public sealed class ImageFolderSourceTests : IDisposable
     [Fact]
     public void Decoding_up_front_also_excludes_files_truncated_after_the_header()
     {
-        var source = ImageFolderSource.Open(MakeMixedFolder(Dir("mixed")), new ImageFolderOptions { DecodeUpFront = true });
+        var source = ImageFolderSource.Open(MakeMixedFolder(Dir("mixed")),
+            new ImageFolderOptions { DecodeUpFront = true });
         Assert.Equal(8, source.Count);
         Assert.Equal(3, source.SkippedCount);
         Assert.All(Enumerable.Range(0, source.Count), i => Assert.NotNull(source.TryGet(i)));
@@ -135,7 +140,8 @@ public sealed class ImageFolderSourceTests : IDisposable
     public void A_list_file_selects_a_subset_by_relative_path_or_by_official_bare_name()
     {
         string root = Dir("listed");
-        foreach (var (cls, name) in new[] { ("n01", "n01_1.bmp"), ("n01", "n01_2.bmp"), ("n02", "n02_1.bmp"), ("n02", "n02_2.bmp") })
+        foreach (var (cls, name) in new[] { ("n01", "n01_1.bmp"), ("n01", "n01_2.bmp"), ("n02", "n02_1.bmp"),
+            ("n02", "n02_2.bmp") })
             TestImageFiles.WriteBmp(Path.Combine(Dir("listed", cls), name), 2, 2, 5, 5, 5);
         string list = Path.Combine(_root, "subset.txt");
         File.WriteAllLines(list, ["n01_2.bmp", "", "n02/n02_1.bmp", "n02_9.bmp"]);

@@ -6,7 +6,10 @@ namespace MaskedSiamese.Tests.Data;
 
 public class MultiViewLoaderTests
 {
-    private static readonly AugmentationOptions Views = AugmentationOptions.FashionMnistDefaults with { FocalCount = 3 };
+    private static readonly AugmentationOptions Views = AugmentationOptions.FashionMnistDefaults with
+    {
+        FocalCount = 3,
+    };
     private static readonly LoaderOptions Small = new() { BatchSize = 8, Seed = 42, Workers = 2, Prefetch = 2 };
 
     private static MultiViewLoader Loader(IImageSource? source = null, LoaderOptions? options = null) =>
@@ -74,7 +77,8 @@ public class MultiViewLoaderTests
                 for (int v = 0; v < whole.Views.Length; v++)
                 {
                     int size = whole.Views[v].Length / whole.Indices.Length;
-                    Assert.Equal(whole.Views[v].AsSpan(row * size, size).ToArray(), part.Views[v].AsSpan(row / 2 * size, size).ToArray());
+                    Assert.Equal(whole.Views[v].AsSpan(row * size, size).ToArray(),
+                        part.Views[v].AsSpan(row / 2 * size, size).ToArray());
                 }
             }
         }
@@ -108,7 +112,8 @@ public class MultiViewLoaderTests
         int item = e0.Indices[first];
         var again = Take(loader.MakeBatch(1, loader.Permutation(1).ToList().IndexOf(item) / 8));
         int r = Array.IndexOf(again.Indices, item);
-        Assert.NotEqual(e0.Views[0][(first * viewLen)..((first + 1) * viewLen)], again.Views[0][(r * viewLen)..((r + 1) * viewLen)]);
+        Assert.NotEqual(e0.Views[0][(first * viewLen)..((first + 1) * viewLen)],
+            again.Views[0][(r * viewLen)..((r + 1) * viewLen)]);
     }
 
     [Fact]
@@ -217,7 +222,8 @@ public class MultiViewLoaderTests
         // The substitutes are augmented independently of item 5's own row.
         int[] rows = [.. Enumerable.Range(0, 16).Where(r => batch.Indices[r] == 5)];
         const int len = 3 * 32 * 32;
-        Assert.NotEqual(batch.Views[0][(rows[0] * len)..((rows[0] + 1) * len)], batch.Views[0][(rows[1] * len)..((rows[1] + 1) * len)]);
+        Assert.NotEqual(batch.Views[0][(rows[0] * len)..((rows[0] + 1) * len)],
+            batch.Views[0][(rows[1] * len)..((rows[1] + 1) * len)]);
         Assert.Equal(batch.Indices.Select(i => i % 10), batch.Labels);
     }
 

@@ -41,7 +41,8 @@ public class RandomResizedCropTests
         // The same test must reject plausible wrong implementations drawn from the same kind of generator.
         var random = new SeededRandom(8, 0, 0);
         var sideScaled = Enumerable.Range(0, Draws).Select(_ => Math.Pow(random.Uniform(0.05, 0.3), 2));
-        var logUniform = Enumerable.Range(0, Draws).Select(_ => Math.Exp(random.Uniform(Math.Log(0.05), Math.Log(0.3))));
+        var logUniform = Enumerable.Range(0, Draws)
+            .Select(_ => Math.Exp(random.Uniform(Math.Log(0.05), Math.Log(0.3))));
         Assert.True(KsUniform(sideScaled, 0.05, 0.3) > 0.5);
         Assert.True(KsUniform(logUniform, 0.05, 0.3) > 0.15);
     }
@@ -105,7 +106,8 @@ public class RandomResizedCropTests
                 }
             // Corners are clamped inside the box, so the view never shows pixels outside it.
             Assert.InRange(view[0, 0, 0], box.Left / (w - 1.0) - 1e-4, (box.Left + sx) / (w - 1.0));
-            Assert.InRange(view[0, 0, size - 1], (box.Left + box.Width - 1 - sx) / (w - 1.0), (box.Left + box.Width - 1) / (w - 1.0) + 1e-4);
+            Assert.InRange(view[0, 0, size - 1], (box.Left + box.Width - 1 - sx) / (w - 1.0),
+                (box.Left + box.Width - 1) / (w - 1.0) + 1e-4);
         }
     }
 

@@ -24,7 +24,8 @@ internal static class TestImageFiles
         var random = new Random(1);
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
-                bitmap.SetPixel(x, y, new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)));
+                bitmap.SetPixel(x, y, new SKColor((byte)random.Next(256), (byte)random.Next(256),
+                    (byte)random.Next(256)));
         using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 95);
         return data.ToArray();
     }
@@ -49,7 +50,8 @@ internal static class TestImageFiles
     /// A PNG from raw samples: colour type 0 (gray), 2 (RGB) or 3 (palette), bit depth 8 or 16; every row is
     /// <paramref name="row"/> (big-endian samples as PNG wants).
     /// </summary>
-    public static void WritePng(string path, int w, int h, byte colorType, byte bitDepth, byte[] row, byte[]? palette = null)
+    public static void WritePng(string path, int w, int h, byte colorType, byte bitDepth, byte[] row,
+        byte[]? palette = null)
     {
         using var file = File.Create(path);
         file.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
@@ -91,7 +93,8 @@ internal static class TestImageFiles
         Chunk(file, "IEND", []);
     }
 
-    /// <summary>The 54-byte header of a 24-bit BMP of <paramref name="w"/>×<paramref name="h"/> (file size from the array).</summary>
+    /// <summary>The 54-byte header of a 24-bit BMP of <paramref name="w"/>×<paramref name="h"/> (file size from the
+    /// array).</summary>
     private static void WriteBmpHeader(byte[] bytes, int w, int h)
     {
         bytes[0] = (byte)'B';
@@ -105,7 +108,8 @@ internal static class TestImageFiles
         BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(28), 24);
     }
 
-    /// <summary>A 24-bit BMP whose header claims <paramref name="w"/>×<paramref name="h"/> but that holds 16 bytes of pixels.</summary>
+    /// <summary>A 24-bit BMP whose header claims <paramref name="w"/>×<paramref name="h"/> but that holds 16 bytes of
+    /// pixels.</summary>
     public static void WriteBmpHeaderOnly(string path, int w, int h)
     {
         var bytes = new byte[54 + 16];

@@ -11,7 +11,8 @@ namespace MaskedSiamese.Tests.Engine;
 /// <summary>
 /// <c>mpiexec -n 2 msn pretrain</c> at batch B/2 per process against one process at batch B, same seed, on the smoke
 /// recipe: the loss of every step and every tensor of the final checkpoint agree within the derived tolerance.
-/// Needs MPICH's <c>mpiexec</c> (scripts/test.sh installs it); without one on the PATH the tests are skipped, saying why.
+/// Needs MPICH's <c>mpiexec</c> (scripts/test.sh installs it); without one on the PATH the tests are skipped, saying
+/// why.
 /// </summary>
 [Trait("Category", Support.TestCategories.Mpi)]
 public sealed class MpiEquivalenceTests(ITestOutputHelper output) : IDisposable
@@ -24,8 +25,9 @@ public sealed class MpiEquivalenceTests(ITestOutputHelper output) : IDisposable
 
     private static string[] Recipe(int batch, string folder) =>
     [
-        "pretrain", "--config", "smoke", "--no-eval", "-o", folder, "--max-steps", Steps.ToString(CultureInfo.InvariantCulture),
-        "--set", $"criterion.batch_size={batch}", "--set", "meta.threads=1",
+        "pretrain", "--config", "smoke", "--no-eval", "-o", folder, "--max-steps",
+        Steps.ToString(CultureInfo.InvariantCulture), "--set", $"criterion.batch_size={batch}", "--set",
+        "meta.threads=1",
     ];
 
     [MpiexecFact]
@@ -71,17 +73,19 @@ public sealed class MpiEquivalenceTests(ITestOutputHelper output) : IDisposable
     /// (1) Rounding: the same numbers are summed in another order (Sinkhorn's sums, the synchronised BatchNorm
     /// statistics, the mean of two half-batch gradients), so each gradient element carries a relative error δ plus an
     /// absolute one ρ·G at the scale G of the largest gradients it is summed from (G: the largest RMS gradient of the
-    /// model; the logged grad norms differ by up to 1.7e-5 relative over the 4 steps: δ = ρ = 1e-4 with margin). AdamW divides by the running RMS √v̂, so the update's error is that error over √v̂, and an update is
-    /// at most lr in size, so the per-step difference is at most lr·min(2, δ + ρ·G/√v̂ᵢ). Elements whose true
-    /// gradient is zero (the attention's key bias, to which softmax is blind; the biases and final LayerNorm shift
-    /// that the head's BatchNorm removes) get pure rounding noise, which AdamW blows up to ±lr steps in both runs: for
-    /// them only the 2·Σlr bound holds, and it carries over to the running mean of the BatchNorm that follows them.
-    /// (2) AdamW's ε: the prototypes' gradients are summed over the N processes, N× the one-process ones; AdamW is
-    /// scale invariant except for ε: m̂/(√v̂ + ε) becomes m̂/(√v̂ + ε/N), a difference of at most ε(1 − 1/N)/√v̂ᵢ per
-    /// step. (3) Each step rounds the float32 parameter, so a tiny difference may flip its last bit: k·2⁻²³·max|p|.
-    /// √v̂ comes from the one-process run's optimizer state (bias-corrected), with a factor 2 of margin. The target
-    /// encoder, an average of the online encoder's past values, takes its online tensor's tolerance; AdamW's moments
-    /// (the prototypes' N× and N²× larger) take the rounding error alone: δ·|m| + ρ·G and 2δ·v + 2ρ·G².
+    /// model; the logged grad norms differ by up to 1.7e-5 relative over the 4 steps: δ = ρ = 1e-4 with margin).
+    /// AdamW divides by the running RMS √v̂, so the update's error is that error over √v̂, and an update is at
+    /// most lr in size, so the per-step difference is at most lr·min(2, δ + ρ·G/√v̂ᵢ). Elements whose true
+    /// gradient is zero (the attention's key bias, to which softmax is blind; the biases and final LayerNorm shift that
+    /// the head's BatchNorm removes) get pure rounding noise, which AdamW blows up to ±lr steps in both runs: for them
+    /// only the 2·Σlr bound holds, and it carries over to the running mean of the BatchNorm that follows them. (2)
+    /// AdamW's ε: the prototypes' gradients are summed over the N processes, N× the one-process ones; AdamW is scale
+    /// invariant except for ε: m̂/(√v̂ + ε) becomes m̂/(√v̂ + ε/N), a difference of at most
+    /// ε(1 − 1/N)/√v̂ᵢ per step. (3) Each step rounds the float32 parameter, so a tiny difference may flip its
+    /// last bit: k·2⁻²³·max|p|. √v̂ comes from the one-process run's optimizer state (bias-corrected), with a
+    /// factor 2 of margin. The target encoder, an average of the online encoder's past values, takes its online
+    /// tensor's tolerance; AdamW's moments (the prototypes' N× and N²× larger) take the rounding error alone:
+    /// δ·|m| + ρ·G and 2δ·v + 2ρ·G².
     /// </summary>
     private static string? Compare(string name, Tensor one, Tensor two, double lrSum, SafetensorsFile oneFile,
         Action<string> log)
@@ -95,14 +99,18 @@ public sealed class MpiEquivalenceTests(ITestOutputHelper output) : IDisposable
         var b = two.to_type(ScalarType.Float64);
         double ulps = Steps * Math.Pow(2, -23) * a.abs().max().item<double>();
         Tensor tolerance;
-        string online = name.StartsWith("target_encoder.", StringComparison.Ordinal) ? "encoder." + name["target_encoder.".Length..] : name;
+        string online = name.StartsWith("target_encoder.", StringComparison.Ordinal)
+            ? "encoder." + name["target_encoder.".Length..]
+            : name;
         string moment = $"optimizer.{online}.exp_avg_sq";
         if (name.StartsWith("optimizer.", StringComparison.Ordinal))
         {
             bool second = name.EndsWith("exp_avg_sq", StringComparison.Ordinal);
             double scale = name.Contains("prototypes", StringComparison.Ordinal) ? n : 1;
             a = a * (second ? scale * scale : scale);
-            tolerance = second ? 2 * delta * a.abs() + 2 * rho * g * g * scale * scale : delta * a.abs() + rho * g * scale;
+            tolerance = second
+                ? 2 * delta * a.abs() + 2 * rho * g * g * scale * scale
+                : delta * a.abs() + rho * g * scale;
         }
         else if (oneFile.Contains(moment))
         {
@@ -121,19 +129,22 @@ public sealed class MpiEquivalenceTests(ITestOutputHelper output) : IDisposable
         double worst = excess.max().item<double>();
         double diff = (b - a).abs().max().item<double>();
         log(string.Create(CultureInfo.InvariantCulture, $"{name}: max |Δ| {diff:E2}, worst margin {-worst:E2}"));
-        return worst <= 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{name}: exceeds its tolerance by {worst:E3} (max |Δ| {diff:E3})");
+        return worst <= 0 ? null : string.Create(CultureInfo.InvariantCulture,
+            $"{name}: exceeds its tolerance by {worst:E3} (max |Δ| {diff:E3})");
     }
 
     [MpiexecFact]
     public void Ranks_started_with_different_configurations_are_refused_with_one_line()
     {
         string folder = Path.Combine(_dir, "mismatch");
-        var (code, _, errors) = Mpiexec.RunMsn([Recipe(4, folder), [.. Recipe(4, folder), "--set", "optimization.lr=2.0e-3"]],
+        var (code, _, errors) = Mpiexec.RunMsn(
+            [Recipe(4, folder), [.. Recipe(4, folder), "--set", "optimization.lr=2.0e-3"]],
             TimeSpan.FromSeconds(60));
         Assert.Equal(1, code);
         var lines = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length == 1, $"expected one line on stderr:\n{errors}");
-        Assert.StartsWith("msn: The configuration differs between processes: rank(s) 1 differ from rank 0", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("msn: The configuration differs between processes: rank(s) 1 differ from rank 0", lines[0],
+            StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(folder, "smoke.csv")), "a refused run wrote its log");
     }
 
@@ -144,13 +155,16 @@ public sealed class MpiEquivalenceTests(ITestOutputHelper output) : IDisposable
         string folder = Path.Combine(_dir, "auto");
         RunUnderMpi(2, [.. Recipe(4, folder), "--set", "meta.precision=auto"]);
         var expected = PrecisionRule.Auto(CpuFeatures.Current(), CPU);
-        Assert.Equal(expected.Precision, RunPrecision.Recorded(Path.Combine(folder, "checkpoints", "smoke-latest.safetensors")));
-        Assert.EndsWith($"# precision in use: {expected.Reason}\n", File.ReadAllText(Path.Combine(folder, "config.yaml")), StringComparison.Ordinal);
+        Assert.Equal(expected.Precision,
+            RunPrecision.Recorded(Path.Combine(folder, "checkpoints", "smoke-latest.safetensors")));
+        Assert.EndsWith($"# precision in use: {expected.Reason}\n",
+            File.ReadAllText(Path.Combine(folder, "config.yaml")), StringComparison.Ordinal);
     }
 
     private static void RunUnderMpi(int processes, string[] args)
     {
-        var (code, output, errors) = Mpiexec.RunMsn(Enumerable.Repeat(args, processes).ToList(), TimeSpan.FromSeconds(120));
+        var (code, output, errors) = Mpiexec.RunMsn(Enumerable.Repeat(args, processes).ToList(),
+            TimeSpan.FromSeconds(120));
         Assert.True(code == 0, $"mpiexec exited {code}:\n{output}\n{errors}");
     }
 

@@ -18,7 +18,11 @@ internal static class Mpiexec
     public static (int ExitCode, string Output, string Errors) RunMsn(IReadOnlyList<string[]> ranks, TimeSpan limit)
     {
         string msn = typeof(CliApp).Assembly.Location;
-        var start = new ProcessStartInfo(Path ?? "mpiexec") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(Path ?? "mpiexec")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         // Every rank ends by counting the tensors left to their finalisers and fails if there are any.
         start.Environment["MSN_CHECK_TENSOR_LIFETIMES"] = "1";
         for (int r = 0; r < ranks.Count; r++)
@@ -32,7 +36,8 @@ internal static class Mpiexec
         if (!process.WaitForExit(limit))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"mpiexec did not finish within {limit.TotalSeconds:F0} s"));
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
+                $"mpiexec did not finish within {limit.TotalSeconds:F0} s"));
         }
         return (process.ExitCode, stdout.Result, stderr.Result);
     }

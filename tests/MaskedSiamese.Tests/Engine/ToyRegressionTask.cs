@@ -8,7 +8,8 @@ namespace MaskedSiamese.Tests.Engine;
 
 /// <summary>A second task for <see cref="TrainingLoop"/>: least squares y = X·w by SGD, batches drawn from (seed,
 /// step), state = (w, step) in a small binary checkpoint. Optionally reports a NaN loss at one step.</summary>
-internal sealed class ToyRegressionTask(int stepsPerEpoch, int epochs, long? nanAtStep = null) : ITrainingTask<ToyRegressionTask.Batch>, IDisposable
+internal sealed class ToyRegressionTask(int stepsPerEpoch, int epochs, long? nanAtStep = null)
+    : ITrainingTask<ToyRegressionTask.Batch>, IDisposable
 {
     private const int Dim = 4;
     private static readonly float[] TrueWeights = [1f, -2f, 0.5f, 3f];

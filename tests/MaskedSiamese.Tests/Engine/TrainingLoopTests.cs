@@ -71,11 +71,13 @@ public sealed class TrainingLoopTests : IDisposable
     public void A_non_finite_loss_stops_the_run_and_keeps_the_last_good_checkpoint()
     {
         using var task = new ToyRegressionTask(5, 2, nanAtStep: 7);
-        var e = Assert.Throws<NonFiniteLossException>(() => new TrainingLoop(Options("nan"), StepContext.Cpu).Run(task));
+        var e = Assert.Throws<NonFiniteLossException>(() =>
+            new TrainingLoop(Options("nan"), StepContext.Cpu).Run(task));
 
         Assert.Equal(7, e.Step);
         Assert.Contains("the checkpoint of step 6 is kept", e.Message);
-        using var reader = new BinaryReader(File.OpenRead(Path.Combine(_dir, "nan", "checkpoints", "toy-latest.safetensors")));
+        using var reader = new BinaryReader(
+            File.OpenRead(Path.Combine(_dir, "nan", "checkpoints", "toy-latest.safetensors")));
         Assert.Equal(6, reader.ReadInt64());   // checkpoints every 3 steps: 3, then 6; step 7 was never applied
     }
 
@@ -119,14 +121,16 @@ public sealed class TrainingLoopTests : IDisposable
 
         Assert.Equal(5, outcome.StepsDone);
         Assert.Null(outcome.LatestCheckpoint);
-        Assert.False(Directory.Exists(Path.Combine(_dir, "rank1")) && Directory.EnumerateFileSystemEntries(Path.Combine(_dir, "rank1")).Any());
+        Assert.False(Directory.Exists(Path.Combine(_dir, "rank1"))
+            && Directory.EnumerateFileSystemEntries(Path.Combine(_dir, "rank1")).Any());
     }
 
     [Fact]
     public void Resuming_a_folder_without_a_checkpoint_is_refused_naming_the_file()
     {
         using var task = new ToyRegressionTask(5, 1);
-        var e = Assert.Throws<FileNotFoundException>(() => new TrainingLoop(Options("none", resume: true), StepContext.Cpu).Run(task));
+        var e = Assert.Throws<FileNotFoundException>(() =>
+            new TrainingLoop(Options("none", resume: true), StepContext.Cpu).Run(task));
         Assert.Contains("toy-latest.safetensors", e.Message);
         Assert.Equal(0, task.Starts);
     }
@@ -139,14 +143,16 @@ public sealed class TrainingLoopTests : IDisposable
         string before = File.ReadAllText(log);
 
         using var second = new ToyRegressionTask(5, 1);
-        var e = Assert.Throws<RunFolderInUseException>(() => new TrainingLoop(Options("again"), StepContext.Cpu).Run(second));
+        var e = Assert.Throws<RunFolderInUseException>(() =>
+            new TrainingLoop(Options("again"), StepContext.Cpu).Run(second));
         Assert.Contains("--resume", e.Message);
         Assert.Contains("--overwrite", e.Message);
         Assert.Equal(before, File.ReadAllText(log));
 
         var outcome = new TrainingLoop(Options("again") with { Overwrite = true }, StepContext.Cpu).Run(second);
         Assert.Equal(5, outcome.StepsDone);
-        Assert.Throws<ArgumentException>(() => new TrainingLoop(Options("again", resume: true) with { Overwrite = true }, StepContext.Cpu).Run(second));
+        Assert.Throws<ArgumentException>(() =>
+            new TrainingLoop(Options("again", resume: true) with { Overwrite = true }, StepContext.Cpu).Run(second));
     }
 
     [Fact]
@@ -155,9 +161,11 @@ public sealed class TrainingLoopTests : IDisposable
         string checkpoints = Directory.CreateDirectory(Path.Combine(_dir, "old", "checkpoints")).FullName;
         File.WriteAllText(Path.Combine(checkpoints, "latest.safetensors"), "old run");
         using var task = new ToyRegressionTask(5, 1);
-        var fresh = Assert.Throws<RunFolderInUseException>(() => new TrainingLoop(Options("old"), StepContext.Cpu).Run(task));
+        var fresh = Assert.Throws<RunFolderInUseException>(() =>
+            new TrainingLoop(Options("old"), StepContext.Cpu).Run(task));
         Assert.Contains("latest.safetensors", fresh.Message);
-        var resumed = Assert.Throws<FileNotFoundException>(() => new TrainingLoop(Options("old", resume: true), StepContext.Cpu).Run(task));
+        var resumed = Assert.Throws<FileNotFoundException>(() =>
+            new TrainingLoop(Options("old", resume: true), StepContext.Cpu).Run(task));
         Assert.Contains("rename it to toy-latest.safetensors", resumed.Message);
     }
 
@@ -167,7 +175,8 @@ public sealed class TrainingLoopTests : IDisposable
         string checkpoints = Path.Combine(_dir, "stale", "checkpoints");
         Directory.CreateDirectory(checkpoints);
         string stale = Path.Combine(checkpoints, $".toy-latest.safetensors.{int.MaxValue - 1}.{Guid.NewGuid():N}.tmp");
-        string live = Path.Combine(checkpoints, $".toy-latest.safetensors.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string live = Path.Combine(checkpoints,
+            $".toy-latest.safetensors.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         string foreign = Path.Combine(checkpoints, ".notes.tmp");
         foreach (var f in new[] { stale, live, foreign }) File.WriteAllText(f, "x");
 
@@ -184,7 +193,8 @@ public sealed class TrainingLoopTests : IDisposable
     {
         var store = new CheckpointStore(Path.Combine(_dir, "many"), "run", keep: 2);
         foreach (int epoch in new[] { 998, 999, 1000, 1001, 1002 })
-            store.Save(path => File.WriteAllText(path, epoch.ToString(System.Globalization.CultureInfo.InvariantCulture)), epoch);
+            store.Save(path => File.WriteAllText(path,
+                epoch.ToString(System.Globalization.CultureInfo.InvariantCulture)), epoch);
 
         var left = Directory.GetFiles(store.Folder).Select(Path.GetFileName).Order();
         Assert.Equal(["run-ep1001.safetensors", "run-ep1002.safetensors", "run-latest.safetensors"], left);

@@ -43,9 +43,11 @@ public sealed class CheckpointTransformTests : IDisposable
             var image = source.TryGet(i)!;
             string folder = Path.Combine(root, source.ClassNames[source.Label(i)]);
             Directory.CreateDirectory(folder);
-            using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Gray8, SKAlphaType.Opaque));
+            using var bitmap = new SKBitmap(
+                new SKImageInfo(image.Width, image.Height, SKColorType.Gray8, SKAlphaType.Opaque));
             for (int p = 0; p < image.Width * image.Height; p++)
-                bitmap.SetPixel(p % image.Width, p / image.Width, new SKColor(image.Rgb[3 * p], image.Rgb[3 * p], image.Rgb[3 * p]));
+                bitmap.SetPixel(p % image.Width, p / image.Width,
+                    new SKColor(image.Rgb[3 * p], image.Rgb[3 * p], image.Rgb[3 * p]));
             using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
             // Zero-padded names keep the folder's sorted order equal to the source order within a class.
             File.WriteAllBytes(Path.Combine(folder, $"{i:D3}.png"), data.ToArray());
@@ -63,28 +65,37 @@ public sealed class CheckpointTransformTests : IDisposable
         Assert.Equal((16, 16), (transform.Options.ResizeTo, transform.Options.CropSize));
         Assert.Equal([0.286f, 0.286f, 0.286f], transform.Options.Mean);
 
-        var builtin = new SubsetSource(DatasetLocation.Parse("fashion-mnist").OpenFashionMnist(train: true), Enumerable.Range(0, 24).ToArray());
+        var builtin = new SubsetSource(DatasetLocation.Parse("fashion-mnist").OpenFashionMnist(train: true),
+            Enumerable.Range(0, 24).ToArray());
         string folder = WritePngs(builtin, builtin.Count);
         using var encoder = ck.CreateTargetEncoder();
         using var a = FeatureExtractor.Extract(encoder, builtin, transform.Options);
 
         // The folder goes through msn embed, which must pick the checkpoint's transform for a folder too.
         string embedded = Path.Combine(_dir, "folder.safetensors");
-        Assert.Equal(0, CliRunner.Run(CliApp.CreateRoot(), ["embed", "-c", checkpoint, "--data", folder, "-o", embedded]));
+        Assert.Equal(0, CliRunner.Run(CliApp.CreateRoot(),
+            ["embed", "-c", checkpoint, "--data", folder, "-o", embedded]));
         var file = SafetensorsFile.Read(embedded);
         var paths = System.Text.Json.JsonSerializer.Deserialize<string[]>(file.Metadata["paths"])!;
-        var order = paths.Select(p => int.Parse(Path.GetFileNameWithoutExtension(p), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var order = paths.Select(p => int.Parse(Path.GetFileNameWithoutExtension(p),
+            System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         using var index = torch.tensor(order.Select(i => (long)i).ToArray());
         using var expected = a.Features.index_select(0, index);
         using var b = file["features"];
         Assert.Equal(expected.shape, b.shape);
         double worst = (expected - b).abs().max().item<float>();
-        Assert.True(worst <= 1e-5 * Math.Max(1, expected.abs().max().item<float>()), $"max |builtin − folder| = {worst}");
+        Assert.True(worst <= 1e-5 * Math.Max(1, expected.abs().max().item<float>()),
+            $"max |builtin − folder| = {worst}");
         file["labels"].Dispose();
 
         // The override still reaches the old data-kind transforms, and official files fall back to ImageNet's.
-        Assert.Equal(CheckpointEvalTransform.ImageNet(16), CheckpointEvalTransform.Resolve(ck, EvalNormalization.ImageNet).Options);
-        using var imported = new MsnCheckpoint(ck.Architecture) { TargetEncoder = ck.TargetEncoder, OwnsTensors = false };
+        Assert.Equal(CheckpointEvalTransform.ImageNet(16),
+            CheckpointEvalTransform.Resolve(ck, EvalNormalization.ImageNet).Options);
+        using var imported = new MsnCheckpoint(ck.Architecture)
+        {
+            TargetEncoder = ck.TargetEncoder,
+            OwnsTensors = false,
+        };
         Assert.StartsWith("imagenet", CheckpointEvalTransform.Resolve(imported).Origin);
     }
 }

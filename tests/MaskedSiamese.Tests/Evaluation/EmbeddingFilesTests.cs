@@ -17,7 +17,8 @@ public sealed class EmbeddingFilesTests : IDisposable
         string images = TinySetup.WriteImageFolder(_dir, trainPerClass: 2, valPerClass: 1);
         var (source, pathOf) = EmbeddingFiles.Open(images, "val");
         using var encoder = TinySetup.Encoder();
-        using var features = FeatureExtractor.Extract(encoder, source, new EvalOptions { ResizeTo = 16, CropSize = 16 });
+        using var features = FeatureExtractor.Extract(encoder, source,
+            new EvalOptions { ResizeTo = 16, CropSize = 16 });
         string csv = Path.Combine(_dir, "e.csv");
         EmbeddingFiles.WriteCsv(csv, features, pathOf);
 
@@ -30,7 +31,8 @@ public sealed class EmbeddingFilesTests : IDisposable
             Assert.Equal(2 + 16, cells.Length);
             Assert.EndsWith(Path.Combine("val", $"c{r}", "0.png"), cells[0], StringComparison.Ordinal);
             Assert.Equal(r.ToString(System.Globalization.CultureInfo.InvariantCulture), cells[1]);
-            Assert.Equal(features.Features[r, 0].item<float>(), float.Parse(cells[2], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(features.Features[r, 0].item<float>(),
+                float.Parse(cells[2], System.Globalization.CultureInfo.InvariantCulture));
         }
 
         string st = Path.Combine(_dir, "e.safetensors");

@@ -69,7 +69,8 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
         var sets = new[]
         {
             FeatureSet.Of("raw pixels", data.TrainPixels, data.TrainLabels, data.TestPixels, data.TestLabels),
-            FeatureSet.Of("random projection 192", data.TrainPixels.mm(projection), data.TrainLabels, data.TestPixels.mm(projection), data.TestLabels),
+            FeatureSet.Of("random projection 192", data.TrainPixels.mm(projection), data.TrainLabels,
+                data.TestPixels.mm(projection), data.TestLabels),
         };
         string path = Path.Combine(OfficialFixtures.RepositoryRoot, "..", "shared", "reference",
             "fmnist-lowshot-splits.json");
@@ -81,7 +82,8 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
         string chart = Path.Combine(Path.GetTempPath(), "msn-fmnist-lowshot.png");
         AccuracyChart.SavePng(report, chart, title: "Fashion-MNIST low-shot, official splits");
         output.WriteLine($"chart: {chart}");
-        output.WriteLine("benchmarks.md, official code, raw pixels: 44.2 ± 4.6, 54.1 ± 4.2, 63.0 ± 2.5, 67.7 ± 1.0");
+        output.WriteLine("benchmarks.md, official code, raw pixels: 44.2 ± 4.6, 54.1 ± 4.2, 63.0 " +
+            "± 2.5, 67.7 ± 1.0");
         var pixels = report.FeatureSets[0].Summaries;
         Assert.Equal(["1/class", "2/class", "5/class", "10/class"], pixels.Select(s => s.Regime));
         Assert.All(report.FeatureSets[0].Runs, r => Assert.True(r.Converged));
@@ -98,7 +100,8 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
         string path = Path.Combine(OfficialFixtures.RepositoryRoot, "..", "shared", "reference",
             "fmnist-lowshot-splits.json");
 
-        var report = LowShotProtocol.Run([FeatureSet.Of("raw pixels, λ by 5-fold CV", data.TrainPixels, data.TrainLabels, data.TestPixels, data.TestLabels)],
+        var report = LowShotProtocol.Run([FeatureSet.Of("raw pixels, λ by 5-fold CV", data.TrainPixels,
+            data.TrainLabels, data.TestPixels, data.TestLabels)],
             new LowShotOptions { GivenSplits = LowShotSplits.ReadJson(path), CrossValidateLambda = true });
 
         output.WriteLine(LowShotTable.Format(report));
@@ -110,7 +113,8 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
         var means = report.FeatureSets[0].Summaries.Select(s => s.Mean).ToArray();
         Assert.Equal(official.Length, means.Length);
         for (int i = 0; i < official.Length; i++)
-            Assert.True(Math.Abs(means[i] - official[i]) <= 0.05, $"regime {i}: {means[i]:P2} vs official {official[i]:P1}");
+            Assert.True(Math.Abs(means[i] - official[i]) <= 0.05,
+                $"regime {i}: {means[i]:P2} vs official {official[i]:P1}");
     }
 
     [Fact]

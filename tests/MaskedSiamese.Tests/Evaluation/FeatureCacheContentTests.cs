@@ -20,11 +20,13 @@ public sealed class FeatureCacheContentTests : IDisposable
     private string Folder()
     {
         string root = Path.Combine(_dir, "data");
-        foreach (var (split, cls, size) in new[] { ("train", "a", 8), ("train", "b", 12), ("val", "a", 8), ("val", "b", 12) })
+        foreach (var (split, cls, size) in new[] { ("train", "a", 8), ("train", "b", 12), ("val", "a", 8),
+            ("val", "b", 12) })
         {
             string d = Path.Combine(root, split, cls);
             Directory.CreateDirectory(d);
-            TestImageFiles.WriteSkia(Path.Combine(d, "x.png"), size, size, new SKColor(9, 9, 9), SKEncodedImageFormat.Png);
+            TestImageFiles.WriteSkia(Path.Combine(d, "x.png"), size, size, new SKColor(9, 9, 9),
+                SKEncodedImageFormat.Png);
         }
         return root;
     }
@@ -43,7 +45,8 @@ public sealed class FeatureCacheContentTests : IDisposable
         string swapped = EvaluationData.Open(root).TrainIdentity;
         Assert.NotEqual(before, swapped);
 
-        File.SetLastWriteTimeUtc(Path.Combine(train, "a", "x.png"), new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        File.SetLastWriteTimeUtc(Path.Combine(train, "a", "x.png"),
+            new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         Assert.NotEqual(swapped, EvaluationData.Open(root).TrainIdentity);
     }
 
@@ -65,7 +68,8 @@ public sealed class FeatureCacheContentTests : IDisposable
         else
         {
             using var features = torch.zeros(3, 2, dtype: damage == "float64 features" ? torch.float64 : torch.float32);
-            using var indices = torch.arange(damage == "rows mismatch" ? 2 : 3, dtype: damage == "int32 indices" ? torch.int32 : torch.int64);
+            using var indices = torch.arange(damage == "rows mismatch" ? 2 : 3,
+                dtype: damage == "int32 indices" ? torch.int32 : torch.int64);
             using var labels = torch.zeros(3, dtype: torch.int64);
             using var dropped = torch.zeros(0, dtype: torch.int64);
             SafetensorsFile.Write(path,

@@ -39,11 +39,14 @@ public sealed class FeatureCacheTests : IDisposable
     public void The_key_changes_with_the_transform_and_the_checkpoint()
     {
         string a = FeatureCache.Key(["checkpoint sha256 abc", FeatureCache.Describe(EvalOptions.FashionMnistDefaults)]);
-        string b = FeatureCache.Key(["checkpoint sha256 abc", FeatureCache.Describe(EvalOptions.FashionMnistDefaults with { CropSize = 28 })]);
+        string b = FeatureCache.Key(["checkpoint sha256 abc",
+            FeatureCache.Describe(EvalOptions.FashionMnistDefaults with { CropSize = 28 })]);
         string c = FeatureCache.Key(["checkpoint sha256 abd", FeatureCache.Describe(EvalOptions.FashionMnistDefaults)]);
-        string d = FeatureCache.Key(["checkpoint sha256 abc", FeatureCache.Describe(EvalOptions.FashionMnistDefaults with { Mean = [0.5f] })]);
+        string d = FeatureCache.Key(["checkpoint sha256 abc",
+            FeatureCache.Describe(EvalOptions.FashionMnistDefaults with { Mean = [0.5f] })]);
         Assert.Equal(4, new[] { a, b, c, d }.Distinct().Count());
-        Assert.Equal(a, FeatureCache.Key(["checkpoint sha256 abc", FeatureCache.Describe(EvalOptions.FashionMnistDefaults)]));
+        Assert.Equal(a, FeatureCache.Key(
+            ["checkpoint sha256 abc", FeatureCache.Describe(EvalOptions.FashionMnistDefaults)]));
     }
 
     [Fact]

@@ -48,8 +48,10 @@ public sealed class FeatureExtractorTests
     {
         var source = new SyntheticSource(5, 16, 16);
         using var encoder = TinySetup.Encoder();
-        using var norm = FeatureExtractor.Extract(encoder, source, Eval, new FeatureExtractorOptions { Choice = FeatureChoice.Parse("final-norm") });
-        using var two = FeatureExtractor.Extract(encoder, source, Eval, new FeatureExtractorOptions { Choice = FeatureChoice.Parse("blocks:2") });
+        using var norm = FeatureExtractor.Extract(encoder, source, Eval,
+            new FeatureExtractorOptions { Choice = FeatureChoice.Parse("final-norm") });
+        using var two = FeatureExtractor.Extract(encoder, source, Eval,
+            new FeatureExtractorOptions { Choice = FeatureChoice.Parse("blocks:2") });
         Assert.Equal(16, norm.Dimension);
         Assert.Equal(32, two.Dimension);
         using var direct = encoder.ForwardFeatures(torch.tensor(

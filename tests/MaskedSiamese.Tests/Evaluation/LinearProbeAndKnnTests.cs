@@ -13,9 +13,17 @@ public sealed class LinearProbeAndKnnTests(ITestOutputHelper output)
         var (x, y) = SyntheticData.Clusters(perClass: 100, classes: 5, dim: 16, separation: 10, seed: 2);
         using var _ = x;
 
-        using var probe = LinearProbe.Train(x, y, 5, new LinearProbeOptions { Solver = LinearProbeSolver.Sgd, MaxSteps = 80, BatchSize = 32, Seed = 1, CheckEvery = 16 });
+        using var probe = LinearProbe.Train(x, y, 5, new LinearProbeOptions
+        {
+            Solver = LinearProbeSolver.Sgd,
+            MaxSteps = 80,
+            BatchSize = 32,
+            Seed = 1,
+            CheckEvery = 16,
+        });
 
-        output.WriteLine($"losses {string.Join(", ", probe.Losses.Select(l => l.ToString("F4")))}; {probe.Seconds:F2} s");
+        output.WriteLine($"losses {string.Join(", ", probe.Losses.Select(l => l.ToString("F4")))}; " +
+            $"{probe.Seconds:F2} s");
         Assert.Equal(1.0, probe.Accuracy(x, y));
         Assert.Equal(80, probe.Steps);
         Assert.True(probe.Losses[^1] < probe.Losses[0]);
@@ -28,7 +36,14 @@ public sealed class LinearProbeAndKnnTests(ITestOutputHelper output)
     {
         var (x, y) = SyntheticData.Clusters(perClass: 20, classes: 3, dim: 4, separation: 1, seed: 4);
         using var _ = x;
-        var options = new LinearProbeOptions { Solver = LinearProbeSolver.Sgd, MaxSteps = 400, BatchSize = 16, Seed = 5, CheckEvery = 8 };
+        var options = new LinearProbeOptions
+        {
+            Solver = LinearProbeSolver.Sgd,
+            MaxSteps = 400,
+            BatchSize = 16,
+            Seed = 5,
+            CheckEvery = 8,
+        };
 
         using var a = LinearProbe.Train(x, y, 3, options);
         using var b = LinearProbe.Train(x, y, 3, options);
@@ -43,8 +58,10 @@ public sealed class LinearProbeAndKnnTests(ITestOutputHelper output)
     {
         // The shape of the issue's folder: ~1,300 images, 10 overlapping classes. Ten epochs at batch 256 are 60 steps,
         // which left the probe far below a converged logistic regression there (22.9% against 62.6%).
-        var (train, trainLabels) = SyntheticData.Clusters(perClass: 130, classes: 10, dim: 48, separation: 1.6, seed: 7, sharedOffset: 8);
-        var (test, testLabels) = SyntheticData.Clusters(perClass: 200, classes: 10, dim: 48, separation: 1.6, seed: 8, sharedOffset: 8);
+        var (train, trainLabels) = SyntheticData.Clusters(perClass: 130, classes: 10, dim: 48, separation: 1.6, seed: 7,
+            sharedOffset: 8);
+        var (test, testLabels) = SyntheticData.Clusters(perClass: 200, classes: 10, dim: 48, separation: 1.6, seed: 8,
+            sharedOffset: 8);
         using var _ = train;
         using var __ = test;
         using var trainX = FeaturePreprocessing.CenterAndNormalize(train);
@@ -53,23 +70,28 @@ public sealed class LinearProbeAndKnnTests(ITestOutputHelper output)
         double reference = regression.Accuracy(testX, testLabels);
 
         using var probe = LinearProbe.Train(train, trainLabels, 10);
-        using var sgd = LinearProbe.Train(train, trainLabels, 10, new LinearProbeOptions { Solver = LinearProbeSolver.Sgd });
-        using var capped = LinearProbe.Train(train, trainLabels, 10, new LinearProbeOptions { Solver = LinearProbeSolver.Sgd, MaxSteps = 60 });
+        using var sgd = LinearProbe.Train(train, trainLabels, 10,
+            new LinearProbeOptions { Solver = LinearProbeSolver.Sgd });
+        using var capped = LinearProbe.Train(train, trainLabels, 10,
+            new LinearProbeOptions { Solver = LinearProbeSolver.Sgd, MaxSteps = 60 });
 
         double accuracy = probe.Accuracy(test, testLabels), sgdAccuracy = sgd.Accuracy(test, testLabels);
         double cappedAccuracy = capped.Accuracy(test, testLabels);
         output.WriteLine($"L-BFGS logistic regression {reference:P2} ({regression.FitInfo}); " +
                          $"{LinearProbeEvaluation.Describe("probe", probe)}: {accuracy:P2}; " +
-                         $"{LinearProbeEvaluation.Describe("probe", sgd)}: {sgdAccuracy:P2}; 60 SGD steps: {cappedAccuracy:P2}");
+                         $"{LinearProbeEvaluation.Describe("probe", sgd)}: {sgdAccuracy:P2}; 60 SGD steps: " +
+                         $"{cappedAccuracy:P2}");
         Assert.True(regression.FitInfo.Converged);
         Assert.True(probe.Converged, "the L-BFGS probe did not converge");
         Assert.True(sgd.Converged, "the SGD probe did not converge");
         Assert.False(capped.Converged);
-        Assert.True(cappedAccuracy < reference - 0.1, "60 steps should under-fit this set (the failure this rule fixes)");
+        Assert.True(cappedAccuracy < reference - 0.1,
+            "60 steps should under-fit this set (the failure this rule fixes)");
         Assert.InRange(accuracy, reference - 0.01, reference + 0.01);
         Assert.InRange(sgdAccuracy, reference - 0.01, reference + 0.01);
         // The default solver reaches the head's optimum: no higher a training loss than SGD's plateau.
-        Assert.True(probe.Losses[^1] <= sgd.Losses[^1] + 1e-4, $"L-BFGS loss {probe.Losses[^1]} above SGD's {sgd.Losses[^1]}");
+        Assert.True(probe.Losses[^1] <= sgd.Losses[^1] + 1e-4,
+            $"L-BFGS loss {probe.Losses[^1]} above SGD's {sgd.Losses[^1]}");
     }
 
     [Fact]

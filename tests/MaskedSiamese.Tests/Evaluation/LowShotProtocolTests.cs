@@ -14,10 +14,17 @@ public sealed class LowShotProtocolTests(ITestOutputHelper output)
         var (train, trainLabels, test, testLabels) = TrainTest(separation: 4);
         var noise = torch.randn(train.shape[0], 6, generator: new Generator(9));
         var noiseTest = torch.randn(test.shape[0], 6, generator: new Generator(10));
-        var options = new LowShotOptions { Shots = [1, 2, 5], Seeds = [0, 1, 2], IncludeAllLabels = true, IncludeKnn = true };
+        var options = new LowShotOptions
+        {
+            Shots = [1, 2, 5],
+            Seeds = [0, 1, 2],
+            IncludeAllLabels = true,
+            IncludeKnn = true,
+        };
 
         var report = LowShotProtocol.Run(
-            [FeatureSet.Of("clusters", train, trainLabels, test, testLabels), FeatureSet.Of("noise", noise, trainLabels, noiseTest, testLabels)],
+            [FeatureSet.Of("clusters", train, trainLabels, test, testLabels),
+                FeatureSet.Of("noise", noise, trainLabels, noiseTest, testLabels)],
             options, output.WriteLine);
 
         output.WriteLine(LowShotTable.Format(report));
@@ -29,7 +36,8 @@ public sealed class LowShotProtocolTests(ITestOutputHelper output)
             var five = set.Runs.Where(r => r.Regime == "5/class").Select(r => r.Accuracy).ToArray();
             var summary = set.Summaries.Single(s => s.Regime == "5/class");
             Assert.Equal(five.Average(), summary.Mean, 12);
-            double sampleStd = Math.Sqrt(five.Sum(a => (a - five.Average()) * (a - five.Average())) / (five.Length - 1));
+            double sampleStd = Math.Sqrt(five.Sum(a =>
+                (a - five.Average()) * (a - five.Average())) / (five.Length - 1));
             Assert.Equal(sampleStd, summary.Std, 12);
             Assert.Equal([LogisticRegressionOptions.DefaultLambda], summary.Lambdas);
             Assert.Equal(20, set.Runs.Single(r => r.Regime == "5/class" && r.Seed == 2).Labelled);

@@ -102,7 +102,8 @@ public sealed class LowShotSplitsTests
     [Fact]
     public void Official_subset_list_maps_file_names_to_indices()
     {
-        string[] names = ["train/n01/n01_1.JPEG", "train/n01/n01_2.JPEG", "train/n02/n02_7.JPEG", "train/n02/n02_9.JPEG"];
+        string[] names = ["train/n01/n01_1.JPEG", "train/n01/n01_2.JPEG", "train/n02/n02_7.JPEG",
+            "train/n02/n02_9.JPEG"];
         string path = Path.Combine(Path.GetTempPath(), $"msn-subset-{Guid.NewGuid():N}.txt");
         File.WriteAllLines(path, ["n02_9.JPEG", "n01_2.JPEG", ""]);
         try

@@ -47,14 +47,16 @@ public sealed class MultinomialLogisticRegressionTests(ITestOutputHelper output)
     {
         // Like encoder features: a few directions carry most of the variance and the classes differ in weak ones.
         const int classes = 5, dim = 64;
-        var (raw, y) = SyntheticData.Clusters(perClass: 400, classes, dim, separation: 1.5, seed: 9, ScalarType.Float64);
+        var (raw, y) = SyntheticData.Clusters(perClass: 400, classes, dim, separation: 1.5, seed: 9,
+            ScalarType.Float64);
         using var _ = raw;
         using var scales = torch.pow(10.0, torch.linspace(0, -2.5, dim, dtype: float64));
         using var x = FeaturePreprocessing.CenterAndNormalize(raw * scales);
         var options = new LogisticRegressionOptions { Lambda = 1e-3, MaxIterations = 20_000 };
 
         var plain = MultinomialLogisticRegression.Fit(x, y, classes, options with { Whiten = false });
-        var whitened = MultinomialLogisticRegression.Fit(x, y, classes, options);   // 2,000 samples, 64 dimensions: whitened by default
+        // 2,000 samples, 64 dimensions: whitened by default
+        var whitened = MultinomialLogisticRegression.Fit(x, y, classes, options);
 
         output.WriteLine($"plain: {plain.FitInfo}\nwhitened: {whitened.FitInfo}");
         Assert.True(plain.FitInfo.Converged && whitened.FitInfo.Converged);
@@ -71,7 +73,8 @@ public sealed class MultinomialLogisticRegressionTests(ITestOutputHelper output)
     [Fact]
     public void Unreachable_tolerance_stops_at_the_rounding_floor_without_claiming_convergence()
     {
-        var (x, y) = SyntheticData.Clusters(perClass: 10, classes: 3, dim: 4, separation: 1, seed: 5, ScalarType.Float64);
+        var (x, y) = SyntheticData.Clusters(perClass: 10, classes: 3, dim: 4, separation: 1, seed: 5,
+            ScalarType.Float64);
         using var _ = x;
 
         var model = MultinomialLogisticRegression.Fit(x, y, 3,

@@ -74,12 +74,14 @@ public sealed class OfficialExportTests : IDisposable
         {
             if (entry.Name == "__metadata__")
             {
-                Assert.Contains("\"embed_dim\":16", entry.Value.GetProperty("architecture").GetString(), StringComparison.Ordinal);
+                Assert.Contains("\"embed_dim\":16", entry.Value.GetProperty("architecture").GetString(),
+                    StringComparison.Ordinal);
                 continue;
             }
             Assert.True(expected.TryGetValue(entry.Name, out var spec), $"unexpected key {entry.Name}");
             Assert.Equal(spec.Dtype, entry.Value.GetProperty("dtype").GetString());
-            Assert.Equal(spec.Shape, entry.Value.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64()).ToArray());
+            Assert.Equal(spec.Shape, entry.Value.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64())
+                .ToArray());
             var offsets = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(x => x.GetInt64()).ToArray();
             long elements = spec.Shape.Aggregate(1L, (a, x) => a * x);
             Assert.Equal(elements * (spec.Dtype == "I64" ? 8 : 4), offsets[1] - offsets[0]);

@@ -39,10 +39,12 @@ internal static class TinySetup
     public static FewShotClassifier FitClassifier(string dir, FeatureChoice features)
     {
         string images = WriteImageFolder(dir, trainPerClass: 3, valPerClass: 1);
-        return FewShotClassifier.Fit(WriteCheckpoint(dir), Path.Combine(images, "train"), new FewShotFitOptions { Features = features });
+        return FewShotClassifier.Fit(WriteCheckpoint(dir), Path.Combine(images, "train"),
+            new FewShotFitOptions { Features = features });
     }
 
-    /// <summary>root/train/cK/*.png and root/val/cK/*.png: 3 classes of distinct colours with per-image shading.</summary>
+    /// <summary>root/train/cK/*.png and root/val/cK/*.png: 3 classes of distinct colours with per-image
+    /// shading.</summary>
     public static string WriteImageFolder(string dir, int trainPerClass = 5, int valPerClass = 3)
     {
         string root = Path.Combine(dir, "images");

@@ -30,7 +30,8 @@ public sealed class FineTuneCheckpointTamperTests : IDisposable
             var training = JsonNode.Parse(meta["training"])!.AsObject();
             edit(training);
             meta["training"] = training.ToJsonString();
-            var tensors = file.Names.Where(keep ?? (_ => true)).Select(n => new KeyValuePair<string, Tensor>(n, file[n])).ToList();
+            var tensors = file.Names.Where(keep ?? (_ => true))
+                .Select(n => new KeyValuePair<string, Tensor>(n, file[n])).ToList();
             if (sign) meta["sha256"] = ContentDigest.Of([meta["architecture"], meta["training"]], tensors);
             string copy = path + ".edited";
             SafetensorsFile.Write(copy, tensors, meta);
@@ -56,8 +57,8 @@ public sealed class FineTuneCheckpointTamperTests : IDisposable
         string checkpoint = TinySetup.WriteCheckpoint(_dir);
         string data = Path.Combine(TinySetup.WriteImageFolder(_dir, trainPerClass: 2, valPerClass: 1), "train");
         string run = Path.Combine(_dir, "run");
-        string[] finetune = ["finetune", "-c", checkpoint, "--data", data, "-o", Path.Combine(_dir, "f.msnc"), "--run-dir", run,
-            "--epochs", "2", "--batch-size", "3", "--threads", "1"];
+        string[] finetune = ["finetune", "-c", checkpoint, "--data", data, "-o", Path.Combine(_dir, "f.msnc"),
+            "--run-dir", run, "--epochs", "2", "--batch-size", "3", "--threads", "1"];
         var (code, error) = Msn(finetune);
         Assert.True(code == 0, error);
         string latest = Path.Combine(run, "checkpoints", $"{FineTuner.Tag}-latest.safetensors");

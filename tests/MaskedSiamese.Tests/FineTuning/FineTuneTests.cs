@@ -38,7 +38,8 @@ public sealed class FineTuneTests : IDisposable
         var val = ImagePathSource.Open([Path.Combine(images, "val")]);
         ClassPredictions expected;
         // From a zero head, so that all the learning is this run's.
-        using (var result = FineTuner.Run(checkpoint, Path.Combine(images, "train"), run, Quick(epochs: 30) with { ProbeHead = false }))
+        using (var result = FineTuner.Run(checkpoint, Path.Combine(images, "train"), run,
+            Quick(epochs: 30) with { ProbeHead = false }))
         {
             Assert.True(result.Outcome.Completed);
             Assert.Equal(60, result.Outcome.StepsDone);

@@ -6,7 +6,8 @@ using MaskedSiamese.Tests.Evaluation;
 namespace MaskedSiamese.Tests.FineTuning;
 
 /// <summary>Layer-wise learning-rate decay: every parameter's learning rate and weight decay against the formula
-/// (head lr, block i of L lr·d^(L−i), embeddings lr·d^(L+1); no decay on 1-D parameters, pos_embed, cls_token).</summary>
+/// (head lr, block i of L lr·d^(L−i), embeddings lr·d^(L+1); no decay on 1-D parameters, pos_embed,
+/// cls_token).</summary>
 public sealed class LayerDecayTests
 {
     [Theory]
@@ -20,7 +21,8 @@ public sealed class LayerDecayTests
         int depth = encoder.Options.Depth;   // 2
         var groups = LayerDecay.Groups(network.named_parameters().Select(p => (p.name, p.parameter)), depth, decay);
         LayerDecay.Apply(groups, lr, wd);
-        var byName = groups.SelectMany(g => g.Group.Parameters.Select(p => (p.Name, g.Group))).ToDictionary(x => x.Name, x => x.Group);
+        var byName = groups.SelectMany(g => g.Group.Parameters.Select(p => (p.Name, g.Group)))
+            .ToDictionary(x => x.Name, x => x.Group);
         Assert.Equal(network.named_parameters().Count(), byName.Count);
 
         double Expected(string name) => name switch
@@ -35,8 +37,10 @@ public sealed class LayerDecayTests
         foreach (var (name, group) in byName)
         {
             Assert.Equal(Expected(name), group.LearningRate, 15);
-            bool decayed = name is "head" or "encoder.patch_embed.proj.weight" || name.EndsWith("qkv.weight", StringComparison.Ordinal)
-                           || name.EndsWith("proj.weight", StringComparison.Ordinal) || name.EndsWith("fc1.weight", StringComparison.Ordinal)
+            bool decayed = name is "head" or "encoder.patch_embed.proj.weight"
+                           || name.EndsWith("qkv.weight", StringComparison.Ordinal)
+                           || name.EndsWith("proj.weight", StringComparison.Ordinal)
+                           || name.EndsWith("fc1.weight", StringComparison.Ordinal)
                            || name.EndsWith("fc2.weight", StringComparison.Ordinal);
             Assert.True(group.WeightDecay == (decayed ? wd : 0), $"{name}: weight decay {group.WeightDecay}");
         }

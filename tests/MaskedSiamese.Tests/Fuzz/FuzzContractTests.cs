@@ -6,7 +6,8 @@ namespace MaskedSiamese.Tests.Fuzz;
 /// <summary>The harness itself: it must tell a refusal from a finding, and see memory beyond its bound.</summary>
 public sealed class FuzzContractTests
 {
-    private static FuzzTarget Fake(Action<string> read) => new("fake", "input.bin", read, [typeof(CheckpointFormatException)]);
+    private static FuzzTarget Fake(Action<string> read) =>
+        new("fake", "input.bin", read, [typeof(CheckpointFormatException)]);
 
     [Fact]
     public void A_typed_refusal_is_an_outcome_and_any_other_exception_a_finding()
@@ -23,7 +24,8 @@ public sealed class FuzzContractTests
         // What a reader's own bug throws: here an index past an array's end.
         var e = Assert.Throws<FuzzFindingException>(() => contract.Run(Fake(p => _ = File.ReadAllBytes(p)[5]), [1]));
         Assert.IsType<IndexOutOfRangeException>(e.InnerException);
-        Assert.Throws<FuzzFindingException>(() => contract.Run(Fake(_ => throw new CheckpointFormatException(" ")), [1]));
+        Assert.Throws<FuzzFindingException>(() =>
+            contract.Run(Fake(_ => throw new CheckpointFormatException(" ")), [1]));
         Assert.Equal(4, contract.Executions);
     }
 
@@ -32,7 +34,8 @@ public sealed class FuzzContractTests
     {
         using var contract = new FuzzContract();
         byte[]? kept = null;
-        var e = Assert.Throws<FuzzFindingException>(() => contract.Run(Fake(_ => kept = new byte[FuzzContract.MemoryBound + (1 << 20)]), [0]));
+        var e = Assert.Throws<FuzzFindingException>(() =>
+            contract.Run(Fake(_ => kept = new byte[FuzzContract.MemoryBound + (1 << 20)]), [0]));
         Assert.Contains("allocated", e.Message, StringComparison.Ordinal);
         Assert.NotNull(kept);
     }

@@ -26,14 +26,16 @@ public sealed class FuzzReplayTests(ITestOutputHelper output)
         using var contract = new FuzzContract();
 
         var report = MutationRun.Run(target, seeds, MutationsPerSeed, seed: 16, contract,
-            (input, _, e) => findings.Add($"{input}: {e.Message} [{e.InnerException?.StackTrace?.Split('\n')[0].Trim()}]"));
+            (input, _, e) => findings.Add(
+                $"{input}: {e.Message} [{e.InnerException?.StackTrace?.Split('\n')[0].Trim()}]"));
 
         output.WriteLine(report.ToString());
         Assert.Empty(findings);
         Assert.Equal(seeds.Count * (MutationsPerSeed + 1L), report.Executions);
         // The valid seeds were accepted (MutationRun requires it), and for targets that can refuse, the mutations
         // reached the refusals rather than all being read alike.
-        Assert.True(report.Accepted >= seeds.Count(s => s.Name.StartsWith(FuzzCorpus.ValidPrefix, StringComparison.Ordinal)));
+        Assert.True(report.Accepted >= seeds.Count(s =>
+            s.Name.StartsWith(FuzzCorpus.ValidPrefix, StringComparison.Ordinal)));
         if (target.Refusals.Count > 0) Assert.True(report.Refused > 0, report.ToString());
     }
 
@@ -49,7 +51,8 @@ public sealed class FuzzReplayTests(ITestOutputHelper output)
         {
             var outcome = contract.Run(target, bytes);
             Assert.True(outcome.Accepted, $"{file}: {outcome.Refusal}");
-            Assert.True(File.Exists(Path.Combine(FuzzCorpus.Root, name, file)), $"{file} is not in the committed corpus");
+            Assert.True(File.Exists(Path.Combine(FuzzCorpus.Root, name, file)),
+                $"{file} is not in the committed corpus");
         }
     }
 }

@@ -33,7 +33,8 @@ public sealed class OutputTargetTests : IDisposable
         Assert.False(FileKind.IsRegularFile(fifo));   // still a FIFO
 
         string folder = Directory.CreateDirectory(Path.Combine(_dir, "folder")).FullName;
-        Assert.Contains("is a folder", Assert.Throws<OutputPathException>(() => AtomicFile.WriteAllText(folder, "x")).Message);
+        Assert.Contains("is a folder",
+            Assert.Throws<OutputPathException>(() => AtomicFile.WriteAllText(folder, "x")).Message);
         Assert.True(Directory.Exists(folder));
 
         string toStdout = Path.Combine(_dir, "stdout-link");

@@ -21,7 +21,8 @@ public sealed class RunFolderLockTests : IDisposable
     public void A_folder_claimed_by_a_run_refuses_a_second_one_and_is_free_again_after()
     {
         string run = Path.Combine(_dir, "run");
-        string[] pretrain = ["pretrain", "--config", "smoke", "--no-eval", "-o", run, "--max-steps", "1", "--set", "criterion.batch_size=8"];
+        string[] pretrain = ["pretrain", "--config", "smoke", "--no-eval", "-o", run, "--max-steps", "1", "--set",
+            "criterion.batch_size=8"];
         using (var held = FolderLock.TryAcquire(run))
         {
             Assert.NotNull(held);
@@ -30,12 +31,13 @@ public sealed class RunFolderLockTests : IDisposable
             Assert.Equal(1, code);
             Assert.Contains("another msn process is training in this folder", error);
             Assert.DoesNotContain('\n', error);
-            Assert.Equal([FolderLock.FileName], Directory.GetFileSystemEntries(run).Select(Path.GetFileName));   // nothing written
+            // nothing written
+            Assert.Equal([FolderLock.FileName], Directory.GetFileSystemEntries(run).Select(Path.GetFileName));
 
             string checkpoint = TinySetup.WriteCheckpoint(_dir);
             string images = TinySetup.WriteImageFolder(_dir, trainPerClass: 2, valPerClass: 1);
-            (code, error) = Msn("finetune", "-c", checkpoint, "--data", Path.Combine(images, "train"), "-o", Path.Combine(_dir, "f.msnc"),
-                "--run-dir", run, "--epochs", "1");
+            (code, error) = Msn("finetune", "-c", checkpoint, "--data", Path.Combine(images, "train"), "-o",
+                Path.Combine(_dir, "f.msnc"), "--run-dir", run, "--epochs", "1");
             Assert.Equal(1, code);
             Assert.Contains("another msn process", error);
         }

@@ -11,6 +11,7 @@ public sealed class ChromiumFactAttribute : FactAttribute
     public ChromiumFactAttribute()
     {
         if (!File.Exists(Browser) || !File.Exists(Driver))
-            Skip = "headless Chromium is not installed (Debian: apt-get install chromium chromium-driver; scripts/test.sh installs them)";
+            Skip = "headless Chromium is not installed (Debian: apt-get install chromium chromium-driver; " +
+                "scripts/test.sh installs them)";
     }
 }

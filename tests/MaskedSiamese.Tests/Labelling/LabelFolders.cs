@@ -3,7 +3,8 @@ using SkiaSharp;
 
 namespace MaskedSiamese.Tests.Labelling;
 
-/// <summary>A flat folder of tiny coloured images to label, each named after its true class (<c>red_3.png</c>).</summary>
+/// <summary>A flat folder of tiny coloured images to label, each named after its true class
+/// (<c>red_3.png</c>).</summary>
 internal static class LabelFolders
 {
     public static readonly string[] Classes = ["red", "green", "blue"];
@@ -18,7 +19,8 @@ internal static class LabelFolders
             {
                 var k = colours[c];
                 var shade = new SKColor((byte)(k.Red + 5 * i), (byte)(k.Green + 3 * i), (byte)(k.Blue + 4 * i));
-                TestImageFiles.WriteSkia(Path.Combine(root, $"{Classes[c]}_{i}.png"), 20, 18, shade, SKEncodedImageFormat.Png);
+                TestImageFiles.WriteSkia(Path.Combine(root, $"{Classes[c]}_{i}.png"), 20, 18, shade,
+                    SKEncodedImageFormat.Png);
             }
         return root;
     }

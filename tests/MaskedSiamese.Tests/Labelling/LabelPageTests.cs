@@ -28,15 +28,18 @@ public sealed class LabelPageTests : IDisposable
 
     private static ChromeDriver Browser()
     {
-        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromiumFactAttribute.Driver), Path.GetFileName(ChromiumFactAttribute.Driver));
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromiumFactAttribute.Driver),
+            Path.GetFileName(ChromiumFactAttribute.Driver));
         service.HideCommandPromptWindow = true;
         service.SuppressInitialDiagnosticInformation = true;
         var options = new ChromeOptions { BinaryLocation = ChromiumFactAttribute.Browser };
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900");
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--window-size=1280,900");
         return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
     }
 
-    private static string Attribute(IWebDriver page, string id, string name) => page.FindElement(By.Id(id)).GetAttribute(name) ?? "";
+    private static string Attribute(IWebDriver page, string id, string name) =>
+        page.FindElement(By.Id(id)).GetAttribute(name) ?? "";
 
     private static void Until(IWebDriver page, Func<IWebDriver, bool> condition, string what)
     {
@@ -48,28 +51,33 @@ public sealed class LabelPageTests : IDisposable
     private static void OpenReady(ChromeDriver page, Uri address)
     {
         page.Navigate().GoToUrl(address);
-        Until(page, p => Attribute(p, "phase", "data-phase") == "ready" && Attribute(p, "current", "data-name").Length > 0, "page ready");
+        Until(page, p => Attribute(p, "phase", "data-phase") == "ready"
+            && Attribute(p, "current", "data-name").Length > 0, "page ready");
     }
 
     // Answers the shown image by key (its true class, or s) and waits until the page shows the next one.
     private static string LabelByKey(ChromeDriver page, bool skip = false)
     {
         string name = Attribute(page, "current", "data-name");
-        int before = int.Parse(page.FindElement(By.Id("labelled")).Text) + int.Parse(page.FindElement(By.Id("skipped")).Text);
+        int before = int.Parse(page.FindElement(By.Id("labelled")).Text) +
+            int.Parse(page.FindElement(By.Id("skipped")).Text);
         page.FindElement(By.TagName("body")).SendKeys(skip ? "s" : (LabelFolders.TruthOf(name) + 1).ToString());
-        Until(page, p => int.Parse(p.FindElement(By.Id("labelled")).Text) + int.Parse(p.FindElement(By.Id("skipped")).Text) == before + 1
+        Until(page, p => int.Parse(p.FindElement(By.Id("labelled")).Text) +
+            int.Parse(p.FindElement(By.Id("skipped")).Text) == before + 1
             && Attribute(p, "current", "data-name") != name, "the next image after " + name);
         return name;
     }
 
-    private static string[] AnswerRows(string project) => File.ReadAllLines(Path.Combine(project, "answers.csv")).Skip(1).ToArray();
+    private static string[] AnswerRows(string project) =>
+        File.ReadAllLines(Path.Combine(project, "answers.csv")).Skip(1).ToArray();
 
     [ChromiumFact]
     public void Label_by_keyboard_kill_restart_lose_nothing_accept_export_and_predict()
     {
         var (images, checkpoint, project) = Setup(perClass: 8);
         var labelled = new List<string>();
-        using (var server = LabelServerProcess.Start(images, "-c", checkpoint, "--classes", "red,green,blue", "--project", project, "--port", "0"))
+        using (var server = LabelServerProcess.Start(images, "-c", checkpoint, "--classes", "red,green,blue",
+            "--project", project, "--port", "0"))
         using (var page = Browser())
         {
             Assert.Equal("127.0.0.1", server.Page.Host);
@@ -80,7 +88,8 @@ public sealed class LabelPageTests : IDisposable
         }
         var saved = AnswerRows(project);
         Assert.Equal(labelled.Order(), saved.Select(r => r.Split(',')[0]).Order());
-        Assert.All(saved, r => Assert.Equal(LabelFolders.Classes[LabelFolders.TruthOf(r.Split(',')[0])], r.Split(',')[1]));
+        Assert.All(saved, r => Assert.Equal(LabelFolders.Classes[LabelFolders.TruthOf(r.Split(',')[0])],
+            r.Split(',')[1]));
 
         using (var server = LabelServerProcess.Start(images, "--project", project))
         using (var page = Browser())
@@ -94,7 +103,8 @@ public sealed class LabelPageTests : IDisposable
             Until(page, p => p.FindElements(By.CssSelector("#uncertain .card")).Count > 0, "least sure predictions");
             int cards = page.FindElements(By.CssSelector("#uncertain .card")).Count;
             page.FindElement(By.Id("accept-page")).Click();
-            Until(page, p => p.FindElement(By.Id("labelled")).Text == (6 + cards).ToString(), "accepted predictions counted");
+            Until(page, p => p.FindElement(By.Id("labelled")).Text == (6 + cards).ToString(),
+                "accepted predictions counted");
             page.FindElement(By.Id("export")).Click();
             Until(page, p => Attribute(p, "export-result", "data-classifier").Length > 0, "export done");
         }
@@ -110,13 +120,15 @@ public sealed class LabelPageTests : IDisposable
     public async Task The_server_refuses_requests_without_the_token_ids_outside_the_index_and_oversized_bodies()
     {
         var (images, checkpoint, project) = Setup(perClass: 2);
-        using var server = LabelServerProcess.Start(images, "-c", checkpoint, "--classes", "red,green,blue", "--project", project);
+        using var server = LabelServerProcess.Start(images, "-c", checkpoint, "--classes", "red,green,blue",
+            "--project", project);
         using var http = new HttpClient { BaseAddress = server.Base };
         using var page = Browser();
         OpenReady(page, server.Page);   // the features are ready
 
         Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync("/")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync("/api/state?token=" + new string('0', 64))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden,
+            (await http.GetAsync("/api/state?token=" + new string('0', 64))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync("/thumb/0")).StatusCode);
         string t = "token=" + server.Token;
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/thumb/0?" + t)).StatusCode);
@@ -133,7 +145,8 @@ public sealed class LabelPageTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, await Post("/api/answer", """{"id":99,"answer":"red"}"""));
         Assert.Equal(HttpStatusCode.BadRequest, await Post("/api/answer", """{"id":0,"answer":"zebra"}"""));
         Assert.Equal(HttpStatusCode.BadRequest, await Post("/api/answer", """{"id":0,"""));
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, await Post("/api/answer", "{\"id\":0,\"answer\":\"" + new string('r', 100_000) + "\"}"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge,
+            await Post("/api/answer", "{\"id\":0,\"answer\":\"" + new string('r', 100_000) + "\"}"));
         string many = "[" + string.Join(',', Enumerable.Repeat("""{"id":0,"answer":"red"}""", 201)) + "]";
         Assert.Equal(HttpStatusCode.BadRequest, await Post("/api/accept", many));
         Assert.Empty(File.Exists(Path.Combine(project, "answers.csv")) ? AnswerRows(project) : []);
@@ -145,7 +158,8 @@ public sealed class LabelPageTests : IDisposable
     public void Another_address_than_loopback_is_said_on_start()
     {
         var (images, checkpoint, project) = Setup(perClass: 2);
-        using var server = LabelServerProcess.Start(images, "-c", checkpoint, "--classes", "red,green,blue", "--project", project, "--host", "0.0.0.0");
+        using var server = LabelServerProcess.Start(images, "-c", checkpoint, "--classes", "red,green,blue",
+            "--project", project, "--host", "0.0.0.0");
         Assert.True(server.WaitForError("not only this machine", TimeSpan.FromSeconds(30)), server.Errors);
     }
 

@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 
 namespace MaskedSiamese.Tests.Labelling;
 
-/// <summary><c>msn label</c> running in a process of its own, as a user starts it; killed (like kill -9) on dispose.</summary>
+/// <summary><c>msn label</c> running in a process of its own, as a user starts it; killed (like kill -9) on
+/// dispose.</summary>
 internal sealed partial class LabelServerProcess : IDisposable
 {
     private readonly Process _process;
@@ -34,7 +35,8 @@ internal sealed partial class LabelServerProcess : IDisposable
     }
 
     /// <summary>Whether a line holding <paramref name="text"/> reaches standard error within
-    /// <paramref name="timeout"/> (stderr is read asynchronously: a line written before the address may come after).</summary>
+    /// <paramref name="timeout"/> (stderr is read asynchronously: a line written before the address may come
+    /// after).</summary>
     public bool WaitForError(string text, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -77,7 +79,8 @@ internal sealed partial class LabelServerProcess : IDisposable
         if (!read.Wait(TimeSpan.FromSeconds(90)) || read.Result is null)
         {
             process.Kill(true);
-            lock (errors) throw new InvalidOperationException("msn label printed no address: " + string.Join('\n', errors));
+            lock (errors)
+                throw new InvalidOperationException("msn label printed no address: " + string.Join('\n', errors));
         }
         var page = new Uri(read.Result);
         return new LabelServerProcess(process, errors, page, page.Query.Split("token=")[1]);

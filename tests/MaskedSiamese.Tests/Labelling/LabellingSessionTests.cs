@@ -168,6 +168,7 @@ public sealed class LabellingSessionTests : IDisposable
             Seeds = 1,
             PoolSize = 3000,
         }).Single();
-        Assert.True(Math.Abs(labeller - score.Accuracies[0]) <= 1.0, $"labeller {labeller:F1} %, eval selection {score.Accuracies[0]:F1} %");
+        Assert.True(Math.Abs(labeller - score.Accuracies[0]) <= 1.0,
+            $"labeller {labeller:F1} %, eval selection {score.Accuracies[0]:F1} %");
     }
 }

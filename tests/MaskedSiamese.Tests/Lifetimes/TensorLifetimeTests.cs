@@ -51,8 +51,8 @@ public sealed class TensorLifetimeTests : IDisposable
         string run = Path.Combine(_dir, "run");
         AssertNoneLeft(() =>
         {
-            var thread = new Thread(() => Msn("pretrain", "--config", "smoke", "--no-eval", "-o", run, "--max-steps", "1",
-                "--set", "criterion.batch_size=8"));
+            var thread = new Thread(() => Msn("pretrain", "--config", "smoke", "--no-eval", "-o", run, "--max-steps",
+                "1", "--set", "criterion.batch_size=8"));
             thread.Start();
             thread.Join();
         });
@@ -64,7 +64,8 @@ public sealed class TensorLifetimeTests : IDisposable
         // Before its fix this comparison "moved" the files' tensors into the scope they were made in, which drops them
         // from it: the first collection afterwards killed the test host from a finaliser.
         string run = Path.Combine(_dir, "run");
-        Msn("pretrain", "--config", "smoke", "--no-eval", "-o", run, "--max-steps", "2", "--set", "criterion.batch_size=8");
+        Msn("pretrain", "--config", "smoke", "--no-eval", "-o", run, "--max-steps", "2", "--set",
+            "criterion.batch_size=8");
         AssertNoneLeft(() => MpiEquivalenceTests.CheckpointDisagreements(run, run, _ => { }));
     }
 
@@ -127,8 +128,8 @@ public sealed class TensorLifetimeTests : IDisposable
         string images = Labelling.LabelFolders.Write(_dir, 3), checkpoint = TinySetup.WriteCheckpoint(_dir);
         AssertNoneLeft(() =>
         {
-            using var project = MaskedSiamese.Labelling.LabellingProject.Open(Path.Combine(_dir, "project"), images, checkpoint,
-                Labelling.LabelFolders.Classes);
+            using var project = MaskedSiamese.Labelling.LabellingProject.Open(Path.Combine(_dir, "project"), images,
+                checkpoint, Labelling.LabelFolders.Classes);
             var index = project.Index();
             MaskedSiamese.Labelling.LabellingSession? session = null;
             var worker = new Thread(() =>
@@ -141,7 +142,8 @@ public sealed class TensorLifetimeTests : IDisposable
             worker.Join();
             using (session)
             {
-                var answers = Enumerable.Range(0, session!.Items.Count).Select(i => (i, Labelling.LabelFolders.TruthOf(session.Items[i]))).ToList();
+                var answers = Enumerable.Range(0, session!.Items.Count)
+                    .Select(i => (i, Labelling.LabelFolders.TruthOf(session.Items[i]))).ToList();
                 var other = new Thread(() =>
                 {
                     session.AnswerMany(answers.Take(6).ToList());

@@ -9,7 +9,8 @@ using static TorchSharp.torch;
 
 namespace MaskedSiamese.Tests.Loss;
 
-/// <summary>Parity of the whole objective with the official <c>losses.py</c> on every <c>*_loss_*</c> fixture.</summary>
+/// <summary>Parity of the whole objective with the official <c>losses.py</c> on every <c>*_loss_*</c>
+/// fixture.</summary>
 public sealed class MsnLossFixtureTests(ITestOutputHelper output)
 {
     private const double Rel = 1e-5;
@@ -64,7 +65,8 @@ public sealed class MsnLossFixtureTests(ITestOutputHelper output)
 
     private void Report(string what, double expected, double actual)
     {
-        output.WriteLine($"{what}: ref {expected:R} ours {actual:R} rel {Math.Abs(actual - expected) / Math.Abs(expected):E2}");
+        output.WriteLine($"{what}: ref {expected:R} ours {actual:R} rel " +
+            $"{Math.Abs(actual - expected) / Math.Abs(expected):E2}");
         TensorAssert.CloseRelative(expected, actual, Rel, what);
     }
 

@@ -9,7 +9,8 @@ using static TorchSharp.torch;
 namespace MaskedSiamese.Tests.Models;
 
 /// <summary>The official encoder outputs, computed with bf16 products, stay within the derived bf16 tolerance
-/// (<see cref="Bf16Tolerance.Forward"/>: 4·u·√M relative to the largest reference value after M products).</summary>
+/// (<see cref="Bf16Tolerance.Forward"/>: 4·u·√M relative to the largest reference value after M
+/// products).</summary>
 public sealed class Bf16ForwardParityTests(ITestOutputHelper output)
 {
     public static TheoryData<string> Sets() => OfficialFixtures.Sets("_forward.safetensors");
@@ -34,7 +35,8 @@ public sealed class Bf16ForwardParityTests(ITestOutputHelper output)
             Check(fixture["cls_last_2_blocks"], model.ForwardBlocks(images, 2), trunk, "cls_last_2_blocks");
             Check(fixture["z_eval"], model.call(images), withHead, "z_eval");
             Check(fixture["z_focal_eval"], model.call(fixture["focal_images"]), withHead, "z_focal_eval");
-            Check(fixture["z_masked_eval"], model.Encode(images, fixture["mask_keep_index"]), withHead, "z_masked_eval");
+            Check(fixture["z_masked_eval"], model.Encode(images, fixture["mask_keep_index"]), withHead,
+                "z_masked_eval");
             model.train();
             // Train mode: the fixture's batch of 4 makes the head's BatchNorms amplify any input error by the
             // conditioning factor (~25 here), and 4·u·√16·25 > 1 bounds nothing. So z_train is measured and
@@ -48,8 +50,8 @@ public sealed class Bf16ForwardParityTests(ITestOutputHelper output)
 
     /// <summary>
     /// How much the head's two train-mode BatchNorms amplify a relative error of their inputs: a BatchNorm
-    /// subtracts the batch mean and divides by the batch deviation, so an input error of ε·|x| becomes ε·|x|/σ; the
-    /// factor is rms(x)/σ(x) over the batch, per feature; the next product sums the features' errors in
+    /// subtracts the batch mean and divides by the batch deviation, so an input error of ε·|x| becomes ε·|x|/σ;
+    /// the factor is rms(x)/σ(x) over the batch, per feature; the next product sums the features' errors in
     /// quadrature, so its root mean square over the features counts, multiplied over the two layers. With the fixture's
     /// batch of 4 a feature whose 4 values nearly agree makes it large; eval mode divides by the running statistics
     /// instead, and the step's batches are larger.
@@ -62,7 +64,8 @@ public sealed class Bf16ForwardParityTests(ITestOutputHelper output)
         static Tensor Normalised(Tensor a, Tensor w, Tensor b) =>
             nn.functional.gelu((a - a.mean([0])) / (a.var(0, unbiased: false) + 1e-5).sqrt() * w + b);
         var a1 = nn.functional.linear(model.ForwardFeatures(images), sd["fc.fc1.weight"], sd["fc.fc1.bias"]);
-        var a2 = nn.functional.linear(Normalised(a1, sd["fc.bn1.weight"], sd["fc.bn1.bias"]), sd["fc.fc2.weight"], sd["fc.fc2.bias"]);
+        var a2 = nn.functional.linear(Normalised(a1, sd["fc.bn1.weight"], sd["fc.bn1.bias"]), sd["fc.fc2.weight"],
+            sd["fc.fc2.bias"]);
         return Factor(a1) * Factor(a2);
     }
 
@@ -74,7 +77,8 @@ public sealed class Bf16ForwardParityTests(ITestOutputHelper output)
         Assert.True(rel > 1e-5, $"{what}: equals the float32 output: were the products cast?");
     }
 
-    private (double Relative, double Tolerance) Report(Tensor expected, Tensor actual, int products, string what, double conditioning)
+    private (double Relative, double Tolerance) Report(Tensor expected, Tensor actual, int products, string what,
+        double conditioning)
     {
         Assert.Equal(ScalarType.Float32, actual.dtype);   // the stream returns to float32 after every product
         using var e = expected.to_type(ScalarType.Float64);

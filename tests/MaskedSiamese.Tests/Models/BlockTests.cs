@@ -47,10 +47,12 @@ public sealed class BlockTests
         reference.backward([upstream]);
 
         AssertClose(reference, output, "output");
-        using (torch.no_grad()) AssertClose(reference, OutputWithoutGradients(block, before), "output without gradients");
+        using (torch.no_grad())
+            AssertClose(reference, OutputWithoutGradients(block, before), "output without gradients");
         AssertClose(x.grad!, gradX, "input gradient");
         var referenceGrads = block.parameters().Select(p => p.grad!).ToList();
-        for (int i = 0; i < referenceGrads.Count; i++) AssertClose(referenceGrads[i], gradsBlock[i], $"parameter {i} gradient");
+        for (int i = 0; i < referenceGrads.Count; i++)
+            AssertClose(referenceGrads[i], gradsBlock[i], $"parameter {i} gradient");
     }
 
     // The same draws through the block's other path: without gradients its MLP branch is the plain modules.

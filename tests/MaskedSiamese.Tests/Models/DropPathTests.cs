@@ -52,7 +52,8 @@ public sealed class DropPathTests
         Assert.True(rowMin.equal(rowMax).all().item<bool>(), "a sample was partly dropped");
         var values = rowMin.data<float>().ToArray();
         float kept = (float)(1 / (1 - p));
-        Assert.All(values, v => Assert.True(v == 0f || v == kept, $"value {v}: neither dropped nor scaled by 1/(1−p)"));
+        Assert.All(values, v => Assert.True(v == 0f || v == kept,
+            $"value {v}: neither dropped nor scaled by 1/(1−p)"));
         double dropped = values.Count(v => v == 0f) / (double)n;
         Assert.InRange(dropped, p - 0.03, p + 0.03);   // binomial sd 0.007
         Assert.InRange(y.mean().item<float>(), 0.95f, 1.05f);   // unbiased in expectation
@@ -80,6 +81,7 @@ public sealed class DropPathTests
         using var other = encoder.ForwardFeatures(x);
 
         Assert.True(first.equal(again).all().item<bool>(), "the drops followed the global generator");
-        Assert.False(first.equal(other).all().item<bool>(), "a different seed drew the same drops: nothing was dropped");
+        Assert.False(first.equal(other).all().item<bool>(),
+            "a different seed drew the same drops: nothing was dropped");
     }
 }

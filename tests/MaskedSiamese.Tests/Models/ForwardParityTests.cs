@@ -39,11 +39,14 @@ public sealed class ForwardParityTests
         using (torch.no_grad())
         {
             model.eval();
-            TensorAssert.CloseRelativeToMax(fixture["cls_last_block"], model.ForwardBlocks(images, 1), Tolerance, "cls_last_block");
-            TensorAssert.CloseRelativeToMax(fixture["cls_last_2_blocks"], model.ForwardBlocks(images, 2), Tolerance, "cls_last_2_blocks");
+            TensorAssert.CloseRelativeToMax(fixture["cls_last_block"], model.ForwardBlocks(images, 1), Tolerance,
+                "cls_last_block");
+            TensorAssert.CloseRelativeToMax(fixture["cls_last_2_blocks"], model.ForwardBlocks(images, 2), Tolerance,
+                "cls_last_2_blocks");
             TensorAssert.CloseRelativeToMax(fixture["z_eval"], model.call(images), Tolerance, "z_eval");
             TensorAssert.CloseRelativeToMax(fixture["z_focal_eval"], model.call(focal), Tolerance, "z_focal_eval");
-            TensorAssert.CloseRelativeToMax(fixture["z_masked_eval"], model.Encode(images, fixture["mask_keep_index"]), Tolerance, "z_masked_eval");
+            TensorAssert.CloseRelativeToMax(fixture["z_masked_eval"], model.Encode(images, fixture["mask_keep_index"]),
+                Tolerance, "z_masked_eval");
             model.train();
             TensorAssert.CloseRelativeToMax(fixture["z_train"], model.call(images), Tolerance, "z_train");
         }

@@ -10,8 +10,8 @@ namespace MaskedSiamese.Tests.Models;
 public sealed class LowPrecisionAttentionTests(ITestOutputHelper output)
 {
     /// <summary>The written-out bf16 attention against LibTorch's fused kernel in float64: the output within the
-    /// derived tolerance of 2 bf16 products in series (q kᵀ, then ·v), the gradients of q, k and v within that of the
-    /// backward's 2 products per forward product.</summary>
+    /// derived tolerance of 2 bf16 products in series (q kᵀ, then ·v), the gradients of q, k and v within that of
+    /// the backward's 2 products per forward product.</summary>
     [Fact]
     public void Bf16_attention_matches_the_fused_float64_kernel_in_value_and_gradient()
     {

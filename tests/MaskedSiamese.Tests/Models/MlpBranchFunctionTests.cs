@@ -77,7 +77,8 @@ public sealed class MlpBranchFunctionTests
     public void Encoder_features_are_the_same_with_and_without_gradients_in_each_precision(bool bf16)
     {
         using var scope = NewDisposeScope();
-        using var vit = new VisionTransformer(new VitOptions(ImageSize: 16, PatchSize: 4, EmbedDim: 32, Depth: 2, NumHeads: 2),
+        using var vit = new VisionTransformer(
+            new VitOptions(ImageSize: 16, PatchSize: 4, EmbedDim: 32, Depth: 2, NumHeads: 2),
             null, new Generator(0));
         if (bf16) vit.Precision = MaskedSiamese.Engine.Precision.Bf16;
         var images = torch.randn([4, 3, 16, 16], generator: new Generator(1));
@@ -102,7 +103,8 @@ public sealed class MlpBranchFunctionTests
         Tensor[] Inputs(ulong seed)
         {
             var g = new Generator(seed);
-            Tensor Leaf(params long[] shape) => torch.randn(shape, ScalarType.Float32, generator: g).requires_grad_(true);
+            Tensor Leaf(params long[] shape) =>
+                torch.randn(shape, ScalarType.Float32, generator: g).requires_grad_(true);
             return [Leaf(8, 17, 16), Leaf(16), Leaf(16), Leaf(64, 16), Leaf(64), Leaf(16, 64), Leaf(16)];
         }
         float[][] Gradients(Tensor[] p)
@@ -124,7 +126,8 @@ public sealed class MlpBranchFunctionTests
                 var got = Gradients(inputs[t]);
                 // Not bit for bit: a test class running beside this one may change LibTorch's thread count, and with it
                 // the rounding; disposed or foreign gradients are far off.
-                if (!got.Zip(alone[t]).All(pair => pair.First.Zip(pair.Second).All(v => Math.Abs(v.First - v.Second) <= 1e-4f * (1 + Math.Abs(v.Second)))))
+                if (!got.Zip(alone[t]).All(pair => pair.First.Zip(pair.Second)
+                    .All(v => Math.Abs(v.First - v.Second) <= 1e-4f * (1 + Math.Abs(v.Second)))))
                     mismatches[t]++;
             }
             MlpBranchFunction.ReleaseReturnedGradients();   // this thread ends: nothing of it left to the GC
@@ -132,6 +135,7 @@ public sealed class MlpBranchFunctionTests
         threads.ForEach(th => th.Start());
         threads.ForEach(th => th.Join());
         foreach (var p in inputs.SelectMany(i => i)) p.Dispose();
-        Assert.True(mismatches.Sum() == 0, $"{mismatches[0]} and {mismatches[1]} of {rounds} concurrent backward passes gave other gradients");
+        Assert.True(mismatches.Sum() == 0, $"{mismatches[0]} and {mismatches[1]} of {rounds} concurrent backward " +
+            $"passes gave other gradients");
     }
 }

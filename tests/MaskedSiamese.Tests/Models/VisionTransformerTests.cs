@@ -49,22 +49,27 @@ public sealed class VisionTransformerTests
         var expected = OfficialParameterOrder.EncoderParameters(arch).Select(p => p.Name).ToList();
         foreach (var bn in new[] { "bn1", "bn2" })
             expected.AddRange([$"fc.{bn}.running_mean", $"fc.{bn}.running_var", $"fc.{bn}.num_batches_tracked"]);
-        Assert.Equal(expected.OrderBy(x => x, StringComparer.Ordinal), model.state_dict().Keys.OrderBy(x => x, StringComparer.Ordinal));
-        Assert.Equal(OfficialParameterOrder.EncoderParameters(arch).Select(p => p.Name), model.named_parameters().Select(p => p.name));
+        Assert.Equal(expected.OrderBy(x => x, StringComparer.Ordinal),
+            model.state_dict().Keys.OrderBy(x => x, StringComparer.Ordinal));
+        Assert.Equal(OfficialParameterOrder.EncoderParameters(arch).Select(p => p.Name),
+            model.named_parameters().Select(p => p.name));
     }
 
     [Fact]
     public void Initialisation_follows_the_official_code()
     {
-        // Seeded: the official truncated normal draws uniform(−1, 1) and maps it through erfinv, and a draw of exactly
-        // −1 (2⁻²⁴ per value, ~1% of unseeded models) becomes −inf, clamped to the −2 bound, which alone lifts the
-        // 110,592 qkv weights' std from 0.0200 to 0.0209: the unseeded test failed about one run in thirty.
+        // Seeded: the official truncated normal draws uniform(−1, 1) and maps it through erfinv, and a draw of
+        // exactly −1 (2⁻²⁴ per value, ~1% of unseeded models) becomes −inf, clamped to the −2 bound, which
+        // alone lifts the 110,592 qkv weights' std from 0.0200 to 0.0209: the unseeded test failed about one run in
+        // thirty.
         using var generator = new Generator(7);
-        using var model = new VisionTransformer(VitPresets.Get("deit_tiny"), new ProjectionHeadOptions(64, 32), generator);
+        using var model = new VisionTransformer(VitPresets.Get("deit_tiny"), new ProjectionHeadOptions(64, 32),
+            generator);
         var sd = model.state_dict();
         var qkv = sd["blocks.0.attn.qkv.weight"];
         Assert.InRange(qkv.std().item<float>(), 0.0185, 0.0205);   // trunc normal std 0.02 cut at ±2 (≈ no cut)
-        Assert.True(qkv.min().item<float>() < -0.05 && qkv.max().item<float>() > 0.05);   // not TorchSharp's constant fill
+        // not TorchSharp's constant fill
+        Assert.True(qkv.min().item<float>() < -0.05 && qkv.max().item<float>() > 0.05);
         Assert.Equal(0, sd["blocks.0.attn.qkv.bias"].abs().sum().item<float>());
         Assert.True(sd["norm.weight"].eq(1).all().item<bool>());
         double convStd = Math.Sqrt(2.0 / (3 * 16 * 16));

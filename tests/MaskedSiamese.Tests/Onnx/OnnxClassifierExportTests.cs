@@ -11,7 +11,8 @@ using static TorchSharp.torch;
 namespace MaskedSiamese.Tests.Onnx;
 
 /// <summary>An exported classifier, loaded by ONNX Runtime with every graph optimisation, gives the probabilities and
-/// logits of <see cref="FewShotClassifier.Probabilities"/> for each feature choice, and carries its class names.</summary>
+/// logits of <see cref="FewShotClassifier.Probabilities"/> for each feature choice, and carries its class
+/// names.</summary>
 public sealed class OnnxClassifierExportTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("msn-onnx-classifier-").FullName;
@@ -30,7 +31,8 @@ public sealed class OnnxClassifierExportTests(ITestOutputHelper output) : IDispo
         using var session = new InferenceSession(OnnxClassifierExport.ToBytes(classifier), options);
 
         var meta = session.ModelMetadata.CustomMetadataMap;
-        Assert.Equal(["c0", "c1", "c2"], JsonSerializer.Deserialize<string[]>(meta[OnnxClassifierFormat.ClassNamesKey])!);
+        Assert.Equal(["c0", "c1", "c2"],
+            JsonSerializer.Deserialize<string[]>(meta[OnnxClassifierFormat.ClassNamesKey])!);
         Assert.Equal(features, meta[OnnxClassifierFormat.FeaturesKey]);
         foreach (int batch in new[] { 1, 3 })
         {
@@ -49,7 +51,8 @@ public sealed class OnnxClassifierExportTests(ITestOutputHelper output) : IDispo
 
     private static (float[] Probabilities, float[] Logits) Run(InferenceSession session, Tensor images, int batch)
     {
-        using var input = OrtValue.CreateTensorValueFromMemory(images.contiguous().data<float>().ToArray(), [batch, 3, 16, 16]);
+        using var input = OrtValue.CreateTensorValueFromMemory(images.contiguous().data<float>().ToArray(),
+            [batch, 3, 16, 16]);
         using var runOptions = new RunOptions();
         using var results = session.Run(runOptions, [OnnxEncoderFormat.InputName], [input],
             [OnnxClassifierFormat.ProbabilitiesOutput, OnnxClassifierFormat.LogitsOutput]);

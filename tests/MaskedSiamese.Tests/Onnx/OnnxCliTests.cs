@@ -26,7 +26,8 @@ public sealed class OnnxCliTests : IDisposable
     {
         string checkpoint = TinySetup.WriteCheckpoint(_dir);
         string path = Path.Combine(_dir, "encoder.onnx");
-        var (code, error) = Msn("export", checkpoint, "--format", "onnx", "--normalization", "fashion-mnist", "-o", path);
+        var (code, error) = Msn("export", checkpoint, "--format", "onnx", "--normalization", "fashion-mnist", "-o",
+            path);
         Assert.True(code == 0, error);
         using var session = new OnnxEncoderSession(File.ReadAllBytes(path));
         Assert.Equal(16, session.ImageSize);
@@ -34,7 +35,8 @@ public sealed class OnnxCliTests : IDisposable
         Assert.Equal("16", session.Metadata[OnnxEncoderFormat.ResizeToKey]);   // Fashion-MNIST: resized straight to S
         Assert.Equal(16, session.Run(new float[2 * 3 * 16 * 16], 2).Length / 2);
 
-        // Without a stored training config, auto falls back to the official ImageNet transform: resize round(16·256/224).
+        // Without a stored training config, auto falls back to the official ImageNet transform: resize
+        // round(16·256/224).
         string auto = Path.Combine(_dir, "auto.onnx");
         Assert.Equal(0, Msn("export", checkpoint, "--format", "onnx", "-o", auto).Code);
         using (var autoSession = new OnnxEncoderSession(File.ReadAllBytes(auto)))
@@ -57,16 +59,19 @@ public sealed class OnnxCliTests : IDisposable
         using (var session = new InferenceSession(File.ReadAllBytes(path)))
         {
             Assert.Equal([-1, 3], session.OutputMetadata[OnnxClassifierFormat.ProbabilitiesOutput].Dimensions);
-            Assert.Equal("[\"c0\",\"c1\",\"c2\"]", session.ModelMetadata.CustomMetadataMap[OnnxClassifierFormat.ClassNamesKey]);
+            Assert.Equal("[\"c0\",\"c1\",\"c2\"]",
+                session.ModelMetadata.CustomMetadataMap[OnnxClassifierFormat.ClassNamesKey]);
         }
 
-        foreach (var args in new[] { new[] { "--format", "safetensors" }, ["--format", "onnx", "--normalization", "imagenet"] })
+        foreach (var args in new[] { new[] { "--format", "safetensors" },
+            ["--format", "onnx", "--normalization", "imagenet"] })
         {
             string refused = Path.Combine(_dir, "refused.out");
             var (refusedCode, refusedError) = Msn(["export", file, .. args, "-o", refused]);
             Assert.Equal(CliRunner.UserError, refusedCode);
             Assert.Single(refusedError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-            Assert.Contains(args[^1] == "imagenet" ? "--normalization" : "classifier.msnc", refusedError, StringComparison.Ordinal);
+            Assert.Contains(args[^1] == "imagenet" ? "--normalization" : "classifier.msnc", refusedError,
+                StringComparison.Ordinal);
             Assert.False(File.Exists(refused));
         }
     }
@@ -93,7 +98,8 @@ public sealed class OnnxCliTests : IDisposable
     {
         string checkpoint = TinySetup.WriteCheckpoint(_dir);
         string json = Path.Combine(_dir, "bench.json");
-        var (code, error) = Msn("bench", "infer", "-c", checkpoint, "--batch-sizes", "1,2", "--rounds", "2", "--seconds", "0.05", "--json", json);
+        var (code, error) = Msn("bench", "infer", "-c", checkpoint, "--batch-sizes", "1,2", "--rounds", "2",
+            "--seconds", "0.05", "--json", json);
         Assert.True(code == 0, error);
         string text = File.ReadAllText(json);
         Assert.Contains("\"batch_size\": 2", text, StringComparison.Ordinal);

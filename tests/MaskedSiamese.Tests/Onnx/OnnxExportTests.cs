@@ -34,7 +34,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
     {
         using var generator = new Generator(7);
         // The fmnist_default trunk: D 192, depth 3, heads 3, patch 4 at 32 px (64 patches + [CLS]).
-        using var encoder = OnnxParity.Perturbed(new VisionTransformer(new VitOptions(32, 4, 192, 3, 3), generator: generator), seed: 8);
+        using var encoder = OnnxParity.Perturbed(
+            new VisionTransformer(new VitOptions(32, 4, 192, 3, 3), generator: generator), seed: 8);
         using var session = new OnnxEncoderSession(OnnxEncoderExport.ToBytes(encoder));
         OnnxParity.AssertMatches(encoder, session, output, "fmnist-sized (D 192, depth 3, 32 px)", 1, 3);
     }
@@ -45,7 +46,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         using var generator = new Generator(9);
         // 18 px at patch 4: the convolution drops the last 2 pixels of each side (4 × 4 patches), as ours does;
         // no qkv bias and an MLP ratio of 2 take the other branches of the writer.
-        using var encoder = OnnxParity.Perturbed(new VisionTransformer(new VitOptions(18, 4, 24, 1, 3, MlpRatio: 2, QkvBias: false), generator: generator), seed: 10);
+        using var encoder = OnnxParity.Perturbed(new VisionTransformer(
+            new VitOptions(18, 4, 24, 1, 3, MlpRatio: 2, QkvBias: false), generator: generator), seed: 10);
         using var session = new OnnxEncoderSession(OnnxEncoderExport.ToBytes(encoder));
         Assert.Equal(18, session.ImageSize);
         OnnxParity.AssertMatches(encoder, session, output, "no qkv bias, 18 px", 2);
@@ -58,7 +60,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         using var scope = NewDisposeScope();
         var fixture = SafetensorsFile.Read(set);
         int heads = int.Parse(fixture.Metadata["num_heads"], CultureInfo.InvariantCulture);
-        using var checkpoint = OfficialCheckpointImporter.Import(OfficialFixtures.Sibling(Path.GetFileName(set), "_release.pth.tar"), heads);
+        using var checkpoint = OfficialCheckpointImporter.Import(
+            OfficialFixtures.Sibling(Path.GetFileName(set), "_release.pth.tar"), heads);
         string path = Path.Combine(_dir, "official.onnx");
         OnnxEncoderExport.Write(checkpoint, path, new OnnxExportOptions { SourceName = "tiny_release.pth.tar" });
         using var encoder = checkpoint.CreateTargetEncoder();
@@ -76,8 +79,10 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
     {
         string set = OfficialFixtures.First("_forward.safetensors");
         int heads;
-        using (NewDisposeScope()) heads = int.Parse(SafetensorsFile.Read(set).Metadata["num_heads"], CultureInfo.InvariantCulture);
-        using var checkpoint = MsnCheckpoint.LoadAny(OfficialFixtures.Sibling(Path.GetFileName(set), "_training.pth.tar"), heads);
+        using (NewDisposeScope())
+            heads = int.Parse(SafetensorsFile.Read(set).Metadata["num_heads"], CultureInfo.InvariantCulture);
+        using var checkpoint = MsnCheckpoint.LoadAny(
+            OfficialFixtures.Sibling(Path.GetFileName(set), "_training.pth.tar"), heads);
         Assert.NotNull(checkpoint.TargetEncoder);
         using var encoder = checkpoint.CreateTargetEncoder();
         using var session = new OnnxEncoderSession(OnnxEncoderExport.ToBytes(encoder));
@@ -97,10 +102,14 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         var model = global::Onnx.ModelProto.Parser.ParseFrom(bytes);
         Assert.Equal(OnnxEncoderFormat.Opset, model.OpsetImport.Single(o => o.Domain.Length == 0).Version);
         var ops = model.Graph.Node.Select(n => n.OpType).ToHashSet();
-        Assert.Superset(new HashSet<string> { "Conv", "LayerNormalization", "MatMul", "Softmax", "Erf", "Expand" }, ops);
+        Assert.Superset(new HashSet<string> { "Conv", "LayerNormalization", "MatMul", "Softmax", "Erf", "Expand" },
+            ops);
         Assert.DoesNotContain("Gelu", ops);   // the exact GELU is spelled with Erf, valid at opset 17
 
-        using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
         using var session = new InferenceSession(bytes, sessionOptions);
         var input = Assert.Single(session.InputMetadata);
         Assert.Equal(OnnxEncoderFormat.InputName, input.Key);
@@ -111,9 +120,11 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         var meta = session.ModelMetadata.CustomMetadataMap;
         Assert.Equal("16", meta[OnnxEncoderFormat.ImageSizeKey]);
         Assert.Equal("16", meta[OnnxEncoderFormat.ResizeToKey]);
-        Assert.Equal(string.Join(",", options.Preprocessing.Mean.Select(v => v.ToString("R", CultureInfo.InvariantCulture))), meta[OnnxEncoderFormat.MeanKey]);
+        Assert.Equal(string.Join(",", options.Preprocessing.Mean.Select(v =>
+            v.ToString("R", CultureInfo.InvariantCulture))), meta[OnnxEncoderFormat.MeanKey]);
         Assert.Equal(3, meta[OnnxEncoderFormat.StdKey].Split(',').Length);
-        Assert.Equal(TinySetup.Architecture.Vit, EncoderArchitecture.FromJson(meta[OnnxEncoderFormat.ArchitectureKey]).Vit);
+        Assert.Equal(TinySetup.Architecture.Vit,
+            EncoderArchitecture.FromJson(meta[OnnxEncoderFormat.ArchitectureKey]).Vit);
         Assert.Equal("tiny.safetensors", meta[OnnxEncoderFormat.SourceKey]);
     }
 
@@ -123,9 +134,14 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         // The README's claim: spelled as torch.onnx writes it, the GELU becomes ORT's BiasGelu, not five kernels.
         using var encoder = TinySetup.Encoder();
         string optimised = Path.Combine(_dir, "optimised.onnx");
-        using (var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, OptimizedModelFilePath = optimised })
+        using (var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            OptimizedModelFilePath = optimised,
+        })
         using (new InferenceSession(OnnxEncoderExport.ToBytes(encoder), options)) { }
-        var ops = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(optimised)).Graph.Node.Select(n => n.OpType).ToList();
+        var ops = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(optimised)).Graph.Node
+            .Select(n => n.OpType).ToList();
         Assert.Equal(TinySetup.Architecture.Vit.Depth, ops.Count(op => op == "BiasGelu"));
         Assert.DoesNotContain("Erf", ops);
     }

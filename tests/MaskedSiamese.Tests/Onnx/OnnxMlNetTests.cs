@@ -8,7 +8,8 @@ using static TorchSharp.torch;
 
 namespace MaskedSiamese.Tests.Onnx;
 
-/// <summary>The exported encoder runs inside an ML.NET pipeline (<c>ApplyOnnxModel</c>) and gives our features.</summary>
+/// <summary>The exported encoder runs inside an ML.NET pipeline (<c>ApplyOnnxModel</c>) and gives our
+/// features.</summary>
 public sealed class OnnxMlNetTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("msn-onnx-mlnet-").FullName;
@@ -34,7 +35,8 @@ public sealed class OnnxMlNetTests(ITestOutputHelper output) : IDisposable
         // ML.NET feeds one row at a time: the symbolic batch dimension is pinned to 1 for it.
         var pipeline = ml.Transforms.ApplyOnnxModel(
             outputColumnNames: [OnnxEncoderFormat.FeaturesOutput], inputColumnNames: [OnnxEncoderFormat.InputName],
-            modelFile: path, shapeDictionary: new Dictionary<string, int[]> { [OnnxEncoderFormat.InputName] = [1, 3, 16, 16] },
+            modelFile: path,
+            shapeDictionary: new Dictionary<string, int[]> { [OnnxEncoderFormat.InputName] = [1, 3, 16, 16] },
             gpuDeviceId: null, fallbackToCpu: true);
         using var model = pipeline.Fit(data);
         var transformed = model.Transform(data);
@@ -43,7 +45,8 @@ public sealed class OnnxMlNetTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(count, features.Count);
         using var _ = torch.no_grad();
         var ours = encoder.ForwardBlocks(images, 1);
-        OnnxParity.Compare(ours, features.SelectMany(f => f.Features).ToArray(), "ML.NET ApplyOnnxModel features, 4 images", output);
+        OnnxParity.Compare(ours, features.SelectMany(f => f.Features).ToArray(),
+            "ML.NET ApplyOnnxModel features, 4 images", output);
     }
 
     [Fact]
@@ -61,16 +64,19 @@ public sealed class OnnxMlNetTests(ITestOutputHelper output) : IDisposable
         var ml = new MLContext(seed: 0);
         var data = ml.Data.LoadFromEnumerable(rows);
         var pipeline = ml.Transforms.ApplyOnnxModel(
-            outputColumnNames: [OnnxClassifierFormat.ProbabilitiesOutput], inputColumnNames: [OnnxEncoderFormat.InputName],
-            modelFile: path, shapeDictionary: new Dictionary<string, int[]> { [OnnxEncoderFormat.InputName] = [1, 3, 16, 16] },
+            outputColumnNames: [OnnxClassifierFormat.ProbabilitiesOutput],
+            inputColumnNames: [OnnxEncoderFormat.InputName], modelFile: path,
+            shapeDictionary: new Dictionary<string, int[]> { [OnnxEncoderFormat.InputName] = [1, 3, 16, 16] },
             gpuDeviceId: null, fallbackToCpu: true);
         using var model = pipeline.Fit(data);
-        var predicted = ml.Data.CreateEnumerable<OnnxProbabilityRow>(model.Transform(data), reuseRowObject: false).ToList();
+        var predicted = ml.Data.CreateEnumerable<OnnxProbabilityRow>(model.Transform(data), reuseRowObject: false)
+            .ToList();
 
         Assert.Equal(count, predicted.Count);
         using var _ = torch.no_grad();
         using var features = classifier.Features.Forward(classifier.EncoderModel, images);
         var ours = torch.tensor(classifier.Probabilities(features)).reshape(count, classifier.ClassNames.Count);
-        OnnxParity.Compare(ours, predicted.SelectMany(p => p.Probabilities).ToArray(), "ML.NET ApplyOnnxModel probabilities, 3 images", output);
+        OnnxParity.Compare(ours, predicted.SelectMany(p => p.Probabilities).ToArray(),
+            "ML.NET ApplyOnnxModel probabilities, 3 images", output);
     }
 }

@@ -6,7 +6,8 @@ using static TorchSharp.torch;
 
 namespace MaskedSiamese.Tests.Onnx;
 
-/// <summary>Runs an exported encoder in ONNX Runtime and compares both outputs with our forward on the same images.</summary>
+/// <summary>Runs an exported encoder in ONNX Runtime and compares both outputs with our forward on the same
+/// images.</summary>
 internal static class OnnxParity
 {
     /// <summary>The bound: max|ORT − ours| ≤ 1e-4 · max|ours| in float32.</summary>
@@ -43,8 +44,10 @@ internal static class OnnxParity
             using var _ = torch.no_grad();
             var images = Images(batch, encoder.Options.ImageSize, seed: 100 + batch);
             float[] flat = images.data<float>().ToArray();
-            worst = Math.Max(worst, Compare(encoder.ForwardBlocks(images, 1), session.Run(flat, batch), $"{what} features, batch {batch}", output));
-            worst = Math.Max(worst, Compare(encoder.ForwardFeatures(images), session.Run(flat, batch, OnnxEncoderFormat.FinalNormOutput),
+            worst = Math.Max(worst, Compare(encoder.ForwardBlocks(images, 1), session.Run(flat, batch),
+                $"{what} features, batch {batch}", output));
+            worst = Math.Max(worst, Compare(encoder.ForwardFeatures(images),
+                session.Run(flat, batch, OnnxEncoderFormat.FinalNormOutput),
                 $"{what} features_final_norm, batch {batch}", output));
         }
         return worst;

@@ -14,11 +14,13 @@ public static class ChildProcess
         public string Tail(int maxChars = 6000) =>
             Output.Length <= maxChars ? Output : "…" + Output[^maxChars..];
 
-        /// <summary>Throws with the command line, the exit code and the output's tail unless the run exited 0.</summary>
+        /// <summary>Throws with the command line, the exit code and the output's tail unless the run exited
+        /// 0.</summary>
         public Result EnsureSuccess()
         {
             if (ExitCode != 0)
-                throw new Xunit.Sdk.XunitException($"`{CommandLine}` exited {ExitCode} after {Elapsed.TotalSeconds:F0} s:\n{Tail()}");
+                throw new Xunit.Sdk.XunitException($"`{CommandLine}` exited {ExitCode} after " +
+                    $"{Elapsed.TotalSeconds:F0} s:\n{Tail()}");
             return this;
         }
     }
@@ -51,7 +53,8 @@ public static class ChildProcess
             if (v is null) info.Environment.Remove(k);
             else info.Environment[k] = v;
         }
-        string commandLine = fileName + " " + string.Join(' ', info.ArgumentList.Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
+        string commandLine = fileName + " " +
+            string.Join(' ', info.ArgumentList.Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
 
         var output = new StringBuilder();
         using var stdoutClosed = new ManualResetEventSlim();
@@ -66,7 +69,8 @@ public static class ChildProcess
             lock (output) output.AppendLine(line);
         }
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start `{commandLine}`");
+        using var process = Process.Start(info)
+            ?? throw new InvalidOperationException($"could not start `{commandLine}`");
         process.OutputDataReceived += (_, e) => Append(e.Data, stdoutClosed);
         process.ErrorDataReceived += (_, e) => Append(e.Data, stderrClosed);
         process.BeginOutputReadLine();
@@ -87,7 +91,9 @@ public static class ChildProcess
         // still holds the pipes must not hang the test).
         var drain = Stopwatch.StartNew();
         stdoutClosed.Wait(TimeSpan.FromSeconds(10));
-        stderrClosed.Wait(TimeSpan.FromSeconds(10) - drain.Elapsed < TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromSeconds(10) - drain.Elapsed);
+        stderrClosed.Wait(TimeSpan.FromSeconds(10) - drain.Elapsed < TimeSpan.Zero
+            ? TimeSpan.Zero
+            : TimeSpan.FromSeconds(10) - drain.Elapsed);
         string text;
         lock (output) text = output.ToString();
         return new Result(commandLine, process.ExitCode, text, clock.Elapsed);

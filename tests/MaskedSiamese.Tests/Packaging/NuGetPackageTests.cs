@@ -40,12 +40,14 @@ public sealed class NuGetPackageTests : IClassFixture<PackedPackages>
 
     private static XDocument Nuspec(ZipArchive package)
     {
-        var entry = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal) && !e.FullName.Contains('/'));
+        var entry = package.Entries.Single(e =>
+            e.FullName.EndsWith(".nuspec", StringComparison.Ordinal) && !e.FullName.Contains('/'));
         using var stream = entry.Open();
         return XDocument.Load(stream);
     }
 
-    private static IEnumerable<XElement> Named(XDocument doc, string name) => doc.Descendants().Where(e => e.Name.LocalName == name);
+    private static IEnumerable<XElement> Named(XDocument doc, string name) =>
+        doc.Descendants().Where(e => e.Name.LocalName == name);
 
     [Fact]
     public void Packages_carry_version_readme_symbols_the_Debian_fix_and_leave_libtorch_to_the_application()
@@ -82,16 +84,20 @@ public sealed class NuGetPackageTests : IClassFixture<PackedPackages>
         }
         string toolPath = _packages.Package("MaskedSiamese.Tool.linux-x64", "nupkg");
         long toolBytes = new FileInfo(toolPath).Length;
-        _log.WriteLine($"MaskedSiamese.Tool.linux-x64: {toolBytes / 1e6:F1} MB; MaskedSiamese: {new FileInfo(libraryPath).Length / 1e6:F2} MB");
+        _log.WriteLine($"MaskedSiamese.Tool.linux-x64: {toolBytes / 1e6:F1} MB; MaskedSiamese: " +
+            $"{new FileInfo(libraryPath).Length / 1e6:F2} MB");
         Assert.True(toolBytes < GalleryLimitBytes, $"the tool package has {toolBytes} bytes, over nuget.org's 250 MB");
         using (var tool = ZipFile.OpenRead(toolPath))
         {
             var files = tool.Entries.Select(e => e.FullName).ToHashSet();
             Assert.Contains("tools/net10.0/linux-x64/msn.dll", files);
-            Assert.Contains("tools/net10.0/linux-x64/libtorch_cpu.so", files);   // TorchSharp-cpu's libtorch travels with it
+            // TorchSharp-cpu's libtorch travels with it
+            Assert.Contains("tools/net10.0/linux-x64/libtorch_cpu.so", files);
             Assert.Contains("tools/net10.0/linux-x64/libLibTorchSharp.so", files);
-            Assert.DoesNotContain(files, f => f.Contains("/win-", StringComparison.Ordinal) || f.Contains("/osx-", StringComparison.Ordinal)
-                                              || f.EndsWith(".dll", StringComparison.Ordinal) && Path.GetFileName(f).StartsWith("onnxruntime", StringComparison.Ordinal));
+            Assert.DoesNotContain(files, f =>
+                f.Contains("/win-", StringComparison.Ordinal) || f.Contains("/osx-", StringComparison.Ordinal)
+                || f.EndsWith(".dll", StringComparison.Ordinal)
+                   && Path.GetFileName(f).StartsWith("onnxruntime", StringComparison.Ordinal));
             // libtorch's Python binding and test libraries are left out (msn never loads them; the pretrain test below
             // shows that libtorch still loads).
             Assert.DoesNotContain("tools/net10.0/linux-x64/libtorch_python.so", files);
@@ -154,8 +160,8 @@ public sealed class NuGetPackageTests : IClassFixture<PackedPackages>
 
         // On Debian 12 (libstdc++ up to GLIBCXX_3.4.30) the forward pass below loads libLibTorchSharp.so only if the
         // package's buildTransitive targets patched the copy in this build's output.
-        var build = ChildProcess.Run("dotnet", ["build", "-c", "Release", "-nodeReuse:false"], consumer, RestoreBuildTimeout,
-            ChildEnvironment()).EnsureSuccess();
+        var build = ChildProcess.Run("dotnet", ["build", "-c", "Release", "-nodeReuse:false"], consumer,
+            RestoreBuildTimeout, ChildEnvironment()).EnsureSuccess();
         _log.WriteLine($"consumer restore + build: {build.Elapsed.TotalSeconds:F1} s");
         Assert.True(Directory.Exists(Path.Combine(_packages.IsolatedPackages, "maskedsiamese", _packages.Version)),
             "the consumer did not restore MaskedSiamese " + _packages.Version + " from the feed:\n" + build.Tail());
@@ -165,7 +171,8 @@ public sealed class NuGetPackageTests : IClassFixture<PackedPackages>
         _log.WriteLine($"consumer forward: {run.Elapsed.TotalSeconds:F1} s");
 
         string Line(string prefix) =>
-            run.Output.Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
+            run.Output.Split('\n').Select(l => l.TrimEnd('\r'))
+                .FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
             ?? throw new Xunit.Sdk.XunitException($"the consumer printed no '{prefix}' line:\n{run.Tail()}");
         Assert.Equal("shape 2,32", Line("shape "));
         float[] packaged = Line("values ")["values ".Length..].Split(' ')
@@ -201,11 +208,13 @@ public sealed class NuGetPackageTests : IClassFixture<PackedPackages>
         Assert.True(File.Exists(msn), $"no {msn} after the install:\n{install.Tail()}");
         var version = ChildProcess.Run(msn, ["--version"], work, RunTimeout, ChildEnvironment()).EnsureSuccess();
         // System.CommandLine prints the informational version: the package version, then "+commit" when built from git.
-        Assert.Matches("^" + System.Text.RegularExpressions.Regex.Escape(_packages.Version) + @"(\+[0-9a-f]+)?\s*$", version.Output);
+        Assert.Matches("^" + System.Text.RegularExpressions.Regex.Escape(_packages.Version) + @"(\+[0-9a-f]+)?\s*$",
+            version.Output);
 
         string run = Path.Combine(work, "run");
-        var pretrain = ChildProcess.Run(msn, ["pretrain", "--config", "smoke", "--max-steps", "2", "--no-eval", "-o", run],
-            work, RunTimeout, ChildEnvironment()).EnsureSuccess();
+        var pretrain = ChildProcess.Run(msn,
+            ["pretrain", "--config", "smoke", "--max-steps", "2", "--no-eval", "-o", run], work, RunTimeout,
+            ChildEnvironment()).EnsureSuccess();
         _log.WriteLine($"installed msn pretrain (2 steps): {pretrain.Elapsed.TotalSeconds:F1} s");
         var rows = RunLog.ReadCsv(Path.Combine(run, "smoke.csv"));
         Assert.Equal([0.0, 1.0], rows.Select(r => r["step"]));

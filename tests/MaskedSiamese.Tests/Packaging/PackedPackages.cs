@@ -60,7 +60,8 @@ public sealed class PackedPackages : IDisposable
     /// <summary>The <c>dotnet pack</c> run (its output and duration).</summary>
     public ChildProcess.Result? Pack { get; }
 
-    /// <summary>The machine's global packages folder, where the suite's own restore put TorchSharp-cpu and the rest.</summary>
+    /// <summary>The machine's global packages folder, where the suite's own restore put TorchSharp-cpu and the
+    /// rest.</summary>
     public static string MachinePackages =>
         Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p
             ? p

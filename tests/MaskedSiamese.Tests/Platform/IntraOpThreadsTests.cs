@@ -33,8 +33,9 @@ public sealed class IntraOpThreadsTests : IDisposable
         int before = torch.get_num_threads();
         int other = before == 1 ? 2 : 1;
         using var error = new StringWriter();
-        int code = CliRunner.Run(CliApp.CreateRoot(), ["pretrain", "--config", "smoke", "--no-eval", "-o", Path.Combine(_dir, "run"),
-            "--max-steps", "1", "--set", "criterion.batch_size=8", "--set", $"meta.threads={other}"], error);
+        int code = CliRunner.Run(CliApp.CreateRoot(),
+            ["pretrain", "--config", "smoke", "--no-eval", "-o", Path.Combine(_dir, "run"), "--max-steps", "1", "--set",
+                "criterion.batch_size=8", "--set", $"meta.threads={other}"], error);
         Assert.True(code == 0, error.ToString());
         Assert.Equal(before, torch.get_num_threads());
     }

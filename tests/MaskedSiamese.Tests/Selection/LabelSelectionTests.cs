@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 
 namespace MaskedSiamese.Tests.Selection;
 
-/// <summary>k-means, typicality selection and the random references on synthetic clusters whose answer is known.</summary>
+/// <summary>k-means, typicality selection and the random references on synthetic clusters whose answer is
+/// known.</summary>
 public sealed class LabelSelectionTests
 {
     // k well-separated Gaussian blobs of different sizes in 8-D (blob c centred at 10·e_c), with a few far outliers.
@@ -89,11 +90,12 @@ public sealed class LabelSelectionTests
     {
         using var scope = NewDisposeScope();
         var (points, blob) = Blobs([30, 20, 10]);
-        var uniform = LabelSelection.Choose(points, 10, new SelectionOptions { Strategy = SelectionStrategy.Uniform, Seed = 1 }, [0, 1]);
+        var uniform = LabelSelection.Choose(points, 10,
+            new SelectionOptions { Strategy = SelectionStrategy.Uniform, Seed = 1 }, [0, 1]);
         Assert.Equal(10, uniform.Select(c => c.Row).Distinct().Count());
         Assert.DoesNotContain(uniform, c => c.Row is 0 or 1);
-        var balanced = LabelSelection.Choose(points, 9, new SelectionOptions { Strategy = SelectionStrategy.ClassBalanced, Seed = 1 },
-            classes: blob);
+        var balanced = LabelSelection.Choose(points, 9,
+            new SelectionOptions { Strategy = SelectionStrategy.ClassBalanced, Seed = 1 }, classes: blob);
         Assert.All(balanced.GroupBy(c => blob[c.Row]), g => Assert.Equal(3, g.Count()));
         Assert.NotEqual(uniform.Select(c => c.Row), LabelSelection.Choose(points, 10,
             new SelectionOptions { Strategy = SelectionStrategy.Uniform, Seed = 2 }, [0, 1]).Select(c => c.Row));
@@ -107,8 +109,10 @@ public sealed class LabelSelectionTests
         Assert.Throws<ArgumentOutOfRangeException>(() => LabelSelection.Choose(points, 11));
         Assert.Throws<ArgumentOutOfRangeException>(() => LabelSelection.Choose(points, 9, labelled: [0, 1]));
         Assert.Throws<ArgumentException>(() => LabelSelection.Choose(points, 2, labelled: [10]));
-        Assert.Throws<ArgumentException>(() => LabelSelection.Choose(points, 2, new SelectionOptions { Strategy = SelectionStrategy.ClassBalanced }));
-        Assert.Throws<ArgumentException>(() => LabelSelection.Choose(points, 2, new SelectionOptions { Strategy = SelectionStrategy.Margin }, [0, 5]));
+        Assert.Throws<ArgumentException>(() =>
+            LabelSelection.Choose(points, 2, new SelectionOptions { Strategy = SelectionStrategy.ClassBalanced }));
+        Assert.Throws<ArgumentException>(() =>
+            LabelSelection.Choose(points, 2, new SelectionOptions { Strategy = SelectionStrategy.Margin }, [0, 5]));
     }
 
     [Fact]
@@ -116,15 +120,18 @@ public sealed class LabelSelectionTests
     {
         using var scope = NewDisposeScope();
         var (points, _) = Blobs([300, 200, 100]);
-        var rounds = LabelSelection.Choose(points, 45, new SelectionOptions { Strategy = SelectionStrategy.InRounds, Seed = 4 });
+        var rounds = LabelSelection.Choose(points, 45,
+            new SelectionOptions { Strategy = SelectionStrategy.InRounds, Seed = 4 });
         Assert.Equal(45, rounds.Select(c => c.Row).Distinct().Count());
         // Rounds of 10, 10, 20, then 40 of which 5 are taken.
         Assert.Equal([10, 10, 20, 40, 50, 50], new[] { 0, 10, 20, 40, 80, 200 }.Select(LabelSelection.RoundSize));
         var first = LabelSelection.Choose(points, 10, new SelectionOptions { Seed = 4 });
         Assert.Equal(first, rounds.Take(10));
-        var second = LabelSelection.Choose(points, 10, new SelectionOptions { Seed = 4 }, first.Select(c => c.Row).ToList());
+        var second = LabelSelection.Choose(points, 10, new SelectionOptions { Seed = 4 },
+            first.Select(c => c.Row).ToList());
         Assert.Equal(second, rounds.Skip(10).Take(10));
-        var third = LabelSelection.Choose(points, 20, new SelectionOptions { Seed = 4 }, rounds.Take(20).Select(c => c.Row).ToList());
+        var third = LabelSelection.Choose(points, 20, new SelectionOptions { Seed = 4 },
+            rounds.Take(20).Select(c => c.Row).ToList());
         Assert.Equal(third, rounds.Skip(20).Take(20));
     }
 
@@ -134,15 +141,18 @@ public sealed class LabelSelectionTests
         using var scope = NewDisposeScope();
         // Two touching blobs along x (centres ±1.5): the boundary is x = 0.
         using var g = new Generator(3);
-        var points = cat([randn([200, 2], generator: g) + tensor(new[] { -1.5f, 0f }), randn([200, 2], generator: g) + tensor(new[] { 1.5f, 0f })], 0);
+        var points = cat([randn([200, 2], generator: g) + tensor(new[] { -1.5f, 0f }),
+            randn([200, 2], generator: g) + tensor(new[] { 1.5f, 0f })], 0);
         var classes = Enumerable.Range(0, 400).Select(r => r < 200 ? 0 : 1).ToArray();
         int[] labelled = [0, 1, 200, 201];
-        double MeanDistance(SelectionStrategy strategy) => LabelSelection.Choose(points, 10, new SelectionOptions { Strategy = strategy, Seed = 1 },
+        double MeanDistance(SelectionStrategy strategy) =>
+            LabelSelection.Choose(points, 10, new SelectionOptions { Strategy = strategy, Seed = 1 },
             labelled, classes).Average(c => Math.Abs(points[c.Row, 0].item<float>()));
         double margin = MeanDistance(SelectionStrategy.Margin), typical = MeanDistance(SelectionStrategy.Typicality);
         Assert.True(margin < 0.75 * typical, $"margin picks at mean |x| {margin:F2}, typicality at {typical:F2}");
         // Fewer than two classes labelled: nothing to be unsure about, so typicality.
         Assert.Equal(LabelSelection.Choose(points, 5, new SelectionOptions { Seed = 1 }, [0]),
-            LabelSelection.Choose(points, 5, new SelectionOptions { Strategy = SelectionStrategy.Margin, Seed = 1 }, [0], classes));
+            LabelSelection.Choose(points, 5, new SelectionOptions { Strategy = SelectionStrategy.Margin, Seed = 1 },
+                [0], classes));
     }
 }

@@ -37,11 +37,13 @@ public sealed class SelectCliTests : IDisposable
         // The three labelled (relative paths): three others come next.
         string labels = Path.Combine(_dir, "labels.csv");
         File.WriteAllLines(labels, ["path,label", .. chosen.Select(r => Path.GetRelativePath(train, r[1]) + ",x")]);
-        (code, error) = Msn("select", "-c", checkpoint, "--data", train, "--budget", "3", "--labelled", labels, "-o", again);
+        (code, error) = Msn("select", "-c", checkpoint, "--data", train, "--budget", "3", "--labelled", labels, "-o",
+            again);
         Assert.True(code == 0, error);
         Assert.Empty(Rows(again).Select(r => r[1]).Intersect(chosen.Select(r => r[1])));
 
-        (code, error) = Msn("select", "--features", "pixels", "--data", train, "--budget", "4", "--strategy", "uniform", "-o", again);
+        (code, error) = Msn("select", "--features", "pixels", "--data", train, "--budget", "4", "--strategy", "uniform",
+            "-o", again);
         Assert.True(code == 0, error);
         Assert.Equal(4, Rows(again).Count);
     }
@@ -58,17 +60,18 @@ public sealed class SelectCliTests : IDisposable
     {
         string train = Path.Combine(TinySetup.WriteImageFolder(_dir, trainPerClass: 2, valPerClass: 1), "train");
         string checkpoint = TinySetup.WriteCheckpoint(_dir);
-        string output = Path.Combine(_dir, "o.csv"), labels = Path.Combine(_dir, "labels.csv"), empty = Path.Combine(_dir, "empty");
+        string output = Path.Combine(_dir, "o.csv"), labels = Path.Combine(_dir, "labels.csv"),
+            empty = Path.Combine(_dir, "empty");
         Directory.CreateDirectory(empty);
         var cases = new List<(string[] Args, string Named, Action? Setup)>
         {
             (["select", "-c", checkpoint, "--data", train, "--budget", "7", "-o", output], "--budget 7", null),
             (["select", "--data", train, "--budget", "2", "-o", output], "--checkpoint", null),
             (["select", "-c", checkpoint, "--data", empty, "--budget", "1", "-o", output], empty, null),
-            (["select", "-c", checkpoint, "--data", train, "--budget", "1", "--labelled", labels, "-o", output], $"{labels}:2",
-                () => File.WriteAllLines(labels, ["path,label", "no-such.png,x"])),
-            (["select", "-c", checkpoint, "--data", train, "--budget", "1", "--labelled", labels, "-o", output], $"{labels}:1",
-                () => File.WriteAllLines(labels, ["just-a-path"])),
+            (["select", "-c", checkpoint, "--data", train, "--budget", "1", "--labelled", labels, "-o", output],
+                $"{labels}:2", () => File.WriteAllLines(labels, ["path,label", "no-such.png,x"])),
+            (["select", "-c", checkpoint, "--data", train, "--budget", "1", "--labelled", labels, "-o", output],
+                $"{labels}:1", () => File.WriteAllLines(labels, ["just-a-path"])),
         };
         foreach (var (args, named, setup) in cases)
         {
@@ -87,8 +90,8 @@ public sealed class SelectCliTests : IDisposable
         string images = TinySetup.WriteImageFolder(_dir, trainPerClass: 6, valPerClass: 2);
         string checkpoint = TinySetup.WriteCheckpoint(_dir);
         string json = Path.Combine(_dir, "s.json");
-        var (code, error) = Msn("eval", "selection", "-c", checkpoint, "--data", images, "--budgets", "3,6", "--seeds", "2",
-            "--no-cache", "--json", json);
+        var (code, error) = Msn("eval", "selection", "-c", checkpoint, "--data", images, "--budgets", "3,6", "--seeds",
+            "2", "--no-cache", "--json", json);
         Assert.True(code == 0, error);
         using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
         var results = doc.RootElement.GetProperty("results").EnumerateArray().ToList();

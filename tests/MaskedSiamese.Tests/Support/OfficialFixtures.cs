@@ -25,7 +25,8 @@ public static class OfficialFixtures
         {
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MaskedSiamese.slnx"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("MaskedSiamese.slnx not found above " + AppContext.BaseDirectory);
+            return dir?.FullName ?? throw new InvalidOperationException("MaskedSiamese.slnx not found above " +
+                AppContext.BaseDirectory);
         }
     }
 
@@ -44,11 +45,13 @@ public static class OfficialFixtures
         return data;
     }
 
-    /// <summary>The full path of a fixture file named by <see cref="Sets"/>; fails the test when none was found.</summary>
+    /// <summary>The full path of a fixture file named by <see cref="Sets"/>; fails the test when none was
+    /// found.</summary>
     public static string PathOf(string name)
     {
         if (name.StartsWith(MissingMarker, StringComparison.Ordinal))
-            Assert.Fail($"No fixture '*{name[MissingMarker.Length..]}' in {Folder} (set MSN_PARITY_FIXTURES to the fixture folder)");
+            Assert.Fail($"No fixture '*{name[MissingMarker.Length..]}' in {Folder} (set MSN_PARITY_FIXTURES to the " +
+                $"fixture folder)");
         return Path.Combine(Folder, name);
     }
 
@@ -62,7 +65,8 @@ public static class OfficialFixtures
         return path;
     }
 
-    /// <summary>The path of the first fixture ending with <paramref name="suffix"/>; fails the test when none.</summary>
+    /// <summary>The path of the first fixture ending with <paramref name="suffix"/>; fails the test when
+    /// none.</summary>
     public static string First(string suffix) => PathOf((string)((IEnumerable<object[]>)Sets(suffix)).First()[0]);
 
     private const string MissingMarker = "<none>";

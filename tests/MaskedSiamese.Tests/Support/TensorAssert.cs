@@ -31,5 +31,6 @@ public static class TensorAssert
     /// <summary>|actual − expected| ≤ rel · |expected|.</summary>
     public static void CloseRelative(double expected, double actual, double rel, string what) =>
         Assert.True(Math.Abs(actual - expected) <= rel * Math.Abs(expected),
-            $"{what}: {actual:R} vs {expected:R} (rel diff {Math.Abs(actual - expected) / Math.Abs(expected):E2} > {rel:E1})");
+            $"{what}: {actual:R} vs {expected:R} (rel diff " +
+            $"{Math.Abs(actual - expected) / Math.Abs(expected):E2} > {rel:E1})");
 }

@@ -30,9 +30,11 @@ public sealed class BenchFiguresTests
     [Fact]
     public void Dropping_patches_lowers_the_flop_count_so_the_ideal_speedup_grows_with_the_drop()
     {
-        var arch = new EncoderArchitecture(new VitOptions(32, 4, 192, 3, 3), new ProjectionHeadOptions(1024, 256), 1024);
+        var arch = new EncoderArchitecture(new VitOptions(32, 4, 192, 3, 3), new ProjectionHeadOptions(1024, 256),
+            1024);
         double[] flops = [.. new[] { 0.0, 0.3, 0.7 }.Select(p => FlopCount.TrainingPerImage(arch, 32, 16, 2, p))];
         Assert.True(flops[0] > flops[1] && flops[1] > flops[2]);
-        Assert.True(FlopCount.IdealSpeedup(100, 10, flops[0], flops[2]) > FlopCount.IdealSpeedup(100, 10, flops[0], flops[1]));
+        Assert.True(FlopCount.IdealSpeedup(100, 10, flops[0], flops[2]) > FlopCount.IdealSpeedup(100, 10, flops[0],
+            flops[1]));
     }
 }

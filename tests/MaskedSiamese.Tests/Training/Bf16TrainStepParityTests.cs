@@ -52,19 +52,20 @@ public sealed class Bf16TrainStepParityTests(ITestOutputHelper output)
         double lossErr = Math.Abs(metrics.Loss - Meta("loss"));
         double normErr = Math.Abs(metrics.GradNorm / Meta("grad_norm_before_clip") - 1);
         var (worst, worstKey, rms) = ParameterDifferences(fx, nets);
-        output.WriteLine($"bf16 step, {products} products in series: |Δloss| {lossErr:E2} (derived tolerance {lossTol:E2}); " +
-                         $"grad norm rel {normErr:E2} (tolerance {normTol:E2}); parameters: worst {worst:E2} in {worstKey} " +
-                         $"(allowed 2·lr = {2 * lr:E1}), rms {rms:E2}");
+        output.WriteLine($"bf16 step, {products} products in series: |Δloss| {lossErr:E2} (derived tolerance " +
+                         $"{lossTol:E2}); grad norm rel {normErr:E2} (tolerance {normTol:E2}); parameters: worst " +
+                         $"{worst:E2} in {worstKey} (allowed 2·lr = {2 * lr:E1}), rms {rms:E2}");
         Assert.True(lossErr <= lossTol, $"loss {metrics.Loss} vs {Meta("loss")}: {lossErr:E2} > {lossTol:E2}");
-        Assert.True(normErr <= normTol, $"grad norm {metrics.GradNorm} vs {Meta("grad_norm_before_clip")}: {normErr:E2} > {normTol:E2}");
+        Assert.True(normErr <= normTol, $"grad norm {metrics.GradNorm} vs {Meta("grad_norm_before_clip")}: " +
+            $"{normErr:E2} > {normTol:E2}");
         // AdamW moves an element by at most ~lr per step whatever its gradient: two runs differ by at most 2·lr.
         Assert.True(worst <= 2 * lr, $"{worstKey} differs by {worst:E2} > 2·lr");
         // bf16 did run: a float32 step lands within 1.5e-5 of every one of these (TrainStepParityTests).
         Assert.True(worst > 1e-5, "the bf16 step equals the float32 one: were the products cast?");
     }
 
-    /// <summary>Products from the image to the head's output: patch embedding, six per block (qkv, q·kᵀ, attention·v,
-    /// projection, fc1, fc2), the head's three.</summary>
+    /// <summary>Products from the image to the head's output: patch embedding, six per block (qkv, q·kᵀ,
+    /// attention·v, projection, fc1, fc2), the head's three.</summary>
     internal static int ProductsInSeries(MsnNetworks nets) => 1 + 6 * nets.Architecture.Vit.Depth + 3;
 
     private static (double Worst, string Key, double Rms) ParameterDifferences(SafetensorsFile fx, MsnNetworks nets)

@@ -62,7 +62,8 @@ public sealed class TrainStepParityTests(ITestOutputHelper output)
         });
         int focalViews = (int)Meta("focal_views");
         var inputs = new StepInputs(fx["view_target"].to(dtype), fx["view_anchor"].to(dtype),
-            Enumerable.Range(0, focalViews).Select(i => fx[$"view_focal_{i}"].to(dtype)).ToList(), fx["mask_keep_index"]);
+            Enumerable.Range(0, focalViews).Select(i => fx[$"view_focal_{i}"].to(dtype)).ToList(),
+            fx["mask_keep_index"]);
         double lr = Meta("lr");
         var metrics = new MsnStep(nets, opt, loss, StepContext.Cpu).Run(inputs,
             new StepSettings(lr, Meta("weight_decay"), Meta("momentum"), Meta("sharpen_T"), Meta("clip_grad")));
@@ -87,10 +88,12 @@ public sealed class TrainStepParityTests(ITestOutputHelper output)
             var diff = (ours[name].detach().to_type(ScalarType.Float64) - expected.to_type(ScalarType.Float64)).abs();
             long ok = diff.le(1e-5).sum().item<long>();
             double max = diff.max().item<double>();
-            if (ok < diff.numel()) output.WriteLine($"  {name}: {diff.numel() - ok} of {diff.numel()} beyond 1e-5, max {max:E2}");
+            if (ok < diff.numel())
+                output.WriteLine($"  {name}: {diff.numel() - ok} of {diff.numel()} beyond 1e-5, max {max:E2}");
             if (ZeroGradientTensors.Contains(name))
             {
-                (noiseTotal, noiseWithin, worstNoise) = (noiseTotal + diff.numel(), noiseWithin + ok, Math.Max(worstNoise, max));
+                (noiseTotal, noiseWithin, worstNoise) =
+                    (noiseTotal + diff.numel(), noiseWithin + ok, Math.Max(worstNoise, max));
             }
             else
             {
