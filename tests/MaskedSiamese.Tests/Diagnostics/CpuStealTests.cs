@@ -1,4 +1,5 @@
 using MaskedSiamese.Diagnostics;
+using MaskedSiamese.Tests.Support;
 
 namespace MaskedSiamese.Tests.Diagnostics;
 
@@ -22,10 +23,9 @@ public sealed class CpuStealTests
         Assert.Null(CpuSteal.StolenFraction(null, new(60, 1000)));
     }
 
-    [Fact]
+    [LinuxFact]
     public void This_machine_reports_its_counters_on_linux()
     {
-        if (!OperatingSystem.IsLinux()) return;
         var before = CpuSteal.Read();
         Assert.NotNull(before);
         Assert.InRange(before.Value.StolenTicks, 0, before.Value.TotalTicks);

@@ -2,6 +2,7 @@ using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Data.Augmentation;
 
 using MaskedSiamese.Evaluation;
+using MaskedSiamese.Tests.Support;
 
 namespace MaskedSiamese.Tests.Evaluation;
 
@@ -44,10 +45,9 @@ public sealed class EmbeddingFilesTests : IDisposable
         foreach (var t in file.Tensors.Values) t.Dispose();
     }
 
-    [Fact]
+    [FashionMnistFact]
     public void Fashion_mnist_paths_name_split_and_index()
     {
-        if (!MaskedSiamese.Data.FashionMnist.IsAvailable()) return;
         var (source, pathOf) = EmbeddingFiles.Open("fashion-mnist", "test");
         Assert.Equal(10000, source.Count);
         Assert.Equal("fashion-mnist/test/42", pathOf(42));

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using MaskedSiamese.Models.Layers;
 using MaskedSiamese.Platform;
+using MaskedSiamese.Tests.Support;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -11,10 +12,9 @@ public sealed class SignalStackTests(ITestOutputHelper output)
 {
     /// <summary>A fresh .NET thread's alternate signal stack is .NET's 16 KiB; after a bf16 product it is at least
     /// <see cref="SignalStack.RequiredBytes"/>, and a float32 product leaves it alone.</summary>
-    [Fact]
+    [LinuxFact]
     public void A_bf16_product_gives_its_thread_an_alternate_stack_with_room_for_tile_frames()
     {
-        if (!OperatingSystem.IsLinux() || !Environment.Is64BitProcess) return;   // nothing to enlarge elsewhere
         var (fp32Before, fp32After) = OnNewThread(ScalarType.Float32, nullReferences: 0);
         var (bf16Before, bf16After) = OnNewThread(ScalarType.BFloat16, nullReferences: 0);
         output.WriteLine($"required {SignalStack.RequiredBytes} B; fp32 thread {fp32Before} -> {fp32After} B; " +
@@ -38,10 +38,9 @@ public sealed class SignalStackTests(ITestOutputHelper output)
     /// <summary>The attention's products take tensors already in bf16, without a cast of their own: it too gives the
     /// thread its stack (a test calling it alone, then a fuzz replay catching NullReferenceExceptions on the same xUnit
     /// thread, crashed the suite's host on the AMX host).</summary>
-    [Fact]
+    [LinuxFact]
     public void Bf16_attention_alone_gives_its_thread_the_stack()
     {
-        if (!OperatingSystem.IsLinux() || !Environment.Is64BitProcess) return;
         long after = 0;
         var thread = new Thread(() =>
         {
