@@ -50,7 +50,7 @@ public sealed class NuGetPackageTests : IClassFixture<PackedPackages>
         doc.Descendants().Where(e => e.Name.LocalName == name);
 
     [Fact]
-    public void Packages_carry_version_readme_symbols_the_Debian_fix_and_leave_libtorch_to_the_application()
+    public void Packages_carry_version_readme_notices_symbols_the_Debian_fix_and_leave_libtorch_to_the_application()
     {
         string libraryPath = _packages.Package("MaskedSiamese", "nupkg");
         using (var library = ZipFile.OpenRead(libraryPath))
@@ -65,6 +65,7 @@ public sealed class NuGetPackageTests : IClassFixture<PackedPackages>
                                                      || d.StartsWith("libtorch", StringComparison.OrdinalIgnoreCase));
             var files = library.Entries.Select(e => e.FullName).ToHashSet();
             Assert.Contains("README.md", files);
+            Assert.Contains("THIRD-PARTY-NOTICES.md", files);
             Assert.Contains("lib/net10.0/MaskedSiamese.dll", files);
             Assert.Contains("lib/net10.0/MaskedSiamese.xml", files);   // XML docs for IntelliSense
             Assert.Contains("buildTransitive/MaskedSiamese.targets", files);
@@ -91,6 +92,8 @@ public sealed class NuGetPackageTests : IClassFixture<PackedPackages>
         {
             var files = tool.Entries.Select(e => e.FullName).ToHashSet();
             Assert.Contains("tools/net10.0/linux-x64/msn.dll", files);
+            // the licences of the libtorch, ONNX Runtime and SkiaSharp binaries it carries
+            Assert.Contains("THIRD-PARTY-NOTICES.md", files);
             // TorchSharp-cpu's libtorch travels with it
             Assert.Contains("tools/net10.0/linux-x64/libtorch_cpu.so", files);
             Assert.Contains("tools/net10.0/linux-x64/libLibTorchSharp.so", files);
