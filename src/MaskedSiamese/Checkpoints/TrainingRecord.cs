@@ -61,7 +61,8 @@ public sealed record TrainingRecord
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            throw new CheckpointFormatException($"{source}: its training state has a value of the wrong type ({e.Message})", e);
+            throw new CheckpointFormatException(
+                $"{source}: its training state has a value of the wrong type ({e.Message})", e);
         }
     }
 
@@ -78,7 +79,8 @@ public sealed record TrainingRecord
         {
             throw new CheckpointFormatException($"{path}: its training state is not valid JSON ({e.Message})", e);
         }
-        return From(json ?? throw new CheckpointFormatException($"{path}: its training state is not a JSON object"), path);
+        return From(json ?? throw new CheckpointFormatException($"{path}: its training state is not a JSON object"),
+            path);
     }
 
     private static readonly JsonSerializerOptions Options = new()

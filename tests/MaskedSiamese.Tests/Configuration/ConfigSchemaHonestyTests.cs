@@ -184,10 +184,12 @@ public sealed class ConfigSchemaHonestyTests
     {
         // The official semantics: use_ent false zeroes a term whose default weight is already 0.
         Assert.Equal(MappedSettings.Of(Parse([])), MappedSettings.Of(Parse(["criterion.use_ent=false"])));
-        Assert.Equal(0.0, Parse(["criterion.use_ent=false", "criterion.ent_weight=0.1"]).ToRecipe(1).Loss.EntropyWeight);
+        Assert.Equal(0.0,
+            Parse(["criterion.use_ent=false", "criterion.ent_weight=0.1"]).ToRecipe(1).Loss.EntropyWeight);
         Assert.Equal(0.1, Parse(["criterion.ent_weight=0.1"]).ToRecipe(1).Loss.EntropyWeight);
         // ... so asking for it there says so, rather than nothing.
-        Assert.Contains(Parse(["criterion.use_ent=false"]).Warnings(), w => w.Contains("criterion.use_ent", StringComparison.Ordinal));
+        Assert.Contains(Parse(["criterion.use_ent=false"]).Warnings(),
+            w => w.Contains("criterion.use_ent", StringComparison.Ordinal));
         Assert.DoesNotContain(Parse(["criterion.use_ent=false", "criterion.ent_weight=0.1"]).Warnings(),
             w => w.Contains("criterion.use_ent", StringComparison.Ordinal));
     }
@@ -212,12 +214,14 @@ public sealed class ConfigSchemaHonestyTests
         Assert.Equal("bf16 (meta.use_fp16: true, which means bf16 here)", choice.Reason);
         Assert.EndsWith("# precision in use: bf16 (meta.use_fp16: true, which means bf16 here)\n",
             ConfigFile(config), StringComparison.Ordinal);
-        Assert.DoesNotContain("precision in use", config.ToRecipe(1).ConfigText, StringComparison.Ordinal);   // what ranks compare
+        // What ranks compare holds no such note.
+        Assert.DoesNotContain("precision in use", config.ToRecipe(1).ConfigText, StringComparison.Ordinal);
         // The schema default writes no such line: an fp32 run's config.yaml is what it was.
         Assert.DoesNotContain("precision in use", ConfigFile(Parse([])), StringComparison.Ordinal);
         // With the default fp32 no config names its precision; an explicit other precision wins, and says so.
         var mixed = Parse(["meta.use_fp16=true", "meta.precision=auto"]);
-        Assert.Contains(mixed.Warnings(), w => w == "config: note: meta.use_fp16: true is overridden by meta.precision: auto");
+        Assert.Contains(mixed.Warnings(),
+            w => w == "config: note: meta.use_fp16: true is overridden by meta.precision: auto");
     }
 
     [Fact]
@@ -238,12 +242,15 @@ public sealed class ConfigSchemaHonestyTests
     public void The_probe_measures_the_models_shapes_and_favours_bf16_only_from_its_threshold()
     {
         var config = Parse(["meta.precision=auto", "meta.model_name=custom", "meta.image_size=32", "meta.patch_size=8",
-            "meta.embed_dim=32", "meta.depth=1", "meta.num_heads=2", "meta.mlp_ratio=4", "data.rand_size=32", "criterion.batch_size=8"]);
-        Assert.Equal([(8L * 17, 32L, 96L), (8L * 17, 32L, 128L), (8L * 17, 128L, 32L)], MsnConfigPrecision.ProbeShapes(config));
+            "meta.embed_dim=32", "meta.depth=1", "meta.num_heads=2", "meta.mlp_ratio=4", "data.rand_size=32",
+            "criterion.batch_size=8"]);
+        Assert.Equal([(8L * 17, 32L, 96L), (8L * 17, 32L, 128L), (8L * 17, 128L, 32L)],
+            MsnConfigPrecision.ProbeShapes(config));
         var probe = PrecisionProbe.Choose(MsnConfigPrecision.ProbeShapes(config));
         Assert.Contains("bf16 products at this model's shapes 136×32×96", probe.Reason, StringComparison.Ordinal);
         Assert.True(probe.Fp32Gflops > 0 && probe.Bf16Gflops > 0);
-        Assert.Equal(probe.Bf16Gflops >= 1.2 * probe.Fp32Gflops, probe.Precision == MaskedSiamese.Engine.Precision.Bf16);
+        Assert.Equal(probe.Bf16Gflops >= 1.2 * probe.Fp32Gflops,
+            probe.Precision == MaskedSiamese.Engine.Precision.Bf16);
     }
 
     [Fact]
@@ -266,7 +273,8 @@ public sealed class ConfigSchemaHonestyTests
     }
 
     private static string ConfigFile(MsnConfig config) =>
-        MaskedSiamese.Pretraining.PretrainingSetup.ConfigFileText(config.ToRecipe(1).ConfigText, config.ToPrecisionChoice());
+        MaskedSiamese.Pretraining.PretrainingSetup.ConfigFileText(config.ToRecipe(1).ConfigText,
+            config.ToPrecisionChoice());
 
     private static void ReachesTheConfigText(string key, string value)
     {

@@ -8,7 +8,8 @@ using TorchSharp;
 namespace MaskedSiamese.Tests.Configuration;
 
 /// <summary>
-/// Everything a config resolves to (recipe, loop options, precision, device, view augmentations, loader, evaluation transform, data location)
+/// Everything a config resolves to (recipe, loop options, precision, device, view augmentations, loader, evaluation
+/// transform, data location)
 /// written out as text, value by value, so that two configs can be compared for what they change. Record equality
 /// cannot do this: the mapped objects hold arrays and devices, which compare by reference.
 /// </summary>

@@ -29,7 +29,8 @@ public sealed class CollectiveWatchdogTests
     public void Calls_that_end_in_time_are_never_reported()
     {
         int reports = 0;
-        using (var watchdog = new CollectiveWatchdog(0, TimeSpan.FromSeconds(30), _ => Interlocked.Increment(ref reports)))
+        using (var watchdog = new CollectiveWatchdog(0, TimeSpan.FromSeconds(30),
+                   _ => Interlocked.Increment(ref reports)))
         {
             for (int i = 0; i < 100; i++)
             {

@@ -105,7 +105,8 @@ public sealed class PretrainingRunTests : IDisposable
         public void Stepped(TrainingProgress progress) => Events.Add("step");
         public void Trained(TrainingOutcome outcome) => Events.Add("trained");
         public void LowShotStarting() => Events.Add("lowshot");
-        public void LowShotDone(LowShotEvaluationResult result, string jsonPath, string chartPath) => Events.Add("lowshot done");
+        public void LowShotDone(LowShotEvaluationResult result, string jsonPath, string chartPath) =>
+            Events.Add("lowshot done");
         public void SelectionStarting(SelectionEvaluationOptions options) => Events.Add("selection");
 
         public void SelectionDone(IReadOnlyList<SelectionScore> scores, SelectionEvaluationOptions options,

@@ -26,7 +26,8 @@ public sealed class MsnPretrainingTests : IDisposable
     private static TinyPretraining Tiny(long? maxSteps = null) => new TinyPretraining().StoppingAt(maxSteps);
 
     private static MultiViewLoader Loader(int images = 24) =>
-        new(new SyntheticSource(images, 20, 20), Views, new LoaderOptions { BatchSize = 8, Seed = 7, Workers = 1, Prefetch = 2 });
+        new(new SyntheticSource(images, 20, 20), Views,
+            new LoaderOptions { BatchSize = 8, Seed = 7, Workers = 1, Prefetch = 2 });
 
     [Fact]
     public void Stopping_and_resuming_ends_bit_for_bit_where_an_uninterrupted_run_ends()
@@ -49,14 +50,20 @@ public sealed class MsnPretrainingTests : IDisposable
         using var a = MsnCheckpoint.Load(Path.Combine(straight, "checkpoints", "tiny-latest.safetensors"));
         using var b = MsnCheckpoint.Load(Path.Combine(resumed, "checkpoints", "tiny-latest.safetensors"));
         Assert.Equal(6, a.Training!["step"]!.GetValue<double>());
-        foreach (var (part, x, y) in new[] { ("encoder", a.Encoder!, b.Encoder!), ("target", a.TargetEncoder!, b.TargetEncoder!), ("optimizer", a.Optimizer!, b.Optimizer!) })
+        var parts = new[]
+        {
+            ("encoder", a.Encoder!, b.Encoder!), ("target", a.TargetEncoder!, b.TargetEncoder!),
+            ("optimizer", a.Optimizer!, b.Optimizer!),
+        };
+        foreach (var (part, x, y) in parts)
             foreach (var (k, v) in x)
                 Assert.True(v.equal(y[k]).all().item<bool>(), $"{part}.{k} differs");
         Assert.True(a.Prototypes!.equal(b.Prototypes!).all().item<bool>());
         // The resumed log reads as one run: every step once, in order.
         Assert.Equal(Enumerable.Range(0, 6).Select(i => (double)i),
             MaskedSiamese.Diagnostics.RunLog.ReadCsv(Path.Combine(resumed, "tiny.csv")).Select(r => r["step"]));
-        Assert.Equal(File.ReadAllLines(Path.Combine(straight, "tiny.csv")).Length, File.ReadAllLines(Path.Combine(resumed, "tiny.csv")).Length);
+        Assert.Equal(File.ReadAllLines(Path.Combine(straight, "tiny.csv")).Length,
+            File.ReadAllLines(Path.Combine(resumed, "tiny.csv")).Length);
     }
 
     [Fact]
@@ -113,7 +120,8 @@ public sealed class MsnPretrainingTests : IDisposable
     [Fact]
     public void Released_weights_start_both_encoders_from_the_target_and_a_fresh_optimizer()
     {
-        using var release = OfficialCheckpointImporter.Import(Support.OfficialFixtures.First("_release.pth.tar"), numHeads: 2);
+        using var release = OfficialCheckpointImporter.Import(Support.OfficialFixtures.First("_release.pth.tar"),
+            numHeads: 2);
         // lr 0 and an EMA of two equal encoders leave every parameter where it started.
         var sized = FixtureSized(release.Architecture).StoppingAt(1);
         var settings = sized with
@@ -143,7 +151,8 @@ public sealed class MsnPretrainingTests : IDisposable
     [Fact]
     public void An_official_training_checkpoint_continues_with_its_optimizer_state()
     {
-        using var training = OfficialCheckpointImporter.Import(Support.OfficialFixtures.First("_training.pth.tar"), numHeads: 2);
+        using var training = OfficialCheckpointImporter.Import(Support.OfficialFixtures.First("_training.pth.tar"),
+            numHeads: 2);
         var settings = FixtureSized(training.Architecture).StoppingAt(1);
         using var loader = FixtureLoader();
         var outcome = settings.Run(loader, Path.Combine(_dir, "cont"), initFrom: training);

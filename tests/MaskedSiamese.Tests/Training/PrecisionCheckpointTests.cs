@@ -29,7 +29,8 @@ public sealed class PrecisionCheckpointTests : IDisposable
         new TinyPretraining { Precision = precision }.StoppingAt(maxSteps);
 
     internal static MultiViewLoader Loader() =>
-        new(new SyntheticSource(16, 20, 20), Views, new LoaderOptions { BatchSize = 8, Seed = 7, Workers = 1, Prefetch = 2 });
+        new(new SyntheticSource(16, 20, 20), Views,
+            new LoaderOptions { BatchSize = 8, Seed = 7, Workers = 1, Prefetch = 2 });
 
     /// <summary>Two steps in <paramref name="first"/>, then resumed to the end of the 4-step schedule in
     /// <paramref name="then"/>; the latest checkpoint.</summary>
@@ -43,8 +44,12 @@ public sealed class PrecisionCheckpointTests : IDisposable
 
     private static Dictionary<string, TorchSharp.torch.Tensor> Tensors(MsnCheckpoint ck)
     {
-        var all = new Dictionary<string, TorchSharp.torch.Tensor>(StringComparer.Ordinal) { ["prototypes"] = ck.Prototypes! };
-        foreach (var (part, dict) in new[] { ("encoder", ck.Encoder!), ("target", ck.TargetEncoder!), ("optimizer", ck.Optimizer!) })
+        var all = new Dictionary<string, TorchSharp.torch.Tensor>(StringComparer.Ordinal)
+        {
+            ["prototypes"] = ck.Prototypes!,
+        };
+        var parts = new[] { ("encoder", ck.Encoder!), ("target", ck.TargetEncoder!), ("optimizer", ck.Optimizer!) };
+        foreach (var (part, dict) in parts)
             foreach (var (k, v) in dict) all[$"{part}.{k}"] = v;
         return all;
     }
@@ -74,7 +79,8 @@ public sealed class PrecisionCheckpointTests : IDisposable
             Assert.Equal(TorchSharp.torch.ScalarType.Float32, v.dtype);
         // The last two steps ran in the other precision: the weights moved off the single-precision run's, by
         // rounding only (a few learning rates at most over two AdamW steps).
-        double worst = x.Where(kv => kv.Key.StartsWith("encoder.", StringComparison.Ordinal) && kv.Value.is_floating_point())
+        double worst = x
+            .Where(kv => kv.Key.StartsWith("encoder.", StringComparison.Ordinal) && kv.Value.is_floating_point())
             .Max(kv => (kv.Value - y[kv.Key]).abs().max().item<float>());
         Assert.True(worst > 0, "the resumed steps did not change precision");
         Assert.True(worst <= 4 * 1e-3, $"weights differ by {worst:E2}, more than two AdamW steps can move them");

@@ -63,6 +63,7 @@ public sealed class RunPrecisionTests : IDisposable
                 resume: false, c));
         Assert.All(results, s => Assert.Equal(Precision.Fp32, s.Precision));
         Assert.Equal("fp32 (auto: test)", results[0].Reason);
-        Assert.StartsWith("fp32 (auto: rank 0's choice; this process's rule gave bf16", results[1].Reason, StringComparison.Ordinal);
+        Assert.StartsWith("fp32 (auto: rank 0's choice; this process's rule gave bf16", results[1].Reason,
+            StringComparison.Ordinal);
     }
 }

@@ -8,15 +8,20 @@ using static TorchSharp.torch;
 
 namespace MaskedSiamese.Tests.Training;
 
-/// <summary>A pretraining run small enough for a test: 1-block ViT of width 32 on 16 px views, 2 epochs of the loader's batches,
-/// tag <c>tiny</c>, one thread, a checkpoint every 2 steps, a log row every step.</summary>
+/// <summary>A pretraining run small enough for a test: 1-block ViT of width 32 on 16 px views, 2 epochs of the
+/// loader's batches, tag <c>tiny</c>, one thread, a checkpoint every 2 steps, a log row every step.</summary>
 internal sealed record TinyPretraining
 {
     public MsnRecipe Recipe { get; init; } = new()
     {
         Architecture = new EncoderArchitecture(new VitOptions(16, 4, 32, 1, 2), new ProjectionHeadOptions(32, 16), 16),
         Loss = new MsnLossOptions(),
-        Schedule = new ScheduleSettings(2, 1) { WarmupEpochs = 0.5, StartLearningRate = 1e-4, ReferenceLearningRate = 1e-3 },
+        Schedule = new ScheduleSettings(2, 1)
+        {
+            WarmupEpochs = 0.5,
+            StartLearningRate = 1e-4,
+            ReferenceLearningRate = 1e-3,
+        },
         PatchDrop = 0.25,
         Seed = 7,
         ConfigText = "meta: {}\n",
