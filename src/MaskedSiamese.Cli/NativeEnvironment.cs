@@ -49,10 +49,17 @@ internal static partial class NativeEnvironment
     public static void EndOnCollectiveHang(Engine.CollectiveHang hang)
     {
         ArgumentNullException.ThrowIfNull(hang);
-        Console.Error.WriteLine($"msn: {hang.Message}");
-        Console.Error.Flush();
-        Console.Out.Flush();
-        QuickExit(Engine.CollectiveWatchdog.ExitCode);
+        try
+        {
+            Console.Error.WriteLine($"msn: {hang.Message}");
+            Console.Error.Flush();
+            Console.Out.Flush();
+        }
+        finally
+        {
+            // Even when stderr is gone (a closed pipe): the process must not stay blocked in MPI.
+            QuickExit(Engine.CollectiveWatchdog.ExitCode);
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "_exit")]

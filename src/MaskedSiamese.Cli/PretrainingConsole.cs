@@ -44,13 +44,26 @@ internal sealed class PretrainingConsole : IPretrainingObserver
                 $"  processes {collective.WorldSize} (MPI), batch {cfg.Criterion.BatchSize} per process, " +
                 $"{cfg.Criterion.BatchSize * collective.WorldSize} per step");
         Console.WriteLine($"  precision {setup.Precision.Reason}");
+        if (setup.Monitor is { } monitor)
+            Console.WriteLine($"  monitor   k-NN and RankMe of the target encoder every {monitor.Every} steps and at " +
+                $"epoch ends ({KnnMonitor.BankSize} + {KnnMonitor.QuerySize} Fashion-MNIST images; " +
+                $"logging.monitor_every)");
         if (setup.Loop.Resume) Console.WriteLine("  resuming  from the latest checkpoint");
         _progress = collective.Rank == 0 ? new ProgressBar() : null;
         _meter = collective is MpiCollective mpi ? new CommunicationMeter(mpi, _progress) : null;
     }
 
     /// <inheritdoc />
-    public void Stepped(TrainingProgress progress) => (_meter ?? _progress)?.Report(progress);
+    public void Stepped(TrainingProgress progress)
+    {
+        (_meter ?? _progress)?.Report(progress);
+        if (progress.Last["knn"] is not { } knn || !double.IsFinite(knn)) return;
+        // A line of its own under the bar, which a terminal redraws in place.
+        if (!Console.IsErrorRedirected) Console.Error.Write("\r" + new string(' ', 110) + "\r");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  monitor   step {progress.Step}: k-NN {knn:F1} % on the monitor set, " +
+            $"RankMe {progress.Last["rankme"]:F1}"));
+    }
 
     /// <inheritdoc />
     public void Trained(TrainingOutcome outcome)

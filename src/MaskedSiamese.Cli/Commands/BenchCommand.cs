@@ -171,12 +171,13 @@ internal static class BenchCommand
         { config, sets, steps, json };
         command.SetAction(parse =>
         {
+            if (Collectives.LaunchedWorldSize() > 1)
+                throw new UserInputException("bench data measures one process's loader, not an MPI job");
             var cfg = ConfigLoading.Load(parse.GetValue(config) ?? DefaultRecipe, parse.GetValue(sets));
-            using var setup = PretrainingSetup.Open(cfg, new PretrainingRequest { Evaluate = false }, Console.Error,
-                writeRun: false);
-            var aug = setup.Loader.Augmentation;
-            var options = setup.Loader.Options;
-            var r = DataLoaderBenchmark.Run(setup.Source, aug, options, parse.GetValue(steps));
+            var source = PretrainingSetup.OpenData(cfg, Console.Error);
+            var aug = cfg.ToAugmentationOptions();
+            var options = cfg.ToLoaderOptions();
+            var r = DataLoaderBenchmark.Run(source, aug, options, parse.GetValue(steps));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"loader    {r.BatchesPerSecond:F1} batches/s, {r.ImagesPerSecond:F0} images/s, " +
                 $"{r.ViewsPerSecond:F0} views/s (batch {options.BatchSize}, {2 + aug.FocalCount} views per image, " +

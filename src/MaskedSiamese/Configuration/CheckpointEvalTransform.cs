@@ -56,19 +56,37 @@ public static class CheckpointEvalTransform
     public static EvalOptions? FromTrainingConfig(MsnCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        if (TrainingRecord.From(checkpoint.Training, "checkpoint")?.Config is not { Length: > 0 } yaml) return null;
-        EvalOptions eval;
+        string? yaml;
         try
         {
-            eval = MsnConfig.Parse(yaml, "the checkpoint's training config").ToEvalOptions();
+            yaml = TrainingRecord.From(checkpoint.Training, "checkpoint")?.Config;
+        }
+        catch (CheckpointFormatException)
+        {
+            return null;   // a training state we cannot read says nothing about the transform: the official one
+        }
+        if (yaml is not { Length: > 0 }) return null;
+        MsnConfig config;
+        try
+        {
+            config = MsnConfig.Parse(yaml, "the checkpoint's training config");
         }
         catch (ConfigException)
         {
             // A config written by an older schema: the caller falls back to the official transform.
             return null;
         }
-        int size = checkpoint.Architecture.Vit.ImageSize;
-        if (eval.CropSize != size) eval = eval with { ResizeTo = ImageNet(size).ResizeTo, CropSize = size };
+        return FromConfig(config, checkpoint.Architecture.Vit.ImageSize);
+    }
+
+    /// <summary>The evaluation transform of a training config for an encoder of <paramref name="imageSize"/>
+    /// pixels, as <see cref="FromTrainingConfig"/> applies it to the config a checkpoint records.</summary>
+    public static EvalOptions FromConfig(MsnConfig config, int imageSize)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var eval = config.ToEvalOptions();
+        if (eval.CropSize != imageSize)
+            eval = eval with { ResizeTo = ImageNet(imageSize).ResizeTo, CropSize = imageSize };
         return eval with { Mean = PerChannel(eval.Mean), Std = PerChannel(eval.Std) };
     }
 

@@ -35,4 +35,12 @@ public sealed record LoggingOptions
     /// first (default 2); <c>latest</c>, rewritten every <c>checkpoint_every</c> steps, always stays.</summary>
     [YamlKey("keep_checkpoints")]
     public int KeepCheckpoints { get; init; } = 2;
+
+    /// <summary><c>monitor_every</c> (ours): every this many steps (rounded up to a multiple of <c>log_every</c>)
+    /// and at every epoch end, the k-NN accuracy (k 20, cosine, DINO's weighted votes) of the target encoder on a
+    /// fixed labelled monitor set and the RankMe of its embeddings go into the log as <c>knn</c> and <c>rankme</c>; 0
+    /// (the default) measures ten times per run, −1 never. The monitor set exists for Fashion-MNIST (2,000 training
+    /// images as the memory bank, 1,000 test images as queries); other data is not monitored.</summary>
+    [YamlKey("monitor_every")]
+    public int MonitorEvery { get; init; }
 }

@@ -122,6 +122,8 @@ internal static partial class MsnConfigValidator
             l.CheckpointEvery);
         Require(l.LogEvery >= 1, "logging.log_every", "must be ≥ 1", l.LogEvery);
         Require(l.KeepCheckpoints >= 0, "logging.keep_checkpoints", "must be ≥ 0", l.KeepCheckpoints);
+        Require(l.MonitorEvery >= -1, "logging.monitor_every", "must be ≥ −1 (−1: never, 0: ten times per run)",
+            l.MonitorEvery);
     }
 
     private static void Positive(int? value, string key)

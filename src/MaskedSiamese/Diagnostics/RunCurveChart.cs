@@ -17,11 +17,15 @@ public static class RunCurveChart
     /// <param name="title">Chart title, or null.</param>
     /// <param name="width">Width in pixels.</param>
     /// <param name="height">Height in pixels.</param>
+    /// <param name="measuredOnly">Draw only the rows where this column holds a number (a monitor's columns are NaN
+    /// between its measurements).</param>
     public static byte[] RenderPng(string csvPath, IReadOnlyList<(string Column, string Legend)> left, string leftAxis,
-        (string Column, string Legend, string Axis) right, string? title = null, int width = 900, int height = 500)
+        (string Column, string Legend, string Axis) right, string? title = null, int width = 900, int height = 500,
+        string? measuredOnly = null)
     {
         ArgumentNullException.ThrowIfNull(left);
         var rows = RunLog.ReadCsv(csvPath);
+        if (measuredOnly is not null) rows = [.. rows.Where(r => double.IsFinite(r[measuredOnly]))];
         using var plot = new Plot();
         double[] steps = rows.Select(r => r["step"]).ToArray();
         foreach (var (column, legend) in left)

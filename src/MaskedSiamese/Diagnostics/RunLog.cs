@@ -73,13 +73,16 @@ public sealed class RunLog : IDisposable
                 $"differ from this run's");
         }
         _csv.WriteLine(string.Join(",", values.Select(v => v.Value.ToString("R", CultureInfo.InvariantCulture))));
-        _jsonl.WriteLine(JsonSerializer.Serialize(values.ToDictionary(v => v.Name, v => v.Value)));
+        // JSON has no NaN: a value not measured at this step (a monitor's, between its measurements) is null there.
+        _jsonl.WriteLine(JsonSerializer.Serialize(
+            values.ToDictionary(v => v.Name, v => double.IsFinite(v.Value) ? v.Value : (double?)null)));
         _csv.Flush();
         _jsonl.Flush();
         if (_tensorboard is not null)
         {
             int step = checked((int)values[0].Value);
-            foreach (var (name, value) in values.Where(v => v.Name is not ("step" or "epoch")))
+            var scalars = values.Where(v => v.Name is not ("step" or "epoch") && double.IsFinite(v.Value));
+            foreach (var (name, value) in scalars)
                 _tensorboard.add_scalar("train/" + name, (float)value, step);
         }
     }

@@ -14,7 +14,9 @@ public static class Collectives
 
     /// <summary>What to do when a collective call of this process waits past the watchdog's limit
     /// (<see cref="CollectiveWatchdog"/>): the call cannot be interrupted, so an application ends the process here.
-    /// Set before the first use of <see cref="Current"/>; null (the default) watches nothing.</summary>
+    /// Called once, on the watchdog's background thread; it must not throw. Set before the first use of
+    /// <see cref="Current"/>; null (the default) watches nothing, so a blocked process waits for its launcher.
+    /// </summary>
     public static Action<CollectiveHang>? HangHandler { get; set; }
 
     /// <summary>The process count the launcher announced (1 when not launched by MPI).</summary>

@@ -12,7 +12,10 @@ public static class PretrainingRun
 {
     /// <summary>Runs <paramref name="config"/> as <paramref name="request"/> asks, reporting to
     /// <paramref name="observer"/>; cancellation stops after the current step with a checkpoint (or ends the
-    /// evaluation).</summary>
+    /// evaluation). The setup handed to <see cref="IPretrainingObserver.Started"/> is disposed when this returns.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled during the evaluation: the training and its checkpoint
+    /// are complete (the observer was told, <see cref="IPretrainingObserver.Trained"/>).</exception>
     public static PretrainingResult Run(MsnConfig config, PretrainingRequest request,
         IPretrainingObserver? observer = null, CancellationToken cancellation = default)
     {

@@ -8,14 +8,15 @@ namespace MaskedSiamese.Pretraining;
 
 /// <summary>
 /// A pretraining configuration made ready to train: the recipe, the loop's options, the step context (device,
-/// precision decided for this run, processes), the data and its loader, and the weights to start from. Everything the
-/// user named is checked here, before the first step. <see cref="PretrainingRun"/> trains it; <c>msn bench train</c>
-/// times it.
+/// precision decided for this run, processes), the data and its loader, the weights to start from and the run's
+/// monitor. What the config and the user's files decide is checked here, before the first step; what only the run
+/// folder can tell, when the loop starts. <see cref="PretrainingRun"/> trains it; <c>msn bench train</c> times it.
 /// </summary>
 public sealed class PretrainingSetup : IDisposable
 {
     private PretrainingSetup(MsnConfig config, IImageSource source, MultiViewLoader loader, MsnRecipe recipe,
-        TrainingLoopOptions loop, StepContext context, PrecisionChoice precision, MsnCheckpoint? initial)
+        TrainingLoopOptions loop, StepContext context, PrecisionChoice precision, MsnCheckpoint? initial,
+        KnnMonitor? monitor)
     {
         Config = config;
         Source = source;
@@ -25,6 +26,7 @@ public sealed class PretrainingSetup : IDisposable
         Context = context;
         Precision = precision;
         InitialWeights = initial;
+        Monitor = monitor;
     }
 
     /// <summary>The run configuration.</summary>
@@ -51,51 +53,73 @@ public sealed class PretrainingSetup : IDisposable
     /// <summary>The weights to start from (<see cref="PretrainingRequest.InitFrom"/>), or null.</summary>
     public MsnCheckpoint? InitialWeights { get; }
 
+    /// <summary>The k-NN and RankMe monitor of the run (<c>logging.monitor_every</c>), or null: switched off, data
+    /// without a monitor set, another process than the first, or nothing written.</summary>
+    public KnnMonitor? Monitor { get; }
+
     /// <summary>
-    /// Sets up <paramref name="config"/> as <paramref name="request"/> asks: the recipe a resume would change is
-    /// refused (unless allowed), several processes are joined, the precision is decided once for the run, the starting
-    /// weights are checked against the configuration, and the data is opened. The run folder is the config's
-    /// <c>logging.folder</c>; <paramref name="writeRun"/> false writes nothing (benchmarks).
+    /// Sets up <paramref name="config"/> as <paramref name="request"/> asks: what the config alone decides (device,
+    /// architecture, precision rule) is checked first, then the recipe a resume would change is refused (unless
+    /// allowed), several processes are joined, the precision is decided once for the run, the starting weights are
+    /// checked against the configuration, and the data is opened. What only the run folder can tell (a checkpoint to
+    /// resume, another process in it, a run to overwrite) the training loop checks when it starts. The run folder is
+    /// the config's <c>logging.folder</c>; <paramref name="writeRun"/> false writes nothing (benchmarks: neither
+    /// resuming nor overwriting then).
     /// </summary>
+    /// <exception cref="ConfigException">The config, the starting weights or the data do not fit, or the request
+    /// both resumes and overwrites.</exception>
     public static PretrainingSetup Open(MsnConfig config, PretrainingRequest request, TextWriter? notes = null,
         bool writeRun = true)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Resume && request.Overwrite)
+            throw new ConfigException("--resume and --overwrite: choose one (continue the run, or start over)");
+        if (!writeRun && (request.Resume || request.Overwrite))
+            throw new ArgumentException("a setup that writes nothing neither resumes nor overwrites", nameof(request));
+        // What the config alone decides is refused before MPI starts: a rank that fails later aborts the job.
+        var device = MsnConfigMapping.ToDevice(config.Meta.Device);
+        var rule = config.ToPrecisionChoice();
+        var architecture = config.ToArchitecture();
         var loop = config.ToLoopOptions() with { Resume = request.Resume, Overwrite = request.Overwrite };
+        string latest = new CheckpointStore(loop.RunFolder!, loop.Tag, loop.KeepCheckpoints).LatestPath;
         if (!writeRun) loop = loop with { RunFolder = null };
-        string latest =
-            new CheckpointStore(config.ToLoopOptions().RunFolder!, loop.Tag, loop.KeepCheckpoints).LatestPath;
         if (request.Resume && !request.AllowRecipeChange) RecipeChange.RequireSameAsRecorded(config, latest);
         var collective = Collectives.Current;   // under an MPI launcher MPI starts here, before any work
-        var precision = RunPrecision.Resolve(config.ToPrecisionChoice(), latest, request.Resume, collective);
-        var context = new StepContext(MsnConfigMapping.ToDevice(config.Meta.Device), precision.Precision, collective);
+        var precision = RunPrecision.Resolve(rule, latest, request.Resume, collective);
+        var context = new StepContext(device, precision.Precision, collective);
         var initial = request.InitFrom is null || request.Resume ? null : MsnCheckpoint.LoadAny(request.InitFrom);
+        MultiViewLoader? loader = null;
         try
         {
-            var architecture = config.ToArchitecture();
             if (initial is not null && initial.Architecture.Vit != architecture.Vit)
                 throw new ConfigException(
                     $"--init-from {request.InitFrom}: its encoder ({Describe(initial.Architecture)}) " +
                     $"differs from the config's ({Describe(architecture)})");
             var source = OpenData(config, notes);
-            var loader = new MultiViewLoader(source, config.ToAugmentationOptions(),
+            loader = new MultiViewLoader(source, config.ToAugmentationOptions(),
                 config.ToLoaderOptions() with { Rank = collective.Rank, WorldSize = collective.WorldSize });
             var recipe = config.ToRecipe(loader.BatchesPerEpoch);
             if (initial is not null) recipe = recipe with { Architecture = initial.Architecture };
             loop = loop with { ConfigText = ConfigFileText(recipe.ConfigText, precision) };
-            return new PretrainingSetup(config, source, loader, recipe, loop, context, precision, initial);
+            var monitor = writeRun && collective.Rank == 0
+                ? KnnMonitor.ForConfig(config, loader.BatchesPerEpoch, recipe.Schedule.TotalSteps)
+                : null;
+            return new PretrainingSetup(config, source, loader, recipe, loop, context, precision, initial, monitor);
         }
         catch
         {
+            loader?.Dispose();
             initial?.Dispose();
             throw;
         }
     }
 
-    /// <summary>The config's data. Fewer images than one batch is a problem with the data or the batch size the user
-    /// chose, so it is reported as such before the loader refuses it.</summary>
-    private static IImageSource OpenData(MsnConfig config, TextWriter? notes)
+    /// <summary>The config's pretraining images (unreadable ones reported to <paramref name="notes"/>). Fewer images
+    /// than one batch is a problem with the data or the batch size the user chose, so it is reported as such before
+    /// a loader refuses it.</summary>
+    /// <exception cref="ConfigException">Fewer readable images than one batch.</exception>
+    public static IImageSource OpenData(MsnConfig config, TextWriter? notes)
     {
         string location = config.DataLocation();
         var source = DatasetLocation.Parse(location).OpenPretraining(notes);
@@ -118,7 +142,7 @@ public sealed class PretrainingSetup : IDisposable
     /// <summary>Trains to the end of the schedule, the step limit or until cancelled.</summary>
     public TrainingOutcome Train(IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellation = default) =>
-        MsnPretraining.Train(Recipe, Loop, Context, Loader, InitialWeights, progress, cancellation);
+        MsnPretraining.Train(Recipe, Loop, Context, Loader, InitialWeights, progress, Monitor, cancellation);
 
     /// <summary>One line: image size, patch, width, depth, heads, head and prototypes.</summary>
     public static string Describe(Models.EncoderArchitecture a)
@@ -129,10 +153,11 @@ public sealed class PretrainingSetup : IDisposable
             $"heads {a.Vit.NumHeads}; head {a.Head?.HiddenDim}→{a.Head?.OutputDim}; {a.NumPrototypes} prototypes");
     }
 
-    /// <summary>Releases the loader and the starting weights.</summary>
+    /// <summary>Releases the loader, the starting weights and the monitor set.</summary>
     public void Dispose()
     {
         Loader.Dispose();
         InitialWeights?.Dispose();
+        Monitor?.Dispose();
     }
 }

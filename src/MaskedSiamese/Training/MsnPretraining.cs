@@ -8,7 +8,7 @@ namespace MaskedSiamese.Training;
 /// MSN pretraining on a loader: an <see cref="MsnPretrainingTask"/> driven by a <see cref="TrainingLoop"/> (schedules
 /// as pure functions of the global step, logs, checkpoints every N steps and at every epoch end, exact resume, a clean
 /// stop with a checkpoint on cancellation or at <see cref="TrainingLoopOptions.MaxSteps"/>). From a run configuration,
-/// <c>Pretraining.PretrainingRun</c> builds the arguments and calls this.
+/// <c>Pretraining.PretrainingSetup</c> builds the arguments and calls this.
 /// </summary>
 public static class MsnPretraining
 {
@@ -21,16 +21,17 @@ public static class MsnPretraining
     /// <param name="initFrom">Start from these weights (and optimizer state, when present) instead of a fresh
     /// initialisation; ignored when resuming.</param>
     /// <param name="progress">Receives a report after every step.</param>
+    /// <param name="monitor">Measures the networks at its cadence for the log, or null.</param>
     /// <param name="cancellation">Stops after the current step, writing a checkpoint.</param>
     public static TrainingOutcome Train(MsnRecipe recipe, TrainingLoopOptions loop, StepContext context,
         MultiViewLoader loader, MsnCheckpoint? initFrom = null, IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellation = default)
+        IStepMonitor? monitor = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(loop);
         // A run folder always records its recipe; a caller may write it with notes of its own.
         var options = loop.ConfigText is null ? loop with { ConfigText = recipe.ConfigText } : loop;
-        using var task = new MsnPretrainingTask(recipe, loader, context, initFrom);
+        using var task = new MsnPretrainingTask(recipe, loader, context, initFrom, monitor);
         return new TrainingLoop(options, context).Run(task, progress, cancellation);
     }
 }

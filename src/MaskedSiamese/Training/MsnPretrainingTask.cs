@@ -21,6 +21,7 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
     private readonly MultiViewLoader _loader;
     private readonly StepContext _context;
     private readonly MsnCheckpoint? _initFrom;
+    private readonly IStepMonitor? _monitor;
     private readonly ScheduleSettings _schedule;
     private AdamW? _optimizer;
     private MsnStep? _step;
@@ -33,13 +34,16 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
     /// <param name="context">Device, precision and collective.</param>
     /// <param name="initFrom">Start from these weights (and optimizer state, when present) instead of a fresh
     /// initialisation; ignored when resuming.</param>
+    /// <param name="monitor">Measures the networks at its cadence, for the log (the first process only).</param>
+    /// <exception cref="ArgumentException">The schedule's epoch is not the loader's number of batches.</exception>
     public MsnPretrainingTask(MsnRecipe settings, MultiViewLoader loader, StepContext context,
-        MsnCheckpoint? initFrom = null)
+        MsnCheckpoint? initFrom = null, IStepMonitor? monitor = null)
     {
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _loader = loader ?? throw new ArgumentNullException(nameof(loader));
         _context = context ?? throw new ArgumentNullException(nameof(context));
         _initFrom = initFrom;
+        _monitor = monitor;
         _schedule = settings.Schedule;
         if (_schedule.IterationsPerEpoch != loader.BatchesPerEpoch)
             throw new ArgumentException(
@@ -120,7 +124,19 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
     {
         ArgumentNullException.ThrowIfNull(batch);
         var metrics = Metrics(batch, globalStep, profile);
-        return new StepResult(metrics.Loss, batch.Count * _context.Collective.WorldSize, metrics.ToNamedValues());
+        var values = metrics.ToNamedValues();
+        if (_monitor is not null) values = [.. values, .. Monitored(globalStep + 1)];
+        return new StepResult(metrics.Loss, batch.Count * _context.Collective.WorldSize, values);
+    }
+
+    // The log's columns are fixed by its first row, so the monitor's columns are in every row: NaN where it did not
+    // measure. Only the first process writes the log, so only it measures.
+    private IEnumerable<NamedValue> Monitored(long stepsDone)
+    {
+        var names = _monitor!.Names;
+        bool measure = _context.IsPrimary && _monitor.IsDue(stepsDone);
+        var values = measure ? _monitor.Measure(Networks) : null;
+        for (int i = 0; i < names.Count; i++) yield return new NamedValue(names[i], values?[i] ?? double.NaN);
     }
 
     /// <summary>Runs global step <paramref name="step"/> and returns the MSN metrics.</summary>
@@ -197,8 +213,12 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
     };
 
     /// <inheritdoc />
-    public void WriteReports(string runFolder, string logCsvPath) =>
+    public void WriteReports(string runFolder, string logCsvPath)
+    {
         LossCurveChart.SavePng(logCsvPath, Path.Combine(runFolder, "loss_curve.png"), Title);
+        if (MonitorChart.HasMeasurements(logCsvPath))
+            MonitorChart.SavePng(logCsvPath, Path.Combine(runFolder, "monitor.png"), Title + ": monitor");
+    }
 
     /// <inheritdoc />
     public void Dispose()

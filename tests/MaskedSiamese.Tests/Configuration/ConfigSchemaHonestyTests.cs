@@ -121,6 +121,8 @@ public sealed class ConfigSchemaHonestyTests
     private static readonly Dictionary<string, (string Value, string ReadBy)> ActsOutsideTheMapping = new()
     {
         ["logging.folder"] = ("runs/walk", "acts (msn pretrain's run folder, unless -o is given)"),
+        // Read by the run's k-NN monitor (KnnMonitorTests checks its cadence and that it changes no weight).
+        ["logging.monitor_every"] = ("20", "acts (Pretraining.KnnMonitor.ForConfig)"),
     };
 
     public static TheoryData<string> SchemaKeys => [.. MsnConfig.Keys];

@@ -1,0 +1,138 @@
+using MaskedSiamese.Configuration;
+using MaskedSiamese.Data;
+using MaskedSiamese.Data.Augmentation;
+using MaskedSiamese.Evaluation;
+using MaskedSiamese.Training;
+using static TorchSharp.torch;
+
+namespace MaskedSiamese.Pretraining;
+
+/// <summary>
+/// Whether a run learns, seen while it runs: every few steps the target encoder embeds a fixed labelled monitor set
+/// ([CLS] of the last block, in eval mode, as the evaluations read it), and the log gets the k-NN top-1 % of its
+/// queries against its memory bank (k 20, cosine, votes weighted by exp(sim / 0.07), as DINO's evaluation) and the
+/// RankMe of the bank's embeddings. The images are decoded and transformed once; a measurement is two forward passes
+/// without gradients.
+/// </summary>
+public sealed class KnnMonitor : IStepMonitor, IDisposable
+{
+    /// <summary>Images of the memory bank (every 30th Fashion-MNIST training image).</summary>
+    public const int BankSize = 2000;
+
+    /// <summary>Query images (every 10th Fashion-MNIST test image).</summary>
+    public const int QuerySize = 1000;
+
+    private const int BatchSize = 250;
+    private readonly Tensor _bank, _queries;
+    private readonly int[] _bankLabels, _queryLabels;
+    private readonly int _classes;
+
+    /// <summary>A monitor of <paramref name="bank"/> and <paramref name="queries"/>, measuring every
+    /// <paramref name="every"/> steps and at every end of an epoch of <paramref name="stepsPerEpoch"/>.</summary>
+    public KnnMonitor(IImageSource bank, IImageSource queries, int classes, EvalOptions eval, long every,
+        long stepsPerEpoch)
+    {
+        ArgumentNullException.ThrowIfNull(bank);
+        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(every);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stepsPerEpoch);
+        (_bank, _bankLabels) = Images(bank, eval);
+        (_queries, _queryLabels) = Images(queries, eval);
+        _classes = classes;
+        Every = every;
+        StepsPerEpoch = stepsPerEpoch;
+    }
+
+    /// <summary>Steps between two measurements (besides those at epoch ends).</summary>
+    public long Every { get; }
+
+    /// <summary>Steps per epoch.</summary>
+    public long StepsPerEpoch { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Names { get; } = ["knn", "rankme"];
+
+    /// <summary>The monitor <c>logging.monitor_every</c> asks for on the config's data, or null: switched off, or
+    /// data without a monitor set (only Fashion-MNIST has one).</summary>
+    public static KnnMonitor? ForConfig(MsnConfig config, long stepsPerEpoch, long totalSteps)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        int asked = config.Logging.MonitorEvery;
+        var location = DatasetLocation.Parse(config.DataLocation());
+        if (asked < 0 || !location.IsFashionMnist) return null;
+        long every = asked > 0 ? asked : Math.Max(1, (totalSteps + 9) / 10);
+        int logEvery = config.Logging.LogEvery;
+        every = (every + logEvery - 1) / logEvery * logEvery;   // a step the loop logs
+        var eval = CheckpointEvalTransform.FromConfig(config, config.Meta.ToVitOptions().ImageSize);
+        var train = Strided(location.OpenFashionMnist(train: true), BankSize);
+        var test = Strided(location.OpenFashionMnist(train: false), QuerySize);
+        return new KnnMonitor(train, test, FashionMnist.ClassNames.Count, eval, every, stepsPerEpoch);
+    }
+
+    /// <inheritdoc />
+    public bool IsDue(long stepsDone) => stepsDone % Every == 0 || stepsDone % StepsPerEpoch == 0;
+
+    /// <inheritdoc />
+    public IReadOnlyList<double> Measure(MsnNetworks networks)
+    {
+        ArgumentNullException.ThrowIfNull(networks);
+        var encoder = networks.TargetEncoder;
+        bool training = encoder.training;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        encoder.eval();
+        try
+        {
+            var bank = Embed(encoder, _bank);
+            var queries = Embed(encoder, _queries);
+            double knn = 100 * KnnClassifier.Accuracy(bank, _bankLabels, queries, _queryLabels, _classes);
+            return [knn, RankMe.Of(bank)];
+        }
+        finally
+        {
+            if (training) encoder.train();
+        }
+    }
+
+    private static Tensor Embed(Models.VisionTransformer encoder, Tensor images)
+    {
+        var device = encoder.PosEmbed.device;
+        var parts = new List<Tensor>();
+        for (long start = 0; start < images.shape[0]; start += BatchSize)
+        {
+            long rows = Math.Min(BatchSize, images.shape[0] - start);
+            parts.Add(encoder.ForwardBlocks(images.narrow(0, start, rows).to(device), n: 1).to(float32));
+        }
+        return cat(parts, 0);
+    }
+
+    private static (Tensor Images, int[] Labels) Images(IImageSource source, EvalOptions eval)
+    {
+        var data = new List<float>();
+        var labels = new List<int>();
+        int side = eval.CropSize;
+        for (int i = 0; i < source.Count; i++)
+        {
+            if (source.TryGet(i) is not { } image) continue;
+            data.AddRange(EvalTransform.Apply(image, eval).Data);
+            labels.Add(source.Label(i));
+        }
+        if (labels.Count == 0) throw new InvalidDataException("the monitor set holds no readable image");
+        return (tensor(data.ToArray(), [labels.Count, 3, side, side]), [.. labels]);
+    }
+
+    // Every (Count / count)-th image: the data sets are stored in no class order, so this is balanced enough.
+    private static SubsetSource Strided(FashionMnistSource source, int count)
+    {
+        int stride = Math.Max(1, source.Count / count);
+        var indices = Enumerable.Range(0, Math.Min(count, source.Count)).Select(i => i * stride);
+        return new SubsetSource(source, [.. indices]);
+    }
+
+    /// <summary>Frees the monitor set.</summary>
+    public void Dispose()
+    {
+        _bank.Dispose();
+        _queries.Dispose();
+    }
+}

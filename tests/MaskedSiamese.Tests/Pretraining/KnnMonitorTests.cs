@@ -1,0 +1,70 @@
+using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Configuration;
+using MaskedSiamese.Data;
+using MaskedSiamese.Data.Augmentation;
+using MaskedSiamese.Diagnostics;
+using MaskedSiamese.Pretraining;
+using MaskedSiamese.Tests.Data;
+using MaskedSiamese.Tests.Support;
+
+namespace MaskedSiamese.Tests.Pretraining;
+
+public sealed class KnnMonitorTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("msn-monitor-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private MsnConfig Smoke(params string[] more) => ConfigPresets.Load("smoke",
+        [$"logging.folder={Path.Combine(_dir, "run")}", "meta.threads=1", "meta.precision=fp32", .. more]);
+
+    [Fact]
+    public void It_measures_every_n_steps_and_at_epoch_ends_and_is_off_for_data_without_a_monitor_set()
+    {
+        using var monitor = new KnnMonitor(new SyntheticSource(6, 20, 20), new SyntheticSource(4, 20, 20), 10,
+            EvalOptions.FashionMnistDefaults with
+            {
+                ResizeTo = 16,
+                CropSize = 16,
+                Mean = [0.5f, 0.5f, 0.5f],
+                Std = [0.25f, 0.25f, 0.25f],
+            }, every: 30, stepsPerEpoch: 45);
+        Assert.Equal([30L, 45, 60, 90, 120, 135], Enumerable.Range(1, 140).Select(i => (long)i).Where(monitor.IsDue));
+        Assert.Null(KnnMonitor.ForConfig(Smoke($"data.dataset={_dir}"), 10, 100));
+        Assert.Null(KnnMonitor.ForConfig(Smoke("logging.monitor_every=-1"), 10, 100));
+    }
+
+    [FashionMnistFact]
+    public void The_default_cadence_is_ten_times_per_run_on_steps_the_loop_logs()
+    {
+        using var monitor = KnnMonitor.ForConfig(Smoke("logging.log_every=10"), stepsPerEpoch: 468, totalSteps: 3744);
+        Assert.NotNull(monitor);
+        Assert.Equal(380, monitor.Every);   // 375 rounded up to a logged step
+    }
+
+    [FashionMnistFact]
+    public void Monitoring_a_run_logs_knn_and_rankme_and_changes_no_weight()
+    {
+        string watched = Path.Combine(_dir, "watched"), plain = Path.Combine(_dir, "plain");
+        var request = new PretrainingRequest { Evaluate = false };
+        PretrainingRun.Run(Smoke($"logging.folder={watched}", "logging.monitor_every=2"), request);
+        PretrainingRun.Run(Smoke($"logging.folder={plain}", "logging.monitor_every=-1"), request);
+
+        var rows = RunLog.ReadCsv(Path.Combine(watched, "smoke.csv"));
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows.Where((_, i) => i % 2 == 0), r => Assert.True(double.IsNaN(r["knn"])));
+        Assert.All(rows.Where((_, i) => i % 2 == 1), r =>
+        {
+            Assert.InRange(r["knn"], 10.0, 100.0);   // 10 classes: a trained or even a random encoder beats chance
+            Assert.InRange(r["rankme"], 1.0, 32.0);  // at most the embedding's width
+        });
+        Assert.DoesNotContain("knn", File.ReadLines(Path.Combine(plain, "smoke.csv")).First(),
+            StringComparison.Ordinal);
+        using var a = MsnCheckpoint.Load(Path.Combine(watched, "checkpoints", "smoke-latest.safetensors"));
+        using var b = MsnCheckpoint.Load(Path.Combine(plain, "checkpoints", "smoke-latest.safetensors"));
+        foreach (var (name, t) in a.Encoder!)
+            Assert.True(t.equal(b.Encoder![name]).all().item<bool>(), $"encoder.{name}");
+        foreach (var (name, t) in a.TargetEncoder!)
+            Assert.True(t.equal(b.TargetEncoder![name]).all().item<bool>(), $"target_encoder.{name}");
+    }
+}
