@@ -78,9 +78,10 @@ internal static class EvalCommand
 
     public static Command Create() => new("eval", "Evaluate a checkpoint's frozen features with few labels " +
                                               "(lowshot), a linear probe (linear), k-NN (knn) or label selection " +
-                                              "(selection), beside baselines.")
+                                              "(selection), beside baselines, or RankMe (rankme).")
     {
         CreateLowShot(), CreateLinear(), CreateKnn(), EvalSelectionCommand.Create(new Common()),
+        EvalRankMeCommand.Create(),
     };
 
     /// <summary>The options only <c>eval lowshot</c> has.</summary>

@@ -64,6 +64,14 @@ public sealed class KnnMonitor : IStepMonitor, IDisposable
         int logEvery = config.Logging.LogEvery;
         every = (every + logEvery - 1) / logEvery * logEvery;   // a step the loop logs
         var eval = CheckpointEvalTransform.FromConfig(config, config.Meta.ToVitOptions().ImageSize);
+        return ForFashionMnist(location, eval, every, stepsPerEpoch);
+    }
+
+    /// <summary>The Fashion-MNIST monitor set of <paramref name="location"/> under <paramref name="eval"/>.</summary>
+    public static KnnMonitor ForFashionMnist(DatasetLocation location, EvalOptions eval, long every = 1,
+        long stepsPerEpoch = 1)
+    {
+        ArgumentNullException.ThrowIfNull(location);
         var train = Strided(location.OpenFashionMnist(train: true), BankSize);
         var test = Strided(location.OpenFashionMnist(train: false), QuerySize);
         return new KnnMonitor(train, test, FashionMnist.ClassNames.Count, eval, every, stepsPerEpoch);
@@ -76,7 +84,15 @@ public sealed class KnnMonitor : IStepMonitor, IDisposable
     public IReadOnlyList<double> Measure(MsnNetworks networks)
     {
         ArgumentNullException.ThrowIfNull(networks);
-        var encoder = networks.TargetEncoder;
+        var (knn, rankMe) = Measure(networks.TargetEncoder);
+        return [knn, rankMe];
+    }
+
+    /// <summary>The k-NN top-1 % of <paramref name="encoder"/> on the monitor set and the RankMe of its bank
+    /// embeddings; the encoder's mode is left as it was.</summary>
+    public (double Knn, double RankMe) Measure(Models.VisionTransformer encoder)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
         bool training = encoder.training;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -86,7 +102,7 @@ public sealed class KnnMonitor : IStepMonitor, IDisposable
             var bank = Embed(encoder, _bank);
             var queries = Embed(encoder, _queries);
             double knn = 100 * KnnClassifier.Accuracy(bank, _bankLabels, queries, _queryLabels, _classes);
-            return [knn, RankMe.Of(bank)];
+            return (knn, RankMe.Of(bank));
         }
         finally
         {

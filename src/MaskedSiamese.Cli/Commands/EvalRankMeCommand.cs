@@ -1,0 +1,53 @@
+using System.CommandLine;
+using System.Globalization;
+using MaskedSiamese.Checkpoints;
+using MaskedSiamese.Configuration;
+using MaskedSiamese.Data;
+using MaskedSiamese.Pretraining;
+
+namespace MaskedSiamese.Cli.Commands;
+
+/// <summary><c>msn eval rankme</c>: the monitor's two figures for saved checkpoints, RankMe (no labels needed) and
+/// the k-NN top-1 % on the Fashion-MNIST monitor set.</summary>
+internal static class EvalRankMeCommand
+{
+    public static Command Create()
+    {
+        var checkpoints = new Argument<FileInfo[]>("checkpoints")
+        {
+            Description = "Checkpoints: ours or official .pth.tar.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var data = new Option<string>("--data")
+        {
+            Description = "The monitor set's Fashion-MNIST (fashion-mnist, or fashion-mnist:FOLDER).",
+            DefaultValueFactory = _ => DatasetLocation.FashionMnistName,
+        };
+        var command = new Command("rankme", "RankMe (Garrido et al. 2023: the effective rank of the embeddings, no " +
+            "labels needed) and the k-NN top-1 % of each checkpoint's target encoder on the monitor set of msn " +
+            "pretrain (2,000 Fashion-MNIST training images as the bank, 1,000 test images as queries), as its log " +
+            "records them.")
+        {
+            checkpoints, data,
+        };
+        command.SetAction(parse =>
+        {
+            var location = DatasetLocation.Parse(parse.GetValue(data)!);
+            if (!location.IsFashionMnist)
+                throw new UserInputException($"--data {location.Text}: the monitor set is Fashion-MNIST's for now");
+            Console.WriteLine($"{"checkpoint",-60} {"RankMe",8} {"k-NN %",8}");
+            foreach (var file in parse.GetValue(checkpoints)!)
+            {
+                using var checkpoint = MsnCheckpoint.LoadAny(file.FullName);
+                using var encoder = checkpoint.CreateTargetEncoder();
+                var eval = CheckpointEvalTransform.Resolve(checkpoint).Options;
+                using var monitor = KnnMonitor.ForFashionMnist(location, eval);
+                var (knn, rankMe) = monitor.Measure(encoder);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{file.FullName,-60} {rankMe,8:F1} {knn,8:F1}"));
+            }
+            return 0;
+        });
+        return command;
+    }
+}
