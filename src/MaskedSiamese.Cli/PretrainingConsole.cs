@@ -78,6 +78,8 @@ internal sealed class PretrainingConsole : IPretrainingObserver
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  MPI       {_meter.MillisecondsPerStep:F1} ms/step in MPI calls on rank 0 (communication and " +
                 $"waiting for the other ranks)"));
+        if (_setup?.Loop.RunFolder is { } folder && _setup.Context.IsPrimary)
+            Console.WriteLine($"  report    {Path.Combine(folder, RunReport.FileName)} (one page: run, host, charts, tables)");
         if (!outcome.Completed) Console.WriteLine("Continue with the same command and --resume.");
         // The training's freed memory goes back before the evaluation allocates beside it.
         else NativeEnvironment.ReturnFreeMemory();
@@ -121,7 +123,7 @@ internal sealed class PretrainingConsole : IPretrainingObserver
                 $"{options.Budgets.Min()})");
             return;
         }
-        Console.Write(EvalSelectionCommand.Table(scores, options));
+        Console.Write(SelectionReport.Table(scores, options));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Label selection took {elapsed.TotalSeconds:F0} s. JSON → {jsonPath}"));
     }

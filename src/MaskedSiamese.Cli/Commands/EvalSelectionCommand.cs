@@ -56,7 +56,7 @@ internal static class EvalSelectionCommand
             var scores = SelectionEvaluation.RunOnCheckpoint(path, extraction, options, Console.Error.WriteLine,
                 cancellation);
             Console.WriteLine();
-            Console.Write(Table(scores, options));
+            Console.Write(SelectionReport.Table(scores, options));
             if (parse.GetValue(common.Json) is { } json)
             {
                 AtomicFile.WriteAllText(json.FullName, SelectionReport.ToJson(scores, options, path, extraction.Data));
@@ -65,29 +65,6 @@ internal static class EvalSelectionCommand
             return Task.FromResult(0);
         });
         return command;
-    }
-
-    /// <summary>Mean ± std of top-1 % per features and budget, one column per strategy.</summary>
-    internal static string Table(IReadOnlyList<SelectionScore> scores, SelectionEvaluationOptions options)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        var text = new System.Text.StringBuilder();
-        text.AppendLine(string.Create(inv, $"label selection: top-1 % on the test images, mean ± std over " +
-            $"{options.Seeds} seeds, pool {options.PoolSize}"));
-        text.Append(string.Create(inv, $"{"features",-10}{"labels",7}"));
-        foreach (var s in options.Strategies) text.Append(string.Create(inv, $"  {SelectionStrategyName.Of(s),16}"));
-        text.AppendLine();
-        foreach (var group in scores.GroupBy(s => (s.Features, s.Budget)))
-        {
-            text.Append(string.Create(inv, $"{group.Key.Features,-10}{group.Key.Budget,7}"));
-            foreach (var s in options.Strategies)
-            {
-                var score = group.Single(g => g.Strategy == s);
-                text.Append(string.Create(inv, $"  {$"{score.Mean:F1} ± {score.Std:F1}",16}"));
-            }
-            text.AppendLine();
-        }
-        return text.ToString();
     }
 
     private static List<SelectionStrategy> ParseStrategies(string text)

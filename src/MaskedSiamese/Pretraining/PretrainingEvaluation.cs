@@ -11,6 +11,10 @@ namespace MaskedSiamese.Pretraining;
 /// labeller; their JSON and chart go to the run folder.</summary>
 public static class PretrainingEvaluation
 {
+    /// <summary>The label-selection evaluation's settings: <c>msn eval selection</c>'s defaults, the budgets cut to
+    /// the data.</summary>
+    public static SelectionEvaluationOptions SelectionOptions => new() { FitBudgetsToPool = true };
+
     /// <summary>Evaluates <paramref name="checkpoint"/> of the run in <paramref name="runFolder"/>.</summary>
     public static (LowShotEvaluationResult LowShot, IReadOnlyList<SelectionScore> Selection) Run(MsnConfig config,
         string runFolder, string checkpoint, IPretrainingObserver? observer, CancellationToken cancellation)
@@ -25,7 +29,7 @@ public static class PretrainingEvaluation
         lowShot.SaveChart(chart);
         observer?.LowShotDone(lowShot, json, chart);
 
-        var selection = new SelectionEvaluationOptions { FitBudgetsToPool = true };
+        var selection = SelectionOptions;
         observer?.SelectionStarting(selection);
         var clock = Stopwatch.StartNew();
         var scores = SelectionEvaluation.RunOnCheckpoint(checkpoint, options with { Baselines = true }, selection, log,

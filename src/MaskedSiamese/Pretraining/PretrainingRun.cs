@@ -23,12 +23,15 @@ public static class PretrainingRun
         observer?.Started(setup);
         var progress = observer is null ? null : new Progress(observer);
         var outcome = setup.Train(progress, cancellation);
+        bool writes = setup.Context.IsPrimary && setup.Loop.RunFolder is not null;
+        if (writes) RunReport.Write(setup, outcome);
         observer?.Trained(outcome);
-        if (!outcome.Completed || !request.Evaluate || !setup.Context.IsPrimary || setup.Loop.RunFolder is null)
-            return new PretrainingResult(outcome);
-        var (lowShot, selection) = PretrainingEvaluation.Run(config, setup.Loop.RunFolder, outcome.LatestCheckpoint!,
+        if (!outcome.Completed || !request.Evaluate || !writes) return new PretrainingResult(outcome);
+        var (lowShot, selection) = PretrainingEvaluation.Run(config, setup.Loop.RunFolder!, outcome.LatestCheckpoint!,
             observer, cancellation);
-        return new PretrainingResult(outcome, lowShot, selection);
+        var result = new PretrainingResult(outcome, lowShot, selection);
+        RunReport.Write(setup, outcome, result);
+        return result;
     }
 
     // Synchronous, unlike System.Progress<T>: a step's report arrives before the next step starts.

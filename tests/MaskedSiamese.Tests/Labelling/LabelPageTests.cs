@@ -26,17 +26,7 @@ public sealed class LabelPageTests : IDisposable
         return (images, TinySetup.WriteCheckpoint(_dir), Path.Combine(_dir, "project"));
     }
 
-    private static ChromeDriver Browser()
-    {
-        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromiumFactAttribute.Driver),
-            Path.GetFileName(ChromiumFactAttribute.Driver));
-        service.HideCommandPromptWindow = true;
-        service.SuppressInitialDiagnosticInformation = true;
-        var options = new ChromeOptions { BinaryLocation = ChromiumFactAttribute.Browser };
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--window-size=1280,900");
-        return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
-    }
+    private static ChromeDriver Browser() => HeadlessChromium.Start();
 
     private static string Attribute(IWebDriver page, string id, string name) =>
         page.FindElement(By.Id(id)).GetAttribute(name) ?? "";

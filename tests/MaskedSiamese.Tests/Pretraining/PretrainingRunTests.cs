@@ -68,6 +68,14 @@ public sealed class PretrainingRunTests : IDisposable
         Assert.Equal(3, observer.Setup.Recipe.Schedule.IterationsPerEpoch);   // the loader's, not patched in later
         Assert.True(File.Exists(result.Outcome.LatestCheckpoint));
         Assert.True(File.Exists(Path.Combine(_dir, "run", "config.yaml")));
+
+        // One page that needs nothing else: the run's facts, the embedded chart, the recipe, no link out.
+        string report = File.ReadAllText(Path.Combine(_dir, "run", RunReport.FileName));
+        Assert.Contains("fp32 (meta.precision: fp32)", report, StringComparison.Ordinal);
+        Assert.Contains("6 of 6 (completed)", report, StringComparison.Ordinal);
+        Assert.Contains("src=\"data:image/png;base64,", report, StringComparison.Ordinal);
+        Assert.Contains("write_tag: smoke", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("http", report, StringComparison.Ordinal);
     }
 
     [Fact]
