@@ -5,6 +5,7 @@ using MaskedSiamese.Engine;
 using MaskedSiamese.Evaluation;
 using MaskedSiamese.Pretraining;
 using MaskedSiamese.Selection;
+using MaskedSiamese.Training;
 
 namespace MaskedSiamese.Cli;
 
@@ -66,6 +67,14 @@ internal sealed class PretrainingConsole : IPretrainingObserver
     }
 
     /// <inheritdoc />
+    public void Collapsing(CollapseSign sign, bool stopping)
+    {
+        if (!Console.IsErrorRedirected) Console.Error.Write("\r" + new string(' ', 110) + "\r");
+        Console.Error.WriteLine($"msn: warning: {sign.Message}" +
+            (stopping ? "; stopping here (--stop-on-collapse)" : "; add --stop-on-collapse to stop at such a sign"));
+    }
+
+    /// <inheritdoc />
     public void Trained(TrainingOutcome outcome)
     {
         Outcome = outcome;
@@ -79,7 +88,8 @@ internal sealed class PretrainingConsole : IPretrainingObserver
                 $"  MPI       {_meter.MillisecondsPerStep:F1} ms/step in MPI calls on rank 0 (communication and " +
                 $"waiting for the other ranks)"));
         if (_setup?.Loop.RunFolder is { } folder && _setup.Context.IsPrimary)
-            Console.WriteLine($"  report    {Path.Combine(folder, RunReport.FileName)} (one page: run, host, charts, tables)");
+            Console.WriteLine($"  report    {Path.Combine(folder, RunReport.FileName)} (one page: run, host, " +
+                "charts, tables)");
         if (!outcome.Completed) Console.WriteLine("Continue with the same command and --resume.");
         // The training's freed memory goes back before the evaluation allocates beside it.
         else NativeEnvironment.ReturnFreeMemory();

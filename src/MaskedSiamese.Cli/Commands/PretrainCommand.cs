@@ -57,6 +57,12 @@ internal static class PretrainCommand
             Description = "With --resume: continue even when the recipe differs from the one the run records (lr, " +
                           "batch, seed…): the result is then another run's.",
         };
+        var stopOnCollapse = new Option<bool>("--stop-on-collapse")
+        {
+            Description = "Stop, with the checkpoint of the step reached (exit 1), at the first sign of collapse: " +
+                          "np at most a quarter of what a batch reaches, or the ME-MAX term at half its maximum, for 20 " +
+                          "steps. Without it the run is only warned.",
+        };
         var noEval = new Option<bool>("--no-eval")
         {
             Description = "Skip the evaluation after pretraining (the low-shot and label-selection tables).",
@@ -76,6 +82,7 @@ internal static class PretrainCommand
             "(the paper's best ViT-S/16 setting); watch np in the log: a few distinct targets means collapse.")
         {
             config, data, output, sets, epochs, maxSteps, resume, initFrom, noEval, overwrite, allowRecipeChange,
+            stopOnCollapse,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -92,6 +99,7 @@ internal static class PretrainCommand
                 Overwrite = parse.GetValue(overwrite),
                 InitFrom = parse.GetValue(initFrom),
                 Evaluate = !parse.GetValue(noEval),
+                StopOnCollapse = parse.GetValue(stopOnCollapse),
                 AllowRecipeChange = parse.GetValue(allowRecipeChange),
             };
             return Task.FromResult(Run(cfg, run, cancellation));
@@ -107,7 +115,8 @@ internal static class PretrainCommand
         var console = new PretrainingConsole();
         try
         {
-            PretrainingRun.Run(cfg, request, console, signals.Token);
+            var result = PretrainingRun.Run(cfg, request, console, signals.Token);
+            if (signals.ExitCode is null && request.StopOnCollapse && result.Collapse is not null) return 1;
         }
         catch (OperationCanceledException) when (signals.ExitCode is not null && console.Outcome is not null)
         {

@@ -1,6 +1,7 @@
 using MaskedSiamese.Engine;
 using MaskedSiamese.Evaluation;
 using MaskedSiamese.Selection;
+using MaskedSiamese.Training;
 
 namespace MaskedSiamese.Pretraining;
 
@@ -19,6 +20,10 @@ public interface IPretrainingObserver
 
     /// <summary>A step finished.</summary>
     void Stepped(TrainingProgress progress);
+
+    /// <summary>The run shows a sign of collapse (once per run); <paramref name="stopping"/>: it stops after this step,
+    /// as asked (<see cref="PretrainingRequest.StopOnCollapse"/>).</summary>
+    void Collapsing(CollapseSign sign, bool stopping);
 
     /// <summary>Training ended: completed, stopped or at its step limit.</summary>
     void Trained(TrainingOutcome outcome);

@@ -21,4 +21,8 @@ public sealed record PretrainingRequest
     /// <summary>Resume although the recipe differs from the one the run records (the result is then another
     /// run's).</summary>
     public bool AllowRecipeChange { get; init; }
+
+    /// <summary>Stop, with the checkpoint of the step reached, at the first sign of collapse
+    /// (<see cref="Training.CollapseWatch"/>); without it the run is only warned.</summary>
+    public bool StopOnCollapse { get; init; }
 }

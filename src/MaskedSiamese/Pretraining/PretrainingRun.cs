@@ -1,5 +1,6 @@
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Engine;
+using MaskedSiamese.Training;
 
 namespace MaskedSiamese.Pretraining;
 
@@ -14,6 +15,9 @@ public static class PretrainingRun
     /// <paramref name="observer"/>; cancellation stops after the current step with a checkpoint (or ends the
     /// evaluation). The setup handed to <see cref="IPretrainingObserver.Started"/> is disposed when this returns.
     /// </summary>
+    /// <remarks>A run that shows signs of collapse (<see cref="CollapseWatch"/>) is reported to the observer once;
+    /// with <see cref="PretrainingRequest.StopOnCollapse"/> it stops there with the checkpoint of the step reached,
+    /// as on cancellation.</remarks>
     /// <exception cref="OperationCanceledException">Cancelled during the evaluation: the training and its checkpoint
     /// are complete (the observer was told, <see cref="IPretrainingObserver.Trained"/>).</exception>
     public static PretrainingResult Run(MsnConfig config, PretrainingRequest request,
@@ -21,22 +25,40 @@ public static class PretrainingRun
     {
         using var setup = PretrainingSetup.Open(config, request, observer?.Notes);
         observer?.Started(setup);
-        var progress = observer is null ? null : new Progress(observer);
-        var outcome = setup.Train(progress, cancellation);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var steps = new Progress(setup, observer, request.StopOnCollapse ? stop : null);
+        var outcome = setup.Train(steps, stop.Token);
         bool writes = setup.Context.IsPrimary && setup.Loop.RunFolder is not null;
         if (writes) RunReport.Write(setup, outcome);
         observer?.Trained(outcome);
-        if (!outcome.Completed || !request.Evaluate || !writes) return new PretrainingResult(outcome);
+        if (!outcome.Completed || !request.Evaluate || !writes)
+            return new PretrainingResult(outcome) { Collapse = steps.Collapse };
         var (lowShot, selection) = PretrainingEvaluation.Run(config, setup.Loop.RunFolder!, outcome.LatestCheckpoint!,
             observer, cancellation);
-        var result = new PretrainingResult(outcome, lowShot, selection);
+        var result = new PretrainingResult(outcome, lowShot, selection) { Collapse = steps.Collapse };
         RunReport.Write(setup, outcome, result);
         return result;
     }
 
-    // Synchronous, unlike System.Progress<T>: a step's report arrives before the next step starts.
-    private sealed class Progress(IPretrainingObserver observer) : IProgress<TrainingProgress>
+    // Synchronous, unlike System.Progress<T>: a step's report arrives before the next step starts. The first
+    // process watches for collapse (np is its own; the loop's per-step agreement carries its stop to the others).
+    private sealed class Progress(PretrainingSetup setup, IPretrainingObserver? observer,
+        CancellationTokenSource? stopOnCollapse) : IProgress<TrainingProgress>
     {
-        public void Report(TrainingProgress value) => observer.Stepped(value);
+        private readonly CollapseWatch? _watch = setup.Context.IsPrimary &&
+            setup.Recipe.Architecture.NumPrototypes is >= 2 and var k
+            ? new CollapseWatch(k, setup.Loader.Options.BatchSize * setup.Context.Collective.WorldSize)
+            : null;
+
+        public CollapseSign? Collapse { get; private set; }
+
+        public void Report(TrainingProgress value)
+        {
+            observer?.Stepped(value);
+            if (_watch?.Observe(value.Step, value.Last.Metrics) is not { } sign) return;
+            Collapse = sign;
+            observer?.Collapsing(sign, stopping: stopOnCollapse is not null);
+            stopOnCollapse?.Cancel();
+        }
     }
 }

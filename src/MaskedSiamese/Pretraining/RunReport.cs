@@ -21,7 +21,8 @@ public static class RunReport
     /// <summary>The report's file name in the run folder.</summary>
     public const string FileName = "report.html";
 
-    /// <summary>Writes the report of <paramref name="setup"/>'s run into its run folder (atomically); its path.</summary>
+    /// <summary>Writes the report of <paramref name="setup"/>'s run into its run folder (atomically); its
+    /// path.</summary>
     /// <param name="setup">The run.</param>
     /// <param name="outcome">How training ended.</param>
     /// <param name="evaluation">The evaluation after training, when it ran.</param>
@@ -82,7 +83,8 @@ public static class RunReport
         };
         html.Append("<h2>Run</h2>\n<table>\n");
         foreach (var (name, value) in rows)
-            html.Append("<tr><th>").Append(Encode(name)).Append("</th><td>").Append(Encode(value)).Append("</td></tr>\n");
+            html.Append("<tr><th>").Append(Encode(name)).Append("</th><td>").Append(Encode(value))
+                .Append("</td></tr>\n");
         html.Append("</table>\n");
     }
 

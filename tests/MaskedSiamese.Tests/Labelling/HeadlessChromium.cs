@@ -2,7 +2,8 @@ using OpenQA.Selenium.Chrome;
 
 namespace MaskedSiamese.Tests.Labelling;
 
-/// <summary>Debian's Chromium, headless, driven by its chromedriver (see <see cref="ChromiumFactAttribute"/>).</summary>
+/// <summary>Debian's Chromium, headless, driven by its chromedriver (see
+/// <see cref="ChromiumFactAttribute"/>).</summary>
 internal static class HeadlessChromium
 {
     /// <summary>A new browser of 1280 × 900 pixels.</summary>

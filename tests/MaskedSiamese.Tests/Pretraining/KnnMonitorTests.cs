@@ -67,4 +67,22 @@ public sealed class KnnMonitorTests : IDisposable
         foreach (var (name, t) in a.TargetEncoder!)
             Assert.True(t.equal(b.TargetEncoder![name]).all().item<bool>(), $"target_encoder.{name}");
     }
+
+    [FashionMnistFact]
+    public void A_recipe_without_me_max_and_sinkhorn_collapses_and_is_stopped_there_while_the_default_is_not()
+    {
+        var request = new PretrainingRequest { Evaluate = false, StopOnCollapse = true };
+        string[] steps = ["optimization.max_steps=300", "criterion.batch_size=32", "logging.monitor_every=-1"];
+        var collapsing = PretrainingRun.Run(Smoke([$"logging.folder={Path.Combine(_dir, "collapsing")}",
+            "criterion.me_max=false", "criterion.use_sinkhorn=false", .. steps]), request);
+        Assert.NotNull(collapsing.Collapse);
+        Assert.False(collapsing.Outcome.Completed);
+        Assert.Equal(collapsing.Collapse.Step, collapsing.Outcome.StepsDone);   // stopped after the step that showed it
+        Assert.True(File.Exists(collapsing.Outcome.LatestCheckpoint));
+
+        var healthy = PretrainingRun.Run(Smoke([$"logging.folder={Path.Combine(_dir, "healthy")}", .. steps]),
+            request);
+        Assert.Null(healthy.Collapse);
+        Assert.Equal(300, healthy.Outcome.StepsDone);
+    }
 }

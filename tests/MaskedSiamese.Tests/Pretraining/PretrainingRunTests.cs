@@ -5,6 +5,7 @@ using MaskedSiamese.Pretraining;
 using MaskedSiamese.Selection;
 using MaskedSiamese.Tests.Data;
 using MaskedSiamese.Tests.Support;
+using MaskedSiamese.Training;
 using SkiaSharp;
 
 namespace MaskedSiamese.Tests.Pretraining;
@@ -112,6 +113,7 @@ public sealed class PretrainingRunTests : IDisposable
 
         public void Stepped(TrainingProgress progress) => Events.Add("step");
         public void Trained(TrainingOutcome outcome) => Events.Add("trained");
+        public void Collapsing(CollapseSign sign, bool stopping) => Events.Add("collapse");
         public void LowShotStarting() => Events.Add("lowshot");
         public void LowShotDone(LowShotEvaluationResult result, string jsonPath, string chartPath) =>
             Events.Add("lowshot done");

@@ -7,7 +7,8 @@ namespace MaskedSiamese.Tests.Pretraining;
 /// saying why, when either is missing (scripts/test.sh installs both).</summary>
 public sealed class ReportPageFactAttribute : FactAttribute
 {
-    /// <summary>Sets <see cref="FactAttribute.Skip"/> when the browser, its driver or Fashion-MNIST is missing.</summary>
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when the browser, its driver or Fashion-MNIST is
+    /// missing.</summary>
     public ReportPageFactAttribute()
     {
         if (!File.Exists(ChromiumFactAttribute.Browser) || !File.Exists(ChromiumFactAttribute.Driver))
