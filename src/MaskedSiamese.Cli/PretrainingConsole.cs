@@ -47,8 +47,8 @@ internal sealed class PretrainingConsole : IPretrainingObserver
         Console.WriteLine($"  precision {setup.Precision.Reason}");
         if (setup.Monitor is { } monitor)
             Console.WriteLine($"  monitor   k-NN and RankMe of the target encoder every {monitor.Every} steps and at " +
-                $"epoch ends ({KnnMonitor.BankSize} + {KnnMonitor.QuerySize} Fashion-MNIST images; " +
-                $"logging.monitor_every)");
+                $"epoch ends ({monitor.BankImages} bank + {monitor.QueryImages} query images; " +
+                $"logging.monitor_every, logging.monitor_data)");
         if (setup.Loop.Resume) Console.WriteLine("  resuming  from the latest checkpoint");
         _progress = collective.Rank == 0 ? new ProgressBar() : null;
         _meter = collective is MpiCollective mpi ? new CommunicationMeter(mpi, _progress) : null;

@@ -57,11 +57,17 @@ internal static class PretrainCommand
             Description = "With --resume: continue even when the recipe differs from the one the run records (lr, " +
                           "batch, seed…): the result is then another run's.",
         };
+        var monitorData = new Option<string?>("--monitor-data")
+        {
+            Description = "Labelled images for the k-NN monitor (class subfolders; train/ and val/ give bank and " +
+                          "queries): shorthand for --set logging.monitor_data=FOLDER. Default: Fashion-MNIST's " +
+                          "monitor set when training on Fashion-MNIST, else no monitor.",
+        };
         var stopOnCollapse = new Option<bool>("--stop-on-collapse")
         {
             Description = "Stop, with the checkpoint of the step reached (exit 1), at the first sign of collapse: " +
-                          "np at most a quarter of what a batch reaches, or the ME-MAX term at half its maximum, for 20 " +
-                          "steps. Without it the run is only warned.",
+                          "np at most a quarter of what a batch reaches, or the ME-MAX term at half its maximum, " +
+                          "for 20 steps. Without it the run is only warned.",
         };
         var noEval = new Option<bool>("--no-eval")
         {
@@ -82,7 +88,7 @@ internal static class PretrainCommand
             "(the paper's best ViT-S/16 setting); watch np in the log: a few distinct targets means collapse.")
         {
             config, data, output, sets, epochs, maxSteps, resume, initFrom, noEval, overwrite, allowRecipeChange,
-            stopOnCollapse,
+            stopOnCollapse, monitorData,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -90,6 +96,7 @@ internal static class PretrainCommand
             if (parse.GetValue(epochs) is { } e) overrides.Add($"optimization.epochs={e}");
             if (parse.GetValue(maxSteps) is { } m) overrides.Add($"optimization.max_steps={m}");
             if (parse.GetValue(data) is { } d) overrides.Add($"data.dataset={d}");
+            if (parse.GetValue(monitorData) is { } md) overrides.Add($"logging.monitor_data={md}");
             string? outDir = parse.GetValue(output);
             if (outDir is not null) overrides.Add($"logging.folder={outDir}");
             var cfg = ConfigLoading.Load(parse.GetValue(config), overrides);

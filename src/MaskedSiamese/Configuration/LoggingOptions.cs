@@ -43,4 +43,12 @@ public sealed record LoggingOptions
     /// images as the memory bank, 1,000 test images as queries); other data is not monitored.</summary>
     [YamlKey("monitor_every")]
     public int MonitorEvery { get; init; }
+
+    /// <summary><c>monitor_data</c> (ours): the labelled images of the monitor (<c>monitor_every</c>): empty (the
+    /// default) for Fashion-MNIST's monitor set when the run trains on Fashion-MNIST (other data is then not
+    /// monitored); <c>fashion-mnist</c>; or a folder with class subfolders, whose <c>train/</c> and <c>val/</c> give
+    /// the bank and the queries when it has them (else every fifth image is a query), at most 2,000 and 1,000 of
+    /// them.</summary>
+    [YamlKey("monitor_data")]
+    public string MonitorData { get; init; } = "";
 }

@@ -49,6 +49,12 @@ public sealed class KnnMonitor : IStepMonitor, IDisposable
     /// <summary>Steps per epoch.</summary>
     public long StepsPerEpoch { get; }
 
+    /// <summary>Images in the memory bank.</summary>
+    public long BankImages => _bank.shape[0];
+
+    /// <summary>Query images.</summary>
+    public long QueryImages => _queries.shape[0];
+
     /// <inheritdoc />
     public IReadOnlyList<string> Names { get; } = ["knn", "rankme"];
 
@@ -58,13 +64,45 @@ public sealed class KnnMonitor : IStepMonitor, IDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         int asked = config.Logging.MonitorEvery;
-        var location = DatasetLocation.Parse(config.DataLocation());
-        if (asked < 0 || !location.IsFashionMnist) return null;
+        string named = config.Logging.MonitorData;
+        var location = DatasetLocation.Parse(named.Length > 0 ? named : config.DataLocation());
+        if (asked < 0 || (named.Length == 0 && !location.IsFashionMnist)) return null;
         long every = asked > 0 ? asked : Math.Max(1, (totalSteps + 9) / 10);
         int logEvery = config.Logging.LogEvery;
         every = (every + logEvery - 1) / logEvery * logEvery;   // a step the loop logs
         var eval = CheckpointEvalTransform.FromConfig(config, config.Meta.ToVitOptions().ImageSize);
-        return ForFashionMnist(location, eval, every, stepsPerEpoch);
+        return location.IsFashionMnist
+            ? ForFashionMnist(location, eval, every, stepsPerEpoch)
+            : ForFolder(location, eval, every, stepsPerEpoch);
+    }
+
+    /// <summary>The monitor set of a labelled folder: its <c>train/</c> and <c>val/</c> as bank and queries when it
+    /// has them, else every fifth image as a query; at most <see cref="BankSize"/> and
+    /// <see cref="QuerySize"/>.</summary>
+    /// <exception cref="ConfigException">The folder is missing, unlabelled or too small.</exception>
+    public static KnnMonitor ForFolder(DatasetLocation location, EvalOptions eval, long every = 1,
+        long stepsPerEpoch = 1)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        string key = $"logging.monitor_data {location.Text}";
+        IImageSource bank, queries;
+        try
+        {
+            (bank, queries) = BankAndQueries(location);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new ConfigException($"{key}: {e.Message}", e);
+        }
+        int classes = bank.ClassNames.Count;
+        if (classes < 2)
+            throw new ConfigException($"{key}: needs labelled images (class subfolders, at least 2 classes), found " +
+                $"{classes}");
+        if (bank.Count < 2 * classes || queries.Count < classes)
+            throw new ConfigException($"{key}: {bank.Count} bank and {queries.Count} query images are too few for " +
+                $"{classes} classes (at least {2 * classes} and {classes})");
+        return new KnnMonitor(Strided(bank, BankSize), Strided(queries, QuerySize), classes, eval, every,
+            stepsPerEpoch);
     }
 
     /// <summary>The Fashion-MNIST monitor set of <paramref name="location"/> under <paramref name="eval"/>.</summary>
@@ -137,8 +175,17 @@ public sealed class KnnMonitor : IStepMonitor, IDisposable
         return (tensor(data.ToArray(), [labels.Count, 3, side, side]), [.. labels]);
     }
 
+    private static (IImageSource Bank, IImageSource Queries) BankAndQueries(DatasetLocation location)
+    {
+        if (Directory.Exists(Path.Combine(location.Text, "train"))) return location.OpenTrainVal();
+        var all = location.OpenSplit(train: true);
+        var indices = Enumerable.Range(0, all.Count).ToList();
+        return (new SubsetSource(all, [.. indices.Where(i => i % 5 != 0)]),
+            new SubsetSource(all, [.. indices.Where(i => i % 5 == 0)]));
+    }
+
     // Every (Count / count)-th image: the data sets are stored in no class order, so this is balanced enough.
-    private static SubsetSource Strided(FashionMnistSource source, int count)
+    private static SubsetSource Strided(IImageSource source, int count)
     {
         int stride = Math.Max(1, source.Count / count);
         var indices = Enumerable.Range(0, Math.Min(count, source.Count)).Select(i => i * stride);

@@ -123,6 +123,7 @@ public sealed class ConfigSchemaHonestyTests
         ["logging.folder"] = ("runs/walk", "acts (msn pretrain's run folder, unless -o is given)"),
         // Read by the run's k-NN monitor (KnnMonitorTests checks its cadence and that it changes no weight).
         ["logging.monitor_every"] = ("20", "acts (Pretraining.KnnMonitor.ForConfig)"),
+        ["logging.monitor_data"] = ("fashion-mnist", "acts (Pretraining.KnnMonitor.ForConfig)"),
     };
 
     public static TheoryData<string> SchemaKeys => [.. MsnConfig.Keys];

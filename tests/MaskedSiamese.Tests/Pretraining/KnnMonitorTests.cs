@@ -85,4 +85,45 @@ public sealed class KnnMonitorTests : IDisposable
         Assert.Null(healthy.Collapse);
         Assert.Equal(300, healthy.Outcome.StepsDone);
     }
+
+    /// <summary>FOLDER/cK/i.png, <paramref name="perClass"/> coloured images in each of <paramref name="classes"/>
+    /// class folders (none: a flat folder).</summary>
+    private string Folder(string name, int classes, int perClass)
+    {
+        string root = Directory.CreateDirectory(Path.Combine(_dir, name)).FullName;
+        for (int c = 0; c < Math.Max(1, classes); c++)
+        {
+            string folder = classes == 0 ? root : Directory.CreateDirectory(Path.Combine(root, $"c{c}")).FullName;
+            for (int i = 0; i < perClass; i++)
+                TestImageFiles.WriteSkia(Path.Combine(folder, $"{c}_{i}.png"), 20, 20,
+                    new SkiaSharp.SKColor((byte)(70 * c + 5 * i), 120, 40), SkiaSharp.SKEncodedImageFormat.Png);
+        }
+        return root;
+    }
+
+    [Fact]
+    public void A_labelled_folder_is_a_monitor_set_and_an_unlabelled_missing_or_tiny_one_is_refused_by_name()
+    {
+        var eval = CheckpointEvalTransform.FromConfig(Smoke(), 16);
+        using var monitor = KnnMonitor.ForFolder(DatasetLocation.Parse(Folder("labelled", 3, 10)), eval);
+        Assert.Equal((24L, 6L), (monitor.BankImages, monitor.QueryImages));   // every fifth image a query
+
+        string flat = Folder("flat", 0, 10), tiny = Folder("tiny", 3, 1), missing = Path.Combine(_dir, "none");
+        Assert.StartsWith($"logging.monitor_data {flat}: needs labelled images (class subfolders",
+            Assert.Throws<ConfigException>(() => KnnMonitor.ForFolder(DatasetLocation.Parse(flat), eval)).Message,
+            StringComparison.Ordinal);
+        Assert.Contains("are too few for 3 classes",
+            Assert.Throws<ConfigException>(() => KnnMonitor.ForFolder(DatasetLocation.Parse(tiny), eval)).Message,
+            StringComparison.Ordinal);
+        Assert.StartsWith($"logging.monitor_data {missing}: ",
+            Assert.Throws<ConfigException>(() => KnnMonitor.ForFolder(DatasetLocation.Parse(missing), eval)).Message,
+            StringComparison.Ordinal);
+
+        // A run on that folder with --monitor-data: the refusal comes before the first step.
+        string run = Path.Combine(_dir, "refused");
+        var config = Smoke($"logging.folder={run}", $"data.dataset={Folder("train", 3, 10)}",
+            $"logging.monitor_data={flat}", "criterion.batch_size=4");
+        Assert.Throws<ConfigException>(() => PretrainingRun.Run(config, new PretrainingRequest { Evaluate = false }));
+        Assert.False(File.Exists(Path.Combine(run, "smoke.csv")));
+    }
 }
