@@ -22,5 +22,6 @@ internal static class CliApp
         ExportCommand.Create(),
         InfoCommand.Create(),
         BenchCommand.Create(),
+        CompareCommand.Create(),
     };
 }
