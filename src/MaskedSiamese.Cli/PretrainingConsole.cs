@@ -59,8 +59,7 @@ internal sealed class PretrainingConsole : IPretrainingObserver
     {
         (_meter ?? _progress)?.Report(progress);
         if (progress.Last["knn"] is not { } knn || !double.IsFinite(knn)) return;
-        // A line of its own under the bar, which a terminal redraws in place.
-        if (!Console.IsErrorRedirected) Console.Error.Write("\r" + new string(' ', 110) + "\r");
+        ClearBarLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  monitor   step {progress.Step}: k-NN {knn:F1} % on the monitor set, " +
             $"RankMe {progress.Last["rankme"]:F1}"));
@@ -69,7 +68,7 @@ internal sealed class PretrainingConsole : IPretrainingObserver
     /// <inheritdoc />
     public void Collapsing(CollapseSign sign, bool stopping)
     {
-        if (!Console.IsErrorRedirected) Console.Error.Write("\r" + new string(' ', 110) + "\r");
+        ClearBarLine();
         Console.Error.WriteLine($"msn: warning: {sign.Message}" +
             (stopping ? "; stopping here (--stop-on-collapse)" : "; add --stop-on-collapse to stop at such a sign"));
     }
@@ -136,5 +135,11 @@ internal sealed class PretrainingConsole : IPretrainingObserver
         Console.Write(SelectionReport.Table(scores, options));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Label selection took {elapsed.TotalSeconds:F0} s. JSON → {jsonPath}"));
+    }
+
+    // A line of its own under the progress bar, which a terminal redraws in place on stderr.
+    private static void ClearBarLine()
+    {
+        if (!Console.IsErrorRedirected) Console.Error.Write("\r" + new string(' ', 110) + "\r");
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
@@ -36,15 +37,26 @@ internal static class EvalRankMeCommand
             if (!location.IsFashionMnist)
                 throw new UserInputException($"--data {location.Text}: the monitor set is Fashion-MNIST's for now");
             Console.WriteLine($"{"checkpoint",-60} {"RankMe",8} {"k-NN %",8}");
-            foreach (var file in parse.GetValue(checkpoints)!)
+            // The monitor set is decoded once per evaluation transform, not once per checkpoint.
+            var monitors = new Dictionary<string, KnnMonitor>(StringComparer.Ordinal);
+            try
             {
-                using var checkpoint = MsnCheckpoint.LoadAny(file.FullName);
-                using var encoder = checkpoint.CreateTargetEncoder();
-                var eval = CheckpointEvalTransform.Resolve(checkpoint).Options;
-                using var monitor = KnnMonitor.ForFashionMnist(location, eval);
-                var (knn, rankMe) = monitor.Measure(encoder);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{file.FullName,-60} {rankMe,8:F1} {knn,8:F1}"));
+                foreach (var file in parse.GetValue(checkpoints)!)
+                {
+                    using var checkpoint = MsnCheckpoint.LoadAny(file.FullName);
+                    using var encoder = checkpoint.CreateTargetEncoder();
+                    var eval = CheckpointEvalTransform.Resolve(checkpoint).Options;
+                    string key = JsonSerializer.Serialize(eval);
+                    if (!monitors.TryGetValue(key, out var monitor))
+                        monitors[key] = monitor = KnnMonitor.ForFashionMnist(location, eval);
+                    var (knn, rankMe) = monitor.Measure(encoder);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{file.FullName,-60} {rankMe,8:F1} {knn,8:F1}"));
+                }
+            }
+            finally
+            {
+                foreach (var monitor in monitors.Values) monitor.Dispose();
             }
             return 0;
         });

@@ -21,21 +21,10 @@ public sealed class CompareCliTests : IDisposable
                 new PretrainingRequest { Evaluate = false });
         string chart = Path.Combine(_dir, "compare.png");
 
-        var stdout = Console.Out;
-        using var printed = new StringWriter();
-        Console.SetOut(printed);
-        int code;
-        try
-        {
-            code = CliRunner.Run(CliApp.CreateRoot(),
-                ["compare", Path.Combine(_dir, "short"), Path.Combine(_dir, "longer"), "--chart", chart]);
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-        }
+        var (code, printed) = StandardOutput.Capture(() => CliRunner.Run(CliApp.CreateRoot(),
+            ["compare", Path.Combine(_dir, "short"), Path.Combine(_dir, "longer"), "--chart", chart]));
         Assert.Equal(0, code);
-        var lines = printed.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = printed.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("short ", lines[1], StringComparison.Ordinal);
         Assert.Equal("4", lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
         Assert.Equal("8", lines[2].Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);

@@ -20,20 +20,10 @@ public sealed class EvalRankMeCliTests : IDisposable
         PretrainingRun.Run(config, new PretrainingRequest { Evaluate = false });
         string checkpoint = Path.Combine(_dir, "checkpoints", "smoke-latest.safetensors");
 
-        var stdout = Console.Out;
-        using var printed = new StringWriter();
-        Console.SetOut(printed);
-        int code;
-        try
-        {
-            code = CliRunner.Run(CliApp.CreateRoot(), ["eval", "rankme", checkpoint, checkpoint]);
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-        }
+        var (code, printed) = StandardOutput.Capture(() =>
+            CliRunner.Run(CliApp.CreateRoot(), ["eval", "rankme", checkpoint, checkpoint]));
         Assert.Equal(0, code);
-        var rows = printed.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+        var rows = printed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
         Assert.Equal(2, rows.Count);
         var figures = rows[0].Split(' ', StringSplitOptions.RemoveEmptyEntries)[^2..]
             .Select(t => double.Parse(t, CultureInfo.InvariantCulture)).ToArray();

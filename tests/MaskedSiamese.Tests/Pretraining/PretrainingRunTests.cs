@@ -45,20 +45,10 @@ public sealed class PretrainingRunTests : IDisposable
     public void A_run_reports_its_plan_every_step_and_its_outcome_through_the_observer_and_prints_nothing()
     {
         var observer = new RecordingObserver();
-        var stdout = Console.Out;
-        using var printed = new StringWriter();
-        Console.SetOut(printed);
-        PretrainingResult result;
-        try
-        {
-            result = PretrainingRun.Run(Tiny(), new PretrainingRequest { Evaluate = false }, observer);
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-        }
+        var (result, printed) = StandardOutput.Capture(() =>
+            PretrainingRun.Run(Tiny(), new PretrainingRequest { Evaluate = false }, observer));
 
-        Assert.Equal("", printed.ToString());
+        Assert.Equal("", printed);
         Assert.True(result.Outcome.Completed);
         Assert.Null(result.LowShot);
         Assert.Equal(6, result.Outcome.StepsDone);   // 12 readable images, batch 4, 2 epochs
