@@ -36,6 +36,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Infer());
         bench.Subcommands.Add(BenchSelectCommand.Create());
         bench.Subcommands.Add(BenchLabelCommand.Create());
+        bench.Subcommands.Add(BenchAllReduceCommand.Create());
         return bench;
     }
 

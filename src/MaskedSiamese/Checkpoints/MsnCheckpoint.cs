@@ -77,9 +77,15 @@ public sealed class MsnCheckpoint : IDisposable
 
     /// <summary>Reads a checkpoint written by <see cref="Save"/>.</summary>
     /// <exception cref="CheckpointFormatException">Not one of our checkpoints, or damaged.</exception>
-    public static MsnCheckpoint Load(string path)
+    public static MsnCheckpoint Load(string path) => FromFile(path, SafetensorsFile.Read(path));
+
+    /// <summary>Reads a checkpoint already in memory (<paramref name="content"/>, e.g. received from another process);
+    /// <paramref name="path"/> names it in errors.</summary>
+    /// <exception cref="CheckpointFormatException">Not one of our checkpoints, or damaged.</exception>
+    public static MsnCheckpoint Load(string path, byte[] content) => FromFile(path, SafetensorsFile.Read(path, content));
+
+    private static MsnCheckpoint FromFile(string path, SafetensorsFile file)
     {
-        var file = SafetensorsFile.Read(path);
         if (!file.Metadata.TryGetValue("format", out var format) || format != FormatName)
             throw new CheckpointFormatException($"{path}: a safetensors file but not a MaskedSiamese checkpoint (no " +
                 $"format '{FormatName}' in its metadata)");

@@ -61,6 +61,20 @@ public sealed class SafetensorsFile
     public static SafetensorsFile Read(string path)
     {
         using var stream = OpenChecked(path, out long length);
+        return Read(path, stream, length);
+    }
+
+    /// <summary>Reads a whole file already in memory (<paramref name="content"/>); <paramref name="path"/> names it
+    /// in errors.</summary>
+    public static SafetensorsFile Read(string path, byte[] content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        using var stream = new MemoryStream(content, writable: false);
+        return Read(path, stream, content.Length);
+    }
+
+    private static SafetensorsFile Read(string path, Stream stream, long length)
+    {
         var (entries, metadata, dataStart) = ParseHeader(path, stream, length);
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try

@@ -46,6 +46,32 @@ public static class CollectiveStart
         }
     }
 
+    /// <summary>
+    /// The content of rank 0's file at <paramref name="path"/>, on every rank: rank 0 reads it and sends it to the
+    /// others, so the file need exist only where rank 0 runs (a checkpoint on the first machine of several that share
+    /// no folder). Errors reading it are rank 0's, which then ends the job.
+    /// </summary>
+    public static byte[] FileFromRankZero(ICollective collective, string path)
+    {
+        ArgumentNullException.ThrowIfNull(collective);
+        ArgumentNullException.ThrowIfNull(path);
+        if (collective.WorldSize == 1) return File.ReadAllBytes(path);
+        byte[]? content = collective.Rank == 0 ? File.ReadAllBytes(path) : null;
+        using var length = torch.tensor(new[] { (long?)content?.Length ?? 0L });
+        collective.Broadcast(length, 0);
+        long bytes = length.item<long>();
+        // The collectives carry 64-bit integers: the bytes travel as whole words, padded at the end.
+        using var words = torch.zeros((bytes + sizeof(long) - 1) / sizeof(long), ScalarType.Int64);
+        if (content is not null && bytes > 0)
+        {
+            var padded = new byte[words.numel() * sizeof(long)];
+            content.CopyTo(padded, 0);
+            words.bytes = padded;
+        }
+        collective.Broadcast(words, 0);
+        return content ?? words.bytes[..(int)bytes].ToArray();
+    }
+
     /// <summary>Replaces each tensor of <paramref name="tensors"/> on every rank by rank 0's.</summary>
     public static void BroadcastFromRankZero(ICollective collective, IEnumerable<Tensor> tensors)
     {

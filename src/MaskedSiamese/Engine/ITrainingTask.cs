@@ -18,7 +18,8 @@ public interface ITrainingTask<TBatch> where TBatch : IDisposable
     long TotalSteps { get; }
 
     /// <summary>Prepares the task's state: from <paramref name="checkpoint"/> (a file this task wrote) when given,
-    /// else from its own starting point. Returns the state reached (step 0 for a fresh start).</summary>
+    /// else from its own starting point. Returns the state reached (step 0 for a fresh start). Under several
+    /// processes the file is rank 0's: it need not exist where the others run.</summary>
     TrainingState Start(string? checkpoint);
 
     /// <summary>The batches from global step <paramref name="fromStep"/> on, in the order a run from step 0 would

@@ -16,6 +16,7 @@ internal sealed class TrainingRun<TBatch> : IDisposable where TBatch : IDisposab
     private readonly TrainingLoopOptions _options;
     private readonly CheckpointStore? _store;
     private readonly FolderLock? _lock;
+    private readonly bool _primary;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private double _stepMsSum, _dataMsSum;
     private long _timedSteps, _firstStep, _lastSaved;
@@ -27,7 +28,8 @@ internal sealed class TrainingRun<TBatch> : IDisposable where TBatch : IDisposab
             throw new ArgumentException("a run is either resumed or overwritten, not both", nameof(options));
         _task = task;
         _options = options;
-        bool writes = options.RunFolder is not null && context.IsPrimary;
+        _primary = context.IsPrimary;
+        bool writes = options.RunFolder is not null && _primary;
         // Two runs writing one folder would interleave their logs and checkpoints: the second is refused.
         _lock = writes
             ? FolderLock.TryAcquire(options.RunFolder!) ?? throw new RunFolderInUseException(
@@ -57,7 +59,14 @@ internal sealed class TrainingRun<TBatch> : IDisposable where TBatch : IDisposab
     {
         _threads = torch.get_num_threads();
         string? resumeFrom = null;
-        if (_options.Resume)
+        if (_options.Resume && !_primary)
+        {
+            // The other processes resume from rank 0's checkpoint, which it reads and sends them (the task's Start):
+            // on several machines only the first need hold the run folder.
+            resumeFrom = new CheckpointStore(_options.RunFolder ?? ".", _options.Tag, _options.KeepCheckpoints)
+                .LatestPath;
+        }
+        else if (_options.Resume)
         {
             var store = _store ??
                 new CheckpointStore(_options.RunFolder ?? ".", _options.Tag, _options.KeepCheckpoints);

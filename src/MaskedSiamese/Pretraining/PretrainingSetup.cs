@@ -97,6 +97,10 @@ public sealed class PretrainingSetup : IDisposable
                     $"--init-from {request.InitFrom}: its encoder ({Describe(initial.Architecture)}) " +
                     $"differs from the config's ({Describe(architecture)})");
             var source = OpenData(config, notes);
+            // On several machines every one reads its own copy of the data: the copies must hold the same images.
+            if (collective.WorldSize > 1)
+                CollectiveStart.RequireSameOnAllRanks(collective, ContentFingerprint.Of(source),
+                    $"data ({config.DataLocation()}, content fingerprint)");
             loader = new MultiViewLoader(source, config.ToAugmentationOptions(),
                 config.ToLoaderOptions() with { Rank = collective.Rank, WorldSize = collective.WorldSize });
             var recipe = config.ToRecipe(loader.BatchesPerEpoch);

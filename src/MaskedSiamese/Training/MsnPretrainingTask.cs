@@ -75,7 +75,10 @@ public sealed class MsnPretrainingTask : ITrainingTask<MultiViewBatch>, IDisposa
         var state = new TrainingState(0, torch.get_num_threads());
         if (checkpoint is not null)
         {
-            using var latest = MsnCheckpoint.Load(checkpoint);
+            // Only rank 0's machine need hold the run folder: the others get the checkpoint from it.
+            using var latest = collective.WorldSize == 1
+                ? MsnCheckpoint.Load(checkpoint)
+                : MsnCheckpoint.Load(checkpoint, CollectiveStart.FileFromRankZero(collective, checkpoint));
             if (latest.Architecture != s.Architecture)
                 throw new CheckpointFormatException($"{checkpoint}: its architecture differs from the configuration's");
             var record = TrainingRecord.From(latest.Training, checkpoint);
