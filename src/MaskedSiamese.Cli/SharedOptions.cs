@@ -96,7 +96,7 @@ internal static partial class SharedOptions
     }
 
     /// <summary>The <c>--normalization</c> value as a library choice.</summary>
-    public static EvalNormalization ParseNormalization(string text) => CheckpointEvalTransform.Parse(text);
+    public static EvalTransformChoice ParseNormalization(string text) => EvalTransformResolver.ParseChoice(text);
 
     /// <summary>The <c>--device</c> value as a device; a malformed name or CUDA where there is none is a user
     /// error.</summary>

@@ -55,10 +55,9 @@ internal static class EmbedCommand
             var file = parse.GetValue(checkpoint)!;
             using var ck = MsnCheckpoint.LoadAny(file.FullName, parse.GetValue(heads));
             using var encoder = ck.CreateTargetEncoder(onDevice);
-            var transform = CheckpointEvalTransform.Resolve(ck,
+            var eval = EvalTransformResolver.Resolve(ck,
                 SharedOptions.ParseNormalization(parse.GetValue(normalization)!));
-            Console.Error.WriteLine("transform: " + transform.Describe());
-            var eval = transform.Options;
+            Console.Error.WriteLine("transform: " + eval.Describe());
             var progress = new FeatureProgress();
             var watch = System.Diagnostics.Stopwatch.StartNew();
             using var result = FeatureExtractor.Extract(encoder, source, eval, new FeatureExtractorOptions

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using MaskedSiamese.Evaluation;
 using MaskedSiamese.IO;
@@ -69,7 +68,7 @@ internal static class EvalCommand
                 NumHeads = parse.GetValue(NumHeads),
                 BatchSize = parse.GetValue(BatchSize),
                 Device = SharedOptions.ParseDevice(parse.GetValue(Device)!),
-                Normalization = SharedOptions.ParseNormalization(parse.GetValue(Normalization)!),
+                TransformChoice = SharedOptions.ParseNormalization(parse.GetValue(Normalization)!),
                 Cache = SharedOptions.ParseCache(parse.GetValue(CacheDir), parse.GetValue(NoCache)),
                 Progress = new FeatureProgress(),
             };

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
+using MaskedSiamese.Evaluation;
 using MaskedSiamese.Pretraining;
 
 namespace MaskedSiamese.Cli.Commands;
@@ -37,7 +37,8 @@ internal static class EvalRankMeCommand
             if (!location.IsFashionMnist)
                 throw new UserInputException($"--data {location.Text}: the monitor set is Fashion-MNIST's for now");
             Console.WriteLine($"{"checkpoint",-60} {"RankMe",8} {"k-NN %",8}");
-            // The monitor set is decoded once per evaluation transform, not once per checkpoint.
+            // The monitor set is decoded once per evaluation transform, not once per checkpoint; the key is what
+            // changes the pixels (the cache's), not where the transform came from.
             var monitors = new Dictionary<string, KnnMonitor>(StringComparer.Ordinal);
             try
             {
@@ -45,8 +46,8 @@ internal static class EvalRankMeCommand
                 {
                     using var checkpoint = MsnCheckpoint.LoadAny(file.FullName);
                     using var encoder = checkpoint.CreateTargetEncoder();
-                    var eval = CheckpointEvalTransform.Resolve(checkpoint).Options;
-                    string key = JsonSerializer.Serialize(eval);
+                    var eval = EvalTransformResolver.Resolve(checkpoint);
+                    string key = FeatureCache.Describe(eval);
                     if (!monitors.TryGetValue(key, out var monitor))
                         monitors[key] = monitor = KnnMonitor.ForFashionMnist(location, eval);
                     var (knn, rankMe) = monitor.Measure(encoder);

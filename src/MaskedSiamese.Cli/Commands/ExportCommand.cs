@@ -57,9 +57,8 @@ internal static class ExportCommand
             string part = checkpoint.TargetEncoder is null ? "online" : "target";
             if (parse.GetValue(format) == "onnx")
             {
-                var transform = CheckpointEvalTransform.Resolve(checkpoint,
+                var preprocessing = EvalTransformResolver.Resolve(checkpoint,
                     SharedOptions.ParseNormalization(parse.GetValue(normalization)!));
-                var (preprocessing, origin) = (transform.Options, transform.Origin);
                 long bytes = OnnxEncoderExport.Write(checkpoint, dst.FullName,
                     new OnnxExportOptions { Preprocessing = preprocessing, SourceName = src.Name });
                 Console.WriteLine($"Exported the {part} encoder as ONNX (opset {OnnxEncoderFormat.Opset}, " +
@@ -67,7 +66,7 @@ internal static class ExportCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  preprocessing resize {preprocessing.ResizeTo}, crop {preprocessing.CropSize}, mean " +
                     $"[{string.Join(", ", preprocessing.Mean)}], std " +
-                    $"[{string.Join(", ", preprocessing.Std)}] ({origin})"));
+                    $"[{string.Join(", ", preprocessing.Std)}] ({preprocessing.Origin})"));
             }
             else
             {
@@ -100,7 +99,7 @@ internal static class ExportCommand
                           $"metadata '{OnnxClassifierFormat.ClassNamesKey}'");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  preprocessing resize {p.ResizeTo}, crop {p.CropSize}, mean [{string.Join(", ", p.Mean)}], std " +
-            $"[{string.Join(", ", p.Std)}] (recorded in the classifier)"));
+            $"[{string.Join(", ", p.Std)}] ({p.Origin})"));
         return 0;
     }
 }

@@ -127,7 +127,7 @@ internal sealed class FinetuneArguments
         ProbeLambda = parse.GetValue(ProbeLambda),
         Seed = parse.GetValue(Seed),
         Features = SharedOptions.ParseFeatures(parse.GetValue(Features)!),
-        Normalization = SharedOptions.ParseNormalization(parse.GetValue(Normalization)!),
+        TransformChoice = SharedOptions.ParseNormalization(parse.GetValue(Normalization)!),
         NumHeads = parse.GetValue(NumHeads),
         Threads = parse.GetValue(Threads),
         CheckpointEvery = parse.GetValue(CheckpointEvery),

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using MaskedSiamese.Classification;
-using MaskedSiamese.Configuration;
 using MaskedSiamese.FineTuning;
 using MaskedSiamese.IO;
 
@@ -97,7 +96,7 @@ internal static class FinetuneCommand
             $"training accuracy {100 * r.TrainingAccuracy:F1} %, training loss {t.TrainingLoss:F4} (evaluation " +
             $"transform, no smoothing); last step's loss {t.LastStepLoss:F4}"));
         Console.WriteLine(
-            $"features {classifier.Features}, transform {ResolvedEvalTransform.Describe(classifier.Transform)}");
+            $"features {classifier.Features}, transform {classifier.Transform.DescribeSettings()}");
         Console.WriteLine($"classifier → {path}");
     }
 }

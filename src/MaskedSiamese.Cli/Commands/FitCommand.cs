@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using MaskedSiamese.Classification;
-using MaskedSiamese.Configuration;
 
 namespace MaskedSiamese.Cli.Commands;
 
@@ -59,7 +58,7 @@ internal static class FitCommand
             var options = new FewShotFitOptions
             {
                 Features = SharedOptions.ParseFeatures(parse.GetValue(features)!),
-                Normalization = SharedOptions.ParseNormalization(parse.GetValue(normalization)!),
+                TransformChoice = SharedOptions.ParseNormalization(parse.GetValue(normalization)!),
                 Folds = k,
                 Seed = parse.GetValue(seed),
                 CrossValidate = fixedLambda is null,
@@ -94,7 +93,7 @@ internal static class FitCommand
             $"training accuracy {100 * r.TrainingAccuracy:F1} %, L-BFGS {r.Iterations} iterations, " +
             $"{(r.Converged ? "converged" : "NOT converged")}"));
         Console.WriteLine($"features {classifier.Features}, transform " +
-            $"{ResolvedEvalTransform.Describe(classifier.Transform)}");
+            $"{classifier.Transform.DescribeSettings()}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Seconds:F1} s → {path}"));
     }
 }

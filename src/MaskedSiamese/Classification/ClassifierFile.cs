@@ -144,7 +144,7 @@ internal static class ClassifierFile
         return new FewShotClassifier(encoder, head, classNames, features, transform, report);
     }
 
-    private static EvalOptions ReadTransform(JsonObject t)
+    private static EvalTransform ReadTransform(JsonObject t)
     {
         static float[] Three(JsonNode? n)
         {
@@ -153,13 +153,14 @@ internal static class ClassifierFile
                 ? v
                 : throw new FormatException("mean and std need 3 finite values");
         }
-        var options = new EvalOptions
+        var options = new EvalTransform
         {
             ResizeTo = t["resize"]!.GetValue<int>(),
             CropSize = t["crop"]!.GetValue<int>(),
             Antialias = t["antialias"]!.GetValue<bool>(),
             Mean = Three(t["mean"]),
             Std = Three(t["std"]),
+            Origin = "recorded in the classifier",
         };
         // The digest proves integrity, not origin (anyone can re-sign an edited file), so every value is bounded: a
         // resize of 12000 made predict on tiny images take 12 GB, a std of 1e-38 turned every probability into NaN.

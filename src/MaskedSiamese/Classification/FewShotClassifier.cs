@@ -21,7 +21,7 @@ public sealed class FewShotClassifier : IDisposable
     private readonly VisionTransformer _encoder;
 
     internal FewShotClassifier(VisionTransformer encoder, MultinomialLogisticRegression head,
-        IReadOnlyList<string> classNames, FeatureChoice features, EvalOptions transform, FewShotFitReport report)
+        IReadOnlyList<string> classNames, FeatureChoice features, EvalTransform transform, FewShotFitReport report)
     {
         _encoder = encoder;
         Head = head;
@@ -38,7 +38,7 @@ public sealed class FewShotClassifier : IDisposable
     public FeatureChoice Features { get; }
 
     /// <summary>The preprocessing of every image (resize, crop, mean, std).</summary>
-    public EvalOptions Transform { get; }
+    public EvalTransform Transform { get; }
 
     /// <summary>The logistic-regression head (weights [D, C]).</summary>
     public MultinomialLogisticRegression Head { get; }
@@ -88,7 +88,7 @@ public sealed class FewShotClassifier : IDisposable
         ArgumentNullException.ThrowIfNull(labelled);
         options ??= new FewShotFitOptions();
         var watch = Stopwatch.StartNew();
-        var transform = options.Transform ?? CheckpointEvalTransform.Resolve(checkpoint, options.Normalization).Options;
+        var transform = options.Transform ?? EvalTransformResolver.Resolve(checkpoint, options.TransformChoice);
         return WithEncoder(checkpoint, options, encoder =>
         {
             using var table = FeatureExtractor.Extract(encoder, labelled, transform, new FeatureExtractorOptions
@@ -139,13 +139,13 @@ public sealed class FewShotClassifier : IDisposable
         ArgumentNullException.ThrowIfNull(classNames);
         options ??= new FewShotFitOptions();
         var watch = Stopwatch.StartNew();
-        var transform = options.Transform ?? CheckpointEvalTransform.Resolve(checkpoint, options.Normalization).Options;
+        var transform = options.Transform ?? EvalTransformResolver.Resolve(checkpoint, options.TransformChoice);
         return WithEncoder(checkpoint, options, encoder =>
             FitHead(encoder, features, [.. labels], [.. classNames], transform, options, (sourceName, null), 0, watch));
     }
 
     private static FewShotClassifier FitHead(VisionTransformer encoder, Tensor features, int[] labels,
-        string[] classNames, EvalOptions transform, FewShotFitOptions options, (string Name, string? Sha256) source,
+        string[] classNames, EvalTransform transform, FewShotFitOptions options, (string Name, string? Sha256) source,
         int unreadable, Stopwatch watch)
     {
         var counts = ClassCounts(classNames, labels);

@@ -12,12 +12,12 @@ public sealed record FewShotFitOptions
     /// <summary>Which encoder output is the feature (default: the official last block's [CLS]).</summary>
     public FeatureChoice Features { get; init; } = FeatureChoice.LastBlock;
 
-    /// <summary>The transform; null takes the one <see cref="Normalization"/> resolves for the checkpoint.</summary>
-    public EvalOptions? Transform { get; init; }
+    /// <summary>The transform; null takes the one <see cref="TransformChoice"/> resolves for the checkpoint.</summary>
+    public EvalTransform? Transform { get; init; }
 
-    /// <summary>Where the transform comes from when <see cref="Transform"/> is null (default: the
-    /// checkpoint).</summary>
-    public EvalNormalization Normalization { get; init; } = EvalNormalization.Auto;
+    /// <summary>Which transform the checkpoint gets when <see cref="Transform"/> is null (<c>--normalization</c>;
+    /// default: the checkpoint's).</summary>
+    public EvalTransformChoice TransformChoice { get; init; } = EvalTransformChoice.Auto;
 
     /// <summary>Candidate λ values for cross-validation (default <see cref="LambdaSearch.GridFor"/> the number of
     /// labelled images).</summary>

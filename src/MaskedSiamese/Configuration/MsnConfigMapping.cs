@@ -119,11 +119,11 @@ public static class MsnConfigMapping
     }
 
     /// <summary>The deterministic evaluation transform (resize the shorter side, centre crop, normalise).</summary>
-    public static EvalOptions ToEvalOptions(this MsnConfig config)
+    public static EvalTransform ToEvalTransform(this MsnConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         var d = config.Data;
-        return new EvalOptions
+        return new EvalTransform
         {
             ResizeTo = d.EvalResize,
             CropSize = d.EvalCrop,

@@ -19,9 +19,8 @@ internal static class AllLabelsEvaluation
         var data = EvaluationData.Open(options.Data, log is null ? null : new LineLogWriter(log));
         using var checkpoint = MsnCheckpoint.LoadAny(checkpointPath, options.NumHeads);
         string hash = FeatureCache.HashFile(checkpointPath);
-        var transform = options.ResolveTransform(checkpoint);
-        log?.Invoke("transform: " + transform.Describe());
-        var eval = transform.Options;
+        var eval = options.ResolveTransform(checkpoint);
+        log?.Invoke("transform: " + eval.Describe());
         var sets = LowShotEvaluation.ExtractAll(checkpoint, hash, data, eval, options, options.Baselines, log,
             cancellation);
         try

@@ -55,7 +55,7 @@ public sealed class FeatureCache
     }
 
     /// <summary>The text that identifies an evaluation transform.</summary>
-    public static string Describe(EvalOptions eval)
+    public static string Describe(EvalTransform eval)
     {
         ArgumentNullException.ThrowIfNull(eval);
         return string.Create(CultureInfo.InvariantCulture,

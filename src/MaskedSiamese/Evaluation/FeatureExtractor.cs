@@ -21,7 +21,7 @@ public static class FeatureExtractor
     /// <param name="eval">The deterministic evaluation transform.</param>
     /// <param name="options">Batch, feature choice, workers, progress.</param>
     /// <param name="cancellation">Stops between batches.</param>
-    public static FeatureTable Extract(VisionTransformer encoder, IImageSource source, EvalOptions eval,
+    public static FeatureTable Extract(VisionTransformer encoder, IImageSource source, EvalTransform eval,
         FeatureExtractorOptions? options = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(encoder);
@@ -34,7 +34,7 @@ public static class FeatureExtractor
         encoder.eval();
         var device = encoder.PosEmbed.device;
         int side = eval.CropSize;
-        return Run(source, image => EvalTransform.Apply(image, eval).Data, [3, side, side],
+        return Run(source, image => eval.Apply(image).Data, [3, side, side],
             batch => options.Choice.Forward(encoder, batch), device, options, cancellation);
     }
 
@@ -43,7 +43,7 @@ public static class FeatureExtractor
     /// when an image is gray, e.g. Fashion-MNIST's 784 values, as the reference table uses; every image must have
     /// the same size); otherwise the eval-transformed (normalised) image, flattened.
     /// </summary>
-    public static FeatureTable ExtractPixels(IImageSource source, EvalOptions? eval,
+    public static FeatureTable ExtractPixels(IImageSource source, EvalTransform? eval,
         FeatureExtractorOptions? options = null, CancellationToken cancellation = default)
     {
         options ??= new FeatureExtractorOptions();
@@ -51,7 +51,7 @@ public static class FeatureExtractor
         if (eval is not null)
         {
             int side = eval.CropSize;
-            return Run(source, image => EvalTransform.Apply(image, eval).Data, [3 * side * side], null, CPU, options,
+            return Run(source, image => eval.Apply(image).Data, [3 * side * side], null, CPU, options,
                 cancellation);
         }
         ArgumentNullException.ThrowIfNull(source);

@@ -40,9 +40,8 @@ public static class LowShotEvaluation
         var data = EvaluationData.Open(options.Data, log is null ? null : new LineLogWriter(log));
         using var checkpoint = MsnCheckpoint.LoadAny(checkpointPath, options.NumHeads);
         string hash = FeatureCache.HashFile(checkpointPath);
-        var transform = options.ResolveTransform(checkpoint);
-        log?.Invoke("transform: " + transform.Describe());
-        var eval = transform.Options;
+        var eval = options.ResolveTransform(checkpoint);
+        log?.Invoke("transform: " + eval.Describe());
         var lowShot = options.LowShot;
         int trainCount = data.Train.Count;
         CheckSplitsFit(data.Train, lowShot, options.Data);
@@ -85,14 +84,14 @@ public static class LowShotEvaluation
     /// <param name="log">Receives one line per representation.</param>
     /// <param name="cancellation">Stops between batches.</param>
     public static IReadOnlyList<FeatureSet> ExtractAll(MsnCheckpoint checkpoint, string checkpointHash,
-        EvaluationData data, EvalOptions eval, LowShotEvaluationOptions options, bool baselines,
+        EvaluationData data, EvalTransform eval, LowShotEvaluationOptions options, bool baselines,
         Action<string>? log = null, CancellationToken cancellation = default) =>
         ExtractAll(checkpoint, checkpointHash, data, eval, options, baselines, baselines, log, cancellation);
 
     /// <summary>As the overload above, with the random encoder among the baselines only when
     /// <paramref name="randomEncoder"/> (raw pixels are whenever <paramref name="baselines"/>).</summary>
     public static IReadOnlyList<FeatureSet> ExtractAll(MsnCheckpoint checkpoint, string checkpointHash,
-        EvaluationData data, EvalOptions eval, LowShotEvaluationOptions options, bool baselines, bool randomEncoder,
+        EvaluationData data, EvalTransform eval, LowShotEvaluationOptions options, bool baselines, bool randomEncoder,
         Action<string>? log = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
@@ -126,7 +125,7 @@ public static class LowShotEvaluation
     }
 
     // The baseline of an untrained encoder of the same architecture (seeded).
-    private static FeatureSet RandomEncoderSet(MsnCheckpoint checkpoint, EvaluationData data, EvalOptions eval,
+    private static FeatureSet RandomEncoderSet(MsnCheckpoint checkpoint, EvaluationData data, EvalTransform eval,
         LowShotEvaluationOptions options, string[] common, Action<string>? log, CancellationToken cancellation)
     {
         var arch = checkpoint.Architecture;
@@ -141,8 +140,8 @@ public static class LowShotEvaluation
     }
 
     private static FeatureSet Extract(string name, string[] key, EvaluationData data,
-        LowShotEvaluationOptions options, Action<string>? log, Func<VisionTransformer> createEncoder, EvalOptions eval,
-        CancellationToken cancellation)
+        LowShotEvaluationOptions options, Action<string>? log, Func<VisionTransformer> createEncoder,
+        EvalTransform eval, CancellationToken cancellation)
     {
         VisionTransformer? encoder = null;
         try
@@ -159,7 +158,7 @@ public static class LowShotEvaluation
         }
     }
 
-    private static FeatureSet ExtractPixels(string[] key, EvaluationData data, EvalOptions? eval,
+    private static FeatureSet ExtractPixels(string[] key, EvaluationData data, EvalTransform? eval,
         LowShotEvaluationOptions options, Action<string>? log, CancellationToken cancellation) =>
         Both(PixelsName, key, data, options, log, (source, stage) =>
             FeatureExtractor.ExtractPixels(source, eval, ExtractorOptions(options, stage), cancellation));

@@ -18,7 +18,7 @@ public static class LowShotEvaluationConfig
         return new LowShotEvaluationOptions
         {
             Data = config.DataLocation(),
-            Eval = config.ToEvalOptions(),
+            Transform = config.ToEvalTransform(),
             Device = MsnConfigMapping.ToDevice(config.Meta.Device),
             Cache = new FeatureCache(Path.Combine(runFolder, "features")),
         };

@@ -29,17 +29,16 @@ public sealed record LowShotEvaluationOptions
     /// <summary>Attention heads of an official checkpoint whose shape matches no official model.</summary>
     public int? NumHeads { get; init; }
 
-    /// <summary>The transform; null takes the one <see cref="Normalization"/> resolves for the checkpoint.</summary>
-    public EvalOptions? Eval { get; init; }
+    /// <summary>The transform; null takes the one <see cref="TransformChoice"/> resolves for the checkpoint.</summary>
+    public EvalTransform? Transform { get; init; }
 
-    /// <summary>Where the transform comes from when <see cref="Eval"/> is null (default: the checkpoint's recorded
-    /// training config, ImageNet's for files that record none).</summary>
-    public EvalNormalization Normalization { get; init; } = EvalNormalization.Auto;
+    /// <summary>Which transform the checkpoint gets when <see cref="Transform"/> is null (<c>--normalization</c>;
+    /// default: the checkpoint's recorded training config, ImageNet's for files that record none).</summary>
+    public EvalTransformChoice TransformChoice { get; init; } = EvalTransformChoice.Auto;
 
     /// <summary>The transform these options give for <paramref name="checkpoint"/>.</summary>
-    public ResolvedEvalTransform ResolveTransform(MsnCheckpoint checkpoint) => Eval is { } given
-        ? new ResolvedEvalTransform(given, "given")
-        : CheckpointEvalTransform.Resolve(checkpoint, Normalization);
+    public EvalTransform ResolveTransform(MsnCheckpoint checkpoint) =>
+        Transform ?? EvalTransformResolver.Resolve(checkpoint, TransformChoice);
 
     /// <summary>Images per encoder forward.</summary>
     public int BatchSize { get; init; } = 256;

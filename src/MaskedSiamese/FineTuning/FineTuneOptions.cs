@@ -82,9 +82,9 @@ public sealed record FineTuneOptions
     /// <summary>Which encoder output the head reads (default the last block's [CLS], as <c>msn fit</c>).</summary>
     public FeatureChoice Features { get; init; } = FeatureChoice.LastBlock;
 
-    /// <summary>Where the classifier's transform (and the training crops' mean and std) come from (default: the
-    /// checkpoint's recorded one).</summary>
-    public EvalNormalization Normalization { get; init; } = EvalNormalization.Auto;
+    /// <summary>Which evaluation transform the classifier gets, whose size, mean and std the training crops share
+    /// (<c>--normalization</c>; default: the checkpoint's recorded one).</summary>
+    public EvalTransformChoice TransformChoice { get; init; } = EvalTransformChoice.Auto;
 
     /// <summary>Write the latest checkpoint every this many steps (default 50; epoch ends always write one).</summary>
     public int CheckpointEvery { get; init; } = 50;

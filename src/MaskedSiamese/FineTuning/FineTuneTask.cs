@@ -41,7 +41,7 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
     /// std.</param>
     /// <param name="options">The recipe.</param>
     /// <param name="context">Device (one process, float32).</param>
-    public FineTuneTask(MsnCheckpoint source, IImageSource labelled, EvalOptions transform, FineTuneOptions options,
+    public FineTuneTask(MsnCheckpoint source, IImageSource labelled, EvalTransform transform, FineTuneOptions options,
         StepContext context)
     {
         _source = source ?? throw new ArgumentNullException(nameof(source));
@@ -87,7 +87,7 @@ public sealed class FineTuneTask : ITrainingTask<LabelledBatch>, IDisposable
     public int BatchSize => _loader.BatchSize;
 
     /// <summary>The classifier's evaluation transform.</summary>
-    public EvalOptions Transform { get; }
+    public EvalTransform Transform { get; }
 
     /// <summary>The network (after <see cref="Start"/>).</summary>
     public FineTuneNetwork Network { get; private set; } = null!;

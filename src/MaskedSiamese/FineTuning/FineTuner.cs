@@ -63,7 +63,7 @@ public static class FineTuner
         int depth = checkpoint.Architecture.Vit.Depth;
         if (!options.Features.FinalNorm && options.Features.Blocks > depth)
             throw new FeatureChoiceException($"features {options.Features}: the encoder has only {depth} blocks");
-        var transform = CheckpointEvalTransform.Resolve(checkpoint, options.Normalization).Options;
+        var transform = EvalTransformResolver.Resolve(checkpoint, options.TransformChoice);
         var context = StepContext.For(options.Device ?? CPU);
         using var task = new FineTuneTask(checkpoint, labelled, transform, options, context);
         var loop = new TrainingLoop(new TrainingLoopOptions

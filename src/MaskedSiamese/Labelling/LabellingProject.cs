@@ -144,8 +144,8 @@ public sealed class LabellingProject : IDisposable
         });
     }
 
-    private static EvalOptions Transform(MsnCheckpoint checkpoint) =>
-        CheckpointEvalTransform.Resolve(checkpoint, EvalNormalization.Auto).Options;
+    private static EvalTransform Transform(MsnCheckpoint checkpoint) =>
+        EvalTransformResolver.Resolve(checkpoint, EvalTransformChoice.Auto);
 
     /// <summary>A session over <paramref name="features"/> of <paramref name="images"/> with the saved
     /// answers.</summary>

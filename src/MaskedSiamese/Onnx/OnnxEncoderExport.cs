@@ -1,6 +1,5 @@
 using Google.Protobuf;
 using MaskedSiamese.Checkpoints;
-using MaskedSiamese.Configuration;
 using MaskedSiamese.Data.Augmentation;
 using MaskedSiamese.IO;
 using MaskedSiamese.Models;
@@ -60,5 +59,5 @@ public static class OnnxEncoderExport
 
     /// <summary>The official evaluation transform for an encoder of <paramref name="imageSize"/> pixels: ImageNet
     /// mean/std, shorter side resized by 256/224, centre crop.</summary>
-    public static EvalOptions DefaultPreprocessing(int imageSize) => CheckpointEvalTransform.ImageNet(imageSize);
+    public static EvalTransform DefaultPreprocessing(int imageSize) => EvalTransform.ImageNet(imageSize);
 }

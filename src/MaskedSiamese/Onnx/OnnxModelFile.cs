@@ -27,7 +27,7 @@ internal static class OnnxModelFile
     }
 
     /// <summary>Refuses a preprocessing whose crop is not the encoder's input size.</summary>
-    public static void CheckPreprocessing(EvalOptions preprocessing, VitOptions vit, string parameter)
+    public static void CheckPreprocessing(EvalTransform preprocessing, VitOptions vit, string parameter)
     {
         if (preprocessing.CropSize != vit.ImageSize)
             throw new ArgumentException($"the preprocessing crops {preprocessing.CropSize} pixels, the encoder takes " +
@@ -57,7 +57,7 @@ internal static class OnnxModelFile
     }
 
     /// <summary>The metadata every export carries: input size, preprocessing, architecture and source.</summary>
-    public static IEnumerable<(string, string)> Preprocessing(VitOptions vit, EvalOptions p, string? source)
+    public static IEnumerable<(string, string)> Preprocessing(VitOptions vit, EvalTransform p, string? source)
     {
         static string List(IReadOnlyList<float> v) =>
             string.Join(",", v.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));

@@ -29,7 +29,7 @@ public sealed class KnnMonitor : IStepMonitor, IDisposable
 
     /// <summary>A monitor of <paramref name="bank"/> and <paramref name="queries"/>, measuring every
     /// <paramref name="every"/> steps and at every end of an epoch of <paramref name="stepsPerEpoch"/>.</summary>
-    public KnnMonitor(IImageSource bank, IImageSource queries, int classes, EvalOptions eval, long every,
+    public KnnMonitor(IImageSource bank, IImageSource queries, int classes, EvalTransform eval, long every,
         long stepsPerEpoch)
     {
         ArgumentNullException.ThrowIfNull(bank);
@@ -70,7 +70,7 @@ public sealed class KnnMonitor : IStepMonitor, IDisposable
         long every = asked > 0 ? asked : Math.Max(1, (totalSteps + 9) / 10);
         int logEvery = config.Logging.LogEvery;
         every = (every + logEvery - 1) / logEvery * logEvery;   // a step the loop logs
-        var eval = CheckpointEvalTransform.FromConfig(config, config.Meta.ToVitOptions().ImageSize);
+        var eval = EvalTransformResolver.FromConfig(config, config.Meta.ToVitOptions().ImageSize);
         return location.IsFashionMnist
             ? ForFashionMnist(location, eval, every, stepsPerEpoch)
             : ForFolder(location, eval, every, stepsPerEpoch);
@@ -80,7 +80,7 @@ public sealed class KnnMonitor : IStepMonitor, IDisposable
     /// has them, else every fifth image as a query; at most <see cref="BankSize"/> and
     /// <see cref="QuerySize"/>.</summary>
     /// <exception cref="ConfigException">The folder is missing, unlabelled or too small.</exception>
-    public static KnnMonitor ForFolder(DatasetLocation location, EvalOptions eval, long every = 1,
+    public static KnnMonitor ForFolder(DatasetLocation location, EvalTransform eval, long every = 1,
         long stepsPerEpoch = 1)
     {
         ArgumentNullException.ThrowIfNull(location);
@@ -106,7 +106,7 @@ public sealed class KnnMonitor : IStepMonitor, IDisposable
     }
 
     /// <summary>The Fashion-MNIST monitor set of <paramref name="location"/> under <paramref name="eval"/>.</summary>
-    public static KnnMonitor ForFashionMnist(DatasetLocation location, EvalOptions eval, long every = 1,
+    public static KnnMonitor ForFashionMnist(DatasetLocation location, EvalTransform eval, long every = 1,
         long stepsPerEpoch = 1)
     {
         ArgumentNullException.ThrowIfNull(location);
@@ -160,7 +160,7 @@ public sealed class KnnMonitor : IStepMonitor, IDisposable
         return cat(parts, 0);
     }
 
-    private static (Tensor Images, int[] Labels) Images(IImageSource source, EvalOptions eval)
+    private static (Tensor Images, int[] Labels) Images(IImageSource source, EvalTransform eval)
     {
         var data = new List<float>();
         var labels = new List<int>();
@@ -168,7 +168,7 @@ public sealed class KnnMonitor : IStepMonitor, IDisposable
         for (int i = 0; i < source.Count; i++)
         {
             if (source.TryGet(i) is not { } image) continue;
-            data.AddRange(EvalTransform.Apply(image, eval).Data);
+            data.AddRange(eval.Apply(image).Data);
             labels.Add(source.Label(i));
         }
         if (labels.Count == 0) throw new InvalidDataException("the monitor set holds no readable image");

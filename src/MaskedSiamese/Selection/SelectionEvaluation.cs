@@ -78,7 +78,7 @@ public static class SelectionEvaluation
         (options ?? new SelectionEvaluationOptions()).Validate();
         var data = EvaluationData.Open(extraction.Data, log is null ? null : new LineLogWriter(log));
         using var checkpoint = MsnCheckpoint.LoadAny(checkpointPath, extraction.NumHeads);
-        var eval = extraction.ResolveTransform(checkpoint).Options;
+        var eval = extraction.ResolveTransform(checkpoint);
         var sets = LowShotEvaluation.ExtractAll(checkpoint, FeatureCache.HashFile(checkpointPath), data, eval,
             extraction, extraction.Baselines, randomEncoder: false, log, cancellation);
         try

@@ -38,7 +38,7 @@ public static class SelectionFeatures
             return (Cached(["pixels raw"], () => FeatureExtractor.ExtractPixels(source, null, options, cancellation)),
                 pathOf);
         using var checkpoint = MsnCheckpoint.LoadAny(checkpointPath, numHeads);
-        var eval = CheckpointEvalTransform.Resolve(checkpoint, EvalNormalization.Auto).Options;
+        var eval = EvalTransformResolver.Resolve(checkpoint, EvalTransformChoice.Auto);
         var table = Cached(["checkpoint sha256 " + FeatureCache.HashFile(checkpointPath), FeatureCache.Describe(eval),
             "features " + choice], () =>
         {

@@ -26,7 +26,7 @@ public static class MappedSettings
         Write(sb, "device", MsnConfigMapping.ToDevice(config.Meta.Device), 0);
         Write(sb, "augmentation", config.ToAugmentationOptions(), 0);
         Write(sb, "loader", config.ToLoaderOptions(), 0);
-        Write(sb, "eval", config.ToEvalOptions(), 0);
+        Write(sb, "eval", config.ToEvalTransform(), 0);
         Write(sb, "data", config.DataLocation(), 0);
         return sb.ToString();
     }

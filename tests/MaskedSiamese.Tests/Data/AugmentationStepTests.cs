@@ -197,15 +197,15 @@ public class AugmentationStepTests
         for (int y = 0; y < 200; y++)
             for (int x = 0; x < 300; x++) rgb[3 * (y * 300 + x)] = (byte)(x * 255 / 299);
         var image = new RgbImage(300, 200, rgb);
-        var options = new EvalOptions { ResizeTo = 100, CropSize = 80, Mean = [0, 0, 0], Std = [1, 1, 1] };
-        var view = EvalTransform.Apply(image, options);
+        var transform = new EvalTransform { ResizeTo = 100, CropSize = 80, Mean = [0, 0, 0], Std = [1, 1, 1] };
+        var view = transform.Apply(image);
         Assert.Equal(80, view.Width);
         Assert.Equal(80, view.Height);
         // 300×200 → 150×100; the crop's centre column is the image's centre.
         Assert.Equal(0.5, (view[0, 40, 39] + view[0, 40, 40]) / 2, 0.02);
-        Assert.Equal(view.Data, EvalTransform.Apply(image, options).Data);
+        Assert.Equal(view.Data, transform.Apply(image).Data);
 
-        var fmnist = EvalTransform.Apply(new RgbImage(28, 28, new byte[3 * 28 * 28]), EvalOptions.FashionMnistDefaults);
+        var fmnist = EvalTransform.FashionMnistDefaults.Apply(new RgbImage(28, 28, new byte[3 * 28 * 28]));
         Assert.Equal((32, 32), (fmnist.Width, fmnist.Height));
         Assert.Equal(-0.2860f / 0.3530f, fmnist[1, 5, 5], 1e-5f);
     }

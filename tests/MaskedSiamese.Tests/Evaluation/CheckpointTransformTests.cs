@@ -3,6 +3,7 @@ using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Cli;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
+using MaskedSiamese.Data.Augmentation;
 using MaskedSiamese.Evaluation;
 using SkiaSharp;
 using TorchSharp;
@@ -60,16 +61,16 @@ public sealed class CheckpointTransformTests : IDisposable
     {
         string checkpoint = SmokeCheckpoint();
         using var ck = MsnCheckpoint.Load(checkpoint);
-        var transform = CheckpointEvalTransform.Resolve(ck);
+        var transform = EvalTransformResolver.Resolve(ck);
         Assert.Equal("the checkpoint's training config", transform.Origin);
-        Assert.Equal((16, 16), (transform.Options.ResizeTo, transform.Options.CropSize));
-        Assert.Equal([0.286f, 0.286f, 0.286f], transform.Options.Mean);
+        Assert.Equal((16, 16), (transform.ResizeTo, transform.CropSize));
+        Assert.Equal([0.286f, 0.286f, 0.286f], transform.Mean);
 
         var builtin = new SubsetSource(DatasetLocation.Parse("fashion-mnist").OpenFashionMnist(train: true),
             Enumerable.Range(0, 24).ToArray());
         string folder = WritePngs(builtin, builtin.Count);
         using var encoder = ck.CreateTargetEncoder();
-        using var a = FeatureExtractor.Extract(encoder, builtin, transform.Options);
+        using var a = FeatureExtractor.Extract(encoder, builtin, transform);
 
         // The folder goes through msn embed, which must pick the checkpoint's transform for a folder too.
         string embedded = Path.Combine(_dir, "folder.safetensors");
@@ -89,13 +90,13 @@ public sealed class CheckpointTransformTests : IDisposable
         file["labels"].Dispose();
 
         // The override still reaches the old data-kind transforms, and official files fall back to ImageNet's.
-        Assert.Equal(CheckpointEvalTransform.ImageNet(16),
-            CheckpointEvalTransform.Resolve(ck, EvalNormalization.ImageNet).Options);
+        Assert.Equal(EvalTransform.ImageNet(16) with { Origin = "imagenet, chosen" },
+            EvalTransformResolver.Resolve(ck, EvalTransformChoice.ImageNet));
         using var imported = new MsnCheckpoint(ck.Architecture)
         {
             TargetEncoder = ck.TargetEncoder,
             OwnsTensors = false,
         };
-        Assert.StartsWith("imagenet", CheckpointEvalTransform.Resolve(imported).Origin);
+        Assert.StartsWith("imagenet", EvalTransformResolver.Resolve(imported).Origin);
     }
 }

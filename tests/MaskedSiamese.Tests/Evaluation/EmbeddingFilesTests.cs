@@ -19,7 +19,7 @@ public sealed class EmbeddingFilesTests : IDisposable
         var (source, pathOf) = EmbeddingFiles.Open(images, "val");
         using var encoder = TinySetup.Encoder();
         using var features = FeatureExtractor.Extract(encoder, source,
-            new EvalOptions { ResizeTo = 16, CropSize = 16 });
+            new EvalTransform { ResizeTo = 16, CropSize = 16 });
         string csv = Path.Combine(_dir, "e.csv");
         EmbeddingFiles.WriteCsv(csv, features, pathOf);
 

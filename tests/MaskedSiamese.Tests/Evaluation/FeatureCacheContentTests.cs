@@ -58,7 +58,7 @@ public sealed class FeatureCacheContentTests : IDisposable
     public void An_unreadable_cache_entry_is_a_miss_and_is_overwritten(string damage)
     {
         var cache = new FeatureCache(Path.Combine(_dir, "cache"));
-        string[] parts = ["checkpoint sha256 abc", FeatureCache.Describe(EvalOptions.FashionMnistDefaults), "train"];
+        string[] parts = ["checkpoint sha256 abc", FeatureCache.Describe(EvalTransform.FashionMnistDefaults), "train"];
         string path = cache.PathOf(FeatureCache.Key(parts));
         Directory.CreateDirectory(cache.Directory);
         if (damage == "garbage")

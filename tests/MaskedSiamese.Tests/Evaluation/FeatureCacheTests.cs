@@ -20,7 +20,7 @@ public sealed class FeatureCacheTests : IDisposable
             computed++;
             return new FeatureTable(torch.arange(6, dtype: torch.float32).reshape(3, 2), [0, 2, 3], [1, -1, 0], [1]);
         }
-        string[] key = ["checkpoint sha256 abc", FeatureCache.Describe(EvalOptions.FashionMnistDefaults), "train"];
+        string[] key = ["checkpoint sha256 abc", FeatureCache.Describe(EvalTransform.FashionMnistDefaults), "train"];
         using var first = cache.GetOrCreate(key, Compute);
         using var second = cache.GetOrCreate(key, Compute);
         Assert.Equal(1, computed);
@@ -38,15 +38,17 @@ public sealed class FeatureCacheTests : IDisposable
     [Fact]
     public void The_key_changes_with_the_transform_and_the_checkpoint()
     {
-        string a = FeatureCache.Key(["checkpoint sha256 abc", FeatureCache.Describe(EvalOptions.FashionMnistDefaults)]);
+        string a = FeatureCache.Key(["checkpoint sha256 abc",
+            FeatureCache.Describe(EvalTransform.FashionMnistDefaults)]);
         string b = FeatureCache.Key(["checkpoint sha256 abc",
-            FeatureCache.Describe(EvalOptions.FashionMnistDefaults with { CropSize = 28 })]);
-        string c = FeatureCache.Key(["checkpoint sha256 abd", FeatureCache.Describe(EvalOptions.FashionMnistDefaults)]);
+            FeatureCache.Describe(EvalTransform.FashionMnistDefaults with { CropSize = 28 })]);
+        string c = FeatureCache.Key(["checkpoint sha256 abd",
+            FeatureCache.Describe(EvalTransform.FashionMnistDefaults)]);
         string d = FeatureCache.Key(["checkpoint sha256 abc",
-            FeatureCache.Describe(EvalOptions.FashionMnistDefaults with { Mean = [0.5f] })]);
+            FeatureCache.Describe(EvalTransform.FashionMnistDefaults with { Mean = [0.5f] })]);
         Assert.Equal(4, new[] { a, b, c, d }.Distinct().Count());
         Assert.Equal(a, FeatureCache.Key(
-            ["checkpoint sha256 abc", FeatureCache.Describe(EvalOptions.FashionMnistDefaults)]));
+            ["checkpoint sha256 abc", FeatureCache.Describe(EvalTransform.FashionMnistDefaults)]));
     }
 
     [Fact]

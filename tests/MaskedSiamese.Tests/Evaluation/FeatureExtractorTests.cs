@@ -7,7 +7,7 @@ namespace MaskedSiamese.Tests.Evaluation;
 
 public sealed class FeatureExtractorTests
 {
-    private static readonly EvalOptions Eval = new() { ResizeTo = 16, CropSize = 16 };
+    private static readonly EvalTransform Eval = new() { ResizeTo = 16, CropSize = 16 };
 
     private sealed class Recorder : IProgress<(int Done, int Total)>
     {
@@ -36,7 +36,7 @@ public sealed class FeatureExtractorTests
         Assert.Equal((11, 11), progress.Reports[^1]);
 
         using var scope = torch.NewDisposeScope();
-        var images = kept.Select(i => EvalTransform.Apply(source.TryGet(i)!, Eval).Data).SelectMany(d => d).ToArray();
+        var images = kept.Select(i => Eval.Apply(source.TryGet(i)!).Data).SelectMany(d => d).ToArray();
         using var noGrad = torch.no_grad();
         encoder.eval();
         var expected = encoder.ForwardBlocks(torch.tensor(images, [kept.Length, 3, 16, 16]), 1);
@@ -55,7 +55,7 @@ public sealed class FeatureExtractorTests
         Assert.Equal(16, norm.Dimension);
         Assert.Equal(32, two.Dimension);
         using var direct = encoder.ForwardFeatures(torch.tensor(
-            EvalTransform.Apply(source.TryGet(0)!, Eval).Data, [1, 3, 16, 16]));
+            Eval.Apply(source.TryGet(0)!).Data, [1, 3, 16, 16]));
         Assert.True(torch.allclose(direct[0], norm.Features[0], rtol: 1e-4, atol: 1e-5));
         Assert.Throws<ArgumentException>(() => FeatureChoice.Parse("blocks:0"));
         Assert.Equal("blocks:2", FeatureChoice.Parse("blocks:2").ToString());

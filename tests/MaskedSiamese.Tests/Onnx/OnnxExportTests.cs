@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
+using MaskedSiamese.Data.Augmentation;
 using MaskedSiamese.Models;
 using MaskedSiamese.Onnx;
 using MaskedSiamese.Tests.Evaluation;
@@ -95,7 +96,7 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         using var encoder = TinySetup.Encoder();
         var options = new OnnxExportOptions
         {
-            Preprocessing = CheckpointEvalTransform.FashionMnist(16),
+            Preprocessing = EvalTransform.FashionMnist(16),
             SourceName = "tiny.safetensors",
         };
         byte[] bytes = OnnxEncoderExport.ToBytes(encoder, options);
@@ -166,14 +167,14 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
             TargetEncoder = StateDictLoader.Snapshot(encoder),
             Training = new JsonObject { ["config"] = config.ToYaml() },
         };
-        var p = CheckpointEvalTransform.FromTrainingConfig(trained);
+        var p = EvalTransformResolver.FromTrainingConfig(trained);
         Assert.NotNull(p);
         Assert.Equal((32, 32), (p.ResizeTo, p.CropSize));
         Assert.Equal([0.286f, 0.286f, 0.286f], p.Mean);   // the gray statistic, once per replicated channel
         Assert.Equal([0.353f, 0.353f, 0.353f], p.Std);
 
         using var imported = new MsnCheckpoint(arch) { TargetEncoder = trained.TargetEncoder, OwnsTensors = false };
-        Assert.Null(CheckpointEvalTransform.FromTrainingConfig(imported));
+        Assert.Null(EvalTransformResolver.FromTrainingConfig(imported));
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class KnnMonitorTests : IDisposable
     public void It_measures_every_n_steps_and_at_epoch_ends_and_is_off_for_data_without_a_monitor_set()
     {
         using var monitor = new KnnMonitor(new SyntheticSource(6, 20, 20), new SyntheticSource(4, 20, 20), 10,
-            EvalOptions.FashionMnistDefaults with
+            EvalTransform.FashionMnistDefaults with
             {
                 ResizeTo = 16,
                 CropSize = 16,
@@ -104,7 +104,7 @@ public sealed class KnnMonitorTests : IDisposable
     [Fact]
     public void A_labelled_folder_is_a_monitor_set_and_an_unlabelled_missing_or_tiny_one_is_refused_by_name()
     {
-        var eval = CheckpointEvalTransform.FromConfig(Smoke(), 16);
+        var eval = EvalTransformResolver.FromConfig(Smoke(), 16);
         using var monitor = KnnMonitor.ForFolder(DatasetLocation.Parse(Folder("labelled", 3, 10)), eval);
         Assert.Equal((24L, 6L), (monitor.BankImages, monitor.QueryImages));   // every fifth image a query
 

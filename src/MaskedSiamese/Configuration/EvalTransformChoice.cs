@@ -1,7 +1,9 @@
 namespace MaskedSiamese.Configuration;
 
-/// <summary>Where the evaluation transform (resize, crop, mean, std) of an encoder comes from.</summary>
-public enum EvalNormalization
+/// <summary>Which evaluation transform (resize, crop, mean, std) an encoder gets: the <c>--normalization</c> option
+/// of <c>msn eval</c>, <c>embed</c>, <c>fit</c>, <c>finetune</c> and <c>export</c>, resolved by
+/// <see cref="EvalTransformResolver.Resolve"/>.</summary>
+public enum EvalTransformChoice
 {
     /// <summary>The checkpoint's recorded training config (<c>data.mean</c>, <c>std</c>, <c>eval_resize</c>,
     /// <c>eval_crop</c>); ImageNet's official transform for files that record none (official or imported

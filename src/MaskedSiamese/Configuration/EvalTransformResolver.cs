@@ -11,49 +11,43 @@ namespace MaskedSiamese.Configuration;
 /// <c>mean</c>, <c>std</c>); an official or imported file records none and gets ImageNet's official transform.
 /// Choosing by the data instead gave a Fashion-MNIST checkpoint ImageNet statistics on a folder of its own images.
 /// </summary>
-public static class CheckpointEvalTransform
+public static class EvalTransformResolver
 {
-    /// <summary>The transform for <paramref name="checkpoint"/> under <paramref name="choice"/>.</summary>
-    public static ResolvedEvalTransform Resolve(MsnCheckpoint checkpoint,
-        EvalNormalization choice = EvalNormalization.Auto)
+    /// <summary>The transform for <paramref name="checkpoint"/> under <paramref name="choice"/>, its
+    /// <see cref="EvalTransform.Origin"/> saying which rule chose it.</summary>
+    public static EvalTransform Resolve(MsnCheckpoint checkpoint, EvalTransformChoice choice = EvalTransformChoice.Auto)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         int size = checkpoint.Architecture.Vit.ImageSize;
         return choice switch
         {
-            EvalNormalization.ImageNet => new(ImageNet(size), "imagenet, chosen"),
-            EvalNormalization.FashionMnist => new(FashionMnist(size), "fashion-mnist, chosen"),
+            EvalTransformChoice.ImageNet => EvalTransform.ImageNet(size) with { Origin = "imagenet, chosen" },
+            EvalTransformChoice.FashionMnist =>
+                EvalTransform.FashionMnist(size) with { Origin = "fashion-mnist, chosen" },
             _ => FromTrainingConfig(checkpoint) is { } stored
-                ? new(stored, "the checkpoint's training config")
-                : new(ImageNet(size),
-                    "imagenet, the official eval transform: the checkpoint records no training config"),
+                ? stored with { Origin = "the checkpoint's training config" }
+                : EvalTransform.ImageNet(size) with
+                {
+                    Origin = "imagenet, the official eval transform: the checkpoint records no training config",
+                },
         };
     }
 
     /// <summary>Parses <c>auto</c>, <c>imagenet</c> or <c>fashion-mnist</c>.</summary>
     /// <exception cref="ArgumentException">Anything else.</exception>
-    public static EvalNormalization Parse(string text) => text?.Trim().ToLowerInvariant() switch
+    public static EvalTransformChoice ParseChoice(string text) => text?.Trim().ToLowerInvariant() switch
     {
-        "auto" => EvalNormalization.Auto,
-        "imagenet" => EvalNormalization.ImageNet,
-        "fashion-mnist" => EvalNormalization.FashionMnist,
+        "auto" => EvalTransformChoice.Auto,
+        "imagenet" => EvalTransformChoice.ImageNet,
+        "fashion-mnist" => EvalTransformChoice.FashionMnist,
         _ => throw new ArgumentException($"normalization '{text}': expected auto, imagenet or fashion-mnist"),
     };
-
-    /// <summary>The official evaluation transform for an encoder of <paramref name="imageSize"/> pixels: ImageNet
-    /// mean/std, shorter side resized by 256/224, centre crop.</summary>
-    public static EvalOptions ImageNet(int imageSize) =>
-        EvalOptions.Official with { ResizeTo = (int)Math.Round(imageSize * 256.0 / 224.0), CropSize = imageSize };
-
-    /// <summary>Fashion-MNIST statistics on every channel, resized straight to <paramref name="imageSize"/>.</summary>
-    public static EvalOptions FashionMnist(int imageSize) =>
-        EvalOptions.FashionMnistDefaults with { ResizeTo = imageSize, CropSize = imageSize };
 
     /// <summary>The evaluation transform of the training config stored in <paramref name="checkpoint"/>, with
     /// one-value statistics repeated for the three channels; null when the checkpoint holds no config or the config
     /// no longer parses. A recorded crop other than the encoder's image size (the position embeddings are learned at
     /// that size) keeps the recorded statistics with the official 256/224 resize ratio at the image size.</summary>
-    public static EvalOptions? FromTrainingConfig(MsnCheckpoint checkpoint)
+    public static EvalTransform? FromTrainingConfig(MsnCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         string? yaml;
@@ -81,12 +75,12 @@ public static class CheckpointEvalTransform
 
     /// <summary>The evaluation transform of a training config for an encoder of <paramref name="imageSize"/>
     /// pixels, as <see cref="FromTrainingConfig"/> applies it to the config a checkpoint records.</summary>
-    public static EvalOptions FromConfig(MsnConfig config, int imageSize)
+    public static EvalTransform FromConfig(MsnConfig config, int imageSize)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var eval = config.ToEvalOptions();
+        var eval = config.ToEvalTransform();
         if (eval.CropSize != imageSize)
-            eval = eval with { ResizeTo = ImageNet(imageSize).ResizeTo, CropSize = imageSize };
+            eval = eval with { ResizeTo = EvalTransform.ImageNet(imageSize).ResizeTo, CropSize = imageSize };
         return eval with { Mean = PerChannel(eval.Mean), Std = PerChannel(eval.Std) };
     }
 
