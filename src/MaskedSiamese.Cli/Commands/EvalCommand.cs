@@ -126,13 +126,13 @@ internal static class EvalCommand
 
         public IEnumerable<Option> All => [Shots, Splits, SplitsFile, Lambda, Sweep, Chart];
 
-        public LowShotOptions ToOptions(ParseResult parse)
+        public LowShotProtocolOptions ToOptions(ParseResult parse)
         {
             int n = parse.GetValue(Splits);
             if (n < 1) throw new UserInputException($"--splits {n}: must be ≥ 1");
             double l = parse.GetValue(Lambda);
             if (!(l > 0) || double.IsInfinity(l)) throw new UserInputException($"--lambda {l}: must be > 0");
-            return new LowShotOptions
+            return new LowShotProtocolOptions
             {
                 Shots = ParseShots(parse.GetValue(Shots)!),
                 Seeds = Enumerable.Range(0, n).ToArray(),
@@ -166,7 +166,7 @@ internal static class EvalCommand
         foreach (var o in common.All.Concat(lowShot.All)) command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
-            var options = common.ToOptions(parse) with { LowShot = lowShot.ToOptions(parse) };
+            var options = common.ToOptions(parse) with { Protocol = lowShot.ToOptions(parse) };
             var checkpoint = parse.GetValue(common.Checkpoint)!;
             var result = LowShotEvaluation.Run(checkpoint.FullName, options, Console.Error.WriteLine, cancellation);
             PrintLowShot(result, parse.GetValue(common.Json), parse.GetValue(lowShot.Chart));

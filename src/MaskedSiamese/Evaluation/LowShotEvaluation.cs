@@ -42,11 +42,11 @@ public static class LowShotEvaluation
         string hash = FeatureCache.HashFile(checkpointPath);
         var eval = options.ResolveTransform(checkpoint);
         log?.Invoke("transform: " + eval.Describe());
-        var lowShot = options.LowShot;
+        var protocol = options.Protocol;
         int trainCount = data.Train.Count;
-        CheckSplitsFit(data.Train, lowShot, options.Data);
-        if (!lowShot.IncludeAllLabels && !lowShot.IncludeKnn)
-            (data, lowShot) = OnlyLabelledImages(data, lowShot, options.Data);
+        CheckSplitsFit(data.Train, protocol, options.Data);
+        if (!protocol.IncludeAllLabels && !protocol.IncludeKnn)
+            (data, protocol) = OnlyLabelledImages(data, protocol, options.Data);
         var sets = ExtractAll(checkpoint, hash, data, eval, options, options.Baselines, log, cancellation);
         try
         {
@@ -54,9 +54,9 @@ public static class LowShotEvaluation
             if (msn.Train.Labels.Any(l => l < 0) || msn.Test.Labels.Any(l => l < 0))
                 throw new InvalidDataException($"{options.Data}: the low-shot evaluation needs labelled train and " +
                     $"val images (class subfolders)");
-            if (lowShot.GivenSplits is { } given && msn.Train.Count != data.Train.Count)
-                lowShot = lowShot with { GivenSplits = ToRows(given, msn.Train.Indices) };
-            var report = LowShotProtocol.Run(sets, lowShot, log)
+            if (protocol.GivenSplits is { } given && msn.Train.Count != data.Train.Count)
+                protocol = protocol with { GivenSplits = ToRows(given, msn.Train.Indices) };
+            var report = LowShotProtocol.Run(sets, protocol, log)
                 with
             { TrainCount = trainCount };
             return new LowShotEvaluationResult(report, Path.GetFullPath(checkpointPath), hash, options.Data,
@@ -209,28 +209,29 @@ public static class LowShotEvaluation
     /// and extracting just those images makes the evaluation many times faster (60k → ≤ 300 images for
     /// Fashion-MNIST). The splits are renumbered to rows of the subset.
     /// </summary>
-    private static (EvaluationData, LowShotOptions) OnlyLabelledImages(EvaluationData data, LowShotOptions lowShot,
-        string location)
+    private static (EvaluationData, LowShotProtocolOptions) OnlyLabelledImages(EvaluationData data,
+        LowShotProtocolOptions protocol, string location)
     {
         var labels = Enumerable.Range(0, data.Train.Count).Select(data.Train.Label).ToList();
         if (labels.Any(l => l < 0))
             throw new InvalidDataException($"{location}: the low-shot evaluation needs labelled train and val images " +
                 $"(class subfolders)");
-        var splits = lowShot.GivenSplits ?? LowShotSplits.Draw(labels, lowShot.Shots, lowShot.Percents, lowShot.Seeds);
+        var splits = protocol.GivenSplits
+            ?? LowShotSplits.Draw(labels, protocol.Shots, protocol.Percents, protocol.Seeds);
         int[] needed = splits.SelectMany(s => s.Indices).Distinct().Order().ToArray();
         string identity = data.TrainIdentity + " subset " +
             FeatureCache.Key(needed.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         return (data with { Train = new SubsetSource(data.Train, needed), TrainIdentity = identity },
-            lowShot with { GivenSplits = ToRows(splits, needed) });
+            protocol with { GivenSplits = ToRows(splits, needed) });
     }
 
     /// <summary>
     /// Shot counts larger than a class and stored splits that index past the training set are problems with the
     /// request or its files, not with the code: reported as unsuitable data before any feature is extracted.
     /// </summary>
-    private static void CheckSplitsFit(IImageSource train, LowShotOptions lowShot, string location)
+    private static void CheckSplitsFit(IImageSource train, LowShotProtocolOptions protocol, string location)
     {
-        if (lowShot.GivenSplits is { } given)
+        if (protocol.GivenSplits is { } given)
         {
             foreach (var split in given)
                 if (split.Indices.FirstOrDefault(i => (uint)i >= (uint)train.Count, -1) is var bad and >= 0)
@@ -238,7 +239,7 @@ public static class LowShotEvaluation
                         $"the {train.Count} training images of {location}");
             return;
         }
-        int maxShots = lowShot.Shots.DefaultIfEmpty(0).Max();
+        int maxShots = protocol.Shots.DefaultIfEmpty(0).Max();
         if (maxShots == 0) return;
         var smallest = Enumerable.Range(0, train.Count).GroupBy(train.Label).Where(g => g.Key >= 0)
             .Select(g => (Label: g.Key, Count: g.Count())).OrderBy(c => c.Count).FirstOrDefault();

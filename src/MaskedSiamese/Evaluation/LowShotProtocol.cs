@@ -18,14 +18,14 @@ public static class LowShotProtocol
     /// the labels, in [0, C), are the first set's.</param>
     /// <param name="options">Splits, λ and solver (defaults: 1/2/5/10 per class × seeds 0/1/2, λ 0.0025).</param>
     /// <param name="log">Receives one line per finished run (progress), if given.</param>
-    public static LowShotReport Run(IReadOnlyList<FeatureSet> featureSets, LowShotOptions? options = null,
+    public static LowShotReport Run(IReadOnlyList<FeatureSet> featureSets, LowShotProtocolOptions? options = null,
         Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(featureSets);
         if (featureSets.Count == 0) throw new ArgumentException("no feature sets", nameof(featureSets));
         var trainLabels = featureSets[0].Train.Labels;
         var testLabels = featureSets[0].Test.Labels;
-        options ??= new LowShotOptions();
+        options ??= new LowShotProtocolOptions();
         int classes = Math.Max(EvaluationMath.ClassCount(trainLabels), EvaluationMath.ClassCount(testLabels));
         var splits = (options.GivenSplits ?? LowShotSplits.Draw(trainLabels, options.Shots, options.Percents,
             options.Seeds)).ToList();
@@ -44,7 +44,7 @@ public static class LowShotProtocol
     }
 
     private static FeatureSetReport Evaluate(FeatureSet set, List<LabelledSplit> splits, IReadOnlyList<int> trainLabels,
-        IReadOnlyList<int> testLabels, int classes, LowShotOptions options, Action<string>? log)
+        IReadOnlyList<int> testLabels, int classes, LowShotProtocolOptions options, Action<string>? log)
     {
         ArgumentNullException.ThrowIfNull(set);
         if (set.Train.Count != trainLabels.Count || set.Test.Count != testLabels.Count)

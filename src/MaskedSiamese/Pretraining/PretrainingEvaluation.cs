@@ -22,7 +22,7 @@ public static class PretrainingEvaluation
         ArgumentNullException.ThrowIfNull(config);
         Action<string>? log = observer?.Notes is { } notes ? notes.WriteLine : null;
         observer?.LowShotStarting();
-        var options = config.ToLowShotEvaluationOptions(runFolder);
+        var options = LowShotEvaluationOptions.FromConfig(config, runFolder);
         var lowShot = LowShotEvaluation.Run(checkpoint, options, log, cancellation);
         string json = Path.Combine(runFolder, "lowshot.json"), chart = Path.Combine(runFolder, "lowshot.png");
         AtomicFile.WriteAllText(json, lowShot.ToJson());

@@ -76,7 +76,7 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
             "fmnist-lowshot-splits.json");
 
         var report = LowShotProtocol.Run(sets,
-            new LowShotOptions { GivenSplits = LowShotSplits.ReadJson(path) });
+            new LowShotProtocolOptions { GivenSplits = LowShotSplits.ReadJson(path) });
 
         output.WriteLine(LowShotTable.Format(report));
         string chart = Path.Combine(Path.GetTempPath(), "msn-fmnist-lowshot.png");
@@ -102,7 +102,7 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
 
         var report = LowShotProtocol.Run([FeatureSet.Of("raw pixels, λ by 5-fold CV", data.TrainPixels,
             data.TrainLabels, data.TestPixels, data.TestLabels)],
-            new LowShotOptions { GivenSplits = LowShotSplits.ReadJson(path), CrossValidateLambda = true });
+            new LowShotProtocolOptions { GivenSplits = LowShotSplits.ReadJson(path), CrossValidateLambda = true });
 
         output.WriteLine(LowShotTable.Format(report));
         Assert.All(report.FeatureSets[0].Runs.Where(r => r.Regime != "1/class"),

@@ -19,7 +19,7 @@ public sealed class LowShotEvaluationTests : IDisposable
         {
             Data = images,
             Cache = cache,
-            LowShot = new LowShotOptions { Shots = [1, 2], Seeds = [0, 1, 2] },
+            Protocol = new LowShotProtocolOptions { Shots = [1, 2], Seeds = [0, 1, 2] },
         };
         var lines = new List<string>();
         var result = LowShotEvaluation.Run(checkpoint, options, lines.Add);
@@ -57,7 +57,7 @@ public sealed class LowShotEvaluationTests : IDisposable
         // A sweep over λ on the same checkpoint extracts nothing again.
         var again = LowShotEvaluation.Run(checkpoint, options with
         {
-            LowShot = options.LowShot with { Solver = new LogisticRegressionOptions { Lambda = 0.1 } },
+            Protocol = options.Protocol with { Solver = new LogisticRegressionOptions { Lambda = 0.1 } },
         });
         Assert.Equal((6, 6), (cache.Hits, cache.Misses));
         Assert.Equal(0.1, again.Report.FeatureSets[0].Runs[0].Lambda);

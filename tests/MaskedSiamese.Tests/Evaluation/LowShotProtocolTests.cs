@@ -14,7 +14,7 @@ public sealed class LowShotProtocolTests(ITestOutputHelper output)
         var (train, trainLabels, test, testLabels) = TrainTest(separation: 4);
         var noise = torch.randn(train.shape[0], 6, generator: new Generator(9));
         var noiseTest = torch.randn(test.shape[0], 6, generator: new Generator(10));
-        var options = new LowShotOptions
+        var options = new LowShotProtocolOptions
         {
             Shots = [1, 2, 5],
             Seeds = [0, 1, 2],
@@ -52,9 +52,9 @@ public sealed class LowShotProtocolTests(ITestOutputHelper output)
         using var scope = torch.NewDisposeScope();
         var (train, trainLabels, test, testLabels) = TrainTest(separation: 2);
         var sets = new[] { FeatureSet.Of("clusters", train, trainLabels, test, testLabels) };
-        var drawn = LowShotProtocol.Run(sets, new LowShotOptions { Shots = [2], Seeds = [4, 5] });
+        var drawn = LowShotProtocol.Run(sets, new LowShotProtocolOptions { Shots = [2], Seeds = [4, 5] });
 
-        var given = LowShotProtocol.Run(sets, new LowShotOptions
+        var given = LowShotProtocol.Run(sets, new LowShotProtocolOptions
         {
             GivenSplits = LowShotSplits.Draw(trainLabels, [2], [], [4, 5]),
         });
@@ -76,7 +76,7 @@ public sealed class LowShotProtocolTests(ITestOutputHelper output)
         double[] grid = [0.01, 1, 100];
 
         var report = LowShotProtocol.Run([FeatureSet.Of("clusters", train, trainLabels, test, testLabels)],
-            new LowShotOptions { Shots = [1, 4], Seeds = [0], CrossValidateLambda = true, LambdaGrid = grid });
+            new LowShotProtocolOptions { Shots = [1, 4], Seeds = [0], CrossValidateLambda = true, LambdaGrid = grid });
 
         var runs = report.FeatureSets[0].Runs;
         Assert.Equal(LogisticRegressionOptions.DefaultLambda, runs.Single(r => r.Regime == "1/class").Lambda);
@@ -89,7 +89,7 @@ public sealed class LowShotProtocolTests(ITestOutputHelper output)
         using var scope = torch.NewDisposeScope();
         var (train, trainLabels, test, testLabels) = TrainTest(separation: 2);
         var report = LowShotProtocol.Run([FeatureSet.Of("clusters", train, trainLabels, test, testLabels)],
-            new LowShotOptions { Shots = [1, 2, 5], Seeds = [0, 1] });
+            new LowShotProtocolOptions { Shots = [1, 2, 5], Seeds = [0, 1] });
         string path = Path.Combine(Path.GetTempPath(), $"msn-chart-{Guid.NewGuid():N}.png");
 
         try

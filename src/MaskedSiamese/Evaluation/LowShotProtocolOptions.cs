@@ -1,7 +1,8 @@
 namespace MaskedSiamese.Evaluation;
 
-/// <summary>Settings of <see cref="LowShotProtocol.Run"/>.</summary>
-public sealed record LowShotOptions
+/// <summary>Settings of <see cref="LowShotProtocol.Run"/>: which splits, how λ is chosen, the solver. What to evaluate
+/// on (data, features, transform, baselines) is <see cref="LowShotEvaluationOptions"/>'s.</summary>
+public sealed record LowShotProtocolOptions
 {
     /// <summary>Labelled images per class of the drawn splits (default 1, 2, 5, 10).</summary>
     public IReadOnlyList<int> Shots { get; init; } = LowShotSplits.DefaultShots;
