@@ -156,6 +156,24 @@ public sealed record FineTuneOptions
         Require(!(Resume && Overwrite), nameof(Resume), "and Overwrite", "choose one");
     }
 
+    /// <summary>How the training loop runs a fine-tuning in <paramref name="runFolder"/>: the cadence, threads, step
+    /// limit, resume and overwrite above, the file tag <see cref="FineTuner.Tag"/>, one epoch checkpoint kept, no
+    /// TensorBoard events. Pretraining takes the same loop settings from its config's <c>logging</c> section
+    /// (<see cref="MsnConfigMapping.ToLoopOptions"/>).</summary>
+    public TrainingLoopOptions ToLoopOptions(string runFolder) => new()
+    {
+        RunFolder = runFolder,
+        Tag = FineTuner.Tag,
+        Resume = Resume,
+        Overwrite = Overwrite,
+        Threads = Threads,
+        CheckpointEvery = CheckpointEvery,
+        LogEvery = LogEvery,
+        KeepCheckpoints = 1,
+        TensorBoard = false,
+        MaxSteps = MaxSteps,
+    };
+
     /// <summary>The recipe in one line (what a resumed run must match, and what the report records).</summary>
     public string Recipe() => string.Create(CultureInfo.InvariantCulture,
         $"epochs {Epochs}, batch {BatchSize}, lr {LearningRate:G6} → {MinLearningRate:G6} (cosine, " +

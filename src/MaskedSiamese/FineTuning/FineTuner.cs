@@ -66,19 +66,7 @@ public static class FineTuner
         var transform = EvalTransformResolver.Resolve(checkpoint, options.TransformChoice);
         var context = StepContext.For(options.Device ?? CPU);
         using var task = new FineTuneTask(checkpoint, labelled, transform, options, context);
-        var loop = new TrainingLoop(new TrainingLoopOptions
-        {
-            RunFolder = runFolder,
-            Tag = Tag,
-            Resume = options.Resume,
-            Overwrite = options.Overwrite,
-            Threads = options.Threads,
-            CheckpointEvery = options.CheckpointEvery,
-            LogEvery = options.LogEvery,
-            KeepCheckpoints = 1,
-            TensorBoard = false,
-            MaxSteps = options.MaxSteps,
-        }, context);
+        var loop = new TrainingLoop(options.ToLoopOptions(runFolder), context);
         var outcome = loop.Run(task, options.Progress, cancellation);
         var classifier = outcome.Completed
             ? FineTunedClassifier.Build(task, labelled, counts, source, outcome, options)
