@@ -71,12 +71,14 @@ up() {
   fi
   [ -e "$STATE" ] && { echo "cluster.sh: $STATE exists: run cluster.sh down first" >&2; exit 1; }
   mkdir -p "$DISK"
+  trap 'down; exit 1' INT TERM ERR   # a failed or interrupted start leaves nothing behind
   printf '127.0.0.1 localhost\n192.0.2.1 node-a\n192.0.2.2 node-b\n' > "$STATE/hosts"
   printf 'node-a:1\nnode-b:1\n' > "$STATE/hostfile"
   printf '#!/bin/sh\nMSN_CLUSTER="%s" exec "%s" launch "$@"\n' "$STATE" "$(realpath "$0")" > "$STATE/ssh"
   chmod +x "$STATE/ssh"
   for node in "${NODES[@]}"; do start_node "$node"; done
   link
+  trap - INT TERM ERR
   echo "$STATE"
 }
 
@@ -106,6 +108,12 @@ boot() {
   link
 }
 
+# Both ends forget the addresses they failed to reach while the link was down, or they refuse for a while longer.
+mend() {
+  enter node-a ip link set eth0 up
+  for node in "${NODES[@]}"; do enter "$node" ip neigh flush dev eth0; done
+}
+
 down() {
   for node in "${NODES[@]}"; do [ -f "$STATE/$node/pid" ] && kill_node "$node"; done
   # The veth pair and the mounts go with the namespaces' last processes.
@@ -129,7 +137,7 @@ case "${1:-}" in
   kill) known "$2"; kill_node "$2" ;;
   boot) known "$2"; boot "$2" ;;
   cut) enter node-a ip link set eth0 down ;;
-  mend) enter node-a ip link set eth0 up ;;
+  mend) mend ;;
   down) down ;;
   *) sed -n '2,18p' "$0" >&2; exit 2 ;;
 esac

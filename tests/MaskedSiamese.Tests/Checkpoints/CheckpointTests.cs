@@ -45,6 +45,26 @@ public sealed class CheckpointTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Trainings))]
+    public void A_checkpoint_received_as_bytes_reads_as_the_file_does(string set)
+    {
+        // Another process's copy, as the ranks of a resumed run get rank 0's file.
+        using var ck = OfficialCheckpointImporter.Import(OfficialFixtures.PathOf(set), numHeads: 2);
+        string path = Path.Combine(_dir, "ours.safetensors");
+        ck.Save(path);
+        using var file = MsnCheckpoint.Load(path);
+        using var bytes = MsnCheckpoint.Load("rank 0's " + path, File.ReadAllBytes(path));
+        Assert.Equal(file.Architecture, bytes.Architecture);
+        Assert.Equal(file.Training?.ToJsonString(), bytes.Training?.ToJsonString());
+        Assert.Equal(file.Optimizer!.Keys.Order(), bytes.Optimizer!.Keys.Order());
+        foreach (var (k, v) in file.Optimizer!) Assert.True(bytes.Optimizer![k].equal(v).all().item<bool>(), k);
+        foreach (var (k, v) in file.Encoder!) Assert.True(bytes.Encoder![k].equal(v).all().item<bool>(), k);
+        var damaged = File.ReadAllBytes(path)[..^4];
+        var e = Assert.Throws<CheckpointFormatException>(() => MsnCheckpoint.Load("rank 0's copy", damaged));
+        Assert.StartsWith("rank 0's copy: ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Trainings))]
     public void Our_format_round_trips_every_part(string set)
     {
         using var ck = OfficialCheckpointImporter.Import(OfficialFixtures.PathOf(set), numHeads: 2);

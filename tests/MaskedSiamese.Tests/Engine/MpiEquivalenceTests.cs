@@ -168,7 +168,7 @@ public sealed class MpiEquivalenceTests(ITestOutputHelper output) : IDisposable
         Assert.True(code == 0, $"mpiexec exited {code}:\n{output}\n{errors}");
     }
 
-    private static List<double> Losses(string csv) => Column(csv, "loss");
+    internal static List<double> Losses(string csv) => Column(csv, "loss");
 
     private static double SumOfLearningRates(string csv) => Column(csv, "lr").Sum();
 
