@@ -4,7 +4,9 @@ using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using MaskedSiamese.Evaluation;
+using MaskedSiamese.Engine;
 using MaskedSiamese.Pretraining;
+using MaskedSiamese.Training;
 
 namespace MaskedSiamese.Cli.Commands;
 
@@ -27,7 +29,7 @@ internal static class EvalRankMeCommand
         var command = new Command("rankme", "RankMe (Garrido et al. 2023: the effective rank of the embeddings, no " +
             "labels needed) and the k-NN top-1 % of each checkpoint's target encoder on the monitor set of msn " +
             "pretrain (2,000 Fashion-MNIST training images as the bank, 1,000 test images as queries), as its log " +
-            "records them.")
+            "records them (in the precision the checkpoint's run recorded, as its monitor measured).")
         {
             checkpoints, data,
         };
@@ -46,6 +48,9 @@ internal static class EvalRankMeCommand
                 {
                     using var checkpoint = MsnCheckpoint.LoadAny(file.FullName);
                     using var encoder = checkpoint.CreateTargetEncoder();
+                    // The run's monitor measured in the run's precision: the same figures need the same products.
+                    encoder.Precision = RunPrecision.Recorded(TrainingRecord.From(checkpoint.Training, file.FullName),
+                        file.FullName) ?? Precision.Fp32;
                     var eval = EvalTransformResolver.Resolve(checkpoint);
                     string key = FeatureCache.Describe(eval);
                     if (!monitors.TryGetValue(key, out var monitor))

@@ -29,12 +29,16 @@ public static class RunPrecision
 
     /// <summary>The precision recorded in a checkpoint's training state, or null (none recorded, no such
     /// file).</summary>
-    public static Precision? Recorded(string checkpoint)
+    public static Precision? Recorded(string checkpoint) => Recorded(TrainingRecord.ReadFrom(checkpoint), checkpoint);
+
+    /// <summary>The precision <paramref name="record"/> names (null when none), read from
+    /// <paramref name="source"/>.</summary>
+    public static Precision? Recorded(TrainingRecord? record, string source)
     {
-        if (TrainingRecord.ReadFrom(checkpoint)?.Precision is not { } name) return null;
+        if (record?.Precision is not { } name) return null;
         foreach (var p in Enum.GetValues<Precision>())
             if (p.ConfigName() == name) return p;
-        throw new CheckpointFormatException($"{checkpoint}: recorded precision '{name}' is none of fp32, bf16");
+        throw new CheckpointFormatException($"{source}: recorded precision '{name}' is none of fp32, bf16");
     }
 
     private static PrecisionChoice RankZeros(PrecisionChoice mine, ICollective collective)
