@@ -1,3 +1,4 @@
+using System.Globalization;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
 using MaskedSiamese.Data.Augmentation;
@@ -39,6 +40,7 @@ public sealed class KnnMonitor : IStepMonitor, IDisposable
         (_bank, _bankLabels) = Images(bank, eval);
         (_queries, _queryLabels) = Images(queries, eval);
         _classes = classes;
+        ClassNames = [.. Enumerable.Range(0, classes).Select(c => c.ToString(CultureInfo.InvariantCulture))];
         Every = every;
         StepsPerEpoch = stepsPerEpoch;
     }
@@ -57,6 +59,13 @@ public sealed class KnnMonitor : IStepMonitor, IDisposable
 
     /// <inheritdoc />
     public IReadOnlyList<string> Names { get; } = ["knn", "rankme"];
+
+    /// <summary>The names of the classes the labels number (class folders, Fashion-MNIST's ten; by default the
+    /// numbers themselves).</summary>
+    public IReadOnlyList<string> ClassNames { get; init; }
+
+    /// <summary>The query images' labels, in the order of <see cref="EmbedQueries"/>'s rows.</summary>
+    public IReadOnlyList<int> QueryLabels => _queryLabels;
 
     /// <summary>The monitor <c>logging.monitor_every</c> asks for on the config's data, or null: switched off, or
     /// data without a monitor set (only Fashion-MNIST has one).</summary>
@@ -102,7 +111,8 @@ public sealed class KnnMonitor : IStepMonitor, IDisposable
             throw new ConfigException($"{key}: {bank.Count} bank and {queries.Count} query images are too few for " +
                 $"{classes} classes (at least {2 * classes} and {classes})");
         return new KnnMonitor(Strided(bank, BankSize), Strided(queries, QuerySize), classes, eval, every,
-            stepsPerEpoch);
+            stepsPerEpoch)
+        { ClassNames = bank.ClassNames };
     }
 
     /// <summary>The Fashion-MNIST monitor set of <paramref name="location"/> under <paramref name="eval"/>.</summary>
@@ -112,7 +122,10 @@ public sealed class KnnMonitor : IStepMonitor, IDisposable
         ArgumentNullException.ThrowIfNull(location);
         var train = Strided(location.OpenFashionMnist(train: true), BankSize);
         var test = Strided(location.OpenFashionMnist(train: false), QuerySize);
-        return new KnnMonitor(train, test, FashionMnist.ClassNames.Count, eval, every, stepsPerEpoch);
+        return new KnnMonitor(train, test, FashionMnist.ClassNames.Count, eval, every, stepsPerEpoch)
+        {
+            ClassNames = FashionMnist.ClassNames,
+        };
     }
 
     /// <inheritdoc />
@@ -131,16 +144,30 @@ public sealed class KnnMonitor : IStepMonitor, IDisposable
     public (double Knn, double RankMe) Measure(Models.VisionTransformer encoder)
     {
         ArgumentNullException.ThrowIfNull(encoder);
-        bool training = encoder.training;
         using var scope = NewDisposeScope();
+        var (bank, queries) = InEvalMode(encoder, () => (Embed(encoder, _bank), Embed(encoder, _queries)));
+        double knn = 100 * KnnClassifier.Accuracy(bank, _bankLabels, queries, _queryLabels, _classes);
+        return (knn, RankMe.Of(bank));
+    }
+
+    /// <summary>The [CLS] features [Q, D] (float32) of the query images by <paramref name="encoder"/>, as
+    /// <see cref="Measure(Models.VisionTransformer)"/> reads them; the caller disposes them.</summary>
+    public Tensor EmbedQueries(Models.VisionTransformer encoder)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        using var scope = NewDisposeScope();
+        return InEvalMode(encoder, () => Embed(encoder, _queries)).MoveToOuterDisposeScope();
+    }
+
+    // Eval mode and no gradients while measuring; the encoder's mode is put back after.
+    private static T InEvalMode<T>(Models.VisionTransformer encoder, Func<T> measure)
+    {
+        bool training = encoder.training;
         using var noGrad = no_grad();
         encoder.eval();
         try
         {
-            var bank = Embed(encoder, _bank);
-            var queries = Embed(encoder, _queries);
-            double knn = 100 * KnnClassifier.Accuracy(bank, _bankLabels, queries, _queryLabels, _classes);
-            return (knn, RankMe.Of(bank));
+            return measure();
         }
         finally
         {
