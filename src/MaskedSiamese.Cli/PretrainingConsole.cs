@@ -49,6 +49,8 @@ internal sealed class PretrainingConsole : IPretrainingObserver
             Console.WriteLine($"  monitor   k-NN and RankMe of the target encoder every {monitor.Every} steps and at " +
                 $"epoch ends ({monitor.BankImages} bank + {monitor.QueryImages} query images; " +
                 $"logging.monitor_every, logging.monitor_data)");
+        if (setup.Loop.RunFolder is { } folder)
+            Console.WriteLine($"  report    {Path.Combine(folder, RunReport.FileName)}, rewritten at every checkpoint");
         if (setup.Loop.Resume) Console.WriteLine("  resuming  from the latest checkpoint");
         _progress = collective.Rank == 0 ? new ProgressBar() : null;
         _meter = collective is MpiCollective mpi ? new CommunicationMeter(mpi, _progress) : null;

@@ -26,24 +26,37 @@ public static class PretrainingRun
         using var setup = PretrainingSetup.Open(config, request, observer?.Notes);
         observer?.Started(setup);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var steps = new Progress(setup, observer, request.StopOnCollapse ? stop : null);
-        var outcome = setup.Train(steps, stop.Token);
         bool writes = setup.Context.IsPrimary && setup.Loop.RunFolder is not null;
-        if (writes) RunReport.Write(setup, outcome);
+        var steps = new Progress(setup, observer, request.StopOnCollapse ? stop : null,
+            writes ? new ReportDuringRun(setup) : null);
+        var outcome = setup.Train(steps, stop.Token);
+        var map = writes && outcome.Completed ? DrawMap(setup, outcome) : null;
+        if (writes) RunReport.Write(setup, outcome, map: map);
         observer?.Trained(outcome);
         if (!outcome.Completed || !request.Evaluate || !writes)
             return new PretrainingResult(outcome) { Collapse = steps.Collapse };
         var (lowShot, selection) = PretrainingEvaluation.Run(config, setup.Loop.RunFolder!, outcome.LatestCheckpoint!,
             observer, cancellation);
         var result = new PretrainingResult(outcome, lowShot, selection) { Collapse = steps.Collapse };
-        RunReport.Write(setup, outcome, result);
+        RunReport.Write(setup, outcome, result, map);
         return result;
     }
 
+    // The map of the monitor set under the final checkpoint, also saved beside the report; once, at the end of the
+    // schedule (a few seconds: more than a rewrite of the report during the run should cost).
+    private static (byte[] Png, double Seconds)? DrawMap(PretrainingSetup setup, TrainingOutcome outcome)
+    {
+        if (setup.Monitor is not { } monitor || outcome.LatestCheckpoint is not { } checkpoint) return null;
+        var map = MonitorMap.Draw(monitor, checkpoint, outcome.StepsDone, setup.Config.Meta.Seed);
+        Diagnostics.RunCurveChart.Save(Path.Combine(setup.Loop.RunFolder!, MonitorMap.FileName), map.Png);
+        return map;
+    }
+
     // Synchronous, unlike System.Progress<T>: a step's report arrives before the next step starts. The first
-    // process watches for collapse (np is its own; the loop's per-step agreement carries its stop to the others).
+    // process watches for collapse (np is its own; the loop's per-step agreement carries its stop to the others)
+    // and rewrites the report after checkpoints, before the observer hears of the step.
     private sealed class Progress(PretrainingSetup setup, IPretrainingObserver? observer,
-        CancellationTokenSource? stopOnCollapse) : IProgress<TrainingProgress>
+        CancellationTokenSource? stopOnCollapse, ReportDuringRun? report) : IProgress<TrainingProgress>
     {
         private readonly CollapseWatch? _watch = setup.Context.IsPrimary &&
             setup.Recipe.Architecture.NumPrototypes is >= 2 and var k
@@ -54,6 +67,7 @@ public static class PretrainingRun
 
         public void Report(TrainingProgress value)
         {
+            report?.Observe(value);
             observer?.Stepped(value);
             if (_watch?.Observe(value.Step, value.Last.Metrics) is not { } sign) return;
             Collapse = sign;

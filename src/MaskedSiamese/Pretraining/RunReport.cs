@@ -12,35 +12,62 @@ namespace MaskedSiamese.Pretraining;
 
 /// <summary>
 /// One HTML page per run, <c>report.html</c> in the run folder: the run and its host (data, model, precision and why,
-/// CPU, steps, time, throughput), the training and monitor charts, the low-shot and label-selection tables and the
-/// recipe. Charts are embedded, so the file opens anywhere without the network or the rest of the run folder. Written
-/// after training and again after the evaluation.
+/// CPU, steps, time, throughput), the training, monitor and schedule charts, the map of the monitor set's embeddings,
+/// the low-shot and label-selection tables and the recipe. Charts are embedded, so the file opens anywhere without the
+/// network or the rest of the run folder. Written at every checkpoint while training (<see cref="WriteDuringRun"/>),
+/// after training and again after the evaluation; each write replaces the file atomically, so a browser never reads
+/// half a page.
 /// </summary>
 public static class RunReport
 {
     /// <summary>The report's file name in the run folder.</summary>
     public const string FileName = "report.html";
 
+    // A page written while training reloads itself this often, so a browser left on it follows the run.
+    private const int RefreshSeconds = 60;
+
     /// <summary>Writes the report of <paramref name="setup"/>'s run into its run folder (atomically); its
     /// path.</summary>
     /// <param name="setup">The run.</param>
     /// <param name="outcome">How training ended.</param>
     /// <param name="evaluation">The evaluation after training, when it ran.</param>
-    public static string Write(PretrainingSetup setup, TrainingOutcome outcome, PretrainingResult? evaluation = null)
+    /// <param name="map">The map of the monitor set's embeddings (<see cref="MonitorMap"/>) and the seconds it took,
+    /// when drawn.</param>
+    public static string Write(PretrainingSetup setup, TrainingOutcome outcome, PretrainingResult? evaluation = null,
+        (byte[] Png, double Seconds)? map = null)
     {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(outcome);
+        return Save(setup, outcome, null, evaluation, map);
+    }
+
+    /// <summary>Writes the report of a run still training (atomically): <paramref name="sofar"/> holds the steps done
+    /// and the time so far; the page says the run is in progress and reloads itself every minute. No map and no
+    /// evaluation yet; its path.</summary>
+    /// <param name="setup">The run.</param>
+    /// <param name="sofar">The run so far (<see cref="TrainingOutcome.Completed"/> is ignored).</param>
+    /// <param name="eta">The estimated time to the end of the run.</param>
+    public static string WriteDuringRun(PretrainingSetup setup, TrainingOutcome sofar, TimeSpan eta)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        ArgumentNullException.ThrowIfNull(sofar);
+        return Save(setup, sofar, eta, null, null);
+    }
+
+    private static string Save(PretrainingSetup setup, TrainingOutcome outcome, TimeSpan? eta,
+        PretrainingResult? evaluation, (byte[] Png, double Seconds)? map)
+    {
         string folder = setup.Loop.RunFolder ?? throw new ArgumentException("the setup writes no run folder",
             nameof(setup));
         var html = new StringBuilder();
         string title = $"MSN pretraining: {Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar))}";
-        html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
-            .Append(Encode(title)).Append("</title>\n<style>").Append(Style).Append("</style></head><body>\n")
-            .Append("<h1>").Append(Encode(title)).Append("</h1>\n");
-        AppendRun(html, setup, outcome);
-        html.Append("<h2>Training</h2>\n");
-        AppendImage(html, Path.Combine(folder, "loss_curve.png"), "loss, its terms and np against the step");
-        AppendImage(html, Path.Combine(folder, "monitor.png"), "k-NN top-1 % and RankMe of the target encoder");
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        if (eta is not null) html.Append($"<meta http-equiv=\"refresh\" content=\"{RefreshSeconds}\">");
+        html.Append("<title>").Append(Encode(title)).Append("</title>\n<style>").Append(Style)
+            .Append("</style></head><body>\n<h1>").Append(Encode(title)).Append("</h1>\n");
+        AppendRun(html, setup, outcome, eta);
+        AppendCharts(html, Path.Combine(folder, setup.Loop.Tag + ".csv"));
+        AppendMap(html, setup, map, eta is not null);
         if (evaluation?.LowShot is { } lowShot)
         {
             html.Append("<h2>Low-shot evaluation</h2>\n");
@@ -60,7 +87,45 @@ public static class RunReport
         return path;
     }
 
-    private static void AppendRun(StringBuilder html, PretrainingSetup setup, TrainingOutcome outcome)
+    // Drawn from the log each time, not read from the run folder's PNGs: those are written when training ends, so
+    // during a run they are missing, or a previous run's.
+    private static void AppendCharts(StringBuilder html, string csv)
+    {
+        html.Append("<h2>Training</h2>\n");
+        if (!File.Exists(csv) || RunLog.ReadCsv(csv).Count == 0)
+        {
+            html.Append("<p>No step logged yet.</p>\n");
+            return;
+        }
+        AppendImage(html, LossCurveChart.RenderPng(csv), "loss, its terms and np against the step");
+        if (MonitorChart.HasMeasurements(csv))
+            AppendImage(html, MonitorChart.RenderPng(csv), "k-NN top-1 % and RankMe of the target encoder");
+        if (ScheduleChart.HasSchedules(csv))
+            AppendImage(html, ScheduleChart.RenderPng(csv),
+                "learning rate, weight decay and EMA momentum of each logged step");
+    }
+
+    private static void AppendMap(StringBuilder html, PretrainingSetup setup, (byte[] Png, double Seconds)? map,
+        bool training)
+    {
+        if (setup.Monitor is not { } monitor) return;
+        html.Append("<h2>Embedding map</h2>\n");
+        if (map is not { } drawn)
+        {
+            html.Append(training
+                ? "<p>The map of the monitor set's embeddings is drawn when the schedule completes.</p>\n"
+                : "<p>The map of the monitor set's embeddings is drawn when the schedule completes; continue the " +
+                  "run with --resume.</p>\n");
+            return;
+        }
+        AppendImage(html, drawn.Png, string.Create(CultureInfo.InvariantCulture,
+            $"the {monitor.QueryImages} monitor query images' [CLS] features (target encoder, final checkpoint): " +
+            $"PCA to 50 dimensions, then exact t-SNE (perplexity 30, 500 iterations), coloured by class; " +
+            $"{drawn.Seconds:F1} s"));
+    }
+
+    private static void AppendRun(StringBuilder html, PretrainingSetup setup, TrainingOutcome outcome,
+        TimeSpan? eta)
     {
         var inv = CultureInfo.InvariantCulture;
         var source = setup.Source;
@@ -76,7 +141,7 @@ public static class RunReport
             ("host", string.Create(inv, $"CPU {CpuFeatures.Current()}; {Environment.ProcessorCount} cores; " +
                 $"{setup.Loop.Threads} threads per process; {collective.WorldSize} process(es)")),
             ("steps", string.Create(inv, $"{outcome.StepsDone} of {setup.Recipe.Schedule.TotalSteps} " +
-                $"({(outcome.Completed ? "completed" : "stopped; continue with --resume")}), batch {batch}")),
+                $"({State(outcome, eta)}), batch {batch}")),
             ("time", string.Create(inv, $"{outcome.Seconds:F0} s, {perStep:F0} ms per step, " +
                 $"{batch * 1000 / Math.Max(1e-9, perStep):F0} images/s")),
             ("checkpoint", outcome.LatestCheckpoint ?? "none"),
@@ -88,13 +153,24 @@ public static class RunReport
         html.Append("</table>\n");
     }
 
+    private static string State(TrainingOutcome outcome, TimeSpan? eta) => eta switch
+    {
+        { } left => string.Create(CultureInfo.InvariantCulture,
+            $"training, about {Math.Ceiling(left.TotalMinutes):F0} min left") +
+            "; this page is rewritten at every checkpoint",
+        null when outcome.Completed => "completed",
+        _ => "stopped; continue with --resume",
+    };
+
     private static void AppendImage(StringBuilder html, string png, string caption)
     {
-        if (!File.Exists(png)) return;
-        html.Append("<figure><img alt=\"").Append(Encode(caption)).Append("\" src=\"data:image/png;base64,")
-            .Append(Convert.ToBase64String(File.ReadAllBytes(png))).Append("\"><figcaption>")
-            .Append(Encode(caption)).Append("</figcaption></figure>\n");
+        if (File.Exists(png)) AppendImage(html, File.ReadAllBytes(png), caption);
     }
+
+    private static void AppendImage(StringBuilder html, byte[] png, string caption) =>
+        html.Append("<figure><img alt=\"").Append(Encode(caption)).Append("\" src=\"data:image/png;base64,")
+            .Append(Convert.ToBase64String(png)).Append("\"><figcaption>").Append(Encode(caption))
+            .Append("</figcaption></figure>\n");
 
     private static void AppendText(StringBuilder html, string text) =>
         html.Append("<pre>").Append(Encode(text)).Append("</pre>\n");

@@ -59,6 +59,17 @@ public sealed class TensorLifetimeTests : IDisposable
     }
 
     [Fact]
+    public void A_monitored_run_to_its_end_with_its_reports_and_map_leaves_no_tensor()
+    {
+        // The report at every checkpoint, then the monitor's t-SNE map of its queries at the end.
+        string images = TinySetup.WriteImageFolder(_dir);
+        AssertNoneLeft(() => Msn("pretrain", "--config", "smoke", "--no-eval", "-o", Path.Combine(_dir, "run"),
+            "--data", Path.Combine(images, "train"), "--monitor-data", images, "--set", "optimization.max_steps=null",
+            "--set", "criterion.batch_size=4", "--set", "logging.checkpoint_every=1"));
+        Assert.True(File.Exists(Path.Combine(_dir, "run", MaskedSiamese.Pretraining.MonitorMap.FileName)));
+    }
+
+    [Fact]
     public void Comparing_two_checkpoints_as_the_MPI_test_does_leaves_no_tensor()
     {
         // Before its fix this comparison "moved" the files' tensors into the scope they were made in, which drops them

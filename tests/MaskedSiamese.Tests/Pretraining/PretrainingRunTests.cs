@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Engine;
 using MaskedSiamese.Evaluation;
@@ -70,6 +71,44 @@ public sealed class PretrainingRunTests : IDisposable
     }
 
     [Fact]
+    public void The_report_is_rewritten_at_every_checkpoint_while_training_and_at_the_end()
+    {
+        var observer = new RecordingObserver { ReportOf = Path.Combine(_dir, "run", RunReport.FileName) };
+        // 3 steps an epoch, 2 epochs: checkpoints at steps 2 (checkpoint_every), 3 (epoch end), 4 and 6 (the end).
+        var result = PretrainingRun.Run(Tiny("logging.checkpoint_every=2"), new PretrainingRequest { Evaluate = false },
+            observer);
+
+        Assert.Equal(6, result.Outcome.StepsDone);
+        Assert.Equal([null, "2 of 6 (training", "3 of 6 (training", "4 of 6 (training", "4 of 6 (training",
+            "4 of 6 (training"], observer.Reports.Select(r => r?.Steps));
+        Assert.All(observer.Reports.Skip(1), r =>
+        {
+            Assert.True(r!.Refreshes);   // a page open in a browser follows the run
+            Assert.True(r.Charts >= 2, $"{r.Charts} charts");   // the loss and the schedules, from the log so far
+        });
+        var end = ReportSeen.Read(observer.ReportOf);
+        Assert.Equal("6 of 6 (completed", end!.Steps);
+        Assert.False(end.Refreshes);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_dir, "run"), "*.tmp"));   // each write renamed into place
+    }
+
+    [Fact]
+    public void A_completed_run_with_a_monitor_maps_its_monitor_set_into_the_report()
+    {
+        string images = Images();
+        var result = PretrainingRun.Run(Tiny($"logging.monitor_data={images}"),
+            new PretrainingRequest { Evaluate = false });
+
+        Assert.True(result.Outcome.Completed);
+        string run = Path.Combine(_dir, "run");
+        byte[] map = File.ReadAllBytes(Path.Combine(run, MonitorMap.FileName));
+        Assert.True(map.Length > 1000);
+        string report = File.ReadAllText(Path.Combine(run, RunReport.FileName));
+        Assert.Contains(Convert.ToBase64String(map), report, StringComparison.Ordinal);
+        Assert.Contains("exact t-SNE", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Weights_of_another_encoder_and_too_few_images_are_refused_before_the_first_step()
     {
         var observer = new RecordingObserver();
@@ -88,9 +127,25 @@ public sealed class PretrainingRunTests : IDisposable
         Assert.Empty(observer.Events);
     }
 
+    /// <summary>What a report page says: its "steps" row up to the parenthesis' first word, whether it reloads itself
+    /// and how many charts it embeds.</summary>
+    private sealed record ReportSeen(string Steps, bool Refreshes, int Charts)
+    {
+        public static ReportSeen? Read(string path)
+        {
+            if (!File.Exists(path)) return null;
+            string html = File.ReadAllText(path);
+            var steps = Regex.Match(html, @"<th>steps</th><td>([^<(]*\([a-z]+)").Groups[1].Value;
+            return new ReportSeen(steps, html.Contains("http-equiv=\"refresh\"", StringComparison.Ordinal),
+                Regex.Count(html, "<img "));
+        }
+    }
+
     private sealed class RecordingObserver : IPretrainingObserver
     {
         public List<string> Events { get; } = [];
+        public string ReportOf { get; init; } = "";
+        public List<ReportSeen?> Reports { get; } = [];
         public PretrainingSetup? Setup { get; private set; }
         public StringWriter Notes { get; } = new();
         TextWriter? IPretrainingObserver.Notes => Notes;
@@ -101,7 +156,12 @@ public sealed class PretrainingRunTests : IDisposable
             Events.Add("started");
         }
 
-        public void Stepped(TrainingProgress progress) => Events.Add("step");
+        public void Stepped(TrainingProgress progress)
+        {
+            Events.Add("step");
+            if (ReportOf.Length > 0) Reports.Add(ReportSeen.Read(ReportOf));
+        }
+
         public void Trained(TrainingOutcome outcome) => Events.Add("trained");
         public void Collapsing(CollapseSign sign, bool stopping) => Events.Add("collapse");
         public void LowShotStarting() => Events.Add("lowshot");

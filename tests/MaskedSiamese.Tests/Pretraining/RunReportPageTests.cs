@@ -28,16 +28,19 @@ public sealed class RunReportPageTests : IDisposable
         browser.Navigate().GoToUrl(new Uri(page).AbsoluteUri);
         Assert.Equal("MSN pretraining: run", browser.Title);
         var images = browser.FindElements(By.TagName("img"));
-        Assert.Equal(2, images.Count);   // the training curves and the monitor
+        Assert.Equal(3, images.Count);   // the training curves, the monitor and the schedules
         foreach (var image in images)
         {
             var width = ((IJavaScriptExecutor)browser).ExecuteScript("return arguments[0].naturalWidth;", image);
             Assert.True(Convert.ToInt64(width, System.Globalization.CultureInfo.InvariantCulture) > 100,
                 $"{image.GetAttribute("alt")} did not load");
         }
+        Assert.Contains("learning rate", images[2].GetAttribute("alt"), StringComparison.Ordinal);
         string text = browser.FindElement(By.TagName("body")).Text;
         Assert.Contains($"{result.Outcome.StepsDone} of", text, StringComparison.Ordinal);
         Assert.Contains("precision", text, StringComparison.Ordinal);
+        // Stopped at its step limit: the map waits for the end of the schedule, and the page says so.
+        Assert.Contains("drawn when the schedule completes", text, StringComparison.Ordinal);
     }
 
     private static ChromeDriver Browser() => HeadlessChromium.Start();
