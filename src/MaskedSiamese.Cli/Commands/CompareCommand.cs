@@ -16,13 +16,26 @@ internal static class CompareCommand
         };
         var chart = new Option<string?>("--chart")
         {
-            Description = "Also draw the monitor's k-NN top-1 % against minutes of training, one line a run (PNG).",
+            Description = "Also draw the monitor's k-NN top-1 % and RankMe, one line a run (PNG), against minutes " +
+                "of training or steps (--against).",
+        };
+        var against = new Option<string>("--against")
+        {
+            Description = "The chart's x axis: minutes (of training: which run learns faster on this host) or " +
+                "steps (which learns more per step).",
+            DefaultValueFactory = _ => "minutes",
+        };
+        against.AcceptOnlyFromAmong("minutes", "steps");
+        var curves = new Option<bool>("--curves")
+        {
+            Description = "Also print every monitor measurement against steps: one row a step, k-NN % and RankMe " +
+                "of each run.",
         };
         var command = new Command("compare", "Runs side by side: steps, minutes of training, the last loss, the " +
             "monitor's last k-NN top-1 % and RankMe, and the low-shot top-1 % at 1 and 10 labels per class when the " +
             "run was evaluated.")
         {
-            runs, chart,
+            runs, chart, against, curves,
         };
         command.SetAction(parse =>
         {
@@ -38,9 +51,15 @@ internal static class CompareCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{Path.GetFileName(s.Folder),-32} {s.Steps,7} {s.Minutes,8:F1} {s.Loss,7:F3} {s.Knn,7:F1} " +
                     $"{s.RankMe,7:F1} {Shot(s, 1),8} {Shot(s, 10),8}"));
+            if (parse.GetValue(curves))
+            {
+                Console.WriteLine();
+                Console.Write(RunComparisonTable.Curves(summaries));
+            }
             if (parse.GetValue(chart) is { } png)
             {
-                RunComparisonChart.SavePng(summaries, png);
+                var axis = parse.GetValue(against) == "steps" ? RunComparisonAxis.Steps : RunComparisonAxis.Minutes;
+                RunComparisonChart.SavePng(summaries, png, axis);
                 Console.WriteLine($"chart → {Path.GetFullPath(png)}");
             }
             return 0;

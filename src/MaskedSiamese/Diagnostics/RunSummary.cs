@@ -12,9 +12,10 @@ namespace MaskedSiamese.Diagnostics;
 /// <param name="RankMe">The last RankMe the monitor measured, or NaN.</param>
 /// <param name="LowShot">Low-shot top-1 % of the run's checkpoint by labels per class (from <c>lowshot.json</c>), or
 /// empty.</param>
-/// <param name="Monitor">(step, minutes, k-NN %) of every monitor measurement.</param>
+/// <param name="Monitor">(steps done, minutes, k-NN %, RankMe) of every monitor measurement.</param>
 public sealed record RunSummary(string Folder, long Steps, double Minutes, double Loss, double Knn, double RankMe,
-    IReadOnlyDictionary<int, double> LowShot, IReadOnlyList<(double Step, double Minutes, double Knn)> Monitor)
+    IReadOnlyDictionary<int, double> LowShot,
+    IReadOnlyList<(double Step, double Minutes, double Knn, double RankMe)> Monitor)
 {
     /// <summary>Reads the run in <paramref name="folder"/>: its log (the one <c>*.csv</c> beside
     /// <c>config.yaml</c>) and, when present, <c>lowshot.json</c>.</summary>
@@ -31,7 +32,8 @@ public sealed record RunSummary(string Folder, long Steps, double Minutes, doubl
         double msPerStep = rows.Average(r => r["ms"] + r["data_ms"]);
         double Minutes(double step) => (step + 1) * msPerStep / 60_000;
         var measured = rows.Where(r => r.TryGetValue("knn", out double k) && double.IsFinite(k)).ToList();
-        var monitor = measured.Select(r => (r["step"], Minutes(r["step"]), r["knn"])).ToList();
+        // The log's step is 0-based: the monitor measured after step + 1 steps, as its progress line says.
+        var monitor = measured.Select(r => (r["step"] + 1, Minutes(r["step"]), r["knn"], r["rankme"])).ToList();
         var last = rows[^1];
         return new RunSummary(Path.GetFullPath(folder), (long)last["step"] + 1, Minutes(last["step"]), last["loss"],
             measured.Count > 0 ? measured[^1]["knn"] : double.NaN,

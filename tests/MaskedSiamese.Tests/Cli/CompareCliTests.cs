@@ -30,6 +30,20 @@ public sealed class CompareCliTests : IDisposable
         Assert.Equal("8", lines[2].Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
         Assert.True(new FileInfo(chart).Length > 1000);
 
+        // Against steps: the chart, and the measurements side by side, step by step ("—" where a run has none).
+        string bySteps = Path.Combine(_dir, "steps.png");
+        (code, printed) = StandardOutput.Capture(() => CliRunner.Run(CliApp.CreateRoot(),
+            ["compare", Path.Combine(_dir, "short"), Path.Combine(_dir, "longer"), "--curves", "--chart", bySteps,
+                "--against", "steps"]));
+        Assert.Equal(0, code);
+        var rows = printed.Split('\n').SkipWhile(l => !l.TrimStart().StartsWith("step ", StringComparison.Ordinal))
+            .Skip(2).TakeWhile(l => l.Trim() is [>= '0' and <= '9', ..])
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        Assert.Equal(["2", "4", "6", "8"], rows.Select(r => r[0]));
+        Assert.All(rows.Take(2), r => Assert.Equal(5, r.Length));
+        Assert.All(rows.Skip(2), r => Assert.Equal(["—", "—"], r[1..3]));
+        Assert.True(new FileInfo(bySteps).Length > 1000);
+
         using var error = new StringWriter();
         Assert.Equal(1, CliRunner.Run(CliApp.CreateRoot(), ["compare", _dir], error));
         Assert.Contains("expected one run log (*.csv), found 0", error.ToString(), StringComparison.Ordinal);
