@@ -31,7 +31,7 @@ internal sealed class ReportDuringRun(PretrainingSetup setup)
         var sofar = new TrainingOutcome(progress.Step, false, _latest, _clock.Elapsed.TotalSeconds,
             _timed > 0 ? _stepMs / _timed : progress.StepMilliseconds,
             _timed > 0 ? _dataMs / _timed : progress.DataWaitMilliseconds);
-        RunReport.WriteDuringRun(setup, sofar, progress.Eta);
+        RunReport.WriteDuringRun(setup, sofar, progress.TotalSteps, progress.Eta);
     }
 
     // The training loop's rule (Engine/TrainingRun.StepDone): a checkpoint at every epoch end and every

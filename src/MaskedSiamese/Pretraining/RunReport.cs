@@ -46,15 +46,16 @@ public static class RunReport
     /// evaluation yet; its path.</summary>
     /// <param name="setup">The run.</param>
     /// <param name="sofar">The run so far (<see cref="TrainingOutcome.Completed"/> is ignored).</param>
-    /// <param name="eta">The estimated time to the end of the run.</param>
-    public static string WriteDuringRun(PretrainingSetup setup, TrainingOutcome sofar, TimeSpan eta)
+    /// <param name="stopStep">The step this run stops at (the schedule's end or the step limit).</param>
+    /// <param name="eta">The estimated time to <paramref name="stopStep"/>.</param>
+    public static string WriteDuringRun(PretrainingSetup setup, TrainingOutcome sofar, long stopStep, TimeSpan eta)
     {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(sofar);
-        return Save(setup, sofar, eta, null, null);
+        return Save(setup, sofar, (stopStep, eta), null, null);
     }
 
-    private static string Save(PretrainingSetup setup, TrainingOutcome outcome, TimeSpan? eta,
+    private static string Save(PretrainingSetup setup, TrainingOutcome outcome, (long StopStep, TimeSpan Eta)? eta,
         PretrainingResult? evaluation, (byte[] Png, double Seconds)? map)
     {
         string folder = setup.Loop.RunFolder ?? throw new ArgumentException("the setup writes no run folder",
@@ -125,7 +126,7 @@ public static class RunReport
     }
 
     private static void AppendRun(StringBuilder html, PretrainingSetup setup, TrainingOutcome outcome,
-        TimeSpan? eta)
+        (long StopStep, TimeSpan Eta)? eta)
     {
         var inv = CultureInfo.InvariantCulture;
         var source = setup.Source;
@@ -141,7 +142,7 @@ public static class RunReport
             ("host", string.Create(inv, $"CPU {CpuFeatures.Current()}; {Environment.ProcessorCount} cores; " +
                 $"{setup.Loop.Threads} threads per process; {collective.WorldSize} process(es)")),
             ("steps", string.Create(inv, $"{outcome.StepsDone} of {setup.Recipe.Schedule.TotalSteps} " +
-                $"({State(outcome, eta)}), batch {batch}")),
+                $"({State(outcome, setup.Recipe.Schedule.TotalSteps, eta)}), batch {batch}")),
             ("time", string.Create(inv, $"{outcome.Seconds:F0} s, {perStep:F0} ms per step, " +
                 $"{batch * 1000 / Math.Max(1e-9, perStep):F0} images/s")),
             ("checkpoint", outcome.LatestCheckpoint ?? "none"),
@@ -153,14 +154,14 @@ public static class RunReport
         html.Append("</table>\n");
     }
 
-    private static string State(TrainingOutcome outcome, TimeSpan? eta) => eta switch
+    private static string State(TrainingOutcome outcome, long totalSteps, (long StopStep, TimeSpan Eta)? training)
     {
-        { } left => string.Create(CultureInfo.InvariantCulture,
-            $"training, about {Math.Ceiling(left.TotalMinutes):F0} min left") +
-            "; this page is rewritten at every checkpoint",
-        null when outcome.Completed => "completed",
-        _ => "stopped; continue with --resume",
-    };
+        if (training is not var (stop, eta)) return outcome.Completed ? "completed" : "stopped; continue with --resume";
+        var inv = CultureInfo.InvariantCulture;
+        string to = stop < totalSteps ? string.Create(inv, $" to step {stop}") : "";
+        return string.Create(inv, $"training, about {Math.Ceiling(eta.TotalMinutes):F0} min left{to}") +
+            "; this page is rewritten at every checkpoint";
+    }
 
     private static void AppendImage(StringBuilder html, string png, string caption)
     {
