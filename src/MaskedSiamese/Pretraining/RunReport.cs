@@ -55,20 +55,21 @@ public static class RunReport
         return Save(setup, sofar, (stopStep, eta), null, null);
     }
 
-    private static string Save(PretrainingSetup setup, TrainingOutcome outcome, (long StopStep, TimeSpan Eta)? eta,
-        PretrainingResult? evaluation, (byte[] Png, double Seconds)? map)
+    // training: the step the run stops at and the time left to it, while it trains; null once it ended.
+    private static string Save(PretrainingSetup setup, TrainingOutcome outcome,
+        (long StopStep, TimeSpan Eta)? training, PretrainingResult? evaluation, (byte[] Png, double Seconds)? map)
     {
         string folder = setup.Loop.RunFolder ?? throw new ArgumentException("the setup writes no run folder",
             nameof(setup));
         var html = new StringBuilder();
         string title = $"MSN pretraining: {Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar))}";
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
-        if (eta is not null) html.Append($"<meta http-equiv=\"refresh\" content=\"{RefreshSeconds}\">");
+        if (training is not null) html.Append($"<meta http-equiv=\"refresh\" content=\"{RefreshSeconds}\">");
         html.Append("<title>").Append(Encode(title)).Append("</title>\n<style>").Append(Style)
             .Append("</style></head><body>\n<h1>").Append(Encode(title)).Append("</h1>\n");
-        AppendRun(html, setup, outcome, eta);
+        AppendRun(html, setup, outcome, training);
         AppendCharts(html, Path.Combine(folder, setup.Loop.Tag + ".csv"));
-        AppendMap(html, setup, map, eta is not null);
+        AppendMap(html, setup, map, training is not null);
         if (evaluation?.LowShot is { } lowShot)
         {
             html.Append("<h2>Low-shot evaluation</h2>\n");
@@ -119,14 +120,15 @@ public static class RunReport
                   "run with --resume.</p>\n");
             return;
         }
+        var tsne = new TsneOptions();   // the settings MonitorMap draws with
         AppendImage(html, drawn.Png, string.Create(CultureInfo.InvariantCulture,
             $"the {monitor.QueryImages} monitor query images' [CLS] features (target encoder, final checkpoint): " +
-            $"PCA to 50 dimensions, then exact t-SNE (perplexity 30, 500 iterations), coloured by class; " +
-            $"{drawn.Seconds:F1} s"));
+            $"PCA to at most {tsne.PcaDimensions} dimensions, then exact t-SNE (perplexity {tsne.Perplexity}, " +
+            $"{tsne.Iterations} iterations), coloured by class; {drawn.Seconds:F1} s"));
     }
 
     private static void AppendRun(StringBuilder html, PretrainingSetup setup, TrainingOutcome outcome,
-        (long StopStep, TimeSpan Eta)? eta)
+        (long StopStep, TimeSpan Eta)? training)
     {
         var inv = CultureInfo.InvariantCulture;
         var source = setup.Source;
@@ -142,7 +144,7 @@ public static class RunReport
             ("host", string.Create(inv, $"CPU {CpuFeatures.Current()}; {Environment.ProcessorCount} cores; " +
                 $"{setup.Loop.Threads} threads per process; {collective.WorldSize} process(es)")),
             ("steps", string.Create(inv, $"{outcome.StepsDone} of {setup.Recipe.Schedule.TotalSteps} " +
-                $"({State(outcome, setup.Recipe.Schedule.TotalSteps, eta)}), batch {batch}")),
+                $"({State(outcome, setup.Recipe.Schedule.TotalSteps, training)}), batch {batch}")),
             ("time", string.Create(inv, $"{outcome.Seconds:F0} s, {perStep:F0} ms per step, " +
                 $"{batch * 1000 / Math.Max(1e-9, perStep):F0} images/s")),
             ("checkpoint", outcome.LatestCheckpoint ?? "none"),
