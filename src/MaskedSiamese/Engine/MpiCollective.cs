@@ -188,6 +188,7 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        // Not watched: the other ranks wait here while rank 0 runs the closing evaluation alone (minutes).
         _watchdog.Dispose();
         int finalized = 0;
         if (Unsafe.MPI_Finalized(out finalized) == 0 && finalized == 0) _ = Unsafe.MPI_Finalize();

@@ -38,7 +38,8 @@ public sealed class ClusterRehearsalTests(TwoMachines machines, ITestOutputHelpe
     private void RunToEnd(string[] args)
     {
         using var job = machines.Start(args);
-        Assert.True(job.WaitForExit(RunLimit), $"the job did not end within {RunLimit}:\n{job.Errors}");
+        Assert.True(job.WaitForExit(RunLimit), $"the job did not end within {RunLimit}:\n{job.Output}\n" +
+            $"{job.Errors}\nnode-a: {machines.Describe("node-a")}\nnode-b: {machines.Describe("node-b")}");
         Assert.True(job.ExitCode == 0, $"mpiexec exited {job.ExitCode}:\n{job.Output}\n{job.Errors}");
     }
 

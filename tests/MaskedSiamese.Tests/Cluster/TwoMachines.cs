@@ -52,6 +52,18 @@ public sealed class TwoMachines : IDisposable
             dll.EndsWith("msn.dll", StringComparison.Ordinal))
         .ToList();
 
+    /// <summary>What runs on <paramref name="node"/>, one process a line with what it waits in (for failure
+    /// messages).</summary>
+    public string Describe(string node) => string.Join("\n", Script("ps", node).Output
+        .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)
+        .Select(pid => $"  {pid} {string.Join(' ', ReadArguments(pid)).Trim()} [{Wchan(pid)}]"));
+
+    private static string Wchan(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/wchan"); }
+        catch (IOException) { return "ended"; }
+    }
+
     /// <summary>Starts <c>mpiexec</c> on node-a with one rank of <c>msn ARGS</c> on each machine, over TCP.</summary>
     public MpiJob Start(IReadOnlyList<string> msnArgs, int collectiveTimeoutSeconds = 45)
     {
