@@ -125,7 +125,7 @@ internal static class BenchCommand
         var probe = PrecisionProbe.Choose(MsnConfigPrecision.ProbeShapes(cfg), cfg.Meta.Threads);   // information only
         Console.Error.WriteLine($"probe     {probe.Reason}");
         return TrainingBenchmark.Run(setup.Recipe, setup.Loop, setup.Context, setup.Precision.Reason, setup.Loader,
-            setup.Source, timed, log: m => Console.Error.WriteLine(m), measureLoader: measureLoader);
+            setup.Source, timed, log: Console.Error, measureLoader: measureLoader);
     }
 
     private static void Print(TrainingBenchmarkResult r)
@@ -241,7 +241,7 @@ internal static class BenchCommand
             catch (ArgumentException e) { throw new UserInputException(e.Message); }
             using var encoder = InferenceEncoder(parse.GetValue(checkpoint), parse.GetValue(config),
                 parse.GetValue(sets), parse.GetValue(heads));
-            var rows = InferenceBenchmark.Run(encoder, options, log: m => Console.Error.WriteLine(m));
+            var rows = InferenceBenchmark.Run(encoder, options, log: Console.Error);
             var inv = CultureInfo.InvariantCulture;
             var v = encoder.Options;
             Console.WriteLine(string.Create(inv,

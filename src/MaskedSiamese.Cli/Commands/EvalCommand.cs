@@ -168,7 +168,7 @@ internal static class EvalCommand
         {
             var options = common.ToOptions(parse) with { Protocol = lowShot.ToOptions(parse) };
             var checkpoint = parse.GetValue(common.Checkpoint)!;
-            var result = LowShotEvaluation.Run(checkpoint.FullName, options, Console.Error.WriteLine, cancellation);
+            var result = LowShotEvaluation.Run(checkpoint.FullName, options, Console.Error, cancellation);
             PrintLowShot(result, parse.GetValue(common.Json), parse.GetValue(lowShot.Chart));
             return Task.FromResult(0);
         });
@@ -236,8 +236,7 @@ internal static class EvalCommand
             };
             var options = common.ToOptions(parse);
             var path = parse.GetValue(common.Checkpoint)!.FullName;
-            Report(parse, common, LinearProbeEvaluation.Run(path, options, probe, Console.Error.WriteLine,
-                cancellation));
+            Report(parse, common, LinearProbeEvaluation.Run(path, options, probe, Console.Error, cancellation));
             return Task.FromResult(0);
         });
         return command;
@@ -270,8 +269,7 @@ internal static class EvalCommand
             if (!(temperature > 0)) throw new UserInputException($"--temperature {temperature}: must be > 0");
             var options = common.ToOptions(parse);
             var path = parse.GetValue(common.Checkpoint)!.FullName;
-            Report(parse, common, KnnEvaluation.Run(path, options, kk, temperature, Console.Error.WriteLine,
-                cancellation));
+            Report(parse, common, KnnEvaluation.Run(path, options, kk, temperature, Console.Error, cancellation));
             return Task.FromResult(0);
         });
         return command;

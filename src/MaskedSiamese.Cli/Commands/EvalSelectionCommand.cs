@@ -53,8 +53,7 @@ internal static class EvalSelectionCommand
             catch (ArgumentException e) { throw new UserInputException(e.Message); }
             var extraction = common.ToOptions(parse) with { Baselines = true };
             string path = parse.GetValue(common.Checkpoint)!.FullName;
-            var scores = SelectionEvaluation.RunOnCheckpoint(path, extraction, options, Console.Error.WriteLine,
-                cancellation);
+            var scores = SelectionEvaluation.RunOnCheckpoint(path, extraction, options, Console.Error, cancellation);
             Console.WriteLine();
             Console.Write(SelectionReport.Table(scores, options));
             if (parse.GetValue(common.Json) is { } json)

@@ -13,14 +13,14 @@ internal static class AllLabelsEvaluation
     /// <summary>Runs <paramref name="score"/> (train set, test set, classes → accuracy) on every
     /// representation.</summary>
     public static AllLabelsResult Run(string protocol, string checkpointPath, LowShotEvaluationOptions options,
-        Func<FeatureSet, int, double> score, Action<string>? log, CancellationToken cancellation)
+        Func<FeatureSet, int, double> score, TextWriter? log, CancellationToken cancellation)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpointPath);
-        var data = EvaluationData.Open(options.Data, log is null ? null : new LineLogWriter(log));
+        var data = EvaluationData.Open(options.Data, log);
         using var checkpoint = MsnCheckpoint.LoadAny(checkpointPath, options.NumHeads);
         string hash = FeatureCache.HashFile(checkpointPath);
         var eval = options.ResolveTransform(checkpoint);
-        log?.Invoke("transform: " + eval.Describe());
+        log?.WriteLine("transform: " + eval.Describe());
         var sets = LowShotEvaluation.ExtractAll(checkpoint, hash, data, eval, options, options.Baselines, log,
             cancellation);
         try

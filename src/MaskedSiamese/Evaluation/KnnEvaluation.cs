@@ -9,11 +9,11 @@ public static class KnnEvaluation
     /// <param name="options">Data, features, baselines, cache (its low-shot settings are not used).</param>
     /// <param name="k">Neighbours voting.</param>
     /// <param name="temperature">T of the exp(cosine / T) vote weights.</param>
-    /// <param name="log">Receives progress lines.</param>
+    /// <param name="log">Receives progress lines and one line per unreadable image, if given.</param>
     /// <param name="cancellation">Stops feature extraction between batches.</param>
     public static AllLabelsResult Run(string checkpointPath, LowShotEvaluationOptions? options = null,
         int k = KnnClassifier.DefaultK, double temperature = KnnClassifier.DefaultTemperature,
-        Action<string>? log = null, CancellationToken cancellation = default)
+        TextWriter? log = null, CancellationToken cancellation = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "must be > 0");

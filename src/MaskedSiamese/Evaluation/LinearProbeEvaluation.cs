@@ -11,10 +11,10 @@ public static class LinearProbeEvaluation
     /// <param name="options">Data, features, baselines, cache (its low-shot settings are not used).</param>
     /// <param name="probe">Optimiser and stopping rule of the probe (defaults of
     /// <see cref="LinearProbeOptions"/>).</param>
-    /// <param name="log">Receives progress lines.</param>
+    /// <param name="log">Receives progress lines and one line per unreadable image, if given.</param>
     /// <param name="cancellation">Stops feature extraction between batches.</param>
     public static AllLabelsResult Run(string checkpointPath, LowShotEvaluationOptions? options = null,
-        LinearProbeOptions? probe = null, Action<string>? log = null, CancellationToken cancellation = default)
+        LinearProbeOptions? probe = null, TextWriter? log = null, CancellationToken cancellation = default)
     {
         probe ??= new LinearProbeOptions();
         probe.Validate();
@@ -22,7 +22,7 @@ public static class LinearProbeEvaluation
             (set, classes) =>
             {
                 using var model = LinearProbe.Train(set.Train.Features, set.Train.Labels, classes, probe);
-                log?.Invoke(Describe(set.Name, model));
+                log?.WriteLine(Describe(set.Name, model));
                 return model.Accuracy(set.Test.Features, set.Test.Labels);
             }, log, cancellation);
     }

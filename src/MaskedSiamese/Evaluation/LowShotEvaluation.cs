@@ -29,19 +29,19 @@ public static class LowShotEvaluation
     /// <summary>Runs the evaluation of <paramref name="checkpointPath"/> (ours or an official .pth.tar).</summary>
     /// <param name="checkpointPath">The checkpoint.</param>
     /// <param name="options">Data, features, baselines, protocol, cache.</param>
-    /// <param name="log">Receives progress lines.</param>
+    /// <param name="log">Receives progress lines and one line per unreadable image, if given.</param>
     /// <param name="cancellation">Stops feature extraction between batches.</param>
     public static LowShotEvaluationResult Run(string checkpointPath, LowShotEvaluationOptions? options = null,
-        Action<string>? log = null, CancellationToken cancellation = default)
+        TextWriter? log = null, CancellationToken cancellation = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpointPath);
         options ??= new LowShotEvaluationOptions();
         var watch = Stopwatch.StartNew();
-        var data = EvaluationData.Open(options.Data, log is null ? null : new LineLogWriter(log));
+        var data = EvaluationData.Open(options.Data, log);
         using var checkpoint = MsnCheckpoint.LoadAny(checkpointPath, options.NumHeads);
         string hash = FeatureCache.HashFile(checkpointPath);
         var eval = options.ResolveTransform(checkpoint);
-        log?.Invoke("transform: " + eval.Describe());
+        log?.WriteLine("transform: " + eval.Describe());
         var protocol = options.Protocol;
         int trainCount = data.Train.Count;
         CheckSplitsFit(data.Train, protocol, options.Data);
@@ -81,18 +81,18 @@ public static class LowShotEvaluation
     /// <param name="eval">The transform.</param>
     /// <param name="options">Features, batch, device, cache, seed, progress.</param>
     /// <param name="baselines">Whether to add the two baselines.</param>
-    /// <param name="log">Receives one line per representation.</param>
+    /// <param name="log">Receives one line per representation, if given.</param>
     /// <param name="cancellation">Stops between batches.</param>
     public static IReadOnlyList<FeatureSet> ExtractAll(MsnCheckpoint checkpoint, string checkpointHash,
         EvaluationData data, EvalTransform eval, LowShotEvaluationOptions options, bool baselines,
-        Action<string>? log = null, CancellationToken cancellation = default) =>
+        TextWriter? log = null, CancellationToken cancellation = default) =>
         ExtractAll(checkpoint, checkpointHash, data, eval, options, baselines, baselines, log, cancellation);
 
     /// <summary>As the overload above, with the random encoder among the baselines only when
     /// <paramref name="randomEncoder"/> (raw pixels are whenever <paramref name="baselines"/>).</summary>
     public static IReadOnlyList<FeatureSet> ExtractAll(MsnCheckpoint checkpoint, string checkpointHash,
         EvaluationData data, EvalTransform eval, LowShotEvaluationOptions options, bool baselines, bool randomEncoder,
-        Action<string>? log = null, CancellationToken cancellation = default)
+        TextWriter? log = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(data);
@@ -126,7 +126,7 @@ public static class LowShotEvaluation
 
     // The baseline of an untrained encoder of the same architecture (seeded).
     private static FeatureSet RandomEncoderSet(MsnCheckpoint checkpoint, EvaluationData data, EvalTransform eval,
-        LowShotEvaluationOptions options, string[] common, Action<string>? log, CancellationToken cancellation)
+        LowShotEvaluationOptions options, string[] common, TextWriter? log, CancellationToken cancellation)
     {
         var arch = checkpoint.Architecture;
         return Extract(RandomName, [string.Create(CultureInfo.InvariantCulture,
@@ -140,7 +140,7 @@ public static class LowShotEvaluation
     }
 
     private static FeatureSet Extract(string name, string[] key, EvaluationData data,
-        LowShotEvaluationOptions options, Action<string>? log, Func<VisionTransformer> createEncoder,
+        LowShotEvaluationOptions options, TextWriter? log, Func<VisionTransformer> createEncoder,
         EvalTransform eval, CancellationToken cancellation)
     {
         VisionTransformer? encoder = null;
@@ -159,7 +159,7 @@ public static class LowShotEvaluation
     }
 
     private static FeatureSet ExtractPixels(string[] key, EvaluationData data, EvalTransform? eval,
-        LowShotEvaluationOptions options, Action<string>? log, CancellationToken cancellation) =>
+        LowShotEvaluationOptions options, TextWriter? log, CancellationToken cancellation) =>
         Both(PixelsName, key, data, options, log, (source, stage) =>
             FeatureExtractor.ExtractPixels(source, eval, ExtractorOptions(options, stage), cancellation));
 
@@ -176,7 +176,7 @@ public static class LowShotEvaluation
     }
 
     private static FeatureSet Both(string name, string[] key, EvaluationData data, LowShotEvaluationOptions options,
-        Action<string>? log, Func<IImageSource, string, FeatureTable> compute)
+        TextWriter? log, Func<IImageSource, string, FeatureTable> compute)
     {
         var watch = Stopwatch.StartNew();
         int hitsBefore = options.Cache?.Hits ?? 0;
@@ -196,7 +196,7 @@ public static class LowShotEvaluation
         }
         bool cached = options.Cache is not null && options.Cache.Hits - hitsBefore == 2;
         double seconds = watch.Elapsed.TotalSeconds;
-        log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+        log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name}: {train.Count} train + {test.Count} test features of width {train.Dimension} in {seconds:F1} " +
             $"s{(cached ? " (cached)" : "")}"));
         return new FeatureSet(name, train, test, seconds, cached);

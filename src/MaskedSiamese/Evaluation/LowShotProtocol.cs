@@ -19,7 +19,7 @@ public static class LowShotProtocol
     /// <param name="options">Splits, λ and solver (defaults: 1/2/5/10 per class × seeds 0/1/2, λ 0.0025).</param>
     /// <param name="log">Receives one line per finished run (progress), if given.</param>
     public static LowShotReport Run(IReadOnlyList<FeatureSet> featureSets, LowShotProtocolOptions? options = null,
-        Action<string>? log = null)
+        TextWriter? log = null)
     {
         ArgumentNullException.ThrowIfNull(featureSets);
         if (featureSets.Count == 0) throw new ArgumentException("no feature sets", nameof(featureSets));
@@ -44,7 +44,7 @@ public static class LowShotProtocol
     }
 
     private static FeatureSetReport Evaluate(FeatureSet set, List<LabelledSplit> splits, IReadOnlyList<int> trainLabels,
-        IReadOnlyList<int> testLabels, int classes, LowShotProtocolOptions options, Action<string>? log)
+        IReadOnlyList<int> testLabels, int classes, LowShotProtocolOptions options, TextWriter? log)
     {
         ArgumentNullException.ThrowIfNull(set);
         if (set.Train.Count != trainLabels.Count || set.Test.Count != testLabels.Count)
@@ -75,7 +75,7 @@ public static class LowShotProtocol
             var run = new SplitRun(split.Regime, split.Seed, y.Length, lambda, model.Accuracy(test, testLabels),
                 model.FitInfo.Iterations, model.FitInfo.Converged, seconds);
             runs.Add(run);
-            log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{set.Name}: {run.Regime} seed {run.Seed} ({run.Labelled} labels) λ {run.Lambda:G3}: " +
                 $"{run.Accuracy:P2}, {run.Iterations} it{(run.Converged ? "" : " (not converged)")}, " +
                 $"{run.FitSeconds:F1} s"));
@@ -84,7 +84,7 @@ public static class LowShotProtocol
         if (options.IncludeKnn)
         {
             knn = KnnClassifier.Accuracy(train, trainLabels, test, testLabels, classes);
-            log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{set.Name}: k-NN all labels {knn:P2}"));
+            log?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{set.Name}: k-NN all labels {knn:P2}"));
         }
         return new FeatureSetReport(set.Name, set.Train.Dimension, Summarise(splits, runs), runs, knn);
     }

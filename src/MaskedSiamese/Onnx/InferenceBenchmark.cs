@@ -14,8 +14,11 @@ namespace MaskedSiamese.Onnx;
 public static class InferenceBenchmark
 {
     /// <summary>Times <paramref name="encoder"/> (switched to eval mode) and its ONNX export.</summary>
+    /// <param name="encoder">The encoder timed and exported.</param>
+    /// <param name="options">Batch sizes, rounds, seconds per round, threads.</param>
+    /// <param name="log">Receives one line per finished batch size, if given.</param>
     public static IReadOnlyList<InferenceBenchmarkRow> Run(VisionTransformer encoder,
-        InferenceBenchmarkOptions? options = null, Action<string>? log = null)
+        InferenceBenchmarkOptions? options = null, TextWriter? log = null)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         options ??= new InferenceBenchmarkOptions();
@@ -28,7 +31,7 @@ public static class InferenceBenchmark
         foreach (int batch in options.BatchSizes)
         {
             rows.Add(Measure(encoder, session, batch, options));
-            log?.Invoke($"batch {batch}: done ({threads} threads)");
+            log?.WriteLine($"batch {batch}: done ({threads} threads)");
         }
         return rows;
     }

@@ -20,7 +20,7 @@ public static class PretrainingEvaluation
         string runFolder, string checkpoint, IPretrainingObserver? observer, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(config);
-        Action<string>? log = observer?.Notes is { } notes ? notes.WriteLine : null;
+        TextWriter? log = observer?.Notes;
         observer?.LowShotStarting();
         var options = LowShotEvaluationOptions.FromConfig(config, runFolder);
         var lowShot = LowShotEvaluation.Run(checkpoint, options, log, cancellation);

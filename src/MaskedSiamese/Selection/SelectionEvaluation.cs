@@ -18,7 +18,7 @@ public static class SelectionEvaluation
     /// <param name="options">Budgets, strategies, seeds, pool, λ.</param>
     /// <param name="log">Receives a line per feature set and seed.</param>
     public static IReadOnlyList<SelectionScore> Run(IReadOnlyList<FeatureSet> sets,
-        SelectionEvaluationOptions? options = null, Action<string>? log = null)
+        SelectionEvaluationOptions? options = null, TextWriter? log = null)
     {
         ArgumentNullException.ThrowIfNull(sets);
         options ??= new SelectionEvaluationOptions();
@@ -55,7 +55,7 @@ public static class SelectionEvaluation
                             : accuracies[(strategy, budget)] = [])
                             .Add(accuracy);
                     }
-                log?.Invoke($"selection: {set.Name} seed {seed} done");
+                log?.WriteLine($"selection: {set.Name} seed {seed} done");
             }
             foreach (var strategy in options.Strategies)
                 foreach (int budget in budgets)
@@ -69,14 +69,19 @@ public static class SelectionEvaluation
     /// data of <paramref name="extraction"/> (through the feature cache, as <c>msn eval lowshot</c>) and scores the
     /// strategies on both.
     /// </summary>
+    /// <param name="checkpointPath">Ours (.safetensors) or an official .pth.tar.</param>
+    /// <param name="extraction">Data, features, baselines, cache (its low-shot settings are not used).</param>
+    /// <param name="options">Budgets, strategies, seeds, pool, λ.</param>
+    /// <param name="log">Receives progress lines and one line per unreadable image, if given.</param>
+    /// <param name="cancellation">Stops feature extraction between batches.</param>
     public static IReadOnlyList<SelectionScore> RunOnCheckpoint(string checkpointPath,
-        LowShotEvaluationOptions extraction, SelectionEvaluationOptions? options = null, Action<string>? log = null,
+        LowShotEvaluationOptions extraction, SelectionEvaluationOptions? options = null, TextWriter? log = null,
         CancellationToken cancellation = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpointPath);
         ArgumentNullException.ThrowIfNull(extraction);
         (options ?? new SelectionEvaluationOptions()).Validate();
-        var data = EvaluationData.Open(extraction.Data, log is null ? null : new LineLogWriter(log));
+        var data = EvaluationData.Open(extraction.Data, log);
         using var checkpoint = MsnCheckpoint.LoadAny(checkpointPath, extraction.NumHeads);
         var eval = extraction.ResolveTransform(checkpoint);
         var sets = LowShotEvaluation.ExtractAll(checkpoint, FeatureCache.HashFile(checkpointPath), data, eval,

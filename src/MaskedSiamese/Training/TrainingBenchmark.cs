@@ -27,18 +27,18 @@ public static class TrainingBenchmark
     /// <param name="source">The images (for the loader's own rate).</param>
     /// <param name="steps">Timed steps.</param>
     /// <param name="warmupSteps">Untimed steps before them.</param>
-    /// <param name="log">Progress lines.</param>
+    /// <param name="log">Receives progress lines, if given.</param>
     /// <param name="measureLoader">Also time the loader alone (a sweep skips it after its first point).</param>
     public static TrainingBenchmarkResult Run(MsnRecipe recipe, TrainingLoopOptions loop, StepContext context,
         string precisionReason, MultiViewLoader loader, IImageSource source, int steps = 20,
-        int warmupSteps = WarmupSteps, Action<string>? log = null, bool measureLoader = true)
+        int warmupSteps = WarmupSteps, TextWriter? log = null, bool measureLoader = true)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(loader);
         var aug = loader.Augmentation;
-        log?.Invoke($"training: {warmupSteps} warm-up + {steps} timed steps ...");
+        log?.WriteLine($"training: {warmupSteps} warm-up + {steps} timed steps ...");
         var profile = new StepProfile();
         var timings = new StepTimings(warmupSteps, profile);
         long peakRss;
@@ -70,10 +70,10 @@ public static class TrainingBenchmark
         double? loaderRate = null;
         if (measureLoader)
         {
-            log?.Invoke("loader alone ...");
+            log?.WriteLine("loader alone ...");
             loaderRate = DataLoaderBenchmark.Run(source, aug, loader.Options, batches: 20).ImagesPerSecond;
         }
-        log?.Invoke($"{context.Precision.ConfigName()} matmul peak ...");
+        log?.WriteLine($"{context.Precision.ConfigName()} matmul peak ...");
         double peak = MatmulPeak.MeasureGflops(context.Device, context.Precision.ComputeType());
 
         double flops = FlopCount.TrainingPerImage(recipe.Architecture, aug.Global.Size, aug.Focal.Size, aug.FocalCount,

@@ -21,8 +21,9 @@ public sealed class LowShotEvaluationTests : IDisposable
             Cache = cache,
             Protocol = new LowShotProtocolOptions { Shots = [1, 2], Seeds = [0, 1, 2] },
         };
-        var lines = new List<string>();
-        var result = LowShotEvaluation.Run(checkpoint, options, lines.Add);
+        var log = new StringWriter();
+        var result = LowShotEvaluation.Run(checkpoint, options, log);
+        var lines = log.ToString().Split(Environment.NewLine);
 
         var report = result.Report;
         Assert.Equal([LowShotEvaluation.MsnName, LowShotEvaluation.PixelsName, LowShotEvaluation.RandomName],

@@ -22,11 +22,13 @@ public sealed class LowShotProtocolTests(ITestOutputHelper output)
             IncludeKnn = true,
         };
 
+        var log = new StringWriter();
         var report = LowShotProtocol.Run(
             [FeatureSet.Of("clusters", train, trainLabels, test, testLabels),
                 FeatureSet.Of("noise", noise, trainLabels, noiseTest, testLabels)],
-            options, output.WriteLine);
+            options, log);
 
+        output.WriteLine(log.ToString());
         output.WriteLine(LowShotTable.Format(report));
         Assert.Equal(["clusters", "noise"], report.FeatureSets.Select(f => f.Name));
         foreach (var set in report.FeatureSets)
