@@ -61,14 +61,15 @@ public sealed class PretrainingSetup : IDisposable
     /// Sets up <paramref name="config"/> as <paramref name="request"/> asks: what the config alone decides (device,
     /// architecture, precision rule) is checked first, then the recipe a resume would change is refused (unless
     /// allowed), several processes are joined, the precision is decided once for the run, the starting weights are
-    /// checked against the configuration, and the data is opened. What only the run folder can tell (a checkpoint to
-    /// resume, another process in it, a run to overwrite) the training loop checks when it starts. The run folder is
-    /// the config's <c>logging.folder</c>; <paramref name="writeRun"/> false writes nothing (benchmarks: neither
-    /// resuming nor overwriting then).
+    /// checked against the configuration, and the data is opened (unreadable images reported to
+    /// <paramref name="log"/>). What only the run folder can tell (a checkpoint to resume, another process in it, a
+    /// run to overwrite) the training loop checks when it starts. The run folder is the config's
+    /// <c>logging.folder</c>; <paramref name="writeRun"/> false writes nothing (benchmarks: neither resuming nor
+    /// overwriting then).
     /// </summary>
     /// <exception cref="ConfigException">The config, the starting weights or the data do not fit, or the request
     /// both resumes and overwrites.</exception>
-    public static PretrainingSetup Open(MsnConfig config, PretrainingRequest request, TextWriter? notes = null,
+    public static PretrainingSetup Open(MsnConfig config, PretrainingRequest request, TextWriter? log = null,
         bool writeRun = true)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -96,7 +97,7 @@ public sealed class PretrainingSetup : IDisposable
                 throw new ConfigException(
                     $"--init-from {request.InitFrom}: its encoder ({Describe(initial.Architecture)}) " +
                     $"differs from the config's ({Describe(architecture)})");
-            var source = OpenData(config, notes);
+            var source = OpenData(config, log);
             // On several machines every one reads its own copy of the data: the copies must hold the same images.
             if (collective.WorldSize > 1)
                 CollectiveStart.RequireSameOnAllRanks(collective, ContentFingerprint.Of(source),
@@ -119,14 +120,14 @@ public sealed class PretrainingSetup : IDisposable
         }
     }
 
-    /// <summary>The config's pretraining images (unreadable ones reported to <paramref name="notes"/>). Fewer images
+    /// <summary>The config's pretraining images (unreadable ones reported to <paramref name="log"/>). Fewer images
     /// than one batch is a problem with the data or the batch size the user chose, so it is reported as such before
     /// a loader refuses it.</summary>
     /// <exception cref="ConfigException">Fewer readable images than one batch.</exception>
-    public static IImageSource OpenData(MsnConfig config, TextWriter? notes)
+    public static IImageSource OpenData(MsnConfig config, TextWriter? log)
     {
         string location = config.DataLocation();
-        var source = DatasetLocation.Parse(location).OpenPretraining(notes);
+        var source = DatasetLocation.Parse(location).OpenPretraining(log);
         int batch = config.Criterion.BatchSize;
         if (source.Count < batch)
             throw new ConfigException($"data {location}: {source.Count} readable images are fewer than one batch of " +
