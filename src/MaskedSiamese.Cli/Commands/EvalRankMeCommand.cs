@@ -3,8 +3,8 @@ using System.Globalization;
 using MaskedSiamese.Checkpoints;
 using MaskedSiamese.Configuration;
 using MaskedSiamese.Data;
-using MaskedSiamese.Evaluation;
 using MaskedSiamese.Engine;
+using MaskedSiamese.Evaluation;
 using MaskedSiamese.Pretraining;
 using MaskedSiamese.Training;
 

@@ -38,10 +38,13 @@ public sealed class ClusterRehearsalTests(TwoMachines machines, ITestOutputHelpe
     private void RunToEnd(string[] args)
     {
         using var job = machines.Start(args);
-        Assert.True(job.WaitForExit(RunLimit), $"the job did not end within {RunLimit}:\n{job.Output}\n" +
-            $"{job.Errors}\nnode-a: {machines.Describe("node-a")}\nnode-b: {machines.Describe("node-b")}");
+        WaitToEnd(job);
         Assert.True(job.ExitCode == 0, $"mpiexec exited {job.ExitCode}:\n{job.Output}\n{job.Errors}");
     }
+
+    private void WaitToEnd(MpiJob job) =>
+        Assert.True(job.WaitForExit(RunLimit), $"the job did not end within {RunLimit}:\n{job.Output}\n" +
+            $"{job.Errors}\nnode-a:\n{machines.Describe("node-a")}\nnode-b:\n{machines.Describe("node-b")}");
 
     [ClusterFact]
     public void Two_machines_at_half_the_batch_reproduce_one_process_and_only_the_first_holds_the_run()
@@ -86,7 +89,7 @@ public sealed class ClusterRehearsalTests(TwoMachines machines, ITestOutputHelpe
         // One image of the second machine's copy replaced by another of the same class: same names, same count.
         File.Copy(Path.Combine(b, "train", "c1", "0.png"), Path.Combine(b, "train", "c1", "1.png"), overwrite: true);
         using var job = machines.Start(Smoke(4, NodeRun("other-data"), 2, "--data", data));
-        Assert.True(job.WaitForExit(RunLimit), job.Errors);
+        WaitToEnd(job);
         Assert.Equal(1, job.ExitCode);
         var lines = job.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length == 1, $"expected one line on stderr:\n{job.Errors}");
