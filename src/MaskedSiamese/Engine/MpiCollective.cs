@@ -191,6 +191,11 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
         // Not watched: the other ranks wait here while rank 0 runs the closing evaluation alone (minutes).
         _watchdog.Dispose();
         int finalized = 0;
-        if (Unsafe.MPI_Finalized(out finalized) == 0 && finalized == 0) _ = Unsafe.MPI_Finalize();
+        if (Unsafe.MPI_Finalized(out finalized) != 0 || finalized != 0) return;
+        // Over TCP (UCX), a rank that entered MPI_Finalize while another still sent to it could wait in the
+        // launcher's barrier while the other spun on the unfinished send (seen between machines under load): every
+        // rank first completes its traffic in a barrier.
+        _ = Unsafe.MPI_Barrier(Unsafe.MPI_COMM_WORLD);
+        _ = Unsafe.MPI_Finalize();
     }
 }

