@@ -43,8 +43,9 @@ internal static partial class NativeEnvironment
 
     /// <summary>
     /// Ends this process when one of its MPI calls has waited past the watchdog's limit: one line on stderr, then
-    /// <c>_exit</c> with <see cref="Engine.CollectiveWatchdog.ExitCode"/> at once, because the blocked MPI call cannot
-    /// be interrupted and a normal exit would wait for it.
+    /// <c>_exit</c> at once with <see cref="Engine.CollectiveHang.ExitCode"/> (3, or the process's own when only
+    /// finalising hung), because the blocked MPI call cannot be interrupted and a
+    /// normal exit would wait for it.
     /// </summary>
     public static void EndOnCollectiveHang(Engine.CollectiveHang hang)
     {
@@ -58,7 +59,7 @@ internal static partial class NativeEnvironment
         finally
         {
             // Even when stderr is gone (a closed pipe): the process must not stay blocked in MPI.
-            QuickExit(Engine.CollectiveWatchdog.ExitCode);
+            QuickExit(hang.ExitCode);
         }
     }
 

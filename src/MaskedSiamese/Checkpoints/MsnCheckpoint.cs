@@ -82,7 +82,8 @@ public sealed class MsnCheckpoint : IDisposable
     /// <summary>Reads a checkpoint already in memory (<paramref name="content"/>, e.g. received from another process);
     /// <paramref name="path"/> names it in errors.</summary>
     /// <exception cref="CheckpointFormatException">Not one of our checkpoints, or damaged.</exception>
-    public static MsnCheckpoint Load(string path, byte[] content) => FromFile(path, SafetensorsFile.Read(path, content));
+    public static MsnCheckpoint Load(string path, byte[] content) =>
+        FromFile(path, SafetensorsFile.Read(path, content));
 
     private static MsnCheckpoint FromFile(string path, SafetensorsFile file)
     {

@@ -53,5 +53,6 @@ public static class ContentFingerprint
         while ((read = stream.Read(buffer)) > 0) hash.AppendData(buffer, 0, read);
     }
 
-    private static void Append(IncrementalHash hash, string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
+    private static void Append(IncrementalHash hash, string text) =>
+        hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
 }

@@ -30,6 +30,7 @@ public sealed class CollectiveWatchdog : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private long _callStarted;      // Stopwatch timestamp of the call in progress, 0 when none
     private string _callName = "";
+    private int? _finishedWith;
 
     /// <summary>Starts watching for rank <paramref name="rank"/> (nothing is started when the limit is 0 or nobody
     /// handles a hang).</summary>
@@ -59,12 +60,18 @@ public sealed class CollectiveWatchdog : IDisposable
         return TimeSpan.FromSeconds(seconds);
     }
 
-    /// <summary>Marks the start of collective call <paramref name="name"/>.</summary>
-    public void Enter(string name)
+    /// <summary>Marks the start of collective call <paramref name="name"/>; <paramref name="finishedWith"/> when it
+    /// is the farewell of a process ending with that exit code (<see cref="CollectiveHang.FinishedWith"/>), which is
+    /// watched with a limit of at most <see cref="FarewellTimeout"/>.</summary>
+    public void Enter(string name, int? finishedWith = null)
     {
         _callName = name;
+        _finishedWith = finishedWith;
         Volatile.Write(ref _callStarted, Stopwatch.GetTimestamp());
     }
+
+    /// <summary>How long finalising may take once every rank has arrived: it is a moment's work.</summary>
+    public static readonly TimeSpan FarewellTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Marks the end of the call in progress.</summary>
     public void Exit() => Volatile.Write(ref _callStarted, 0);
@@ -74,8 +81,9 @@ public sealed class CollectiveWatchdog : IDisposable
         while (!_stop.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1)))
         {
             long started = Volatile.Read(ref _callStarted);
-            if (started == 0 || Stopwatch.GetElapsedTime(started) <= Timeout) continue;
-            _onHang!(new CollectiveHang(_rank, Timeout, _callName));
+            var limit = _finishedWith is null || Timeout < FarewellTimeout ? Timeout : FarewellTimeout;
+            if (started == 0 || Stopwatch.GetElapsedTime(started) <= limit) continue;
+            _onHang!(new CollectiveHang(_rank, limit, _callName, _finishedWith));
             return;
         }
     }

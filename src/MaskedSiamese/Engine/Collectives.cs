@@ -47,8 +47,11 @@ public static class Collectives
     {
         lock (s_lock)
         {
-            if (s_current is MpiCollective mpi && exitCode != 0 && !failedTogether) mpi.Abort(exitCode);
-            (s_current as IDisposable)?.Dispose();
+            if (s_current is MpiCollective mpi)
+            {
+                if (exitCode != 0 && !failedTogether) mpi.Abort(exitCode);
+                mpi.FinalizeMpi(exitCode);
+            }
             s_current = null;
         }
     }

@@ -184,18 +184,27 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
     }
 
     /// <summary>Finalises MPI (after every rank has finished its collectives).</summary>
-    public void Dispose()
+    public void Dispose() => FinalizeMpi(0);
+
+    /// <summary>Finalises MPI in a process about to end with <paramref name="exitCode"/>: should finalising hang, the
+    /// hang handler learns that the work was done and with which code the process was ending.</summary>
+    public void FinalizeMpi(int exitCode)
     {
         if (_disposed) return;
         _disposed = true;
+        if (Unsafe.MPI_Finalized(out int finalized) != 0 || finalized != 0)
+        {
+            _watchdog.Dispose();
+            return;
+        }
         // Not watched: the other ranks wait here while rank 0 runs the closing evaluation alone (minutes).
-        _watchdog.Dispose();
-        int finalized = 0;
-        if (Unsafe.MPI_Finalized(out finalized) != 0 || finalized != 0) return;
-        // Over TCP (UCX), a rank that entered MPI_Finalize while another still sent to it could wait in the
-        // launcher's barrier while the other spun on the unfinished send (seen between machines under load): every
-        // rank first completes its traffic in a barrier.
         _ = Unsafe.MPI_Barrier(Unsafe.MPI_COMM_WORLD);
+        // Over TCP, MPICH 4.0 with UCX sometimes never returns from MPI_Finalize on one rank while the other waits in
+        // the launcher's barrier (seen between machines under load; UCX issue #8738 and kin): every rank is here, the
+        // work is saved, so past a short limit the process ends with its own exit code.
+        _watchdog.Enter("MPI_Finalize", exitCode);
         _ = Unsafe.MPI_Finalize();
+        _watchdog.Exit();
+        _watchdog.Dispose();
     }
 }

@@ -39,8 +39,18 @@ public sealed class ClusterRehearsalTests(TwoMachines machines, ITestOutputHelpe
     private void RunToEnd(string[] args)
     {
         using var job = machines.Start(args);
-        if (WaitToEnd(job))
+        if (WaitToEnd(job) && !FarewellHung(job))
             Assert.True(job.ExitCode == 0, $"mpiexec exited {job.ExitCode}:\n{job.Output}\n{job.Errors}");
+    }
+
+    // MPICH 4.0 with UCX over TCP sometimes hangs in MPI_Finalize: msn then ends the rank with its own exit code after
+    // a few seconds, and hydra reports the broken farewell with an exit code of its own. The work is judged by what
+    // the ranks wrote.
+    private bool FarewellHung(MpiJob job)
+    {
+        bool hung = job.Errors.Contains("MPI_Finalize did not return", StringComparison.Ordinal);
+        if (hung) output.WriteLine($"a rank's MPI_Finalize hung; mpiexec exited {job.ExitCode}:\n{job.Errors}");
+        return hung;
     }
 
     /// <summary>Waits for the job: true when mpiexec ended, false when the ranks ended on both machines but mpiexec
@@ -113,9 +123,10 @@ public sealed class ClusterRehearsalTests(TwoMachines machines, ITestOutputHelpe
         // One image of the second machine's copy replaced by another of the same class: same names, same count.
         File.Copy(Path.Combine(b, "train", "c1", "0.png"), Path.Combine(b, "train", "c1", "1.png"), overwrite: true);
         using var job = machines.Start(Smoke(4, NodeRun("other-data"), 2, "--data", data));
-        if (WaitToEnd(job)) Assert.Equal(1, job.ExitCode);
+        bool farewellHung = !WaitToEnd(job) || FarewellHung(job);
+        if (!farewellHung) Assert.Equal(1, job.ExitCode);
         var lines = job.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(lines.Length == 1, $"expected one line on stderr:\n{job.Errors}");
+        Assert.True(lines.Length == 1 || farewellHung, $"expected one line on stderr:\n{job.Errors}");
         Assert.StartsWith($"msn: The data ({data}, content fingerprint) differs between processes: rank(s) 1 differ " +
             "from rank 0", lines[0], StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(HostRun("other-data"), "smoke.csv")), "a refused run wrote its log");
@@ -159,9 +170,10 @@ public sealed class ClusterRehearsalTests(TwoMachines machines, ITestOutputHelpe
             output.WriteLine($"ranks ended {clock.Elapsed.TotalSeconds:F1} s after the cut\n{job.Errors}");
             Assert.True(ended, $"ranks still running 60 s after the cut:\n{job.Errors}");
             // Hydra's mpiexec can wait on its dead connection to the other machine's proxy after the ranks ended.
-            Assert.True(Within(TimeSpan.FromSeconds(5), () => job.Errors.Contains("msn: rank 0:", StringComparison.Ordinal)),
+            const string rankZero = "msn: rank 0:";
+            Assert.True(Within(TimeSpan.FromSeconds(5), () => job.Errors.Contains(rankZero, StringComparison.Ordinal)),
                 job.Errors);
-            var ours = job.Errors.Split('\n').Where(l => l.StartsWith("msn: rank 0:", StringComparison.Ordinal)).ToList();
+            var ours = job.Errors.Split('\n').Where(l => l.StartsWith(rankZero, StringComparison.Ordinal)).ToList();
             Assert.Single(ours);
             Assert.StartsWith($"msn: rank 0: no answer from the other processes for {timeout} s", ours[0],
                 StringComparison.Ordinal);

@@ -26,6 +26,26 @@ public sealed class CollectiveWatchdogTests
     }
 
     [Fact]
+    public void A_farewell_that_hangs_is_reported_with_the_exit_code_the_process_was_ending_with()
+    {
+        CollectiveHang? reported = null;
+        using var handled = new ManualResetEventSlim();
+        using (var watchdog = new CollectiveWatchdog(0, TimeSpan.FromMilliseconds(200), hang =>
+               {
+                   reported = hang;
+                   handled.Set();
+               }))
+        {
+            watchdog.Enter("MPI_Finalize", finishedWith: 0);
+            Assert.True(handled.Wait(TimeSpan.FromSeconds(30)), "the watchdog never reported the blocked farewell");
+        }
+        Assert.Equal(0, reported!.ExitCode);
+        Assert.Equal("rank 0: MPI_Finalize did not return within 0 s (UCX over TCP can hang at exit); the run's work " +
+            "is done and written, ending", reported.Message);
+        Assert.Equal(CollectiveWatchdog.ExitCode, new CollectiveHang(0, TimeSpan.Zero, "MPI_Allreduce").ExitCode);
+    }
+
+    [Fact]
     public void Calls_that_end_in_time_are_never_reported()
     {
         int reports = 0;
