@@ -139,10 +139,12 @@ internal sealed class TrainingRun<TBatch> : IDisposable where TBatch : IDisposab
                 new("data_ms", dataMs)]);
         if (epochEnd) Save((int)(Step / _task.StepsPerEpoch));
         else if (_options.CheckpointEvery > 0 && Step % _options.CheckpointEvery == 0) Save(null);
-        double perStep = _timedSteps > 0 ? (_stepMsSum + _dataMsSum) / _timedSteps : stepMs + dataMs;
+        double meanStep = _timedSteps > 0 ? _stepMsSum / _timedSteps : stepMs;
+        double meanData = _timedSteps > 0 ? _dataMsSum / _timedSteps : dataMs;
         progress?.Report(new TrainingProgress(Step, StopStep, epoch, result, stepMs, dataMs,
             result.Samples * 1000.0 / Math.Max(1e-9, stepMs + dataMs),
-            TimeSpan.FromMilliseconds(perStep * (StopStep - Step))));
+            TimeSpan.FromMilliseconds((meanStep + meanData) * (StopStep - Step)),
+            _store is not null && _lastSaved == Step, meanStep, meanData, _clock.Elapsed));
     }
 
     /// <summary>The step of the latest checkpoint written by this process (null when none is on disk).</summary>

@@ -46,17 +46,18 @@ public sealed class TwoMachines : IDisposable
 
     /// <summary>The ids of the <c>msn</c> processes (ranks) now on <paramref name="node"/>; not the launcher, whose
     /// command line names msn too.</summary>
-    public IReadOnlyList<int> MsnProcesses(string node) => Script("ps", node).Output
-        .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)
+    public IReadOnlyList<int> MsnProcesses(string node) => Processes(node)
         .Where(pid => ReadArguments(pid) is [var exe, var dll, ..] && Path.GetFileName(exe) == "dotnet" &&
             dll.EndsWith("msn.dll", StringComparison.Ordinal))
         .ToList();
 
     /// <summary>What runs on <paramref name="node"/>, one process a line with what it waits in (for failure
     /// messages).</summary>
-    public string Describe(string node) => string.Join("\n", Script("ps", node).Output
-        .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)
+    public string Describe(string node) => string.Join("\n", Processes(node)
         .Select(pid => $"  {pid} {string.Join(' ', ReadArguments(pid)).Trim()} [{Wchan(pid)}]"));
+
+    private IEnumerable<int> Processes(string node) => Script("ps", node).Output
+        .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse);
 
     private static string Wchan(int pid)
     {
