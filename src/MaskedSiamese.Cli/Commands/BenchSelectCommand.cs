@@ -16,10 +16,16 @@ internal static class BenchSelectCommand
         };
         var dimension = new Option<int>("--dim") { Description = "Feature width.", DefaultValueFactory = _ => 192 };
         var budget = new Option<int>("--budget") { Description = "Images to choose.", DefaultValueFactory = _ => 100 };
-        var command = new Command("select", "Typicality selection on synthetic features (64 Gaussian blobs): seconds " +
+        var strategy = new Option<string>("--strategy")
+        {
+            Description = "density-peaks (the default of msn select) or typicality.",
+            DefaultValueFactory = _ => "density-peaks",
+        };
+        strategy.AcceptOnlyFromAmong("density-peaks", "typicality");
+        var command = new Command("select", "Label selection on synthetic features (64 Gaussian blobs): seconds " +
             "and peak memory above the features themselves, per number of images.")
         {
-            sizes, dimension, budget,
+            sizes, dimension, budget, strategy,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -27,13 +33,14 @@ internal static class BenchSelectCommand
             if (dim < 1) throw new UserInputException($"--dim {dim}: must be ≥ 1");
             var counts = EvalCommand.ParseCounts("--sizes", parse.GetValue(sizes)!);
             if (counts.Any(c => c <= n)) throw new UserInputException($"--sizes: every size must exceed --budget {n}");
+            var chosen = SelectionStrategyName.Parse(parse.GetValue(strategy)!)!.Value;
             var inv = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(inv, $"{"images",10}  {"dim",5}  {"budget",6}  {"seconds",8}  " +
                 $"{"peak MB above",13}"));
             foreach (int count in counts)
             {
                 cancellation.ThrowIfCancellationRequested();
-                var r = SelectionBenchmark.Run(count, dim, n);
+                var r = SelectionBenchmark.Run(count, dim, n, chosen);
                 string peak = r.PeakGrowthBytes < 0 ? "n/a" : (r.PeakGrowthBytes / 1e6).ToString("F0", inv);
                 Console.WriteLine(string.Create(inv, $"{r.Images,10}  {r.Dimension,5}  {r.Budget,6}  " +
                     $"{r.Seconds,8:F2}  {peak,13}"));

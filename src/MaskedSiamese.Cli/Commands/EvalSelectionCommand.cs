@@ -27,13 +27,13 @@ internal static class EvalSelectionCommand
         };
         var strategies = new Option<string>("--strategies")
         {
-            Description = "Strategies, comma-separated, the first under test: typicality, in-rounds (as msn label " +
-                          "suggests), margin (typicality cold start, then cluster-margin rounds), uniform, " +
-                          "class-balanced.",
-            DefaultValueFactory = _ => "typicality,uniform,class-balanced",
+            Description = "Strategies, comma-separated, the first under test: density-peaks, typicality, in-rounds " +
+                          "(as msn label suggests), margin (typicality cold start, then cluster-margin rounds), " +
+                          "uniform, class-balanced.",
+            DefaultValueFactory = _ => "density-peaks,uniform,class-balanced",
         };
         var command = new Command("selection", "Score label selection with a simulated labeller: per seed a pool of " +
-            "training images, each strategy (typicality, uniform and class-balanced random) picks each budget's " +
+            "training images, each strategy (density peaks, uniform and class-balanced random) picks each budget's " +
             "images, a logistic regression on their true labels is scored on the test images; checkpoint features " +
             "and raw pixels.")
         {
@@ -68,16 +68,14 @@ internal static class EvalSelectionCommand
 
     private static List<SelectionStrategy> ParseStrategies(string text)
     {
-        var all = Enum.GetValues<SelectionStrategy>();
         var parsed = new List<SelectionStrategy>();
         foreach (string name in text.Split(',', StringSplitOptions.TrimEntries))
         {
-            var match = all.Where(s => SelectionStrategyName.Of(s) == name).ToList();
-            if (match.Count == 0)
-                throw new UserInputException($"--strategies: '{name}' is none of " +
-                    $"{string.Join(", ", all.Select(SelectionStrategyName.Of))}");
-            if (parsed.Contains(match[0])) throw new UserInputException($"--strategies: '{name}' is named twice");
-            parsed.Add(match[0]);
+            var strategy = SelectionStrategyName.Parse(name) ?? throw new UserInputException(
+                $"--strategies: '{name}' is none of " +
+                string.Join(", ", Enum.GetValues<SelectionStrategy>().Select(SelectionStrategyName.Of)));
+            if (parsed.Contains(strategy)) throw new UserInputException($"--strategies: '{name}' is named twice");
+            parsed.Add(strategy);
         }
         return parsed;
     }

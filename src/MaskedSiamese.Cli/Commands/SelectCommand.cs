@@ -33,18 +33,19 @@ internal static class SelectCommand
         var budget = new Option<int>("--budget", "-n") { Description = "How many images to choose.", Required = true };
         var labelled = new Option<FileInfo?>("--labelled")
         {
-            Description = "CSV of the images already labelled (path,label): the clusters they cover least come first.",
+            Description = "CSV of the images already labelled (path,label): the modes they cover least come first.",
         };
         var strategy = new Option<string>("--strategy")
         {
-            Description = "typicality (default: cluster, then each cluster's most typical image) or " +
-                "uniform (at random).",
-            DefaultValueFactory = _ => "typicality",
+            Description = "density-peaks (default: one image at a time, the densest far from every image chosen or " +
+                "labelled and from anything denser), typicality (cluster, then each cluster's most typical image) " +
+                "or uniform (at random).",
+            DefaultValueFactory = _ => "density-peaks",
         };
-        strategy.AcceptOnlyFromAmong("typicality", "uniform");
+        strategy.AcceptOnlyFromAmong("density-peaks", "typicality", "uniform");
         var seed = new Option<long>("--seed")
         {
-            Description = "Seeds k-means and every draw.",
+            Description = "Seeds k-means, the sample of candidates beyond 20,000 images and every draw.",
             DefaultValueFactory = _ => 0,
         };
         var output = new Option<FileInfo>("--out", "-o")
@@ -87,9 +88,7 @@ internal static class SelectCommand
                     $"images of {location}");
             var options = new SelectionOptions
             {
-                Strategy = parse.GetValue(strategy) == "uniform"
-                    ? SelectionStrategy.Uniform
-                    : SelectionStrategy.Typicality,
+                Strategy = SelectionStrategyName.Parse(parse.GetValue(strategy)!)!.Value,
                 Seed = parse.GetValue(seed),
             };
             var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -107,7 +106,7 @@ internal static class SelectCommand
     }
 
     private static string DescribeStrategy(SelectionStrategy strategy, int labelled) =>
-        (strategy == SelectionStrategy.Uniform ? "uniform" : "typicality") +
+        SelectionStrategyName.Of(strategy) +
             (labelled > 0 ? $", {labelled} already labelled" : ", cold start");
 
     private static string Csv(IReadOnlyList<SelectedImage> chosen, Func<int, string> pathOf)

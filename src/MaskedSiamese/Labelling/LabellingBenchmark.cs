@@ -7,7 +7,7 @@ namespace MaskedSiamese.Labelling;
 /// <param name="Images">Images in the session.</param>
 /// <param name="Dimension">Feature width.</param>
 /// <param name="OpenSeconds">Creating the session (features copied and prepared).</param>
-/// <param name="FirstSuggestionsSeconds">The first suggestions (k-means and typicality of the cold start).</param>
+/// <param name="FirstSuggestionsSeconds">The first suggestions (the cold start's density peaks).</param>
 /// <param name="AnswerMilliseconds">One answer at each number of labels in <see cref="Labels"/>: saved to disk
 /// (atomically, flushed) and the classifier refitted.</param>
 /// <param name="Labels">The numbers of labels at which <see cref="AnswerMilliseconds"/> were taken.</param>

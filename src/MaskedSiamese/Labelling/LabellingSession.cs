@@ -8,7 +8,7 @@ namespace MaskedSiamese.Labelling;
 
 /// <summary>
 /// The state of labelling one set of images on cached features: the answers given (saved after each one when a
-/// store is given), which images to label next (typicality selection, as <c>msn select</c>), and a classifier refitted
+/// store is given), which images to label next (density peaks, as <c>msn select</c>), and a classifier refitted
 /// after every answer on the class answers (the low-shot recipe: features centred and L2-normalised, multinomial
 /// logistic regression) whose least sure predictions can be accepted or corrected in bulk. Thread-safe: the web page
 /// calls it from many threads; slow work (selection, cross-validation) runs outside its lock.
@@ -194,8 +194,8 @@ public sealed class LabellingSession : IDisposable
         }
     }
 
-    // A round of typicality for the images taken so far: k-means into (taken + round) clusters, so seconds at
-    // 100,000 images; the next one is prepared while the user answers this one.
+    // A round of the selection strategy (density peaks unless the options say otherwise) for the images taken so far:
+    // seconds at 100,000 images; the next one is prepared while the user answers this one.
     private Round ChooseRound(HashSet<int> taken)
     {
         int batch = Math.Min(LabelSelection.RoundSize(taken.Count), Items.Count - taken.Count);

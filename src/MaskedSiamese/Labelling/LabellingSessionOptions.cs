@@ -6,7 +6,7 @@ namespace MaskedSiamese.Labelling;
 /// <summary>Settings of a <see cref="LabellingSession"/>.</summary>
 public sealed record LabellingSessionOptions
 {
-    /// <summary>How the images to label next are chosen (typicality, as <c>msn select</c>).</summary>
+    /// <summary>How the images to label next are chosen (density peaks, as <c>msn select</c>).</summary>
     public SelectionOptions Selection { get; init; } = new();
 
     /// <summary>λ of the refit after every answer (the official low-shot value; the export chooses λ by

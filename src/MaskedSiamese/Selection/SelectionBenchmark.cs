@@ -5,22 +5,24 @@ using static TorchSharp.torch;
 namespace MaskedSiamese.Selection;
 
 /// <summary>One timing of <see cref="LabelSelection"/> on synthetic features.</summary>
+/// <param name="Strategy">The strategy timed.</param>
 /// <param name="Images">Rows of features.</param>
 /// <param name="Dimension">Their width.</param>
 /// <param name="Budget">Images chosen.</param>
 /// <param name="Seconds">Wall time of the choice (features already in memory).</param>
 /// <param name="PeakGrowthBytes">Peak resident memory during the choice above the resident size before it (−1 where
 /// the kernel cannot reset the peak).</param>
-public sealed record SelectionBenchmarkResult(int Images, int Dimension, int Budget, double Seconds,
-    long PeakGrowthBytes);
+public sealed record SelectionBenchmarkResult(SelectionStrategy Strategy, int Images, int Dimension, int Budget,
+    double Seconds, long PeakGrowthBytes);
 
-/// <summary>Times typicality selection on synthetic features: a mixture of 64 Gaussian blobs, centred and
-/// L2-normalised as <c>msn fit</c> reads features.</summary>
+/// <summary>Times label selection on synthetic features: a mixture of 64 Gaussian blobs, centred and L2-normalised as
+/// <c>msn fit</c> reads features.</summary>
 public static class SelectionBenchmark
 {
     /// <summary>Chooses <paramref name="budget"/> of <paramref name="images"/> synthetic rows of width
-    /// <paramref name="dimension"/> and measures time and memory.</summary>
-    public static SelectionBenchmarkResult Run(int images, int dimension, int budget, long seed = 0)
+    /// <paramref name="dimension"/> with <paramref name="strategy"/> and measures time and memory.</summary>
+    public static SelectionBenchmarkResult Run(int images, int dimension, int budget,
+        SelectionStrategy strategy = SelectionStrategy.DensityPeaks, long seed = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(images, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
@@ -34,10 +36,10 @@ public static class SelectionBenchmark
         bool peak = ProcessMemory.ResetPeak();
         long before = ProcessMemory.ResidentBytes();
         var watch = Stopwatch.StartNew();
-        var chosen = LabelSelection.Choose(features, budget, new SelectionOptions { Seed = seed });
+        var chosen = LabelSelection.Choose(features, budget, new SelectionOptions { Strategy = strategy, Seed = seed });
         double seconds = watch.Elapsed.TotalSeconds;
         long growth = peak ? ProcessMemory.PeakResidentBytes() - before : -1;
         if (chosen.Count != budget) throw new InvalidOperationException($"chose {chosen.Count} of {budget}");
-        return new SelectionBenchmarkResult(images, dimension, budget, seconds, growth);
+        return new SelectionBenchmarkResult(strategy, images, dimension, budget, seconds, growth);
     }
 }

@@ -45,9 +45,16 @@ public static class SelectionEvaluation
                 var poolFeatures = train.index_select(0, poolIndex);
                 var poolLabels = pool.Select(r => trainLabels[r]).ToArray();
                 foreach (var strategy in options.Strategies)
+                {
+                    // Greedy density peaks give a smaller budget the first images of a larger one: one choice serves
+                    // every budget.
+                    var longest = strategy == SelectionStrategy.DensityPeaks && budgets.Count > 0
+                        ? Choose(poolFeatures, budgets.Max(), strategy, poolLabels, seed)
+                        : null;
                     foreach (int budget in budgets)
                     {
-                        var chosen = Choose(poolFeatures, budget, strategy, poolLabels, seed);
+                        var chosen = longest?.Take(budget).ToList()
+                            ?? Choose(poolFeatures, budget, strategy, poolLabels, seed);
                         double accuracy = Score(train, test, chosen.Select(r => pool[r]).ToArray(), trainLabels,
                             set.Test.Labels, classes, options.Lambda);
                         (accuracies.TryGetValue((strategy, budget), out var list)
@@ -55,6 +62,7 @@ public static class SelectionEvaluation
                             : accuracies[(strategy, budget)] = [])
                             .Add(accuracy);
                     }
+                }
                 log?.WriteLine($"selection: {set.Name} seed {seed} done");
             }
             foreach (var strategy in options.Strategies)

@@ -8,7 +8,7 @@ public sealed record SelectionEvaluationOptions
 
     /// <summary>Strategies compared; the first is the one under test.</summary>
     public IReadOnlyList<SelectionStrategy> Strategies { get; init; } =
-        [SelectionStrategy.Typicality, SelectionStrategy.Uniform, SelectionStrategy.ClassBalanced];
+        [SelectionStrategy.DensityPeaks, SelectionStrategy.Uniform, SelectionStrategy.ClassBalanced];
 
     /// <summary>Seeds: each draws its own pool and seeds every strategy.</summary>
     public int Seeds { get; init; } = 5;

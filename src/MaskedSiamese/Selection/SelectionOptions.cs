@@ -4,13 +4,13 @@ namespace MaskedSiamese.Selection;
 public sealed record SelectionOptions
 {
     /// <summary>The strategy.</summary>
-    public SelectionStrategy Strategy { get; init; } = SelectionStrategy.Typicality;
+    public SelectionStrategy Strategy { get; init; } = SelectionStrategy.DensityPeaks;
 
-    /// <summary>Seeds k-means++ and every random draw: the same seed, features and labels give the same
-    /// choice.</summary>
+    /// <summary>Seeds k-means++, the sample of density peaks' candidates and every random draw: the same seed,
+    /// features and labels give the same choice.</summary>
     public long Seed { get; init; }
 
-    /// <summary>Neighbours whose mean distance defines typicality (TypiClust's 20).</summary>
+    /// <summary>Neighbours whose mean distance defines typicality and density (TypiClust's 20).</summary>
     public int Neighbours { get; init; } = 20;
 
     /// <summary>A cluster larger than this measures its members' neighbours among this many of its members, drawn

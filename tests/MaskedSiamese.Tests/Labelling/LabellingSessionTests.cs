@@ -140,7 +140,8 @@ public sealed class LabellingSessionTests : IDisposable
     }
 
     /// <summary>A labeller who answers what the page suggests, with Fashion-MNIST's true labels, reaches what
-    /// <c>msn eval selection</c> measures for typicality selection at 20 labels, within a point.</summary>
+    /// <c>msn eval selection</c> measures for the default selection (density peaks) at 20 labels, within a
+    /// point.</summary>
     [Fact]
     public void A_simulated_labeller_reaches_eval_selections_accuracy_at_20_labels()
     {
@@ -164,7 +165,7 @@ public sealed class LabellingSessionTests : IDisposable
         var score = SelectionEvaluation.Run([set], new SelectionEvaluationOptions
         {
             Budgets = [20],
-            Strategies = [SelectionStrategy.Typicality],
+            Strategies = [SelectionStrategy.DensityPeaks],
             Seeds = 1,
             PoolSize = 3000,
         }).Single();

@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 
 namespace MaskedSiamese.Tests.Selection;
 
-/// <summary>k-means, typicality selection and the random references on synthetic clusters whose answer is
-/// known.</summary>
+/// <summary>k-means, density peaks, typicality selection and the random references on synthetic clusters whose
+/// answer is known.</summary>
 public sealed class LabelSelectionTests
 {
     // k well-separated Gaussian blobs of different sizes in 8-D (blob c centred at 10·e_c), with a few far outliers.
@@ -44,19 +44,22 @@ public sealed class LabelSelectionTests
         Assert.Equal(clusters, KMeans.Cluster(points, 3, seed: 5));
     }
 
-    [Fact]
-    public void Typicality_takes_one_central_image_per_blob_and_never_an_outlier()
+    [Theory]
+    [InlineData(SelectionStrategy.DensityPeaks)]
+    [InlineData(SelectionStrategy.Typicality)]
+    public void Each_blob_gives_one_central_image_and_an_outlier_none(SelectionStrategy strategy)
     {
         using var scope = NewDisposeScope();
+        var options = new SelectionOptions { Strategy = strategy, Seed = 2 };
         var (points, blob) = Blobs([300, 200, 100]);
-        var chosen = LabelSelection.Choose(points, 3, new SelectionOptions { Seed = 2 });
+        var chosen = LabelSelection.Choose(points, 3, options);
         Assert.Equal([0, 1, 2], chosen.Select(c => blob[c.Row]).Order());
         AssertCentral(points, blob, chosen);
-        Assert.Equal(chosen, LabelSelection.Choose(points, 3, new SelectionOptions { Seed = 2 }));
+        Assert.Equal(chosen, LabelSelection.Choose(points, 3, options));
 
-        // Far outliers form clusters of their own, too small to choose from: every pick stays a central one.
+        // Far outliers: too sparse to be peaks, and in clusters too small to choose from. Every pick stays central.
         var (noisy, noisyBlob) = Blobs([300, 200, 100], outliers: 3);
-        var picks = LabelSelection.Choose(noisy, 3, new SelectionOptions { Seed = 2 });
+        var picks = LabelSelection.Choose(noisy, 3, options);
         Assert.Equal(3, picks.Count);
         Assert.DoesNotContain(picks, c => noisyBlob[c.Row] < 0);
         AssertCentral(noisy, noisyBlob, picks);
@@ -73,16 +76,49 @@ public sealed class LabelSelectionTests
         }
     }
 
-    [Fact]
-    public void With_labels_the_uncovered_clusters_come_first()
+    [Theory]
+    [InlineData(SelectionStrategy.DensityPeaks)]
+    [InlineData(SelectionStrategy.Typicality)]
+    public void With_labels_the_uncovered_blobs_come_first(SelectionStrategy strategy)
     {
         using var scope = NewDisposeScope();
         var (points, blob) = Blobs([300, 200, 100]);
         // Two images of the largest blob already labelled: the next two come from the other blobs.
         int[] labelled = [0, 1];
-        var chosen = LabelSelection.Choose(points, 2, new SelectionOptions { Seed = 3 }, labelled);
+        var chosen = LabelSelection.Choose(points, 2, new SelectionOptions { Strategy = strategy, Seed = 3 },
+            labelled);
         Assert.Equal([1, 2], chosen.Select(c => blob[c.Row]).Order());
         Assert.DoesNotContain(chosen, c => labelled.Contains(c.Row));
+    }
+
+    [Fact]
+    public void Density_and_separation_are_those_of_a_hand_worked_line()
+    {
+        using var scope = NewDisposeScope();
+        // Points at 0, 1, 1.5, 10 and 12; one neighbour: density 1/1, 1/0.5, 1/0.5, 1/2, 1/2. Row 1 is the densest
+        // (a tie with row 2 goes to the lower row); each other row's separation is its distance to the nearest row
+        // ranked before it, and row 1's the largest of those.
+        using var line = tensor(new float[] { 0, 1, 1.5f, 10, 12 }).unsqueeze(1);
+        var peaks = DensityPeaks.Of(line, neighbours: 1);
+        Assert.Equal([1, 2, 2, 0.5, 0.5], peaks.Density);
+        Assert.Equal([1, 8.5, 0.5, 8.5, 2], peaks.Separation);
+    }
+
+    [Fact]
+    public void Density_peaks_extend_a_smaller_budget_and_measure_a_sample_of_a_large_set()
+    {
+        using var scope = NewDisposeScope();
+        var (points, blob) = Blobs([300, 200, 100]);
+        var options = new SelectionOptions { Seed = 6 };
+        var six = LabelSelection.Choose(points, 6, options);
+        Assert.Equal(LabelSelection.Choose(points, 3, options), six.Take(3));
+        Assert.Equal(-1, six[0].Cluster);
+
+        // More images than PeakCandidates: a seeded sample is measured; labels outside it still count as covered.
+        var (large, largeBlob) = Blobs([12_000, 9_000, 4_000]);
+        int[] labelled = [.. Enumerable.Range(0, 12_000).Where(r => r % 2_000 == 0)];
+        var picks = LabelSelection.Choose(large, 2, new SelectionOptions { Seed = 1 }, labelled);
+        Assert.Equal([1, 2], picks.Select(c => largeBlob[c.Row]).Order());
     }
 
     [Fact]
@@ -151,7 +187,8 @@ public sealed class LabelSelectionTests
         double margin = MeanDistance(SelectionStrategy.Margin), typical = MeanDistance(SelectionStrategy.Typicality);
         Assert.True(margin < 0.75 * typical, $"margin picks at mean |x| {margin:F2}, typicality at {typical:F2}");
         // Fewer than two classes labelled: nothing to be unsure about, so typicality.
-        Assert.Equal(LabelSelection.Choose(points, 5, new SelectionOptions { Seed = 1 }, [0]),
+        Assert.Equal(LabelSelection.Choose(points, 5,
+                new SelectionOptions { Strategy = SelectionStrategy.Typicality, Seed = 1 }, [0]),
             LabelSelection.Choose(points, 5, new SelectionOptions { Strategy = SelectionStrategy.Margin, Seed = 1 },
                 [0], classes));
     }
