@@ -25,45 +25,62 @@ internal sealed record DensityPeaks(double[] Density, double[] Separation)
         var x = points.to_type(ScalarType.Float32);
         int k = (int)Math.Min(neighbours, n - 1);
         var density = new double[n];
-        ForEachBlock(x, (start, distances) =>
+        var nearest = new (long[] Rows, double[] Distances)[n];
+        ForEachBlock(x, [.. Enumerable.Range(0, (int)n).Select(r => (long)r)], (rows, distances) =>
         {
             // A point never counts as its own neighbour.
-            var self = arange(start, start + distances.shape[0]).unsqueeze(1).eq(arange(n).unsqueeze(0));
-            var mean = distances.masked_fill(self, double.PositiveInfinity).topk(k, dim: 1, largest: false).values
-                .mean([1]);
-            (1.0 / mean.clamp_min(1e-12)).to_type(ScalarType.Float64).data<double>().ToArray()
-                .CopyTo(density, start);
+            var self = tensor(rows).unsqueeze(1).eq(arange(n).unsqueeze(0));
+            var (values, indices) = distances.masked_fill(self, double.PositiveInfinity)
+                .topk(k, dim: 1, largest: false);
+            var d = values.to_type(ScalarType.Float64).data<double>().ToArray();
+            var i = indices.data<long>().ToArray();
+            var mean = (1.0 / values.mean([1]).clamp_min(1e-12)).to_type(ScalarType.Float64).data<double>().ToArray();
+            for (int r = 0; r < rows.Length; r++)
+            {
+                nearest[rows[r]] = (i[(r * k)..((r + 1) * k)], d[(r * k)..((r + 1) * k)]);
+                density[rows[r]] = mean[r];
+            }
         });
-        return new(density, Separations(x, density));
+        return new(density, Separations(x, density, nearest));
     }
 
-    private static double[] Separations(Tensor x, double[] density)
+    // A point whose neighbours hold a denser one is separated by the nearest of those (anything farther is at least
+    // as far); only the others, the local maxima, are compared with every point.
+    private static double[] Separations(Tensor x, double[] density, (long[] Rows, double[] Distances)[] nearest)
     {
         long n = x.shape[0];
         var order = Enumerable.Range(0, (int)n).OrderByDescending(r => density[r]).ThenBy(r => r).ToArray();
         var rank = new long[n];
         for (int i = 0; i < n; i++) rank[order[i]] = i;
-        var ranks = tensor(rank);
         var separation = new double[n];
-        ForEachBlock(x, (start, distances) =>
+        var maxima = new List<long>();
+        for (int r = 0; r < n; r++)
+        {
+            int j = Array.FindIndex(nearest[r].Rows, q => rank[q] < rank[r]);
+            if (j >= 0) separation[r] = nearest[r].Distances[j];
+            else maxima.Add(r);
+        }
+        var ranks = tensor(rank);
+        ForEachBlock(x, [.. maxima], (rows, distances) =>
         {
             // Only the points ranked before a point (denser, or as dense and in a lower row) count.
-            var notDenser = ranks.unsqueeze(0).ge(ranks.narrow(0, start, distances.shape[0]).unsqueeze(1));
-            distances.masked_fill(notDenser, double.PositiveInfinity).min(1).values.to_type(ScalarType.Float64)
-                .data<double>().ToArray().CopyTo(separation, start);
+            var notDenser = ranks.unsqueeze(0).ge(tensor(rows.Select(r => rank[r]).ToArray()).unsqueeze(1));
+            var d = distances.masked_fill(notDenser, double.PositiveInfinity).min(1).values
+                .to_type(ScalarType.Float64).data<double>().ToArray();
+            for (int r = 0; r < rows.Length; r++) separation[rows[r]] = d[r];
         });
         separation[order[0]] = order.Skip(1).Max(r => separation[r]);
         return separation;
     }
 
-    private static void ForEachBlock(Tensor x, Action<long, Tensor> visit)
+    // Distances [rows, N] from each block of the given rows to every point.
+    private static void ForEachBlock(Tensor x, long[] rows, Action<long[], Tensor> visit)
     {
-        long n = x.shape[0];
-        for (long start = 0; start < n; start += BlockRows)
+        for (int start = 0; start < rows.Length; start += (int)BlockRows)
         {
             using var block = NewDisposeScope();   // the block's distances go at once
-            long length = Math.Min(BlockRows, n - start);
-            visit(start, cdist(x.narrow(0, start, length), x));
+            var part = rows[start..Math.Min(rows.Length, start + (int)BlockRows)];
+            visit(part, cdist(x.index_select(0, tensor(part)), x));
         }
     }
 }

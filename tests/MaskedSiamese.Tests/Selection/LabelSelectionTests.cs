@@ -105,6 +105,25 @@ public sealed class LabelSelectionTests
     }
 
     [Fact]
+    public void Separations_found_among_the_neighbours_equal_those_against_every_point()
+    {
+        using var scope = NewDisposeScope();
+        var (points, _) = Blobs([120, 80, 40], outliers: 4);
+        int n = (int)points.shape[0];
+        var peaks = DensityPeaks.Of(points, neighbours: 5);
+        var distances = cdist(points, points).to_type(ScalarType.Float64).data<double>().ToArray();
+        bool Denser(int j, int i) =>
+            peaks.Density[j] > peaks.Density[i] || (peaks.Density[j] == peaks.Density[i] && j < i);
+        var expected = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Where(j => Denser(j, i))
+            .Select(j => distances[i * n + j]).DefaultIfEmpty(double.NaN).Min()).ToArray();
+        int densest = Array.FindIndex(expected, double.IsNaN);
+        expected[densest] = expected.Where(e => !double.IsNaN(e)).Max();
+        for (int i = 0; i < n; i++)
+            Assert.True(Math.Abs(expected[i] - peaks.Separation[i]) <= 1e-5 * expected[i],
+                $"row {i}: {peaks.Separation[i]} against {expected[i]}");
+    }
+
+    [Fact]
     public void Density_peaks_extend_a_smaller_budget_and_measure_a_sample_of_a_large_set()
     {
         using var scope = NewDisposeScope();
