@@ -44,8 +44,7 @@ internal static partial class NativeEnvironment
     /// <summary>
     /// Ends this process when one of its MPI calls has waited past the watchdog's limit: one line on stderr, then
     /// <c>_exit</c> at once with <see cref="Engine.CollectiveHang.ExitCode"/> (3, or the process's own when only
-    /// finalising hung), because the blocked MPI call cannot be interrupted and a
-    /// normal exit would wait for it.
+    /// finalising hung), because the blocked MPI call cannot be interrupted and a normal exit would wait for it.
     /// </summary>
     public static void EndOnCollectiveHang(Engine.CollectiveHang hang)
     {

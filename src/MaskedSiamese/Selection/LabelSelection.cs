@@ -96,7 +96,7 @@ public static class LabelSelection
     }
 
     /// <summary>Images that density peaks are measured among at most: a seeded sample of the unlabelled ones when there
-    /// are more (20,000 take about 5 s on 2 cores, and the time grows with the square).</summary>
+    /// are more (20,000 take about 3 s on 2 cores, and the time grows with the square).</summary>
     public const int PeakCandidates = 20_000;
 
     // Greedy density peaks: the image with the largest density × separation, where an image's separation shrinks to
