@@ -22,6 +22,7 @@ internal static class CliApp
         ExportCommand.Create(),
         InfoCommand.Create(),
         BenchCommand.Create(),
+        LaunchCommand.Create(),
         CompareCommand.Create(),
     };
 }

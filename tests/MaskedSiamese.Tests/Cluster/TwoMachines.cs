@@ -45,10 +45,10 @@ public sealed class TwoMachines : IDisposable
     public (int Code, string Output) Script(params string[] args) => Run("bash", [ScriptPath, .. args], _state);
 
     /// <summary>The ids of the <c>msn</c> processes (ranks) now on <paramref name="node"/>; not the launcher, whose
-    /// command line names msn too.</summary>
+    /// command line names msn too, nor <c>msn launch</c>.</summary>
     public IReadOnlyList<int> MsnProcesses(string node) => Processes(node)
-        .Where(pid => ReadArguments(pid) is [var exe, var dll, ..] && Path.GetFileName(exe) == "dotnet" &&
-            dll.EndsWith("msn.dll", StringComparison.Ordinal))
+        .Where(pid => ReadArguments(pid) is [var exe, var dll, var verb, ..] && Path.GetFileName(exe) == "dotnet" &&
+            dll.EndsWith("msn.dll", StringComparison.Ordinal) && verb != "launch")
         .ToList();
 
     /// <summary>What runs on <paramref name="node"/>, one process a line with what it waits in (for failure
@@ -65,8 +65,9 @@ public sealed class TwoMachines : IDisposable
         catch (IOException) { return "ended"; }
     }
 
-    /// <summary>Starts <c>mpiexec</c> on node-a with one rank of <c>msn ARGS</c> on each machine, over TCP.</summary>
-    public MpiJob Start(IReadOnlyList<string> msnArgs, int collectiveTimeoutSeconds = 45)
+    /// <summary>Starts <c>mpiexec</c> on node-a with one rank of <c>msn ARGS</c> on each machine, over TCP; under
+    /// <c>msn launch</c> when <paramref name="supervised"/>.</summary>
+    public MpiJob Start(IReadOnlyList<string> msnArgs, int collectiveTimeoutSeconds = 45, bool supervised = false)
     {
         string msn = typeof(CliApp).Assembly.Location;
         var start = new ProcessStartInfo("bash")
@@ -74,9 +75,13 @@ public sealed class TwoMachines : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (string a in new[] { ScriptPath, "run", "node-a", "mpiexec", "-f", Path.Combine(_state, "hostfile"),
-                     "-launcher", "ssh", "-launcher-exec", Path.Combine(_state, "ssh"), "-n", "2", "dotnet", msn })
-            start.ArgumentList.Add(a);
+        string[] supervisor = supervised ? ["dotnet", msn, "launch", "--"] : [];
+        string[] command =
+        [
+            ScriptPath, "run", "node-a", .. supervisor, "mpiexec", "-f", Path.Combine(_state, "hostfile"), "-launcher",
+            "ssh", "-launcher-exec", Path.Combine(_state, "ssh"), "-n", "2", "dotnet", msn,
+        ];
+        foreach (string a in command) start.ArgumentList.Add(a);
         foreach (string a in msnArgs) start.ArgumentList.Add(a);
         start.Environment["MSN_CLUSTER"] = _state;
         // The machines share one kernel: UCX would find shared memory between them through /proc. A cluster's
