@@ -28,7 +28,7 @@ public sealed class RankZeroLink : IDisposable
 
     /// <summary>Connects to the supervisor's socket at <paramref name="path"/>; null when it cannot be
     /// reached.</summary>
-    internal static RankZeroLink? Connect(string path)
+    private static RankZeroLink? Connect(string path)
     {
         if (!File.Exists(path)) return null;
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
