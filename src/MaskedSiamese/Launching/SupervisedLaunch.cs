@@ -50,7 +50,8 @@ public static partial class SupervisedLaunch
             if (stopped) Stop(launcher, options.StopWait);
             launcher.WaitForExit();
             // A launcher that kills rank 0 ends just after it: the closed connection may still be on its way.
-            rankZero.Ended.Wait((int)options.StopWait.TotalMilliseconds, CancellationToken.None);
+            if (rankZero.Connected)
+                rankZero.Ended.Wait((int)options.StopWait.TotalMilliseconds, CancellationToken.None);
             listener.Close();   // a rank 0 that never connected stops being waited for
             var (ending, reported) = rankZero.Outcome();
             int code = stopped ? reported ?? 1 : launcher.ExitCode;
@@ -108,6 +109,8 @@ public static partial class SupervisedLaunch
         private int? _reported;
 
         public Task Ended => _ended.Task;
+
+        public bool Connected => _connected;
 
         public static RankZeroWatch Start(Socket listener)
         {
