@@ -94,7 +94,8 @@ internal static class SelectCommand
             var watch = System.Diagnostics.Stopwatch.StartNew();
             IReadOnlyList<SelectedImage> chosen;
             using (var prepared = FeaturePreprocessing.CenterAndNormalize(table.Features))
-                chosen = LabelSelection.Choose(prepared, n, options, given.Select(g => g.Row).ToList());
+                chosen = LabelSelection.Choose(prepared, n, options, given.Select(g => g.Row).ToList(),
+                    LabelsFile.Classes(given, table.Count));
             var outFile = parse.GetValue(output)!;
             AtomicFile.WriteAllText(outFile.FullName, Csv(chosen, r => pathOf(table.Indices[r])));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -171,6 +171,7 @@ public sealed class LabellingSession : IDisposable
         while (true)
         {
             HashSet<int> taken;
+            int[] classes;
             Task<Round>? prefetched;
             lock (_lock)
             {
@@ -178,30 +179,36 @@ public sealed class LabellingSession : IDisposable
                 int free = Items.Count - _order.Count - _queue.Count;
                 if (_queue.Count >= count || free == 0) return _queue.Take(count).ToList();
                 taken = [.. _order, .. _queue];
+                classes = KnownClassesUnlocked();
                 (prefetched, _nextRound) = (_nextRound, null);
             }
             // The round chosen in the background while the last one was being answered, when nothing else changed.
             var round = prefetched is not null && Completed(prefetched) is { } r && r.Taken.SetEquals(taken)
                 ? r
-                : ChooseRound(taken);
+                : ChooseRound(taken, classes);
             lock (_lock)
             {
                 foreach (int row in round.Picks)
                     if (_answers[row] == Unanswered && !_queue.Contains(row)) _queue.Add(row);
                 HashSet<int> next = [.. _order, .. _queue];
-                if (next.Count < Items.Count) _nextRound = Task.Run(() => ChooseRound(next));
+                var known = KnownClassesUnlocked();
+                if (next.Count < Items.Count) _nextRound = Task.Run(() => ChooseRound(next, known));
             }
         }
     }
 
-    // A round of the selection strategy (density peaks unless the options say otherwise) for the images taken so far:
-    // seconds at 100,000 images; the next one is prepared while the user answers this one.
-    private Round ChooseRound(HashSet<int> taken)
+    // A round of the selection strategy (density peaks unless the options say otherwise) for the images taken so far
+    // and the classes answered so far: seconds at 100,000 images. The next one is prepared while the user answers this
+    // one, so its classifier (density peaks weigh by its unsureness from 20 labels on) lacks this round's answers.
+    private Round ChooseRound(HashSet<int> taken, int[] classes)
     {
         int batch = Math.Min(LabelSelection.RoundSize(taken.Count), Items.Count - taken.Count);
-        return new Round(taken, [.. LabelSelection.Choose(_prepared, batch, _options.Selection, taken)
+        return new Round(taken, [.. LabelSelection.Choose(_prepared, batch, _options.Selection, taken, classes)
             .Select(c => c.Row)]);
     }
+
+    // Every item's answered class, −1 where it has none (unanswered, skipped, not sure).
+    private int[] KnownClassesUnlocked() => [.. _answers.Select(a => a >= 0 ? a : -1)];
 
     private static Round? Completed(Task<Round> task)
     {

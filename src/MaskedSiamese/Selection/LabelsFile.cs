@@ -55,4 +55,17 @@ public static class LabelsFile
     }
 
     private static string Shorten(string s) => s.Length <= 80 ? s : s[..77] + "...";
+
+    /// <summary>Every row's class for <see cref="LabelSelection.Choose"/> (−1 where unlabelled), the labels of
+    /// <paramref name="given"/> numbered in ordinal order.</summary>
+    /// <param name="given">What <see cref="Read"/> returned.</param>
+    /// <param name="count">The number of rows.</param>
+    public static int[] Classes(IReadOnlyList<(int Row, string Label)> given, int count)
+    {
+        ArgumentNullException.ThrowIfNull(given);
+        var names = given.Select(g => g.Label).Distinct().Order(StringComparer.Ordinal).ToList();
+        var classes = Enumerable.Repeat(-1, count).ToArray();
+        foreach (var (row, label) in given) classes[row] = names.IndexOf(label);
+        return classes;
+    }
 }

@@ -211,4 +211,33 @@ public sealed class LabelSelectionTests
             LabelSelection.Choose(points, 5, new SelectionOptions { Strategy = SelectionStrategy.Margin, Seed = 1 },
                 [0], classes));
     }
+
+    [Fact]
+    public void From_20_labels_density_peaks_prefer_a_mode_the_classifier_is_unsure_of()
+    {
+        using var scope = NewDisposeScope();
+        // Classes 0 and 1 at x = ∓2; two unlabelled modes alike: M on the boundary (x = 0), F deep on class 0's side.
+        using var g = new Generator(7);
+        Tensor Blob(int n, float x, float y, float spread) =>
+            randn([n, 2], generator: g) * spread + tensor(new[] { x, y });
+        var points = cat([Blob(300, -2, 0, 0.5f), Blob(300, 2, 0, 0.5f), Blob(100, 0, 3, 0.3f),
+            Blob(100, -7, 0, 0.3f)], 0);
+        bool InM(int row) => row is >= 600 and < 700;
+        bool InF(int row) => row >= 700;
+        var labelled = Enumerable.Range(0, 10).Concat(Enumerable.Range(300, 10)).ToList();
+        var classes = Enumerable.Range(0, 800).Select(r => !labelled.Contains(r) ? -1 : r < 300 ? 0 : 1).ToArray();
+        var options = new SelectionOptions { Seed = 1 };
+
+        // Without classes F is the farther peak; with 20 labels the classifier is sure of F and unsure of M.
+        var blind = LabelSelection.Choose(points, 1, options, labelled);
+        Assert.True(InF(blind[0].Row), $"without classes: row {blind[0].Row}");
+        var informed = LabelSelection.Choose(points, 1, options, labelled, classes);
+        Assert.True(InM(informed[0].Row), $"with 20 labels: row {informed[0].Row}");
+
+        // 19 labels: too few to weigh by, the same choice as without classes.
+        var fewer = labelled.Skip(1).ToList();
+        var fewerClasses = classes.Select((c, r) => r == labelled[0] ? -1 : c).ToArray();
+        Assert.Equal(LabelSelection.Choose(points, 3, options, fewer),
+            LabelSelection.Choose(points, 3, options, fewer, fewerClasses));
+    }
 }
