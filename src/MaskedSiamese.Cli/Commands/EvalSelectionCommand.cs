@@ -51,7 +51,7 @@ internal static class EvalSelectionCommand
             };
             try { options.Validate(); }
             catch (ArgumentException e) { throw new UserInputException(e.Message); }
-            var extraction = common.ToOptions(parse) with { Baselines = true };
+            var extraction = common.ToOptions(parse);   // raw pixels unless --no-baselines
             string path = parse.GetValue(common.Checkpoint)!.FullName;
             var scores = SelectionEvaluation.RunOnCheckpoint(path, extraction, options, Console.Error, cancellation);
             Console.WriteLine();

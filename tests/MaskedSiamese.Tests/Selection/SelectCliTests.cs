@@ -98,5 +98,12 @@ public sealed class SelectCliTests : IDisposable
         Assert.Equal(2 * 3 * 2, results.Count);   // msn and pixels × 3 strategies × 2 budgets
         Assert.All(results, r => Assert.Equal(2, r.GetProperty("accuracies").GetArrayLength()));
         Assert.All(results, r => Assert.InRange(r.GetProperty("mean").GetDouble(), 0, 100));
+
+        // --no-baselines: the checkpoint's features only.
+        (code, error) = Msn("eval", "selection", "-c", checkpoint, "--data", images, "--budgets", "3", "--seeds", "1",
+            "--no-cache", "--no-baselines", "--json", json);
+        Assert.True(code == 0, error);
+        using var only = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal(3, only.RootElement.GetProperty("results").GetArrayLength());   // msn × 3 strategies × 1 budget
     }
 }
