@@ -131,10 +131,10 @@ public static class LabelSelection
         }
         var chosen = new List<SelectedImage>();
         var used = new bool[candidates.Count];
+        double Score(int i) => peaks.Density[i] * separation[i] * (weight?[i] ?? 1);
         while (chosen.Count < budget)
         {
             int pick = -1;
-            double Score(int i) => peaks.Density[i] * separation[i] * (weight?[i] ?? 1);
             for (int i = 0; i < used.Length; i++)
                 if (!used[i] && (pick < 0 || Score(i) > Score(pick))) pick = i;
             used[pick] = true;
