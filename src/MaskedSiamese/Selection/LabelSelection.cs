@@ -109,10 +109,10 @@ public static class LabelSelection
     /// 50 and 100 labels (20 seeds; 0.9 and 0.7 on the patch-4 checkpoint).</summary>
     public const int UncertaintyFromLabels = 20;
 
-    // Greedy density peaks: the image with the largest density × separation (× unsureness, once there are enough
-    // labels), where an image's separation shrinks to its distance from the labelled and already chosen ones.
-    // Labelled images thus count as peaks already taken, and a cold start's first b images are those of every larger
-    // budget.
+    // Greedy density peaks, in the partially whitened space of the candidates: the image with the largest density ×
+    // separation (× unsureness, once there are enough labels), where an image's separation shrinks to its distance
+    // from the labelled and already chosen ones. Labelled images thus count as peaks already taken, and a cold
+    // start's first b images are those of every larger budget.
     private static List<SelectedImage> Peaks(Tensor features, int budget, HashSet<int> taken,
         SelectionOptions options, IReadOnlyList<int>? classes)
     {
@@ -120,15 +120,13 @@ public static class LabelSelection
         int sample = Math.Max(PeakCandidates, budget);
         if (candidates.Count > sample) candidates = [.. Shuffled(candidates, options.Seed).Take(sample).Order()];
         using var scope = NewDisposeScope();
-        var rows = Rows(features, candidates);
+        var original = Rows(features, candidates);
+        using var space = new PartialWhitening(original);
+        var rows = space.Apply(original);
         var peaks = DensityPeaks.Of(rows, options.Neighbours);
         var separation = (double[])peaks.Separation.Clone();
-        var weight = Unsureness(features, taken, classes, rows);
-        if (taken.Count > 0)
-        {
-            var labelled = Rows(features, [.. taken.Order()]);
-            Shorten(separation, rows, labelled);
-        }
+        var weight = Unsureness(features, taken, classes, original);   // the classifier reads the features as given
+        if (taken.Count > 0) Shorten(separation, rows, space.Apply(Rows(features, [.. taken.Order()])));
         var chosen = new List<SelectedImage>();
         var used = new bool[candidates.Count];
         double Score(int i) => peaks.Density[i] * separation[i] * (weight?[i] ?? 1);

@@ -216,12 +216,13 @@ public sealed class LabelSelectionTests
     public void From_20_labels_density_peaks_prefer_a_mode_the_classifier_is_unsure_of()
     {
         using var scope = NewDisposeScope();
-        // Classes 0 and 1 at x = ∓2; two unlabelled modes alike: M on the boundary (x = 0), F deep on class 0's side.
+        // Classes 0 and 1 at x = ∓2; two unlabelled modes alike: M on the boundary (x = 0), F on class 0's side and
+        // farther from everything (z = 5).
         using var g = new Generator(7);
-        Tensor Blob(int n, float x, float y, float spread) =>
-            randn([n, 2], generator: g) * spread + tensor(new[] { x, y });
-        var points = cat([Blob(300, -2, 0, 0.5f), Blob(300, 2, 0, 0.5f), Blob(100, 0, 3, 0.3f),
-            Blob(100, -7, 0, 0.3f)], 0);
+        Tensor Blob(int n, float x, float y, float z, float spread) =>
+            randn([n, 3], generator: g) * spread + tensor(new[] { x, y, z });
+        var points = cat([Blob(300, -2, 0, 0, 0.5f), Blob(300, 2, 0, 0, 0.5f), Blob(100, 0, 3, 0, 0.3f),
+            Blob(100, -4, 0, 5, 0.3f)], 0);
         bool InM(int row) => row is >= 600 and < 700;
         bool InF(int row) => row >= 700;
         var labelled = Enumerable.Range(0, 10).Concat(Enumerable.Range(300, 10)).ToList();
