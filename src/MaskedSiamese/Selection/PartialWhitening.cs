@@ -13,8 +13,9 @@ namespace MaskedSiamese.Selection;
 internal sealed class PartialWhitening : IDisposable
 {
     /// <summary>Each principal direction is divided by σ^Power (σ its standard deviation). 0.25 gained 4.7 / 3.7 /
-    /// 1.3 / 0.8 points at 10 / 20 / 50 / 100 labels on the main job's checkpoint (50 seeds), within a point either
-    /// way on the patch-4 checkpoint and on raw pixels; 0.5 lost 9 points at 10 labels on pixels (20 seeds).</summary>
+    /// 1.3 / 0.8 points at 10 / 20 / 50 / 100 labels on the main job's checkpoint (50 seeds) and moved the patch-4
+    /// checkpoint and raw pixels by at most 1.5 points either way; 0.5 lost 9 points at 10 labels on pixels (20
+    /// seeds).</summary>
     public const double Power = 0.25;
 
     private readonly Tensor _mean;        // [1, D]
