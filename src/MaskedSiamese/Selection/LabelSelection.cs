@@ -121,12 +121,13 @@ public static class LabelSelection
         if (candidates.Count > sample) candidates = [.. Shuffled(candidates, options.Seed).Take(sample).Order()];
         using var scope = NewDisposeScope();
         var original = Rows(features, candidates);
-        using var space = new PartialWhitening(original);
+        var labelled = taken.Count > 0 ? Rows(features, [.. taken.Order()]) : null;
+        using var space = new PartialWhitening(labelled is null ? original : cat([original, labelled]));
         var rows = space.Apply(original);
         var peaks = DensityPeaks.Of(rows, options.Neighbours);
         var separation = (double[])peaks.Separation.Clone();
         var weight = Unsureness(features, taken, classes, original);   // the classifier reads the features as given
-        if (taken.Count > 0) Shorten(separation, rows, space.Apply(Rows(features, [.. taken.Order()])));
+        if (labelled is not null) Shorten(separation, rows, space.Apply(labelled));
         var chosen = new List<SelectedImage>();
         var used = new bool[candidates.Count];
         double Score(int i) => peaks.Density[i] * separation[i] * (weight?[i] ?? 1);

@@ -8,7 +8,8 @@ namespace MaskedSiamese.Selection;
 /// anisotropic: on the main job's checkpoint 5 of 192 directions hold 87 % of the variance (96 % on the patch-4
 /// one), so plain distances mostly see a few coarse directions and miss the modes that lie along the weaker ones.
 /// Full whitening (λ → 1) lifts the noise as much as the signal: 16 points lost at 10 labels there. The fit is the
-/// eigendecomposition of the rows' covariance, in float64.
+/// eigendecomposition of the rows' covariance, in float64; features wider than <see cref="MaxDimensions"/> are left
+/// as they are.
 /// </summary>
 internal sealed class PartialWhitening : IDisposable
 {
@@ -18,17 +19,24 @@ internal sealed class PartialWhitening : IDisposable
     /// seeds).</summary>
     public const double Power = 0.25;
 
-    private readonly Tensor _mean;        // [1, D]
-    private readonly Tensor _projection;  // [D, D]: the principal directions, each divided by σ^Power
+    /// <summary>Wider features (raw pixels of large images) are left as they are: their covariance alone would take
+    /// D² × 8 bytes (128 MB at 4,096).</summary>
+    public const int MaxDimensions = 4096;
 
-    /// <summary>Fits the principal directions and their scales to <paramref name="rows"/> [N, D].</summary>
+    private readonly Tensor? _mean;        // [1, D]; null when the features are left as they are
+    private readonly Tensor? _projection;  // [D, D]: the principal directions, each divided by σ^Power
+
+    /// <summary>Fits the principal directions and their scales to <paramref name="rows"/> [N, D]: every row that
+    /// distances will be measured from, so that none has a component along a direction the fit saw no variance
+    /// in.</summary>
     public PartialWhitening(Tensor rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        if (rows.shape[1] > MaxDimensions) return;
         using var scope = NewDisposeScope();
-        var x = rows.to_type(ScalarType.Float64);
-        var mean = x.mean([0], keepdim: true);
-        var centred = x - mean;
+        var centred = rows.to_type(ScalarType.Float64, copy: true);
+        var mean = centred.mean([0], keepdim: true);
+        centred.sub_(mean);
         var (variance, directions) = linalg.eigh(centred.t().mm(centred) / Math.Max(1, rows.shape[0] - 1));
         // Directions without variance (fewer rows than dimensions, constant pixels) keep a finite scale.
         double floor = Math.Max(variance.max().item<double>(), 1e-300) * 1e-12;
@@ -37,9 +45,12 @@ internal sealed class PartialWhitening : IDisposable
         _projection = (directions * scale.unsqueeze(0)).to_type(ScalarType.Float32).DetachFromDisposeScope();
     }
 
-    /// <summary>Rows [M, D] in the flattened space, L2-normalised.</summary>
+    /// <summary>Rows [M, D] in the flattened space, L2-normalised (a copy of them, in float32, when wider than
+    /// <see cref="MaxDimensions"/>).</summary>
     public Tensor Apply(Tensor rows)
     {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (_projection is null) return rows.to_type(ScalarType.Float32, copy: true);
         using var scope = NewDisposeScope();
         return nn.functional.normalize(Project(rows), dim: 1).MoveToOuterDisposeScope();
     }
@@ -48,14 +59,16 @@ internal sealed class PartialWhitening : IDisposable
     public Tensor Project(Tensor rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        if (_projection is null)
+            throw new InvalidOperationException($"features wider than {MaxDimensions} are not fitted");
         using var scope = NewDisposeScope();
-        return (rows.to_type(ScalarType.Float32) - _mean).mm(_projection).MoveToOuterDisposeScope();
+        return (rows.to_type(ScalarType.Float32) - _mean!).mm(_projection).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        _mean.Dispose();
-        _projection.Dispose();
+        _mean?.Dispose();
+        _projection?.Dispose();
     }
 }

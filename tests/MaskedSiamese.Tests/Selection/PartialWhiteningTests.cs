@@ -55,4 +55,15 @@ public sealed class PartialWhiteningTests
         Assert.True(flat.isfinite().all().item<bool>());
         Assert.True(flat.norm(1).sub(1).abs().max().item<float>() < 1e-4f);
     }
+
+    [Fact]
+    public void Features_wider_than_the_limit_are_left_as_they_are()
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(6);
+        var points = randn([8, PartialWhitening.MaxDimensions + 1], generator: g);
+        using var space = new PartialWhitening(points);
+        Assert.True(space.Apply(points).equal(points).all().item<bool>());
+        Assert.Throws<InvalidOperationException>(() => space.Project(points));
+    }
 }
