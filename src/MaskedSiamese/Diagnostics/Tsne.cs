@@ -59,16 +59,21 @@ public static class Tsne
     {
         long n = x.shape[0];
         using var self = eye(n, dtype: ScalarType.Bool);
+        using var infinity = double.PositiveInfinity.ToScalar();
+        using var zero = 0.ToScalar();
+        using var tiny = 1e-12.ToScalar();
+        using var others = (n - 1).ToScalar();
+        using var halfOf = 0.5.ToScalar();
         // Distances from each row's nearest other point: exp(−β·d) then neither underflows nor overflows; the
         // diagonal's +∞ makes a point no neighbour of itself.
-        var distances = SquaredDistances(x).masked_fill(self, double.PositiveInfinity);
+        var distances = SquaredDistances(x).masked_fill(self, infinity);
         distances = distances - distances.min(1, keepdim: true).values;
-        var finite = distances.masked_fill(self, 0);
+        var finite = distances.masked_fill(self, zero);
         // A start at each row's mean distance puts β within a few doublings of its value.
-        var beta = finite.sum(1, keepdim: true).clamp_min(1e-12).reciprocal() * (n - 1);
+        var beta = finite.sum(1, keepdim: true).clamp_min(tiny).reciprocal().mul(others);
         var low = zeros(n, 1, float64);
-        var high = full(n, 1, double.PositiveInfinity, float64);
-        double target = Math.Log(perplexity);
+        var high = full(n, 1, infinity, float64);
+        using var target = Math.Log(perplexity).ToScalar();
         Tensor? conditional = null;
         for (int step = 0; ; step++)
         {
@@ -77,15 +82,16 @@ public static class Tsne
             conditional = (distances * -beta).exp_().MoveToOuterDisposeScope();   // exp(−∞) = 0 on the diagonal
             var total = conditional.sum(1, keepdim: true);
             var entropy = total.log() + beta * (finite * conditional).sum(1, keepdim: true) / total;
-            if (step == BisectionSteps - 1 || (entropy - target).abs().max().item<double>() < EntropyTolerance) break;
+            if (step == BisectionSteps - 1 || entropy.sub(target).abs().max().item<double>() < EntropyTolerance) break;
             // Too much entropy: the Gaussian is too wide, so β must grow.
-            var grow = entropy > target;
+            var grow = entropy.gt(target);
             var (lower, higher) = (where(grow, beta, low), where(grow, high, beta));
-            var next = where(higher.isinf(), beta + beta, (lower + higher) / 2);
+            var next = where(higher.isinf(), beta + beta, (lower + higher).mul(halfOf));
             (low, high, beta) = (Keep(low, lower), Keep(high, higher), Keep(beta, next));
         }
         conditional = conditional / conditional.sum(1, keepdim: true);
-        return ((conditional + conditional.T) / (2.0 * n)).clamp_min(1e-12);
+        using var twiceN = (2.0 * n).ToScalar();
+        return (conditional + conditional.T).div(twiceN).clamp_min(tiny);
     }
 
     // Gradient descent on KL(P ‖ Q) with Student-t Q: per iteration one [N, N] kernel and one matrix product.
@@ -94,18 +100,21 @@ public static class Tsne
         long n = p.shape[0];
         double rate = options.LearningRate > 0 ? options.LearningRate : Math.Max(n / options.Exaggeration / 4, 50);
         using var generator = new Generator((ulong)options.Seed);
-        var map = randn([n, 2], generator: generator) * 1e-4f;
+        using var spread = 1e-4f.ToScalar();
+        using var zero = 0.ToScalar();
+        using var exaggeration = ((float)options.Exaggeration).ToScalar();
+        var map = randn([n, 2], generator: generator).mul(spread);
         var update = zeros_like(map);
         var gains = ones_like(map);
         var c = new Constants(rate);
-        var exaggerated = p * (float)options.Exaggeration;
+        var exaggerated = p.mul(exaggeration);
         for (int iteration = 0; iteration < options.Iterations; iteration++)
         {
             bool early = iteration < options.ExaggerationIterations;
             using var scope = NewDisposeScope();
             var gradient = Gradient(early ? exaggerated : p, map, c);
             // Gains grow on coordinates whose gradient turned against the last move and shrink where it kept on.
-            var turned = (gradient * update) < 0;
+            var turned = (gradient * update).lt(zero);
             var nextGains = maximum(where(turned, gains + c.GainUp, gains * c.GainDown), c.MinGain);
             var nextUpdate = update * (early ? c.EarlyMomentum : c.Momentum) - c.Rate * nextGains * gradient;
             var moved = map + nextUpdate;

@@ -83,7 +83,8 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();   // div_ returns a new wrapper of the tensor
-            tensor.div_(WorldSize);
+            using var worldSize = WorldSize.ToScalar();
+            tensor.div_(worldSize);
         }
     }
 

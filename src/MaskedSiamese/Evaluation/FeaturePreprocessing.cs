@@ -23,7 +23,8 @@ public static class FeaturePreprocessing
         using var scope = torch.NewDisposeScope();
         var centred = features - features.mean([1], keepdim: true);
         // Clamping the norm keeps constant rows at zero: cyanure skips their normalisation.
-        var norm = centred.norm(1, keepdim: true).clamp_min(1e-12);
+        using var tiny = 1e-12.ToScalar();
+        var norm = centred.norm(1, keepdim: true).clamp_min(tiny);
         return (centred / norm).MoveToOuterDisposeScope();
     }
 

@@ -27,8 +27,9 @@ internal sealed class FeatureWhitening : IDisposable
         using var scope = torch.NewDisposeScope();
         var x = features.to(float64).cpu();
         long n = x.shape[0], d = x.shape[1];
-        var moment = x.t().mm(x).div_(n);
-        double floor = Ridge * Math.Max(moment.trace().item<double>() / d, 1e-300);
+        using var rows = n.ToScalar();
+        var moment = x.t().mm(x).div_(rows);
+        using var floor = (Ridge * Math.Max(moment.trace().item<double>() / d, 1e-300)).ToScalar();
         moment.add_(torch.eye(d, dtype: float64).mul_(floor));
         _l = torch.linalg.cholesky(moment).DetachFromDisposeScope();
     }

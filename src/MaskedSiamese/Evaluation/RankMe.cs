@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MaskedSiamese.Evaluation;
@@ -23,7 +24,9 @@ public static class RankMe
         var sigma = linalg.svdvals(embeddings.to(float64));
         double total = sigma.sum().item<double>();
         if (!(total > 0)) return 1;   // all zero: nothing is spread at all
-        var p = sigma.div(total).add(Epsilon);
+        using var sum = total.ToScalar();
+        using var epsilon = Epsilon.ToScalar();
+        var p = sigma.div(sum).add(epsilon);
         return Math.Exp(-p.mul(p.log()).sum().item<double>());
     }
 }

@@ -51,7 +51,8 @@ public sealed class FineTuneNetwork : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var features = FeaturePreprocessing.CenterAndNormalize(Features.Forward(encoder, x));
-        return features.matmul(head).mul(LogitScale).MoveToOuterDisposeScope();
+        using var scale = LogitScale.ToScalar();
+        return features.matmul(head).mul(scale).MoveToOuterDisposeScope();
     }
 
     /// <summary>Sets the head so that its logits s·x·W equal x·<paramref name="folded"/> (a classifier head [F, C],
@@ -61,7 +62,8 @@ public sealed class FineTuneNetwork : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(folded);
         using var scope = NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var w = torch.tensor(folded, head.shape, float64).div(LogitScale).to(head.dtype, head.device);
+        using var scale = LogitScale.ToScalar();
+        var w = torch.tensor(folded, head.shape, float64).div(scale).to(head.dtype, head.device);
         head.copy_(w);
     }
 
@@ -70,6 +72,7 @@ public sealed class FineTuneNetwork : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         using var noGrad = torch.no_grad();
-        return head.detach().to(float64).mul(LogitScale).cpu().contiguous().data<double>().ToArray();
+        using var scale = LogitScale.ToScalar();
+        return head.detach().to(float64).mul(scale).cpu().contiguous().data<double>().ToArray();
     }
 }

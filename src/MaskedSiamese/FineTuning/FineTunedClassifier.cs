@@ -68,7 +68,8 @@ internal static class FineTunedClassifier
         double loss = logp.gather(1, labels.unsqueeze(1)).neg().mean().item<double>();
         double accuracy = logp.argmax(1).eq(labels).to(float64).mean().item<double>();
         var residual = logp.exp() - torch.nn.functional.one_hot(labels, classes).to(float64);
-        double gradient = x.t().mm(residual).div(table.Count).abs().max().item<double>();
+        using var count = table.Count.ToScalar();
+        double gradient = x.t().mm(residual).div(count).abs().max().item<double>();
         return (loss, accuracy, gradient, table.Count);
     }
 }

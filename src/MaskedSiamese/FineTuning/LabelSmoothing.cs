@@ -23,6 +23,8 @@ public static class LabelSmoothing
         var logp = logits.log_softmax(1);
         var nll = logp.gather(1, labels.unsqueeze(1)).squeeze(1).neg();
         var smooth = logp.mean([1]).neg();
-        return (nll * (1 - epsilon) + smooth * epsilon).mean().MoveToOuterDisposeScope();
+        using var keep = (1 - epsilon).ToScalar();
+        using var spread = epsilon.ToScalar();
+        return (nll * keep + smooth * spread).mean().MoveToOuterDisposeScope();
     }
 }

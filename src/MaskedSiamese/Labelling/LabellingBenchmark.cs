@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MaskedSiamese.Labelling;
@@ -36,7 +37,8 @@ public static class LabellingBenchmark
         {
             using var scope = NewDisposeScope();
             using var generator = new Generator((ulong)seed);
-            var centres = randn([64, dimension], generator: generator) * 3;
+            using var spread = 3.ToScalar();
+            var centres = randn([64, dimension], generator: generator).mul(spread);
             var blob = randint(64, [images], generator: generator);
             var features = centres.index_select(0, blob) + randn([images, dimension], generator: generator);
             var truth = blob.data<long>().Select(b => (int)(b % 10)).ToArray();

@@ -26,16 +26,17 @@ public static class RandomPatchMasker
             throw new ArgumentOutOfRangeException(nameof(patchDrop), patchDrop, "must be in [0, 1)");
         int keep = KeptPatches(numPatches, patchDrop);
         using var scope = NewDisposeScope();
+        using var afterCls = 1.ToScalar();   // patch i is token i + 1
         Tensor patches;
         Tensor cls;
         if (sharing == MaskSharing.SharedPerBatch)
         {
             // Drawn on the CPU generator like the official torch.randperm, then moved.
-            patches = torch.randperm(numPatches, generator: generator)[..keep] + 1;
+            patches = torch.randperm(numPatches, generator: generator)[..keep].add(afterCls);
             cls = torch.zeros(1, ScalarType.Int64);
             return torch.cat([cls, patches]).to(device ?? CPU).MoveToOuterDisposeScope();
         }
-        patches = torch.rand(batch, numPatches, generator: generator).argsort(dim: 1)[.., ..keep] + 1;
+        patches = torch.rand(batch, numPatches, generator: generator).argsort(dim: 1)[.., ..keep].add(afterCls);
         cls = torch.zeros(batch, 1, ScalarType.Int64);
         return torch.cat([cls, patches], dim: 1).to(device ?? CPU).MoveToOuterDisposeScope();
     }

@@ -20,9 +20,13 @@ public static class TruncatedNormal
         using var scope = torch.NewDisposeScope();   // in-place operations return new wrappers of the tensor
         tensor.uniform_(2 * lower - 1, 2 * upper - 1, generator: generator);
         tensor.erfinv_();
-        tensor.mul_(std * Math.Sqrt(2.0));
-        tensor.add_(mean);
-        tensor.clamp_(a, b);
+        using var scale = (std * Math.Sqrt(2.0)).ToScalar();
+        using var shift = mean.ToScalar();
+        using var low = a.ToScalar();
+        using var high = b.ToScalar();
+        tensor.mul_(scale);
+        tensor.add_(shift);
+        tensor.clamp_(low, high);
         return tensor;
     }
 

@@ -31,7 +31,7 @@ public static class VitInitialization
                     linear.bias?.zero_();
                     break;
                 case LayerNorm ln:
-                    ln.weight?.fill_(1.0);
+                    using (var one = 1.0.ToScalar()) ln.weight?.fill_(one);
                     ln.bias?.zero_();
                     break;
                 case Conv2d conv:

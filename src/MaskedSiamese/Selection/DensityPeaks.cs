@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MaskedSiamese.Selection;
@@ -24,17 +25,20 @@ internal sealed record DensityPeaks(double[] Density, double[] Separation)
         using var scope = NewDisposeScope();
         var x = points.to_type(ScalarType.Float32);
         int k = (int)Math.Min(neighbours, n - 1);
+        using var count = n.ToScalar();
+        using var infinity = double.PositiveInfinity.ToScalar();
+        using var tiny = 1e-12.ToScalar();
         var density = new double[n];
         var nearest = new (long[] Rows, double[] Distances)[n];
         ForEachBlock(x, [.. Enumerable.Range(0, (int)n).Select(r => (long)r)], (rows, distances) =>
         {
             // A point never counts as its own neighbour.
-            var self = tensor(rows).unsqueeze(1).eq(arange(n).unsqueeze(0));
-            var (values, indices) = distances.masked_fill(self, double.PositiveInfinity)
+            var self = tensor(rows).unsqueeze(1).eq(arange(count).unsqueeze(0));
+            var (values, indices) = distances.masked_fill(self, infinity)
                 .topk(k, dim: 1, largest: false);
             var d = values.to_type(ScalarType.Float64).data<double>().ToArray();
             var i = indices.data<long>().ToArray();
-            var mean = (1.0 / values.mean([1]).clamp_min(1e-12)).to_type(ScalarType.Float64).data<double>().ToArray();
+            var mean = values.mean([1]).clamp_min(tiny).reciprocal().to_type(ScalarType.Float64).data<double>().ToArray();
             for (int r = 0; r < rows.Length; r++)
             {
                 nearest[rows[r]] = (i[(r * k)..((r + 1) * k)], d[(r * k)..((r + 1) * k)]);
@@ -61,11 +65,12 @@ internal sealed record DensityPeaks(double[] Density, double[] Separation)
             else maxima.Add(r);
         }
         var ranks = tensor(rank);
+        using var infinity = double.PositiveInfinity.ToScalar();
         ForEachBlock(x, [.. maxima], (rows, distances) =>
         {
             // Only the points ranked before a point (denser, or as dense and in a lower row) count.
             var notDenser = ranks.unsqueeze(0).ge(tensor(rows.Select(r => rank[r]).ToArray()).unsqueeze(1));
-            var d = distances.masked_fill(notDenser, double.PositiveInfinity).min(1).values
+            var d = distances.masked_fill(notDenser, infinity).min(1).values
                 .to_type(ScalarType.Float64).data<double>().ToArray();
             for (int r = 0; r < rows.Length; r++) separation[rows[r]] = d[r];
         });

@@ -81,12 +81,13 @@ public static class KMeans
         long n = x.shape[0];
         var chosen = new List<long> { randint(n, [1], generator: generator).item<long>() };
         var nearest = Distances(x, squares, x[chosen[0]].unsqueeze(0)).squeeze(1);
+        using var zero = 0.ToScalar();
         for (int c = 1; c < k; c++)
         {
             using var inner = NewDisposeScope();
             double total = nearest.sum().item<float>();
             long next = total > 0
-                ? multinomial(nearest.clamp_min(0), 1, generator: generator).item<long>()
+                ? multinomial(nearest.clamp_min(zero), 1, generator: generator).item<long>()
                 : randint(n, [1], generator: generator).item<long>();   // every point is already a centre's twin
             chosen.Add(next);
             var d = Distances(x, squares, x[next].unsqueeze(0)).squeeze(1);
@@ -100,8 +101,9 @@ public static class KMeans
     // Squared Euclidean distances [N, k] between rows and centres: |x|² − 2x·c + |c|².
     private static Tensor Distances(Tensor x, Tensor squares, Tensor centres)
     {
+        using var two = 2.ToScalar();
         var centreSquares = centres.square().sum(1);
-        return squares.unsqueeze(1) - 2 * x.mm(centres.t()) + centreSquares.unsqueeze(0);
+        return squares.unsqueeze(1) - x.mm(centres.t()).mul(two) + centreSquares.unsqueeze(0);
     }
 
     private static Tensor Assign(Tensor x, Tensor squares, Tensor centres)
@@ -122,9 +124,10 @@ public static class KMeans
     private static Tensor Update(Tensor x, Tensor assignment, Tensor centres, int k)
     {
         using var one = 1.ToScalar();
+        using var zero = 0.ToScalar();
         var sums = zeros(k, x.shape[1]).index_add_(0, assignment, x, one);
         var counts = zeros(k).index_add_(0, assignment, ones(x.shape[0]), one);
-        var empty = counts.eq(0).unsqueeze(1);
-        return where(empty, centres, sums / counts.clamp_min(1).unsqueeze(1));
+        var empty = counts.eq(zero).unsqueeze(1);
+        return where(empty, centres, sums / counts.clamp_min(one).unsqueeze(1));
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MaskedSiamese.Selection;
@@ -37,10 +38,12 @@ internal sealed class PartialWhitening : IDisposable
         var centred = rows.to_type(ScalarType.Float64, copy: true);
         var mean = centred.mean([0], keepdim: true);
         centred.sub_(mean);
-        var (variance, directions) = linalg.eigh(centred.t().mm(centred) / Math.Max(1, rows.shape[0] - 1));
+        using var degrees = Math.Max(1, rows.shape[0] - 1).ToScalar();
+        var (variance, directions) = linalg.eigh(centred.t().mm(centred).div(degrees));
         // Directions without variance (fewer rows than dimensions, constant pixels) keep a finite scale.
-        double floor = Math.Max(variance.max().item<double>(), 1e-300) * 1e-12;
-        var scale = variance.clamp_min(floor).pow(-Power / 2);
+        using var floor = (Math.Max(variance.max().item<double>(), 1e-300) * 1e-12).ToScalar();
+        using var exponent = (-Power / 2).ToScalar();
+        var scale = variance.clamp_min(floor).pow(exponent);
         _mean = mean.to_type(ScalarType.Float32).DetachFromDisposeScope();
         _projection = (directions * scale.unsqueeze(0)).to_type(ScalarType.Float32).DetachFromDisposeScope();
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MaskedSiamese.Diagnostics;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MaskedSiamese.Selection;
@@ -28,7 +29,8 @@ public static class SelectionBenchmark
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         using var scope = NewDisposeScope();
         using var generator = new Generator((ulong)seed);
-        var centres = randn([64, dimension], generator: generator) * 3;
+        using var spread = 3.ToScalar();
+        var centres = randn([64, dimension], generator: generator).mul(spread);
         var blob = randint(64, [images], generator: generator);
         var raw = centres.index_select(0, blob) + randn([images, dimension], generator: generator);
         var features = Evaluation.FeaturePreprocessing.CenterAndNormalize(raw);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MaskedSiamese.Selection;
@@ -15,7 +16,10 @@ internal static class Typicality
         long m = members.shape[0];
         if (m == 1) return [0];
         using var scope = NewDisposeScope();
-        var referenceRows = m <= sample ? arange(m) : randperm(m, generator: generator).narrow(0, 0, sample);
+        using var count = m.ToScalar();
+        using var infinity = double.PositiveInfinity.ToScalar();
+        using var tiny = 1e-12.ToScalar();
+        var referenceRows = m <= sample ? arange(count) : randperm(m, generator: generator).narrow(0, 0, sample);
         var reference = members.index_select(0, referenceRows);
         long r = referenceRows.shape[0];
         int k = (int)Math.Min(neighbours, r - 1);
@@ -26,10 +30,12 @@ internal static class Typicality
             long length = Math.Min(BlockRows, m - start);
             var distances = cdist(members.narrow(0, start, length), reference);
             // A member never counts as its own neighbour.
-            var self = arange(start, start + length).unsqueeze(1).eq(referenceRows.unsqueeze(0));
-            distances = distances.masked_fill(self, double.PositiveInfinity);
+            using var first = start.ToScalar();
+            using var end = (start + length).ToScalar();
+            var self = arange(first, end).unsqueeze(1).eq(referenceRows.unsqueeze(0));
+            distances = distances.masked_fill(self, infinity);
             var nearest = distances.topk(k, dim: 1, largest: false).values.mean([1]);
-            var typicality = (1.0 / nearest.clamp_min(1e-12)).to_type(ScalarType.Float64);
+            var typicality = nearest.clamp_min(tiny).reciprocal().to_type(ScalarType.Float64);
             typicality.data<double>().ToArray().CopyTo(result, start);
         }
         return result;

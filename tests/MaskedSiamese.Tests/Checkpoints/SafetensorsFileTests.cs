@@ -15,7 +15,8 @@ public sealed class SafetensorsFileTests : IDisposable
     public void Round_trip_keeps_names_shapes_values_and_metadata()
     {
         using var a = torch.randn(3, 4);
-        using var b = torch.arange(5L);
+        using var five = 5L.ToScalar();
+        using var b = torch.arange(five);
         string path = Path.Combine(_dir, "x.safetensors");
         SafetensorsFile.Write(path, new Dictionary<string, Tensor> { ["a"] = a, ["b.c"] = b },
             new Dictionary<string, string> { ["k"] = "v" });

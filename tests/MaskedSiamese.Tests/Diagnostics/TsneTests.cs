@@ -1,4 +1,5 @@
 using MaskedSiamese.Diagnostics;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MaskedSiamese.Tests.Diagnostics;
@@ -9,7 +10,8 @@ public sealed class TsneTests
     private static (Tensor Points, int[] Labels) Clusters(int classes = 5, int perClass = 60, long seed = 1)
     {
         using var generator = new Generator((ulong)seed);
-        using var centres = randn([classes, 1, 20], generator: generator) * 6;
+        using var spread = 6.ToScalar();
+        using var centres = randn([classes, 1, 20], generator: generator).mul(spread);
         using var noise = randn([classes, perClass, 20], generator: generator);
         var labels = Enumerable.Range(0, classes).SelectMany(c => Enumerable.Repeat(c, perClass)).ToArray();
         return ((centres + noise).reshape(classes * perClass, 20), labels);

@@ -12,8 +12,11 @@ namespace MaskedSiamese.Tests.Engine;
 /// one-process result on the whole batch, as the official distributed semantics intend (msn-spec §2, §1.3).</summary>
 public sealed class CollectiveSeamTests
 {
-    private static Tensor Probabilities(long rows, long k, ulong seed) =>
-        nn.functional.softmax(randn(rows, k, generator: new Generator(seed)).mul(3), 1);
+    private static Tensor Probabilities(long rows, long k, ulong seed)
+    {
+        using var sharpen = 3.ToScalar();
+        return nn.functional.softmax(randn(rows, k, generator: new Generator(seed)).mul(sharpen), 1);
+    }
 
     [Fact]
     public void Sinkhorn_over_two_processes_balances_their_union_as_one_process_balances_the_whole_batch()
@@ -52,7 +55,8 @@ public sealed class CollectiveSeamTests
 
         Assert.All(results, r => Assert.Equal(expected.item<float>(), r.Value, 6));
         // Identity backward: each process's gradient is W × the global one (DDP's averaging restores the global).
-        TensorAssert.Close(whole.grad!.mul(2), cat(results.Select(r => r.Grad).ToArray(), 0), 1e-7, "me-max gradient");
+        using var worldSize = 2.ToScalar();
+        TensorAssert.Close(whole.grad!.mul(worldSize), cat(results.Select(r => r.Grad).ToArray(), 0), 1e-7, "me-max gradient");
     }
 
     [Fact]
@@ -92,8 +96,9 @@ public sealed class CollectiveSeamTests
         {
             using var encoder = new TorchSharp.Modules.Parameter(ones(3));
             using var prototypes = new TorchSharp.Modules.Parameter(ones(3));
-            encoder.grad = full(3, c.Rank + 1f);
-            prototypes.grad = full(3, c.Rank + 1f);
+            using var value = (c.Rank + 1f).ToScalar();
+            encoder.grad = full(3, value);
+            prototypes.grad = full(3, value);
             CollectiveGradients.Average(c, [encoder]);
             CollectiveGradients.Sum(c, [prototypes]);
             return (encoder.grad!.data<float>().ToArray(), prototypes.grad!.data<float>().ToArray());

@@ -43,7 +43,8 @@ internal sealed class InProcessCollective
         _barrier.SignalAndWait();
         using (var total = _slots.Aggregate(zeros_like(tensor), (sum, t) => sum.add(t!)))
         {
-            if (mean) total.div_(_slots.Length);
+            using var worldSize = _slots.Length.ToScalar();
+            if (mean) total.div_(worldSize);
             using var noGrad = torch.no_grad();
             tensor.copy_(total);
         }

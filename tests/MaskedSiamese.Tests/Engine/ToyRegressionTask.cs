@@ -57,8 +57,10 @@ internal sealed class ToyRegressionTask(int stepsPerEpoch, int epochs, long? nan
         var residual = batch.X.matmul(_w).sub(batch.Y);
         double loss = globalStep == nanAtStep ? double.NaN : residual.square().mean().item<float>();
         if (!double.IsFinite(loss)) return new StepResult(loss, 16, [new("loss", loss)]);
-        var grad = batch.X.t().matmul(residual).mul(2.0 / 16);
-        _w.sub_(grad.mul(0.1));
+        using var twiceMean = (2.0 / 16).ToScalar();
+        using var rate = 0.1.ToScalar();
+        var grad = batch.X.t().matmul(residual).mul(twiceMean);
+        _w.sub_(grad.mul(rate));
         return new StepResult(loss, 16, [new("loss", loss), new("w_norm", _w.norm().item<float>())]);
     }
 

@@ -46,7 +46,8 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
     {
         using var scope = torch.NewDisposeScope();
         var generator = new Generator(0);
-        var projection = torch.randn(784, 192, generator: generator) / Math.Sqrt(784);
+        using var root = Math.Sqrt(784).ToScalar();
+        var projection = torch.randn(784, 192, generator: generator).div(root);
         var train = FeaturePreprocessing.CenterAndNormalize(data.TrainPixels.mm(projection));
         var test = FeaturePreprocessing.CenterAndNormalize(data.TestPixels.mm(projection));
 
@@ -65,7 +66,8 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
     public void Stored_splits_give_the_benchmark_table_for_pixels_and_a_random_projection()
     {
         using var scope = torch.NewDisposeScope();
-        var projection = torch.randn(784, 192, generator: new Generator(0)) / Math.Sqrt(784);
+        using var root = Math.Sqrt(784).ToScalar();
+        var projection = torch.randn(784, 192, generator: new Generator(0)).div(root);
         var sets = new[]
         {
             FeatureSet.Of("raw pixels", data.TrainPixels, data.TrainLabels, data.TestPixels, data.TestLabels),

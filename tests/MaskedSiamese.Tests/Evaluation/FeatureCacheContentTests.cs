@@ -68,7 +68,8 @@ public sealed class FeatureCacheContentTests : IDisposable
         else
         {
             using var features = torch.zeros(3, 2, dtype: damage == "float64 features" ? torch.float64 : torch.float32);
-            using var indices = torch.arange(damage == "rows mismatch" ? 2 : 3,
+            using var rows = (damage == "rows mismatch" ? 2 : 3).ToScalar();
+            using var indices = torch.arange(rows,
                 dtype: damage == "int32 indices" ? torch.int32 : torch.int64);
             using var labels = torch.zeros(3, dtype: torch.int64);
             using var dropped = torch.zeros(0, dtype: torch.int64);

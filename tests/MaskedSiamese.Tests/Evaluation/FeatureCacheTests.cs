@@ -18,7 +18,8 @@ public sealed class FeatureCacheTests : IDisposable
         FeatureTable Compute()
         {
             computed++;
-            return new FeatureTable(torch.arange(6, dtype: torch.float32).reshape(3, 2), [0, 2, 3], [1, -1, 0], [1]);
+            using var six = 6.ToScalar();
+            return new FeatureTable(torch.arange(six, dtype: torch.float32).reshape(3, 2), [0, 2, 3], [1, -1, 0], [1]);
         }
         string[] key = ["checkpoint sha256 abc", FeatureCache.Describe(EvalTransform.FashionMnistDefaults), "train"];
         using var first = cache.GetOrCreate(key, Compute);

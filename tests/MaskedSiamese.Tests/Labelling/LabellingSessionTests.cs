@@ -2,6 +2,7 @@ using MaskedSiamese.Evaluation;
 using MaskedSiamese.Labelling;
 using MaskedSiamese.Selection;
 using MaskedSiamese.Tests.Evaluation;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MaskedSiamese.Tests.Labelling;
@@ -20,10 +21,11 @@ public sealed class LabellingSessionTests : IDisposable
     {
         using var g = new Generator(7);
         var parts = new List<Tensor>();
+        using var ten = 10.ToScalar();
         for (int c = 0; c < 3; c++)
         {
             var centre = zeros(8);
-            centre[c].fill_(10);
+            centre[c].fill_(ten);
             parts.Add(randn([perBlob, 8], generator: g) + centre);
         }
         var truth = Enumerable.Range(0, 3 * perBlob).Select(i => i / perBlob).ToArray();

@@ -97,7 +97,8 @@ public sealed class LossTermsTests
     {
         using var scope = NewDisposeScope();
         const int K = 16;
-        Assert.Equal(0.0, LossTerms.MeMax(full(5, K, 1.0 / K)).item<float>(), 6);
+        using (var uniform = (1.0 / K).ToScalar())
+            Assert.Equal(0.0, LossTerms.MeMax(full(5, K, uniform)).item<float>(), 6);
         // Every row the same one-hot, so p̄ is one-hot: 0·log 0 must count as 0 (the pow form gives 0^0 = 1).
         var oneHot = zeros(5, K);
         oneHot[.., 3] = tensor(1f);
@@ -128,13 +129,15 @@ public sealed class LossTermsTests
         Assert.True(p.sum(1).allclose(ones(6), rtol: 1e-5, atol: 1e-6));
         Assert.True(p.allclose(scaled, rtol: 1e-5, atol: 1e-7));
         var cos = nn.functional.normalize(z, dim: 1).matmul(nn.functional.normalize(q, dim: 1).t());
-        Assert.True(p.allclose(nn.functional.softmax(cos / 0.1, 1), rtol: 1e-5, atol: 1e-7));
+        using var temperature = 0.1.ToScalar();
+        Assert.True(p.allclose(nn.functional.softmax(cos.div(temperature), 1), rtol: 1e-5, atol: 1e-7));
     }
 
     [Fact]
     public void Entropy_of_uniform_rows_is_log_K()
     {
         using var scope = NewDisposeScope();
-        Assert.Equal(Math.Log(10), LossTerms.MeanEntropy(full(3, 10, 0.1)).item<float>(), 1e-6);
+        using var tenth = 0.1.ToScalar();
+        Assert.Equal(Math.Log(10), LossTerms.MeanEntropy(full(3, 10, tenth)).item<float>(), 1e-6);
     }
 }

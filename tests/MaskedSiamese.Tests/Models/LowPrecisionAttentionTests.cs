@@ -17,7 +17,8 @@ public sealed class LowPrecisionAttentionTests(ITestOutputHelper output)
     {
         using var scope = NewDisposeScope();
         var g = new Generator(11);
-        Tensor Leaf() => (torch.randn([2, 3, 17, 16], ScalarType.Float64, generator: g) * 2).requires_grad_(true);
+        using var two = 2.ToScalar();
+        Tensor Leaf() => torch.randn([2, 3, 17, 16], ScalarType.Float64, generator: g).mul(two).requires_grad_(true);
         var (q, k, v) = (Leaf(), Leaf(), Leaf());
         var weight = torch.randn([2, 3, 17, 16], ScalarType.Float64, generator: g);
 

@@ -71,7 +71,7 @@ public sealed class VisionTransformerTests
         // not TorchSharp's constant fill
         Assert.True(qkv.min().item<float>() < -0.05 && qkv.max().item<float>() > 0.05);
         Assert.Equal(0, sd["blocks.0.attn.qkv.bias"].abs().sum().item<float>());
-        Assert.True(sd["norm.weight"].eq(1).all().item<bool>());
+        using (var one = 1.ToScalar()) Assert.True(sd["norm.weight"].eq(one).all().item<bool>());
         double convStd = Math.Sqrt(2.0 / (3 * 16 * 16));
         Assert.InRange(sd["patch_embed.proj.weight"].std().item<float>(), 0.9 * convStd, 1.1 * convStd);
         Assert.InRange(sd["pos_embed"].std().item<float>(), 0.0185, 0.0205);

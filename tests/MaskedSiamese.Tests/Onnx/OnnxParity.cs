@@ -26,8 +26,9 @@ internal static class OnnxParity
     {
         using var generator = new Generator((ulong)seed);
         using var _ = torch.no_grad();
+        using var spread = 0.1.ToScalar();
         foreach (var (_, p) in encoder.named_parameters())
-            p.add_(torch.randn(p.shape, generator: generator).mul_(0.1));
+            p.add_(torch.randn(p.shape, generator: generator).mul_(spread));
         return encoder;
     }
 

@@ -1,4 +1,5 @@
 using MaskedSiamese.Selection;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MaskedSiamese.Tests.Selection;
@@ -13,16 +14,18 @@ public sealed class LabelSelectionTests
         using var g = new Generator(seed);
         var parts = new List<Tensor>();
         var blob = new List<int>();
+        using var ten = 10.ToScalar();
+        using var far = 40.ToScalar();
         for (int c = 0; c < sizes.Length; c++)
         {
             var centre = zeros(8);
-            centre[c].fill_(10);
+            centre[c].fill_(ten);
             parts.Add(randn([sizes[c], 8], generator: g) + centre);
             blob.AddRange(Enumerable.Repeat(c, sizes[c]));
         }
         if (outliers > 0)
         {
-            parts.Add(randn([outliers, 8], generator: g) * 40);
+            parts.Add(randn([outliers, 8], generator: g).mul(far));
             blob.AddRange(Enumerable.Repeat(-1, outliers));
         }
         return (cat(parts, 0), [.. blob]);
@@ -68,10 +71,11 @@ public sealed class LabelSelectionTests
     private static void AssertCentral(Tensor points, int[] blob, IReadOnlyList<SelectedImage> chosen)
     {
         // Central: within 2.5 of the blob's centre in an 8-D unit Gaussian (typical radius √8 ≈ 2.8).
+        using var ten = 10.ToScalar();
         foreach (var c in chosen)
         {
             var centre = zeros(8);
-            centre[blob[c.Row]].fill_(10);
+            centre[blob[c.Row]].fill_(ten);
             Assert.True((points[c.Row] - centre).norm().item<float>() < 2.5f, $"row {c.Row} is not central");
         }
     }
@@ -220,7 +224,7 @@ public sealed class LabelSelectionTests
         // farther from everything (z = 5).
         using var g = new Generator(7);
         Tensor Blob(int n, float x, float y, float z, float spread) =>
-            randn([n, 3], generator: g) * spread + tensor(new[] { x, y, z });
+            randn([n, 3], generator: g) * tensor(spread) + tensor(new[] { x, y, z });
         var points = cat([Blob(300, -2, 0, 0, 0.5f), Blob(300, 2, 0, 0, 0.5f), Blob(100, 0, 3, 0, 0.3f),
             Blob(100, -4, 0, 5, 0.3f)], 0);
         bool InM(int row) => row is >= 600 and < 700;

@@ -86,7 +86,8 @@ public sealed class TrainStepParityTests(ITestOutputHelper output)
             if (!expected.is_floating_point()) continue;
             Assert.True(ours.ContainsKey(name), $"we have no tensor '{name}'");
             var diff = (ours[name].detach().to_type(ScalarType.Float64) - expected.to_type(ScalarType.Float64)).abs();
-            long ok = diff.le(1e-5).sum().item<long>();
+            using var close = 1e-5.ToScalar();
+            long ok = diff.le(close).sum().item<long>();
             double max = diff.max().item<double>();
             if (ok < diff.numel())
                 output.WriteLine($"  {name}: {diff.numel() - ok} of {diff.numel()} beyond 1e-5, max {max:E2}");

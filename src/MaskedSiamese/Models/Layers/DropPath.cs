@@ -27,7 +27,8 @@ public sealed class DropPath : nn.Module<Tensor, Tensor>
         var shape = new long[x.dim()];
         Array.Fill(shape, 1L);
         shape[0] = x.shape[0];
-        var keep = torch.empty(shape, x.dtype, x.device).bernoulli_(1 - _p, Generator).div_(1 - _p);
+        using var kept = (1 - _p).ToScalar();
+        var keep = torch.empty(shape, x.dtype, x.device).bernoulli_(1 - _p, Generator).div_(kept);
         return (x * keep).MoveToOuterDisposeScope();
     }
 }

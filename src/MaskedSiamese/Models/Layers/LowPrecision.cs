@@ -1,4 +1,5 @@
 using MaskedSiamese.Platform;
+using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -38,8 +39,8 @@ internal static class LowPrecision
     {
         SignalStack.EnsureRoomForMatrixTiles(q.dtype);   // its inputs arrive in bf16 already, not through Cast
         using var scope = NewDisposeScope();
-        double scale = 1.0 / Math.Sqrt(q.shape[^1]);
-        var scores = q.matmul(k.transpose(-2, -1)).to(ScalarType.Float32) * scale;
+        using var scale = (1.0 / Math.Sqrt(q.shape[^1])).ToScalar();
+        var scores = q.matmul(k.transpose(-2, -1)).to(ScalarType.Float32).mul(scale);
         var weights = scores.softmax(-1).to(v.dtype);
         return weights.matmul(v).MoveToOuterDisposeScope();
     }

@@ -26,13 +26,16 @@ public static class SynchronizedBatchNorm
         // variance E[x²] − E[x]² is clamped at 0, which rounding can cross when the mean is large against the
         // spread.
         var wide = x.dtype == ScalarType.Float64 ? x : x.to_type(ScalarType.Float32);
-        var localCount = torch.full([1], x.shape[0], dtype: wide.dtype, device: x.device);
+        using var batch = x.shape[0].ToScalar();
+        using var zero = 0.ToScalar();
+        using var eps = norm.eps.ToScalar();
+        var localCount = torch.full([1], batch, dtype: wide.dtype, device: x.device);
         var stats = CollectiveAutograd.Sum(torch.cat([wide.sum(0L), wide.square().sum(0L), localCount]), collective);
         var count = stats[^1];
         var mean = stats[..(int)channels].div(count);
-        var variance = stats[(int)channels..(int)(2 * channels)].div(count).sub(mean.square()).clamp_min(0);
+        var variance = stats[(int)channels..(int)(2 * channels)].div(count).sub(mean.square()).clamp_min(zero);
         UpdateRunningStatistics(norm, mean, variance, count);
-        var normalised = wide.sub(mean).mul(variance.add(norm.eps).rsqrt()).to_type(x.dtype);
+        var normalised = wide.sub(mean).mul(variance.add(eps).rsqrt()).to_type(x.dtype);
         return normalised.mul(norm.weight!).add(norm.bias!).MoveToOuterDisposeScope();
     }
 
@@ -42,9 +45,13 @@ public static class SynchronizedBatchNorm
         using var scope = torch.NewDisposeScope();   // in-place operations return new wrappers of the tensor
         double m = norm.momentum ?? 0.1;
         double n = count.to_type(ScalarType.Float64).item<double>();
-        using var unbiased = variance.detach().mul(n / Math.Max(1, n - 1));
-        norm.running_mean!.mul_(1 - m).add_(mean.detach(), m);
-        norm.running_var!.mul_(1 - m).add_(unbiased, m);
-        norm.num_batches_tracked!.add_(1);
+        using var momentum = m.ToScalar();
+        using var keep = (1 - m).ToScalar();
+        using var bessel = (n / Math.Max(1, n - 1)).ToScalar();
+        using var one = 1.ToScalar();
+        using var unbiased = variance.detach().mul(bessel);
+        norm.running_mean!.mul_(keep).add_(mean.detach(), momentum);
+        norm.running_var!.mul_(keep).add_(unbiased, momentum);
+        norm.num_batches_tracked!.add_(one);
     }
 }
