@@ -1,0 +1,92 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace MaskedSiamese.Analyzers;
+
+/// <summary>
+/// MSN0001: a <c>TorchSharp.Scalar</c> must live in a <c>using</c> declaration. TorchSharp's methods pass
+/// <c>scalar.Handle</c> to LibTorch and do not keep the Scalar alive while LibTorch reads it; a temporary one (an
+/// implicit conversion such as <c>x * 0.5</c> or <c>masked_fill(m, double.PositiveInfinity)</c>) is unreachable from
+/// that moment, and a garbage collection on another thread can run its finaliser and free the native value mid-call
+/// (seen: "Expected false to be true ... toFloat" from <c>masked_fill</c> under load). A <c>using</c> local is
+/// disposed only after the call, which keeps it alive through it. TorchSharp's operators that take a number
+/// (<c>Tensor * double</c>, <c>1 - Tensor</c>) make such a temporary inside, so they count too.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ScalarLifetimeAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>The rule's identifier.</summary>
+    public const string Id = "MSN0001";
+
+    private static readonly DiagnosticDescriptor Rule = new(
+        Id,
+        "TorchSharp Scalar outside a using declaration",
+        "A temporary TorchSharp Scalar ({0}) can be freed by its finaliser while LibTorch reads it; declare it with "
+            + "'using var name = value.ToScalar();' and pass that",
+        "Reliability",
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [Rule];
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterOperationAction(OnConversion, OperationKind.Conversion);
+        context.RegisterOperationAction(OnInvocation, OperationKind.Invocation);
+        context.RegisterOperationAction(OnOperator, OperationKind.Binary);
+    }
+
+    private static void OnConversion(OperationAnalysisContext context)
+    {
+        var conversion = (IConversionOperation)context.Operation;
+        if (conversion.OperatorMethod is null || !IsScalar(conversion.Type)) return;
+        context.ReportDiagnostic(Diagnostic.Create(Rule, conversion.Syntax.GetLocation(),
+            $"from {conversion.Operand.Type?.ToDisplayString() ?? "a value"}"));
+    }
+
+    private static void OnInvocation(OperationAnalysisContext context)
+    {
+        var call = (IInvocationOperation)context.Operation;
+        if (!IsScalar(call.Type) || InUsingDeclaration(call)) return;
+        context.ReportDiagnostic(Diagnostic.Create(Rule, call.Syntax.GetLocation(), $"from {call.TargetMethod.Name}"));
+    }
+
+    private static void OnOperator(OperationAnalysisContext context)
+    {
+        var binary = (IBinaryOperation)context.Operation;
+        var method = binary.OperatorMethod;
+        if (method is null || !IsTensor(method.ContainingType)) return;
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.Type.SpecialType == SpecialType.None) continue;   // a Tensor or a Scalar
+            context.ReportDiagnostic(Diagnostic.Create(Rule, binary.Syntax.GetLocation(),
+                $"made by Tensor's operator {binary.OperatorKind} from {parameter.Type.ToDisplayString()}"));
+        }
+    }
+
+    private static bool IsTensor(ITypeSymbol? type) =>
+        type is { Name: "Tensor", ContainingType: { Name: "torch", ContainingNamespace.Name: "TorchSharp" } };
+
+    private static bool IsScalar(ITypeSymbol? type) =>
+        type is { Name: "Scalar", ContainingNamespace: { Name: "TorchSharp", ContainingNamespace.IsGlobalNamespace: true } };
+
+    // using var s = ...; or using (var s = ...)
+    private static bool InUsingDeclaration(IOperation operation)
+    {
+        var parent = operation.Parent;
+        while (parent is IConversionOperation { IsImplicit: true }) parent = parent.Parent;
+        if (parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }) return false;
+        for (IOperation? up = declarator.Parent; up is not null; up = up.Parent)
+        {
+            if (up is IUsingDeclarationOperation or IUsingOperation) return true;
+            if (up is not (IVariableDeclarationOperation or IVariableDeclarationGroupOperation)) return false;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,65 @@
+using MaskedSiamese.Analyzers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace MaskedSiamese.Tests.Analyzers;
+
+/// <summary>MSN0001 finds every temporary TorchSharp Scalar in a snippet compiled against TorchSharp, and only
+/// those.</summary>
+public sealed class ScalarLifetimeAnalyzerTests
+{
+    private static async Task<int[]> FlaggedLines(string body)
+    {
+        string source = $$"""
+            using TorchSharp;
+            using static TorchSharp.torch;
+            static class Snippet
+            {
+                static void Run(Tensor x, Tensor mask, long n)
+                {
+            {{body}}
+                }
+            }
+            """;
+        string platform = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
+        var references = platform.Split(Path.PathSeparator)
+            .Append(typeof(TorchSharp.torch).Assembly.Location)
+            .Select(path => MetadataReference.CreateFromFile(path));
+        var compilation = CSharpCompilation.Create("Snippet", [CSharpSyntaxTree.ParseText(source)], references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, string.Join('\n', errors));
+        var found = await compilation.WithAnalyzers([new ScalarLifetimeAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        Assert.All(found, d => Assert.Equal(ScalarLifetimeAnalyzer.Id, d.Id));
+        return [.. found.Select(d => d.Location.GetLineSpan().StartLinePosition.Line - 6).Order()];   // body lines
+    }
+
+    [Fact]
+    public async Task Numbers_converted_on_the_way_into_LibTorch_are_flagged()
+    {
+        int[] lines = await FlaggedLines("""
+                    var a = x.masked_fill(mask, double.PositiveInfinity);
+                    var b = x.clamp_min(1e-12);
+                    var c = arange(n);
+                    var d = x * 0.5;
+                    var e = 1 - x;
+                    var f = x.add((Scalar)2);
+            """);
+        Assert.Equal([0, 1, 2, 3, 4, 5], lines);
+    }
+
+    [Fact]
+    public async Task A_Scalar_outside_a_using_declaration_is_flagged_and_one_inside_is_not()
+    {
+        int[] lines = await FlaggedLines("""
+                    var loose = 2.0.ToScalar();
+                    var g = x.mul(3.0.ToScalar());
+                    using var two = 2.0.ToScalar();
+                    using (var three = 3.ToScalar()) x.mul_(three);
+                    var h = x.mul(two) * x + x.masked_fill(mask, two);
+                    var i = x * tensor(4f);
+            """);
+        Assert.Equal([0, 1], lines);
+    }
+}
