@@ -74,14 +74,19 @@ public sealed class ScalarLifetimeAnalyzer : DiagnosticAnalyzer
         type is { Name: "Tensor", ContainingType: { Name: "torch", ContainingNamespace.Name: "TorchSharp" } };
 
     private static bool IsScalar(ITypeSymbol? type) =>
-        type is { Name: "Scalar", ContainingNamespace: { Name: "TorchSharp", ContainingNamespace.IsGlobalNamespace: true } };
+        type is
+        {
+            Name: "Scalar",
+            ContainingNamespace: { Name: "TorchSharp", ContainingNamespace.IsGlobalNamespace: true },
+        };
 
     // using var s = ...; or using (var s = ...)
     private static bool InUsingDeclaration(IOperation operation)
     {
         var parent = operation.Parent;
         while (parent is IConversionOperation { IsImplicit: true }) parent = parent.Parent;
-        if (parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }) return false;
+        if (parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
+            return false;
         for (IOperation? up = declarator.Parent; up is not null; up = up.Parent)
         {
             if (up is IUsingDeclarationOperation or IUsingOperation) return true;

@@ -38,7 +38,8 @@ internal sealed record DensityPeaks(double[] Density, double[] Separation)
                 .topk(k, dim: 1, largest: false);
             var d = values.to_type(ScalarType.Float64).data<double>().ToArray();
             var i = indices.data<long>().ToArray();
-            var mean = values.mean([1]).clamp_min(tiny).reciprocal().to_type(ScalarType.Float64).data<double>().ToArray();
+            var mean = values.mean([1]).clamp_min(tiny).reciprocal().to_type(ScalarType.Float64)
+                .data<double>().ToArray();
             for (int r = 0; r < rows.Length; r++)
             {
                 nearest[rows[r]] = (i[(r * k)..((r + 1) * k)], d[(r * k)..((r + 1) * k)]);

@@ -56,7 +56,8 @@ public sealed class CollectiveSeamTests
         Assert.All(results, r => Assert.Equal(expected.item<float>(), r.Value, 6));
         // Identity backward: each process's gradient is W × the global one (DDP's averaging restores the global).
         using var worldSize = 2.ToScalar();
-        TensorAssert.Close(whole.grad!.mul(worldSize), cat(results.Select(r => r.Grad).ToArray(), 0), 1e-7, "me-max gradient");
+        TensorAssert.Close(whole.grad!.mul(worldSize), cat(results.Select(r => r.Grad).ToArray(), 0), 1e-7,
+            "me-max gradient");
     }
 
     [Fact]

@@ -35,8 +35,8 @@ public sealed class ScalarLifetimeTests
         collector.Start();
         try
         {
-            // Long enough for tiered compilation to optimise TorchSharp's calls: only optimised code lets the Scalar die
-            // before the native call returns (unoptimised code keeps every argument alive to the end).
+            // Long enough for tiered compilation to optimise TorchSharp's calls: only optimised code lets the Scalar
+            // die before the native call returns (unoptimised code keeps every argument alive to the end).
             for (var clock = Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(4);)
             {
                 var busy = DensityPeaks.Of(points, 20);
