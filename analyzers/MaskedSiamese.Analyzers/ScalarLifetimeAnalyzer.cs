@@ -53,7 +53,7 @@ public sealed class ScalarLifetimeAnalyzer : DiagnosticAnalyzer
     private static void OnInvocation(OperationAnalysisContext context)
     {
         var call = (IInvocationOperation)context.Operation;
-        if (!IsScalar(call.Type) || InUsingDeclaration(call)) return;
+        if (!IsScalar(call.Type) || UsingDeclarations.Hold(call)) return;
         context.ReportDiagnostic(Diagnostic.Create(Rule, call.Syntax.GetLocation(), $"from {call.TargetMethod.Name}"));
     }
 
@@ -79,19 +79,4 @@ public sealed class ScalarLifetimeAnalyzer : DiagnosticAnalyzer
             Name: "Scalar",
             ContainingNamespace: { Name: "TorchSharp", ContainingNamespace.IsGlobalNamespace: true },
         };
-
-    // using var s = ...; or using (var s = ...)
-    private static bool InUsingDeclaration(IOperation operation)
-    {
-        var parent = operation.Parent;
-        while (parent is IConversionOperation { IsImplicit: true }) parent = parent.Parent;
-        if (parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
-            return false;
-        for (IOperation? up = declarator.Parent; up is not null; up = up.Parent)
-        {
-            if (up is IUsingDeclarationOperation or IUsingOperation) return true;
-            if (up is not (IVariableDeclarationOperation or IVariableDeclarationGroupOperation)) return false;
-        }
-        return false;
-    }
 }

@@ -72,8 +72,11 @@ public static class SeedCorpus
             .Select(kv => new KeyValuePair<string, object>(prefix + kv.Key, kv.Value.detach().clone()))];
     }
 
-    private static Tensor Prototypes() => torch.randn(Architecture.NumPrototypes!.Value, Architecture.Head!.OutputDim,
-        generator: new torch.Generator(3));
+    private static Tensor Prototypes()
+    {
+        using var generator = new torch.Generator(3);
+        return torch.randn(Architecture.NumPrototypes!.Value, Architecture.Head!.OutputDim, generator: generator);
+    }
 
     // The two official layouts: released weights (DDP prefix) and a training checkpoint with its scalars.
     private static List<(string Name, byte[] Bytes)> Pickles() =>
@@ -98,7 +101,8 @@ public static class SeedCorpus
         })
             checkpoint.Save(full);
         var plain = new EncoderArchitecture(Architecture.Vit, null, null);
-        using (var encoder = plain.CreateEncoder(new torch.Generator(2)))
+        using (var generator = new torch.Generator(2))
+        using (var encoder = plain.CreateEncoder(generator))
         using (var checkpoint = new MsnCheckpoint(plain) { Encoder = StateDictLoader.Snapshot(encoder) })
             checkpoint.Save(trunk);
         return [("valid-checkpoint.safetensors", File.ReadAllBytes(full)),

@@ -67,7 +67,7 @@ public sealed class LinearProbe : IDisposable
         var y = MultinomialLogisticRegression.CheckLabels(features, labels, numClasses);
         using var x = features.to(float32);
         var watch = Stopwatch.StartNew();
-        var generator = new Generator((ulong)options.Seed);
+        using var generator = new Generator((ulong)options.Seed);
         var head = new LinearProbeHead(features.shape[1], numClasses, options.Normalize, generator);
         head.to(features.device);
         using var targets = torch.tensor(y.Select(l => (long)l).ToArray(), device: features.device);

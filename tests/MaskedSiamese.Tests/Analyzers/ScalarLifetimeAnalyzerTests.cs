@@ -1,7 +1,4 @@
 using MaskedSiamese.Analyzers;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace MaskedSiamese.Tests.Analyzers;
 
@@ -9,31 +6,8 @@ namespace MaskedSiamese.Tests.Analyzers;
 /// those.</summary>
 public sealed class ScalarLifetimeAnalyzerTests
 {
-    private static async Task<int[]> FlaggedLines(string body)
-    {
-        string source = $$"""
-            using TorchSharp;
-            using static TorchSharp.torch;
-            static class Snippet
-            {
-                static void Run(Tensor x, Tensor mask, long n)
-                {
-            {{body}}
-                }
-            }
-            """;
-        string platform = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
-        var references = platform.Split(Path.PathSeparator)
-            .Append(typeof(TorchSharp.torch).Assembly.Location)
-            .Select(path => MetadataReference.CreateFromFile(path));
-        var compilation = CSharpCompilation.Create("Snippet", [CSharpSyntaxTree.ParseText(source)], references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        Assert.True(errors.Count == 0, string.Join('\n', errors));
-        var found = await compilation.WithAnalyzers([new ScalarLifetimeAnalyzer()]).GetAnalyzerDiagnosticsAsync();
-        Assert.All(found, d => Assert.Equal(ScalarLifetimeAnalyzer.Id, d.Id));
-        return [.. found.Select(d => d.Location.GetLineSpan().StartLinePosition.Line - 6).Order()];   // body lines
-    }
+    private static Task<int[]> FlaggedLines(string body) =>
+        AnalyzerSnippets.FlaggedLines(new ScalarLifetimeAnalyzer(), ScalarLifetimeAnalyzer.Id, body);
 
     [Fact]
     public async Task Numbers_converted_on_the_way_into_LibTorch_are_flagged()

@@ -15,7 +15,8 @@ public sealed class CollectiveSeamTests
     private static Tensor Probabilities(long rows, long k, ulong seed)
     {
         using var sharpen = 3.ToScalar();
-        return nn.functional.softmax(randn(rows, k, generator: new Generator(seed)).mul(sharpen), 1);
+        using var draws = new Generator(seed);
+        return nn.functional.softmax(randn(rows, k, generator: draws).mul(sharpen), 1);
     }
 
     [Fact]
@@ -68,7 +69,8 @@ public sealed class CollectiveSeamTests
         var options = new ProjectionHeadOptions(16, 8);
         using var single = new ProjectionHead(12, options);
         var weights = single.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
-        var x = randn(10, 12, generator: new Generator(4)).requires_grad_(true);
+        using var draws4 = new Generator(4);
+        var x = randn(10, 12, generator: draws4).requires_grad_(true);
         var expected = single.call(x);
         expected.sum().backward();
 

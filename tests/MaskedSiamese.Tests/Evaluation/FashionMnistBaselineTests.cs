@@ -45,7 +45,7 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
     public void All_label_fit_on_a_192_dimensional_projection_converges_near_the_pixel_accuracy()
     {
         using var scope = torch.NewDisposeScope();
-        var generator = new Generator(0);
+        using var generator = new Generator(0);
         using var root = Math.Sqrt(784).ToScalar();
         var projection = torch.randn(784, 192, generator: generator).div(root);
         var train = FeaturePreprocessing.CenterAndNormalize(data.TrainPixels.mm(projection));
@@ -67,7 +67,8 @@ public sealed class FashionMnistBaselineTests(FashionMnistFeatures data, ITestOu
     {
         using var scope = torch.NewDisposeScope();
         using var root = Math.Sqrt(784).ToScalar();
-        var projection = torch.randn(784, 192, generator: new Generator(0)).div(root);
+        using var draws0 = new Generator(0);
+        var projection = torch.randn(784, 192, generator: draws0).div(root);
         var sets = new[]
         {
             FeatureSet.Of("raw pixels", data.TrainPixels, data.TrainLabels, data.TestPixels, data.TestLabels),

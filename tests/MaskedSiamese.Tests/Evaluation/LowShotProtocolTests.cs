@@ -12,8 +12,10 @@ public sealed class LowShotProtocolTests(ITestOutputHelper output)
     {
         using var scope = torch.NewDisposeScope();
         var (train, trainLabels, test, testLabels) = TrainTest(separation: 4);
-        var noise = torch.randn(train.shape[0], 6, generator: new Generator(9));
-        var noiseTest = torch.randn(test.shape[0], 6, generator: new Generator(10));
+        using var draws9 = new Generator(9);
+        var noise = torch.randn(train.shape[0], 6, generator: draws9);
+        using var draws10 = new Generator(10);
+        var noiseTest = torch.randn(test.shape[0], 6, generator: draws10);
         var options = new LowShotProtocolOptions
         {
             Shots = [1, 2, 5],

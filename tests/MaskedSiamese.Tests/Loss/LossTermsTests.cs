@@ -27,8 +27,10 @@ public sealed class LossTermsTests
     public void Cross_entropy_is_minus_t_log_p()
     {
         using var scope = NewDisposeScope();
-        var p = nn.functional.softmax(randn(5, 7, generator: new Generator(1)), 1);
-        var t = nn.functional.softmax(randn(5, 7, generator: new Generator(2)), 1);
+        using var draws1 = new Generator(1);
+        var p = nn.functional.softmax(randn(5, 7, generator: draws1), 1);
+        using var draws2 = new Generator(2);
+        var t = nn.functional.softmax(randn(5, 7, generator: draws2), 1);
         double reference = (-(t * p.log()).sum(1).mean()).item<float>();
         Assert.Equal(reference, LossTerms.CrossEntropy(p, t).item<float>(), 5);
     }
@@ -37,7 +39,8 @@ public sealed class LossTermsTests
     public void Sharpen_with_T_one_is_the_identity_and_lower_T_sharpens()
     {
         using var scope = NewDisposeScope();
-        var p = nn.functional.softmax(randn(6, 10, generator: new Generator(3)), 1);
+        using var draws3 = new Generator(3);
+        var p = nn.functional.softmax(randn(6, 10, generator: draws3), 1);
 
         var same = LossTerms.Sharpen(p, 1.0);
         Assert.True(same.allclose(p, rtol: 1e-6, atol: 1e-7));
@@ -54,7 +57,8 @@ public sealed class LossTermsTests
     {
         using var scope = NewDisposeScope();
         const int B = 16, K = 8;
-        var p = nn.functional.softmax(randn(B, K, generator: new Generator(4)), 1);
+        using var draws4 = new Generator(4);
+        var p = nn.functional.softmax(randn(B, K, generator: draws4), 1);
 
         var q = SinkhornKnopp.Normalize(p);
 
@@ -72,7 +76,8 @@ public sealed class LossTermsTests
     public void Sinkhorn_leaves_its_input_untouched()
     {
         using var scope = NewDisposeScope();
-        var p = nn.functional.softmax(randn(4, 6, generator: new Generator(5)), 1);
+        using var draws5 = new Generator(5);
+        var p = nn.functional.softmax(randn(4, 6, generator: draws5), 1);
         var copy = p.clone();
         SinkhornKnopp.Normalize(p);
         Assert.True(p.equal(copy).all().item<bool>());
@@ -118,8 +123,10 @@ public sealed class LossTermsTests
     public void Prototype_probabilities_are_scale_invariant_rows_of_a_distribution()
     {
         using var scope = NewDisposeScope();
-        var z = randn(6, 8, generator: new Generator(6));
-        var q = randn(5, 8, generator: new Generator(7));
+        using var draws6 = new Generator(6);
+        var z = randn(6, 8, generator: draws6);
+        using var draws7 = new Generator(7);
+        var q = randn(5, 8, generator: draws7);
         var labels = ProtoLabels.Create(5);
         var p = LossTerms.PrototypeProbabilities(z, q, labels, 0.1);
         using var three = 3.0.ToScalar();

@@ -11,9 +11,12 @@ public sealed class MsnLossTests
     {
         using var scope = NewDisposeScope();
         const int B = 4, M = 3;
-        var anchors = randn(M * B, 8, generator: new Generator(10)).requires_grad_(true);
-        var targetViews = randn(B, 8, generator: new Generator(11));
-        var prototypes = randn(6, 8, generator: new Generator(12)).requires_grad_(true);
+        using var draws10 = new Generator(10);
+        var anchors = randn(M * B, 8, generator: draws10).requires_grad_(true);
+        using var draws11 = new Generator(11);
+        var targetViews = randn(B, 8, generator: draws11);
+        using var draws12 = new Generator(12);
+        var prototypes = randn(6, 8, generator: draws12).requires_grad_(true);
 
         using var result = new MsnLoss(new MsnLossOptions()).Compute(anchors, targetViews, prototypes);
 
@@ -29,9 +32,12 @@ public sealed class MsnLossTests
     public void Total_is_ce_plus_weighted_memax_and_entropy_and_backpropagates_to_both_leaves()
     {
         using var scope = NewDisposeScope();
-        var anchors = randn(8, 8, generator: new Generator(20)).requires_grad_(true);
-        var targetViews = randn(4, 8, generator: new Generator(21));
-        var prototypes = randn(6, 8, generator: new Generator(22)).requires_grad_(true);
+        using var draws20 = new Generator(20);
+        var anchors = randn(8, 8, generator: draws20).requires_grad_(true);
+        using var draws21 = new Generator(21);
+        var targetViews = randn(4, 8, generator: draws21);
+        using var draws22 = new Generator(22);
+        var prototypes = randn(6, 8, generator: draws22).requires_grad_(true);
         var options = new MsnLossOptions { MeMaxWeight = 5, EntropyWeight = 0.5, UseSinkhorn = false };
 
         using var result = new MsnLoss(options).Compute(anchors, targetViews, prototypes);
@@ -54,9 +60,12 @@ public sealed class MsnLossTests
     [Fact]
     public void Compute_leaves_no_live_tensor_but_its_result()
     {
-        var anchors = randn(8, 8, generator: new Generator(30)).requires_grad_(true);
-        var targetViews = randn(4, 8, generator: new Generator(31));
-        var prototypes = randn(6, 8, generator: new Generator(32)).requires_grad_(true);
+        using var draws30 = new Generator(30);
+        var anchors = randn(8, 8, generator: draws30).requires_grad_(true);
+        using var draws31 = new Generator(31);
+        var targetViews = randn(4, 8, generator: draws31);
+        using var draws32 = new Generator(32);
+        var prototypes = randn(6, 8, generator: draws32).requires_grad_(true);
         var loss = new MsnLoss(new MsnLossOptions());
         try
         {

@@ -16,7 +16,7 @@ public sealed class LowPrecisionAttentionTests(ITestOutputHelper output)
     public void Bf16_attention_matches_the_fused_float64_kernel_in_value_and_gradient()
     {
         using var scope = NewDisposeScope();
-        var g = new Generator(11);
+        using var g = new Generator(11);
         using var two = 2.ToScalar();
         Tensor Leaf() => torch.randn([2, 3, 17, 16], ScalarType.Float64, generator: g).mul(two).requires_grad_(true);
         var (q, k, v) = (Leaf(), Leaf(), Leaf());

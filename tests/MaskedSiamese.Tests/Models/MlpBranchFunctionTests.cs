@@ -14,7 +14,7 @@ public sealed class MlpBranchFunctionTests
     public void Output_and_every_gradient_equal_plain_autograd_in_float64()
     {
         using var scope = NewDisposeScope();
-        var g = new Generator(3);
+        using var g = new Generator(3);
         Tensor Leaf(params long[] shape) => torch.randn(shape, ScalarType.Float64, generator: g).requires_grad_(true);
         var (x, gamma, beta) = (Leaf(3, 5, 8), Leaf(8), Leaf(8));
         var (w1, b1, w2, b2) = (Leaf(32, 8), Leaf(32), Leaf(8, 32), Leaf(8));
@@ -46,7 +46,7 @@ public sealed class MlpBranchFunctionTests
     public void In_bf16_output_and_gradients_equal_plain_autograd_through_the_same_casts()
     {
         using var scope = NewDisposeScope();
-        var g = new Generator(5);
+        using var g = new Generator(5);
         Tensor Leaf(params long[] shape) => torch.randn(shape, ScalarType.Float32, generator: g).requires_grad_(true);
         var (x, gamma, beta) = (Leaf(4, 16, 8), Leaf(8), Leaf(8));
         var (w1, b1, w2, b2) = (Leaf(32, 8), Leaf(32), Leaf(8, 32), Leaf(8));
@@ -77,11 +77,13 @@ public sealed class MlpBranchFunctionTests
     public void Encoder_features_are_the_same_with_and_without_gradients_in_each_precision(bool bf16)
     {
         using var scope = NewDisposeScope();
+        using var draws0 = new Generator(0);
         using var vit = new VisionTransformer(
             new VitOptions(ImageSize: 16, PatchSize: 4, EmbedDim: 32, Depth: 2, NumHeads: 2),
-            null, new Generator(0));
+            null, draws0);
         if (bf16) vit.Precision = MaskedSiamese.Engine.Precision.Bf16;
-        var images = torch.randn([4, 3, 16, 16], generator: new Generator(1));
+        using var draws1 = new Generator(1);
+        var images = torch.randn([4, 3, 16, 16], generator: draws1);
         Tensor without;
         using (torch.no_grad()) without = vit.ForwardFeatures(images);
         var with = vit.ForwardFeatures(images);
@@ -102,7 +104,7 @@ public sealed class MlpBranchFunctionTests
         const int rounds = 150;
         Tensor[] Inputs(ulong seed)
         {
-            var g = new Generator(seed);
+            using var g = new Generator(seed);
             Tensor Leaf(params long[] shape) =>
                 torch.randn(shape, ScalarType.Float32, generator: g).requires_grad_(true);
             return [Leaf(8, 17, 16), Leaf(16), Leaf(16), Leaf(64, 16), Leaf(64), Leaf(16, 64), Leaf(16)];

@@ -182,7 +182,8 @@ public sealed class NuGetPackageTests : IClassFixture<PackedPackages>
             .Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
 
         // The same model and input in this process (the library built from source): the package computes the same.
-        using var vit = new VisionTransformer(new VitOptions(16, 4, 32, 2, 2), null, new torch.Generator(7));
+        using var draws7 = new torch.Generator(7);
+        using var vit = new VisionTransformer(new VitOptions(16, 4, 32, 2, 2), null, draws7);
         vit.eval();
         using var noGrad = torch.no_grad();
         using var images = torch.linspace(-1, 1, 2 * 3 * 16 * 16).reshape(2, 3, 16, 16);
