@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -21,6 +22,12 @@ internal static class UsingDeclarations
         }
         return false;
     }
+
+    /// <summary>Whether <paramref name="value"/> initialises a static read-only field: it lives as long as the
+    /// process.</summary>
+    public static bool KeptForGood(IOperation value) =>
+        Unconverted(value.Parent) is IFieldInitializerOperation initializer
+        && initializer.InitializedFields.All(f => f.IsStatic && f.IsReadOnly);
 
     /// <summary>Whether <paramref name="value"/> is stored in a field or a property, whose object owns it.</summary>
     public static bool StoredInMember(IOperation value) =>

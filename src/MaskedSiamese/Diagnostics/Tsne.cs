@@ -81,17 +81,18 @@ public static class Tsne
             using var scope = NewDisposeScope();
             conditional = (distances * -beta).exp_().MoveToOuterDisposeScope();   // exp(−∞) = 0 on the diagonal
             var total = conditional.sum(1, keepdim: true);
-            var entropy = total.log() + beta * (finite * conditional).sum(1, keepdim: true) / total;
+            var entropy = total.log().add(beta * (finite * conditional).sum(1, keepdim: true) / total, KeptScalars.One);
             if (step == BisectionSteps - 1 || entropy.sub(target).abs().max().item<double>() < EntropyTolerance) break;
             // Too much entropy: the Gaussian is too wide, so β must grow.
             var grow = entropy.gt(target);
             var (lower, higher) = (where(grow, beta, low), where(grow, high, beta));
-            var next = where(higher.isinf(), beta + beta, (lower + higher).mul(halfOf));
+            var midpoint = lower.add(higher, KeptScalars.One).mul(halfOf);
+            var next = where(higher.isinf(), beta.add(beta, KeptScalars.One), midpoint);
             (low, high, beta) = (Keep(low, lower), Keep(high, higher), Keep(beta, next));
         }
         conditional = conditional / conditional.sum(1, keepdim: true);
         using var twiceN = (2.0 * n).ToScalar();
-        return (conditional + conditional.T).div(twiceN).clamp_min(tiny);
+        return conditional.add(conditional.T, KeptScalars.One).div(twiceN).clamp_min(tiny);
     }
 
     // Gradient descent on KL(P ‖ Q) with Student-t Q: per iteration one [N, N] kernel and one matrix product.
@@ -115,9 +116,9 @@ public static class Tsne
             var gradient = Gradient(early ? exaggerated : p, map, c);
             // Gains grow on coordinates whose gradient turned against the last move and shrink where it kept on.
             var turned = (gradient * update).lt(zero);
-            var nextGains = maximum(where(turned, gains + c.GainUp, gains * c.GainDown), c.MinGain);
+            var nextGains = maximum(where(turned, gains.add(c.GainUp, KeptScalars.One), gains * c.GainDown), c.MinGain);
             var nextUpdate = update * (early ? c.EarlyMomentum : c.Momentum) - c.Rate * nextGains * gradient;
-            var moved = map + nextUpdate;
+            var moved = map.add(nextUpdate, KeptScalars.One);
             var nextMap = moved - moved.mean([0], keepdim: true);   // t-SNE's loss ignores a shift; drift stays out
             (gains, update, map) = (Keep(gains, nextGains), Keep(update, nextUpdate), Keep(map, nextMap));
         }
@@ -132,7 +133,7 @@ public static class Tsne
     {
         var squared = (map * map).sum(1, keepdim: true);
         var ones = ones_like(squared);
-        var left = cat([squared + ones, ones, map * c.MinusTwo], 1);
+        var left = cat([squared.add(ones, KeptScalars.One), ones, map * c.MinusTwo], 1);
         var right = cat([ones, squared, map], 1);
         var kernel = left.mm(right.T).reciprocal_();
         double z = kernel.sum().item<float>() - p.shape[0];
@@ -146,7 +147,7 @@ public static class Tsne
     {
         var squared = (x * x).sum(1);
         var products = x.mm(x.T);
-        return (squared.unsqueeze(1) + squared.unsqueeze(0) - products - products).relu();
+        return (squared.unsqueeze(1).add(squared.unsqueeze(0), KeptScalars.One) - products - products).relu();
     }
 
     // A loop's new value leaves the iteration's scope and its old one is freed: the loop holds three small tensors,

@@ -30,7 +30,7 @@ internal sealed class FeatureWhitening : IDisposable
         using var rows = n.ToScalar();
         var moment = x.t().mm(x).div_(rows);
         using var floor = (Ridge * Math.Max(moment.trace().item<double>() / d, 1e-300)).ToScalar();
-        moment.add_(torch.eye(d, dtype: float64).mul_(floor));
+        moment.add_(torch.eye(d, dtype: float64).mul_(floor), KeptScalars.One);
         _l = torch.linalg.cholesky(moment).DetachFromDisposeScope();
     }
 

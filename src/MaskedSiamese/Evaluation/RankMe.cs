@@ -26,7 +26,7 @@ public static class RankMe
         if (!(total > 0)) return 1;   // all zero: nothing is spread at all
         using var sum = total.ToScalar();
         using var epsilon = Epsilon.ToScalar();
-        var p = sigma.div(sum).add(epsilon);
+        var p = sigma.div(sum).add(epsilon, KeptScalars.One);
         return Math.Exp(-p.mul(p.log()).sum().item<double>());
     }
 }

@@ -25,6 +25,6 @@ public static class LabelSmoothing
         var smooth = logp.mean([1]).neg();
         using var keep = (1 - epsilon).ToScalar();
         using var spread = epsilon.ToScalar();
-        return (nll * keep + smooth * spread).mean().MoveToOuterDisposeScope();
+        return (nll * keep).add(smooth * spread, KeptScalars.One).mean().MoveToOuterDisposeScope();
     }
 }

@@ -40,7 +40,8 @@ public static class LabellingBenchmark
             using var spread = 3.ToScalar();
             var centres = randn([64, dimension], generator: generator).mul(spread);
             var blob = randint(64, [images], generator: generator);
-            var features = centres.index_select(0, blob) + randn([images, dimension], generator: generator);
+            var noise = randn([images, dimension], generator: generator);
+            var features = centres.index_select(0, blob).add(noise, KeptScalars.One);
             var truth = blob.data<long>().Select(b => (int)(b % 10)).ToArray();
             var classes = Enumerable.Range(0, 10).Select(c => $"class{c}").ToArray();
             var names = Enumerable.Range(0, images).Select(i => $"image{i}.png").ToArray();

@@ -49,8 +49,9 @@ public static partial class SupervisedLaunch
                 !exited.Wait((int)options.Grace.TotalMilliseconds, CancellationToken.None);
             if (stopped) Stop(launcher, options.StopWait);
             launcher.WaitForExit();
-            // A launcher that kills rank 0 ends just after it: the closed connection may still be on its way.
-            if (rankZero.Connected)
+            // A launcher that kills rank 0 ends just after it: the closed connection may still be on its way. One
+            // that ended by itself may end before this process has read a connection it already holds.
+            if (rankZero.HasConnection(listener))
                 rankZero.Ended.Wait((int)options.StopWait.TotalMilliseconds, CancellationToken.None);
             listener.Close();   // a rank 0 that never connected stops being waited for
             var (ending, reported) = rankZero.Outcome();
@@ -106,11 +107,17 @@ public static partial class SupervisedLaunch
     {
         private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private volatile bool _connected;
+        private Task<Socket>? _accept;
         private int? _reported;
 
         public Task Ended => _ended.Task;
 
-        public bool Connected => _connected;
+        // Whether rank 0 has connected, read or not: waiting in the backlog, accepted, or accepted and being read. The
+        // accept completes at once, its continuation (which reads) waits for a pool thread: under load, longer than a
+        // launcher takes to end after its rank 0.
+        public bool HasConnection(Socket listener) =>
+            _connected || listener.Poll(0, SelectMode.SelectRead)
+            || Volatile.Read(ref _accept) is { IsCompletedSuccessfully: true };
 
         public static RankZeroWatch Start(Socket listener)
         {
@@ -129,7 +136,9 @@ public static partial class SupervisedLaunch
             Socket connection;
             try
             {
-                connection = await listener.AcceptAsync().ConfigureAwait(false);
+                var accept = listener.AcceptAsync();
+                Volatile.Write(ref _accept, accept);
+                connection = await accept.ConfigureAwait(false);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {

@@ -86,7 +86,7 @@ public static class LossTerms
         using var logK = Math.Log(probabilities.shape[1]).ToScalar();
         var mean = CollectiveAutograd.MeanIdentityGradient(probabilities.mean([0L]),
             collective ?? SingleProcessCollective.Instance);
-        return mean.pow(mean.neg()).log().sum().neg().add(logK).MoveToOuterDisposeScope();
+        return mean.pow(mean.neg()).log().sum().neg().add(logK, KeptScalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>Mean row entropy <c>mean_rows H(p)</c>, written <c>mean_rows Σ log(p^(−p))</c> as

@@ -78,11 +78,11 @@ public sealed class MsnLoss(MsnLossOptions options, ICollective? collective = nu
 
         // Weight, then add, as msn_train.py writes it (an add with alpha could round differently).
         using var memaxWeight = Options.MeMaxWeight.ToScalar();
-        var loss = ce.add(memax.mul(memaxWeight));
+        var loss = ce.add(memax.mul(memaxWeight), KeptScalars.One);
         if (Options.EntropyWeight != 0.0)
         {
             using var entWeight = Options.EntropyWeight.ToScalar();
-            loss = loss.add(entropy.mul(entWeight));
+            loss = loss.add(entropy.mul(entWeight), KeptScalars.One);
         }
 
         return new MsnLossResult(loss.MoveToOuterDisposeScope(), ToDouble(ce), ToDouble(memax), ToDouble(entropy),

@@ -32,11 +32,12 @@ public static class RandomPatchMasker
         if (sharing == MaskSharing.SharedPerBatch)
         {
             // Drawn on the CPU generator like the official torch.randperm, then moved.
-            patches = torch.randperm(numPatches, generator: generator)[..keep].add(afterCls);
+            patches = torch.randperm(numPatches, generator: generator)[..keep].add(afterCls, KeptScalars.One);
             cls = torch.zeros(1, ScalarType.Int64);
             return torch.cat([cls, patches]).to(device ?? CPU).MoveToOuterDisposeScope();
         }
-        patches = torch.rand(batch, numPatches, generator: generator).argsort(dim: 1)[.., ..keep].add(afterCls);
+        patches = torch.rand(batch, numPatches, generator: generator).argsort(dim: 1)[.., ..keep]
+            .add(afterCls, KeptScalars.One);
         cls = torch.zeros(batch, 1, ScalarType.Int64);
         return torch.cat([cls, patches], dim: 1).to(device ?? CPU).MoveToOuterDisposeScope();
     }

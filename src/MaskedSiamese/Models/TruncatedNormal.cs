@@ -25,7 +25,7 @@ public static class TruncatedNormal
         using var low = a.ToScalar();
         using var high = b.ToScalar();
         tensor.mul_(scale);
-        tensor.add_(shift);
+        tensor.add_(shift, KeptScalars.One);
         tensor.clamp_(low, high);
         return tensor;
     }

@@ -176,7 +176,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         var patches = patch_embed.call(x);
         var cls = cls_token.expand(patches.shape[0], -1, -1);
         var h = torch.cat([cls, patches], dim: 1);
-        h = h + InterpolatePositionEmbedding(pos_embed, (int)patches.shape[1]);
+        h = h.add(InterpolatePositionEmbedding(pos_embed, (int)patches.shape[1]), KeptScalars.One);
         if (keepIndex is not null) h = RandomPatchMasker.Apply(h, keepIndex);
         return h.MoveToOuterDisposeScope();
     }

@@ -99,7 +99,7 @@ public sealed class AdamW : IDisposable
         s.ExpAvg.mul_(b1).add_(grad, oneMinusB1);
         s.ExpAvgSq.mul_(b2).addcmul_(grad, grad, oneMinusB2);
         using var root = s.ExpAvgSq.sqrt();
-        using var denom = root.div_(bias2).add_(eps);
+        using var denom = root.div_(bias2).add_(eps, KeptScalars.One);
         p.addcdiv_(s.ExpAvg, denom, negStep);
     }
 

@@ -103,7 +103,7 @@ public static class KMeans
     {
         using var two = 2.ToScalar();
         var centreSquares = centres.square().sum(1);
-        return squares.unsqueeze(1) - x.mm(centres.t()).mul(two) + centreSquares.unsqueeze(0);
+        return (squares.unsqueeze(1) - x.mm(centres.t()).mul(two)).add(centreSquares.unsqueeze(0), KeptScalars.One);
     }
 
     private static Tensor Assign(Tensor x, Tensor squares, Tensor centres)

@@ -32,7 +32,8 @@ public static class SelectionBenchmark
         using var spread = 3.ToScalar();
         var centres = randn([64, dimension], generator: generator).mul(spread);
         var blob = randint(64, [images], generator: generator);
-        var raw = centres.index_select(0, blob) + randn([images, dimension], generator: generator);
+        var noise = randn([images, dimension], generator: generator);
+        var raw = centres.index_select(0, blob).add(noise, KeptScalars.One);
         var features = Evaluation.FeaturePreprocessing.CenterAndNormalize(raw);
         raw.Dispose();
         bool peak = ProcessMemory.ResetPeak();

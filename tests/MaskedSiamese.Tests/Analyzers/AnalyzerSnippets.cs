@@ -8,8 +8,9 @@ namespace MaskedSiamese.Tests.Analyzers;
 internal static class AnalyzerSnippets
 {
     /// <summary>The lines of <paramref name="body"/> (0 = its first) that <paramref name="analyzer"/> reports, each
-    /// with <paramref name="id"/>. The body runs in <c>void Run(Tensor x, Tensor mask, long n)</c> of a class with a
-    /// field <c>Generator? _draws</c>, with <c>using TorchSharp</c> and <c>using static TorchSharp.torch</c>.</summary>
+    /// with <paramref name="id"/>. The body runs in <c>void Run(Tensor x, Tensor mask, long n)</c> of a class with the
+    /// fields <c>static readonly Scalar Kept = 2.ToScalar()</c> (which no rule flags) and <c>Generator? _draws</c>,
+    /// with <c>using TorchSharp</c> and <c>using static TorchSharp.torch</c>.</summary>
     public static async Task<int[]> FlaggedLines(DiagnosticAnalyzer analyzer, string id, string body)
     {
         string source = $$"""
@@ -17,6 +18,7 @@ internal static class AnalyzerSnippets
             using static TorchSharp.torch;
             class Snippet
             {
+                static readonly Scalar Kept = 2.ToScalar();
                 Generator? _draws;
                 void Run(Tensor x, Tensor mask, long n)
                 {
@@ -34,6 +36,6 @@ internal static class AnalyzerSnippets
         Assert.True(errors.Count == 0, string.Join('\n', errors));
         var found = await compilation.WithAnalyzers([analyzer]).GetAnalyzerDiagnosticsAsync();
         Assert.All(found, d => Assert.Equal(id, d.Id));
-        return [.. found.Select(d => d.Location.GetLineSpan().StartLinePosition.Line - 7).Order()];
+        return [.. found.Select(d => d.Location.GetLineSpan().StartLinePosition.Line - 8).Order()];
     }
 }

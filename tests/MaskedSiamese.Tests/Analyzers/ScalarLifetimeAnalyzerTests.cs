@@ -18,7 +18,7 @@ public sealed class ScalarLifetimeAnalyzerTests
                     var c = arange(n);
                     var d = x * 0.5;
                     var e = 1 - x;
-                    var f = x.add((Scalar)2);
+                    var f = x.mul((Scalar)2);
             """);
         Assert.Equal([0, 1, 2, 3, 4, 5], lines);
     }
@@ -31,9 +31,24 @@ public sealed class ScalarLifetimeAnalyzerTests
                     var g = x.mul(3.0.ToScalar());
                     using var two = 2.0.ToScalar();
                     using (var three = 3.ToScalar()) x.mul_(three);
-                    var h = x.mul(two) * x + x.masked_fill(mask, two);
+                    var h = x.mul(two) * x - x.masked_fill(mask, two);
                     var i = x * tensor(4f);
             """);
         Assert.Equal([0, 1], lines);
+    }
+
+    [Fact]
+    public async Task Additions_without_an_alpha_are_flagged_and_those_with_one_are_not()
+    {
+        int[] lines = await FlaggedLines("""
+                    var a = x + mask;
+                    var b = x.add(mask);
+                    x.add_(mask);
+                    using var one = 1.ToScalar();
+                    var c = x.add(mask, one);
+                    x.add_(one, one);
+                    var d = x - mask;
+            """);
+        Assert.Equal([0, 1, 2], lines);
     }
 }

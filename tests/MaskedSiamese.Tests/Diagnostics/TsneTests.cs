@@ -14,7 +14,7 @@ public sealed class TsneTests
         using var centres = randn([classes, 1, 20], generator: generator).mul(spread);
         using var noise = randn([classes, perClass, 20], generator: generator);
         var labels = Enumerable.Range(0, classes).SelectMany(c => Enumerable.Repeat(c, perClass)).ToArray();
-        return ((centres + noise).reshape(classes * perClass, 20), labels);
+        return (centres.add(noise, KeptScalars.One).reshape(classes * perClass, 20), labels);
     }
 
     // The share of points whose nearest other point on the map has their class.

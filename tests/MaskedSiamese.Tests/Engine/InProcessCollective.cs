@@ -41,7 +41,7 @@ internal sealed class InProcessCollective
     {
         _slots[rank] = tensor.detach().clone().DetachFromDisposeScope();
         _barrier.SignalAndWait();
-        using (var total = _slots.Aggregate(zeros_like(tensor), (sum, t) => sum.add(t!)))
+        using (var total = _slots.Aggregate(zeros_like(tensor), (sum, t) => sum.add(t!, KeptScalars.One)))
         {
             using var worldSize = _slots.Length.ToScalar();
             if (mean) total.div_(worldSize);

@@ -111,21 +111,22 @@ public sealed class MpiEquivalenceTests(ITestOutputHelper output) : IDisposable
             double scale = name.Contains("prototypes", StringComparison.Ordinal) ? n : 1;
             a = a * Num(second ? scale * scale : scale);
             tolerance = second
-                ? Num(2 * delta) * a.abs() + Num(2 * rho * g * g * scale * scale)
-                : Num(delta) * a.abs() + Num(rho * g * scale);
+                ? (Num(2 * delta) * a.abs()).add(Num(2 * rho * g * g * scale * scale), KeptScalars.One)
+                : (Num(delta) * a.abs()).add(Num(rho * g * scale), KeptScalars.One);
         }
         else if (oneFile.Contains(moment))
         {
             var rms = (oneFile[moment].to_type(ScalarType.Float64) / Num(1 - Math.Pow(0.999, Steps))).sqrt();
-            var relative = Num(delta) + Num(rho * g) / rms;
-            if (online == "prototypes") relative += Num(Eps * (1 - 1.0 / n)) / rms;
-            tolerance = Num(lrSum) * minimum(Num(2) * relative, Num(2)) + Num(ulps);
+            var relative = Num(delta).add(Num(rho * g) / rms, KeptScalars.One);
+            if (online == "prototypes") relative = relative.add(Num(Eps * (1 - 1.0 / n)) / rms, KeptScalars.One);
+            tolerance = (Num(lrSum) * minimum(Num(2) * relative, Num(2))).add(Num(ulps), KeptScalars.One);
         }
         else
         {
             // BatchNorm's running statistics: the mean follows the zero-gradient bias before it.
             double drift = name.EndsWith("running_mean", StringComparison.Ordinal) ? 2 * lrSum : 0;
-            tolerance = zeros_like(a) + Num(2 * delta * a.abs().max().item<double>() + ulps + drift);
+            double bound = 2 * delta * a.abs().max().item<double>() + ulps + drift;
+            tolerance = zeros_like(a).add(Num(bound), KeptScalars.One);
         }
         var excess = (b - a).abs() - tolerance;
         double worst = excess.max().item<double>();

@@ -26,7 +26,7 @@ public sealed class LabellingSessionTests : IDisposable
         {
             var centre = zeros(8);
             centre[c].fill_(ten);
-            parts.Add(randn([perBlob, 8], generator: g) + centre);
+            parts.Add(randn([perBlob, 8], generator: g).add(centre, KeptScalars.One));
         }
         var truth = Enumerable.Range(0, 3 * perBlob).Select(i => i / perBlob).ToArray();
         return (cat(parts, 0), truth.Select((_, i) => $"img{i:000}.png").ToArray(), truth);

@@ -61,9 +61,10 @@ public sealed class Bf16ForwardParityTests(ITestOutputHelper output)
         var sd = model.state_dict();
         using var eps = 1e-5.ToScalar();
         double Factor(Tensor a) =>
-            (a.square().mean([0]) / a.var(0, unbiased: false).add(eps)).mean().sqrt().item<float>();
+            (a.square().mean([0]) / a.var(0, unbiased: false).add(eps, KeptScalars.One)).mean().sqrt().item<float>();
         Tensor Normalised(Tensor a, Tensor w, Tensor b) =>
-            nn.functional.gelu((a - a.mean([0])) / a.var(0, unbiased: false).add(eps).sqrt() * w + b);
+            nn.functional.gelu(((a - a.mean([0])) / a.var(0, unbiased: false).add(eps, KeptScalars.One).sqrt() * w)
+                .add(b, KeptScalars.One));
         var a1 = nn.functional.linear(model.ForwardFeatures(images), sd["fc.fc1.weight"], sd["fc.fc1.bias"]);
         var a2 = nn.functional.linear(Normalised(a1, sd["fc.bn1.weight"], sd["fc.bn1.bias"]), sd["fc.fc2.weight"],
             sd["fc.fc2.bias"]);

@@ -42,8 +42,8 @@ public sealed class BlockTests
         using var referenceDraws = new Generator(5);
         using var dropReference = new DropPath(dropPath) { Generator = referenceDraws };
         dropReference.train();
-        var h = x + dropReference.call(layers["attn"].call(layers["norm1"].call(x)));
-        var reference = h + dropReference.call(layers["mlp"].call(layers["norm2"].call(h)));
+        var h = x.add(dropReference.call(layers["attn"].call(layers["norm1"].call(x))), KeptScalars.One);
+        var reference = h.add(dropReference.call(layers["mlp"].call(layers["norm2"].call(h))), KeptScalars.One);
         reference.backward([upstream]);
 
         AssertClose(reference, output, "output");

@@ -28,7 +28,7 @@ internal static class OnnxParity
         using var _ = torch.no_grad();
         using var spread = 0.1.ToScalar();
         foreach (var (_, p) in encoder.named_parameters())
-            p.add_(torch.randn(p.shape, generator: generator).mul_(spread));
+            p.add_(torch.randn(p.shape, generator: generator).mul_(spread), KeptScalars.One);
         return encoder;
     }
 

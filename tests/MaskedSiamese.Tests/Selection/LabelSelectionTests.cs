@@ -20,7 +20,7 @@ public sealed class LabelSelectionTests
         {
             var centre = zeros(8);
             centre[c].fill_(ten);
-            parts.Add(randn([sizes[c], 8], generator: g) + centre);
+            parts.Add(randn([sizes[c], 8], generator: g).add(centre, KeptScalars.One));
             blob.AddRange(Enumerable.Repeat(c, sizes[c]));
         }
         if (outliers > 0)
@@ -200,8 +200,8 @@ public sealed class LabelSelectionTests
         using var scope = NewDisposeScope();
         // Two touching blobs along x (centres ±1.5): the boundary is x = 0.
         using var g = new Generator(3);
-        var points = cat([randn([200, 2], generator: g) + tensor(new[] { -1.5f, 0f }),
-            randn([200, 2], generator: g) + tensor(new[] { 1.5f, 0f })], 0);
+        var points = cat([randn([200, 2], generator: g).add(tensor(new[] { -1.5f, 0f }), KeptScalars.One),
+            randn([200, 2], generator: g).add(tensor(new[] { 1.5f, 0f }), KeptScalars.One)], 0);
         var classes = Enumerable.Range(0, 400).Select(r => r < 200 ? 0 : 1).ToArray();
         int[] labelled = [0, 1, 200, 201];
         double MeanDistance(SelectionStrategy strategy) =>
@@ -224,7 +224,7 @@ public sealed class LabelSelectionTests
         // farther from everything (z = 5).
         using var g = new Generator(7);
         Tensor Blob(int n, float x, float y, float z, float spread) =>
-            randn([n, 3], generator: g) * tensor(spread) + tensor(new[] { x, y, z });
+            (randn([n, 3], generator: g) * tensor(spread)).add(tensor(new[] { x, y, z }), KeptScalars.One);
         var points = cat([Blob(300, -2, 0, 0, 0.5f), Blob(300, 2, 0, 0, 0.5f), Blob(100, 0, 3, 0, 0.3f),
             Blob(100, -4, 0, 5, 0.3f)], 0);
         bool InM(int row) => row is >= 600 and < 700;

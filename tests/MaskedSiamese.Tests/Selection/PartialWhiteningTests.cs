@@ -12,7 +12,7 @@ public sealed class PartialWhiteningTests
     {
         var axes = randn([n, 3], generator: g) * tensor(new[] { 4f, 1f, 0.25f });
         var (rotation, _) = linalg.qr(randn([3, 3], generator: g));
-        return axes.mm(rotation) + tensor(new[] { 5f, -3f, 1f });
+        return axes.mm(rotation).add(tensor(new[] { 5f, -3f, 1f }), KeptScalars.One);
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class Block : nn.Module<Tensor, Tensor>
     // no backward (the products save their inputs), so autograd allows it; an alias from an identity DropPath would
     // be a view, whose in-place update autograd turns into extra copies, so the identity is skipped.
     private Tensor Residual(Tensor x, Tensor branch) =>
-        (drop_path.IsIdentity ? branch : drop_path.call(branch)).add_(x);
+        (drop_path.IsIdentity ? branch : drop_path.call(branch)).add_(x, KeptScalars.One);
 
     // With gradients, the branch is one memory-lean autograd node (see MlpBranchFunction); without, plain modules.
     private Tensor MlpBranch(Tensor h)

@@ -35,8 +35,8 @@ public static class SynchronizedBatchNorm
         var mean = stats[..(int)channels].div(count);
         var variance = stats[(int)channels..(int)(2 * channels)].div(count).sub(mean.square()).clamp_min(zero);
         UpdateRunningStatistics(norm, mean, variance, count);
-        var normalised = wide.sub(mean).mul(variance.add(eps).rsqrt()).to_type(x.dtype);
-        return normalised.mul(norm.weight!).add(norm.bias!).MoveToOuterDisposeScope();
+        var normalised = wide.sub(mean).mul(variance.add(eps, KeptScalars.One).rsqrt()).to_type(x.dtype);
+        return normalised.mul(norm.weight!).add(norm.bias!, KeptScalars.One).MoveToOuterDisposeScope();
     }
 
     private static void UpdateRunningStatistics(BatchNorm1d norm, Tensor mean, Tensor variance, Tensor count)
@@ -52,6 +52,6 @@ public static class SynchronizedBatchNorm
         using var unbiased = variance.detach().mul(bessel);
         norm.running_mean!.mul_(keep).add_(mean.detach(), momentum);
         norm.running_var!.mul_(keep).add_(unbiased, momentum);
-        norm.num_batches_tracked!.add_(one);
+        norm.num_batches_tracked!.add_(one, KeptScalars.One);
     }
 }
